@@ -1,0 +1,54 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const undiciBan = { name: "undici", message: "Only src/adapters/webflow-client.ts talks HTTP." };
+
+export default tseslint.config(
+  { ignores: ["dist/**", "coverage/**", "node_modules/**", "test/fixtures/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/adapters/webflow-client.ts", "src/sandbox/**", "src/**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [undiciBan] }] },
+  },
+  {
+    files: ["src/core/**/*.ts"],
+    ignores: ["src/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            undiciBan,
+            { name: "node:fs", message: "core/ is pure: no file system." },
+            { name: "node:fs/promises", message: "core/ is pure: no file system." },
+            { name: "node:http", message: "core/ is pure: no network." },
+            { name: "node:https", message: "core/ is pure: no network." },
+          ],
+          patterns: [{ group: ["../adapters/*", "../cli/*", "../sandbox/*"], message: "core/ may import only core/ and errors." }],
+        },
+      ],
+      "no-restricted-globals": ["error", { name: "process", message: "core/ may not read process." }],
+    },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/cli/**", "src/**/*.test.ts", "src/sandbox/serve.ts", "src/bench/**"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "exit", message: "Only cli/ may exit." },
+        { object: "process", property: "argv", message: "Only cli/ reads argv." },
+        { object: "process", property: "stdout", message: "Only cli/ writes to stdout." },
+        { object: "process", property: "stderr", message: "Only cli/ writes to stderr." },
+      ],
+    },
+  },
+);

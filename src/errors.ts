@@ -1,0 +1,139 @@
+/** Exit codes of the CLI; SPEC.md §4 is the contract for them. */
+export const ExitCode = { Ok: 0, ItemsFailed: 1, CannotRun: 2, Internal: 70 } as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Where in a source file a problem sits. Lines and columns are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface WfSyncErrorOptions extends ErrorOptions {
+  hint?: string;
+  location?: SourceLocation;
+}
+
+/** Base for every error a user should see. Anything else reaching the CLI is a bug. */
+export abstract class WfSyncError extends Error {
+  /** Stable, greppable code such as `WF_FRONTMATTER`; listed in docs/errors.md. */
+  abstract readonly code: string;
+  abstract readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+  readonly location: SourceLocation | undefined;
+  constructor(message: string, options: WfSyncErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options.hint;
+    this.location = options.location;
+  }
+}
+
+/** The frontmatter of a file cannot be parsed. */
+export class FrontmatterError extends WfSyncError {
+  readonly code = "WF_FRONTMATTER";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/** A frontmatter value does not fit the collection's field (type, validations, unknown key under --strict). */
+export class FieldValueError extends WfSyncError {
+  readonly code = "WF_FIELD_VALUE";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/** Two files of one collection map to the same slug. */
+export class DuplicateSlugError extends WfSyncError {
+  readonly code = "WF_DUPLICATE_SLUG";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/** A reference (Reference/MultiReference field or a link) names an item that cannot be found. */
+export class ReferenceError extends WfSyncError {
+  readonly code = "WF_REFERENCE";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/** A local asset (image or file) is missing, too large or of a type Webflow does not take. */
+export class AssetError extends WfSyncError {
+  readonly code = "WF_ASSET";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/** Webflow rejected one item (a 4xx that names that item). */
+export class ItemRejectedError extends WfSyncError {
+  readonly code = "WF_ITEM_REJECTED";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/** The config file is missing, cannot be loaded or does not validate. */
+export class ConfigError extends WfSyncError {
+  readonly code = "WF_CONFIG";
+  readonly exitCode = ExitCode.CannotRun;
+}
+
+/** Bad command-line usage, such as an unknown collection name. */
+export class UsageError extends WfSyncError {
+  readonly code = "WF_USAGE";
+  readonly exitCode = ExitCode.CannotRun;
+}
+
+/** No token where one is needed, or Webflow refused it (401/403). */
+export class AuthError extends WfSyncError {
+  readonly code = "WF_AUTH";
+  readonly exitCode = ExitCode.CannotRun;
+}
+
+/** The API cannot be reached, or answered in a way that stops the whole run. */
+export class ApiUnavailableError extends WfSyncError {
+  readonly code = "WF_API_UNAVAILABLE";
+  readonly exitCode = ExitCode.CannotRun;
+}
+
+/** `check` needs a cached schema and there is none. */
+export class SchemaCacheError extends WfSyncError {
+  readonly code = "WF_SCHEMA_CACHE";
+  readonly exitCode = ExitCode.CannotRun;
+}
+
+/** A removal would take away more than the safety share of a collection without --yes. */
+export class DeletionGuardError extends WfSyncError {
+  readonly code = "WF_DELETION_GUARD";
+  readonly exitCode = ExitCode.CannotRun;
+}
+
+/** One Webflow API failure, with what Webflow said about it. Never carries the token. */
+export class WebflowApiError extends WfSyncError {
+  readonly code = "WF_API";
+  readonly exitCode = ExitCode.ItemsFailed;
+  readonly endpoint: string;
+  readonly status: number;
+  readonly apiCode: string | undefined;
+  readonly details: readonly unknown[];
+  constructor(options: {
+    endpoint: string;
+    status: number;
+    apiCode?: string;
+    message: string;
+    details?: readonly unknown[];
+    cause?: unknown;
+  }) {
+    const suffix = options.details?.length ? ` ${JSON.stringify(options.details)}` : "";
+    super(`${options.endpoint} answered ${options.status}: ${options.message}${suffix}`, {
+      cause: options.cause,
+    });
+    this.endpoint = options.endpoint;
+    this.status = options.status;
+    this.apiCode = options.apiCode;
+    this.details = options.details ?? [];
+  }
+}
+
+/** Formats an error as `file:line:column: message` plus its hint, as terminals and editors expect. */
+export function formatError(error: WfSyncError): string {
+  const where = error.location
+    ? `${error.location.file}${error.location.line ? `:${error.location.line}` : ""}${
+        error.location.line && error.location.column ? `:${error.location.column}` : ""
+      }: `
+    : "";
+  return `${where}${error.message}${error.hint ? `\n  hint: ${error.hint}` : ""}`;
+}

@@ -1,0 +1,2 @@
+export * from "./errors.ts";
+export type * from "./core/types.ts";

@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/** What happens to a live item whose Markdown file was removed. */
+export const OnDeleteSchema = z.enum(["keep", "unpublish", "archive", "delete"]);
+
+const CollectionSchema = z.object({
+  /** Local label, used in output and with `--collection`. */
+  name: z.string().min(1),
+  /** The Webflow collection id (Collection settings → API, or `wf-sync init`). */
+  collectionId: z.string().min(1),
+  /** fast-glob pattern(s) relative to the config's folder: the primary-locale Markdown files. */
+  include: z.union([z.string().min(1), z.array(z.string().min(1)).nonempty()]),
+  /** fast-glob pattern(s) to leave out. */
+  exclude: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  /** Slug of the RichText field that receives the rendered Markdown body. */
+  body: z.string().min(1).optional(),
+  /** Frontmatter key → Webflow field slug. Keys that already equal a field slug need no entry. */
+  fields: z.record(z.string(), z.string()).default({}),
+  /** URL path of an item on the site, for links between Markdown files, e.g. `/blog/{slug}`. */
+  urlPattern: z.string().optional(),
+  /** Secondary locales: locale tag (e.g. `fr-FR`) → fast-glob pattern(s) of that locale's files. */
+  locales: z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).nonempty()])).optional(),
+  /** Rich-text rendering options for this collection (see docs/rich-text.md). */
+  richText: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ConfigSchema = z.object({
+  /** Site id: needed for asset uploads, locales and `init`. */
+  siteId: z.string().min(1).optional(),
+  collections: z.array(CollectionSchema).nonempty(),
+  /** Most requests in flight at once. */
+  concurrency: z.number().int().min(1).max(10).default(4),
+  /** Where the manifest lives, relative to the config's folder. */
+  manifest: z.string().min(1).default(".wf-sync/manifest.json"),
+  /** What happens to items whose file was removed. */
+  onDelete: OnDeleteSchema.default("keep"),
+  /** Largest share (0–1) of a collection one run may remove without `--yes`. */
+  maxDeleteShare: z.number().min(0).max(1).default(0.1),
+  /** Rich-text rendering options for every collection (see docs/rich-text.md). */
+  richText: z.record(z.string(), z.unknown()).optional(),
+  /** JSON file describing the sandbox's site and collections (see README "The sandbox"). */
+  sandboxSeed: z.string().optional(),
+});
+
+/** The config as people write it in `wf-sync.config.ts`. */
+export type UserConfig = z.input<typeof ConfigSchema>;
+/** One collection as people write it. */
+export type UserCollectionConfig = z.input<typeof CollectionSchema>;
+/** The config with defaults applied and validated; only this gets past load-config.ts. */
+export type ResolvedConfig = z.output<typeof ConfigSchema> & {
+  /** Absolute path of the folder holding the config; every relative path starts here. */
+  root: string;
+  /** Absolute path of the config file. */
+  configFile: string;
+};
+export type ResolvedCollectionConfig = z.output<typeof CollectionSchema>;
+export type OnDelete = z.output<typeof OnDeleteSchema>;
+
+/** Identity helper that gives `wf-sync.config.ts` its types. */
+export function defineConfig(config: UserConfig): UserConfig {
+  return config;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { parseEntry } from "./parse-entry.ts";
+import { FrontmatterError } from "../errors.ts";
+
+describe("parseEntry", () => {
+  it("reads YAML frontmatter with key lines and the body's first line", () => {
+    const entry = parseEntry("a.md", "---\ntitle: Hello\ndate: 2024-01-05\ntags:\n  - x\n---\n# Body\n\ntext\n");
+    expect(entry.data).toEqual({ title: "Hello", date: "2024-01-05", tags: ["x"] });
+    expect(entry.keyLines).toEqual({ title: 2, date: 3, tags: 4 });
+    expect(entry.bodyLine).toBe(7);
+    expect(entry.body).toBe("# Body\n\ntext\n");
+  });
+
+  it("reads TOML frontmatter between +++ fences", () => {
+    const entry = parseEntry("b.md", "+++\ntitle = \"Hi\"\ncount = 3\n+++\nBody\n");
+    expect(entry.data).toEqual({ title: "Hi", count: 3 });
+    expect(entry.keyLines).toEqual({ title: 2, count: 3 });
+    expect(entry.body).toBe("Body\n");
+  });
+
+  it("accepts a file without frontmatter", () => {
+    const entry = parseEntry("c.md", "Just text\n");
+    expect(entry.data).toEqual({});
+    expect(entry.bodyLine).toBe(1);
+  });
+
+  it.each([
+    ["unclosed flow sequence", "---\ntitle: ok\ntags: [a, b\n---\nx\n", 3],
+    ["value continued as a mapping", "---\ntitle: ok\n  nested: bad\n---\nx\n", 2],
+    ["duplicate key", "---\ntitle: a\ntitle: b\n---\nx\n", 3],
+  ])("locates broken YAML (%s)", (_name, text, line) => {
+    const error = (() => {
+      try {
+        parseEntry("content/bad.md", text);
+      } catch (caught) {
+        return caught;
+      }
+      throw new Error("expected a FrontmatterError");
+    })();
+    expect(error).toBeInstanceOf(FrontmatterError);
+    expect((error as FrontmatterError).location).toMatchObject({ file: "content/bad.md", line });
+  });
+
+  it.each(["js", "javascript"])("never runs ---%s frontmatter", (language) => {
+    const marker = `__wf_sync_ran_${language}`;
+    const text = `---${language}\n{ title: (globalThis.${marker} = true, "x") }\n---\nbody\n`;
+    expect(() => parseEntry("evil.md", text)).toThrow(FrontmatterError);
+    expect((globalThis as Record<string, unknown>)[marker]).toBeUndefined();
+  });
+
+  it("refuses a frontmatter that is not a mapping", () => {
+    expect(() => parseEntry("list.md", "---\n- a\n- b\n---\nx\n")).toThrow(/mapping/);
+  });
+});

@@ -44,13 +44,14 @@ function typeProblem(path: string, assetKind: AssetKind): string | undefined {
   const where = assetKind === "image" ? "an image field" : "a file field";
   const list = `Use one of: ${accepted.map((extension) => `.${extension}`).join(", ")}.`;
   const extension = extensionOf(path);
-  if (extension === undefined) return `${quote(path)} has no file extension, so its type is unknown. ${list}`;
+  if (extension === undefined) return `${quote(baseName(path))} has no file extension, so its type is unknown. ${list}`;
   if (!accepted.includes(extension)) return `Webflow does not take .${extension} files in ${where}. ${list}`;
   return undefined;
 }
 
+/** Rounded up, so a file just over the limit never reads as exactly the limit. */
 function formatMegabytes(bytes: number): string {
-  return `${(bytes / MEBIBYTE).toFixed(1)} MB`;
+  return `${(Math.ceil((bytes / MEBIBYTE) * 10) / 10).toFixed(1)} MB`;
 }
 
 /**
@@ -71,7 +72,7 @@ export function checkAssetLimits(options: {
   const limitBytes = isImage ? IMAGE_LIMIT_BYTES : DOCUMENT_LIMIT_BYTES;
   if (sizeBytes > limitBytes) {
     return new AssetError(
-      `${path} is ${formatMegabytes(sizeBytes)}; Webflow takes ${isImage ? "images" : "documents"} up to ${formatMegabytes(limitBytes)}. ${isImage ? "Compress or resize it" : "Make it smaller"}, or link to it by URL from elsewhere.`,
+      `${path} is ${formatMegabytes(sizeBytes)}; Webflow takes ${isImage ? "images" : "documents"} up to ${limitBytes / MEBIBYTE} MB. ${isImage ? "Compress or resize it" : "Make it smaller"}, then sync again.`,
       { location },
     );
   }

@@ -34,7 +34,7 @@ export const convertOption: Converter = (field, raw, context) => {
       `the schema of the field "${field.displayName}" lists no options, so no value can be checked. Add options to the field in Webflow, then refresh the cached schema.`,
     );
   }
-  const validNames = `Valid options: ${listQuoted(options.map((option) => option.name))}.`;
+  const validNames = `Valid options: ${options.map((option) => JSON.stringify(option.name)).join(", ")}.`;
   const text = typeof raw === "string" ? raw.trim() : typeof raw === "number" && Number.isFinite(raw) ? String(raw) : undefined;
   if (text === undefined) {
     return fail(context, `expected the name of an option, got ${describeValue(raw)}. ${validNames}`);

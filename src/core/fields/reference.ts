@@ -64,7 +64,7 @@ function unresolved(options: {
     parts.push(`no item with the slug${slugs.length > 1 ? "s" : ""} ${listQuoted(slugs, "and")}`);
   }
   if (paths.length > 0) {
-    parts.push(`no Markdown file of that collection at ${listQuoted(paths, "and")} (paths are relative to this file)`);
+    parts.push(`no Markdown file at ${listQuoted(paths, "and")} (paths are relative to this file)`);
   }
   const message = `${context.key}: the field "${field.displayName}" references collection ${collectionId}, which has ${parts.join(", and ")}. Check the spelling, or add the missing item first.`;
   return { ok: false, error: new ReferenceError(message, { location: context.location }) };

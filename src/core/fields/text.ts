@@ -29,19 +29,19 @@ function checkTextValidations(options: {
 }): ConvertResult {
   const { field, value, counted, context } = options;
   const length = characterCount(counted);
-  const unit = field.type === "RichText" ? "characters of text (tags not counted)" : "characters";
+  const counting = field.type === "RichText" ? " (counting text, not tags)" : "";
   const maxLength = readNumberValidation(field, "maxLength");
   if (maxLength !== undefined && length > maxLength) {
     return fail(
       context,
-      `the value is ${length} ${unit} long, but the field "${field.displayName}" takes at most ${maxLength}. Shorten it by ${length - maxLength}.`,
+      `the value is ${length} characters long${counting}, but the field "${field.displayName}" takes at most ${maxLength}. Shorten it by ${length - maxLength}.`,
     );
   }
   const minLength = readNumberValidation(field, "minLength");
   if (minLength !== undefined && length < minLength) {
     return fail(
       context,
-      `the value is ${length} ${unit} long, but the field "${field.displayName}" needs at least ${minLength}. Lengthen it.`,
+      `the value is ${length} characters long${counting}, but the field "${field.displayName}" needs at least ${minLength}. Lengthen it.`,
     );
   }
   const pattern = compilePattern(readStringValidation(field, "pattern"));
@@ -68,9 +68,6 @@ function compilePattern(pattern: string | undefined): RegExp | undefined {
   }
 }
 
-/** Quoting hint for values YAML/TOML read as something other than text. */
-const QUOTE_HINT = 'Put the value in quotes to make it text, e.g. key: "value".';
-
 /**
  * A string, or the reason there is none. Numbers become text only when `isNumberAllowed`:
  * for PlainText `title: 2024` is plausibly meant as text, for a URL or address it is a mistake.
@@ -79,18 +76,29 @@ function expectString(options: {
   raw: unknown;
   context: FieldContext;
   expected: string;
+  instruction: string;
   isNumberAllowed?: boolean;
 }): { text: string } | { result: ConvertResult } {
-  const { raw, context, expected, isNumberAllowed = false } = options;
+  const { raw, context, expected, instruction, isNumberAllowed = false } = options;
   if (typeof raw === "string") return { text: raw };
   if (isNumberAllowed && typeof raw === "number" && Number.isFinite(raw)) return { text: String(raw) };
-  const hint = typeof raw === "number" || typeof raw === "boolean" || raw instanceof Date ? QUOTE_HINT : undefined;
-  return { result: fail(context, `expected ${expected}, got ${describeValue(raw)}. Write ${expected} instead.`, hint) };
+  return { result: fail(context, `expected ${expected}, got ${describeValue(raw)}. ${instruction}`) };
+}
+
+/** For a YAML/TOML scalar that was meant as text, the quoted form to suggest. */
+function quotedSuggestion(raw: unknown): string {
+  return typeof raw === "number" || typeof raw === "boolean" ? ` (write "${String(raw)}")` : "";
 }
 
 /** PlainText: text as written (never trimmed: spacing may be intended); numbers become text. */
 export const convertPlainText: Converter = (field, raw, context) => {
-  const input = expectString({ raw, context, expected: "text", isNumberAllowed: true });
+  const input = expectString({
+    raw,
+    context,
+    expected: "text",
+    instruction: `Put the value in quotes to keep it as text${quotedSuggestion(raw)}.`,
+    isNumberAllowed: true,
+  });
   if ("result" in input) return input.result;
   return checkTextValidations({ field, value: input.text, counted: input.text, context });
 };
@@ -101,7 +109,12 @@ export const convertPlainText: Converter = (field, raw, context) => {
  * what readers see (**unconfirmed**); Webflow stays the final judge.
  */
 export const convertRichText: Converter = (field, raw, context) => {
-  const input = expectString({ raw, context, expected: "HTML text" });
+  const input = expectString({
+    raw,
+    context,
+    expected: "HTML text",
+    instruction: "Write the HTML in quotes, or as a block after `key: |`.",
+  });
   if ("result" in input) return input.result;
   const textOnly = input.text.replace(/<[^>]*>/g, "");
   return checkTextValidations({ field, value: input.text, counted: textOnly, context });
@@ -112,10 +125,10 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 
 /** Email: an address shaped like `name@example.com`, sent trimmed. */
 export const convertEmail: Converter = (field, raw, context) => {
-  const input = expectString({ raw, context, expected: "an email address" });
+  const input = expectString({ raw, context, expected: "an email address", instruction: "Write it as name@example.com." });
   if ("result" in input) return input.result;
   const text = input.text.trim();
-  if (!EMAIL_SHAPE.test(text)) {
+  if (!EMAIL_SHAPE.test(text) || /^mailto:/i.test(text)) {
     const hint = /^mailto:/i.test(text) ? 'Leave out "mailto:".' : undefined;
     return fail(
       context,
@@ -131,7 +144,12 @@ const PHONE_SHAPE = /^[0-9+\-().\s]+$/;
 
 /** Phone: digits with spaces, `+`, `-`, `(`, `)`, `.`; sent trimmed. A YAML number is refused: it would lose `+` and leading zeros. */
 export const convertPhone: Converter = (field, raw, context) => {
-  const input = expectString({ raw, context, expected: "a phone number in quotes" });
+  const input = expectString({
+    raw,
+    context,
+    expected: "a phone number as text",
+    instruction: `Put it in quotes${quotedSuggestion(raw)}, so a leading + or 0 is kept.`,
+  });
   if ("result" in input) return input.result;
   const text = input.text.trim();
   if (!PHONE_SHAPE.test(text) || !/\d/.test(text)) {
@@ -167,7 +185,12 @@ function parseWebUrl(text: string): { url: URL } | { problem: string; hint?: str
 
 /** Link: an absolute http(s) URL, sent as written (trimmed), so the value round-trips unchanged. */
 export const convertLink: Converter = (field, raw, context) => {
-  const input = expectString({ raw, context, expected: "a URL" });
+  const input = expectString({
+    raw,
+    context,
+    expected: "a URL",
+    instruction: "Write an absolute URL such as https://example.com/page.",
+  });
   if ("result" in input) return input.result;
   const text = input.text.trim();
   const parsed = parseWebUrl(text);
@@ -198,7 +221,12 @@ function youtubeVideoId(url: URL, host: string): string | undefined {
  * because a channel or playlist URL is stored but never plays.
  */
 export const convertVideoLink: Converter = (field, raw, context) => {
-  const input = expectString({ raw, context, expected: "a video URL" });
+  const input = expectString({
+    raw,
+    context,
+    expected: "a video URL",
+    instruction: "Write the video's full address, such as https://www.youtube.com/watch?v=dQw4w9WgXcQ.",
+  });
   if ("result" in input) return input.result;
   const text = input.text.trim();
   const parsed = parseWebUrl(text);
@@ -242,7 +270,12 @@ const COLOR_SHAPES: readonly RegExp[] = [
 
 /** Color: the notations of API-NOTES §3.3 (hex, rgb[a](), hsl[a](), named, transparent), sent as written. */
 export const convertColor: Converter = (field, raw, context) => {
-  const input = expectString({ raw, context, expected: 'a colour in quotes, such as "#1a2b3c"' });
+  const input = expectString({
+    raw,
+    context,
+    expected: "a colour",
+    instruction: 'Write it in quotes, such as "#1a2b3c".',
+  });
   if ("result" in input) return input.result;
   const text = input.text.trim();
   const lower = text.toLowerCase();

@@ -9,6 +9,8 @@ export interface ApiContext {
   origin: string;
   liveUpdateAlsoStaged: boolean;
   sitePublishIntervalMs: number;
+  /** Epoch ms; injectable so tests can move time. */
+  clock: () => number;
 }
 
 /** A parsed request: path segments after `/v2`, query and JSON body. */

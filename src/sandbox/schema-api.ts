@@ -153,7 +153,7 @@ function publishSite(context: ApiContext, site: SiteRecord, body: unknown): ApiR
   if (domainIds.some((id) => !site.customDomains.some((domain) => domain.id === id))) {
     throw new ApiError({ status: 400, code: "invalid_domain", message: "Please send a valid custom domain ID" });
   }
-  const nowMs = Date.now();
+  const nowMs = context.clock();
   if (site.lastSitePublishAtMs !== null && nowMs - site.lastSitePublishAtMs < context.sitePublishIntervalMs) {
     const waitMs = site.lastSitePublishAtMs + context.sitePublishIntervalMs - nowMs;
     throw new ApiError({

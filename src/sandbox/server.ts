@@ -77,6 +77,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     origin: "",
     liveUpdateAlsoStaged: options.liveUpdateAlsoStaged ?? true,
     sitePublishIntervalMs: options.sitePublishIntervalMs ?? 60_000,
+    clock: options.clock ?? Date.now,
   };
 
   let writeChain: Promise<void> = Promise.resolve();
@@ -110,7 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       answer(401, { code: "not_authorized", message: "Request not authorized", externalReference: null, details: [] }, limiter.idleHeaders());
       return;
     }
-    const rate = limiter.take(token, Date.now());
+    const rate = limiter.take(token, context.clock());
     if (!rate.isAllowed) {
       stats.rateLimited += 1;
       answer(429, { message: "Too Many Requests", code: "too_many_requests", externalReference: null, details: [] }, rate.headers);

@@ -76,6 +76,8 @@ export interface SandboxOptions {
   liveUpdateAlsoStaged?: boolean;
   /** Minimum time between two successful site publishes of one site (default 60 000, API-NOTES §5). */
   sitePublishIntervalMs?: number;
+  /** Epoch-ms clock for the rate-limit windows and the site-publish interval (tests move time with it). */
+  clock?: () => number;
   /** Suppress `log` output (default true when no `log` is given). */
   quiet?: boolean;
   /** Receives one line per request when not `quiet`; the sandbox itself never writes to stdout. */

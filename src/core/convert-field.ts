@@ -19,7 +19,12 @@ import {
 import { convertDateTime, dateTimeToFrontmatter } from "./fields/date-time.ts";
 import { convertNumber } from "./fields/number.ts";
 import { convertOption, optionToFrontmatter } from "./fields/option.ts";
-import { convertMultiReference, convertReference, listReferenceDependencies, referenceToFrontmatter } from "./fields/reference.ts";
+import {
+  convertMultiReference,
+  convertReference,
+  listReferenceDependencies,
+  referenceToFrontmatter,
+} from "./fields/reference.ts";
 import type { Converter } from "./fields/shared.ts";
 import { convertSwitch } from "./fields/switch.ts";
 import {
@@ -51,8 +56,7 @@ export interface FieldContext {
 
 /** The converted value, or the one error that stops this field (and with it the item). */
 export type ConvertResult =
-  | { ok: true; value: unknown }
-  | { ok: false; error: FieldValueError | ReferenceError | AssetError };
+  { ok: true; value: unknown } | { ok: false; error: FieldValueError | ReferenceError | AssetError };
 
 /** What a value needs resolved before convertFieldValue can succeed: references and local assets (so the pipeline can look them up / upload first). */
 export type FieldDependency =
@@ -92,7 +96,10 @@ function isEmptyValue(field: FieldSchema, raw: unknown): boolean {
 }
 
 function failure(context: FieldContext, message: string, hint?: string): ConvertResult {
-  return { ok: false, error: new FieldValueError(`${context.key}: ${message}`, { location: context.location, hint }) };
+  return {
+    ok: false,
+    error: new FieldValueError(`${context.key}: ${message}`, { location: context.location, hint }),
+  };
 }
 
 /**
@@ -126,7 +133,11 @@ export function convertFieldValue(field: FieldSchema, raw: unknown, context: Fie
       field.type === "Color" && raw === null
         ? 'YAML reads an unquoted # as the start of a comment; write the colour in quotes: "#1a2b3c".'
         : undefined;
-    return failure(context, `the field "${field.displayName}" is required, but the value is empty. Give it a value.`, hint);
+    return failure(
+      context,
+      `the field "${field.displayName}" is required, but the value is empty. Give it a value.`,
+      hint,
+    );
   }
   return converter(field, raw, context);
 }

@@ -13,6 +13,7 @@ export type AssetKind = "image" | "file";
 /** Image types Webflow hosts (API-NOTES §7.1). */
 const IMAGE_EXTENSIONS: readonly string[] = ["png", "jpg", "jpeg", "gif", "svg", "webp", "avif"];
 /** Document types Webflow hosts, Lottie (`.json`, `.lottie`) included (API-NOTES §7.1). */
+// prettier-ignore
 const DOCUMENT_EXTENSIONS: readonly string[] = [
   "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv", "odt", "ods", "odp", "json", "lottie",
 ];
@@ -44,7 +45,8 @@ function typeProblem(path: string, assetKind: AssetKind): string | undefined {
   const where = assetKind === "image" ? "an image field" : "a file field";
   const list = `Use one of: ${accepted.map((extension) => `.${extension}`).join(", ")}.`;
   const extension = extensionOf(path);
-  if (extension === undefined) return `${quote(baseName(path))} has no file extension, so its type is unknown. ${list}`;
+  if (extension === undefined)
+    return `${quote(baseName(path))} has no file extension, so its type is unknown. ${list}`;
   if (!accepted.includes(extension)) return `Webflow does not take .${extension} files in ${where}. ${list}`;
   return undefined;
 }
@@ -77,7 +79,10 @@ export function checkAssetLimits(options: {
     );
   }
   if (sizeBytes === 0) {
-    return new AssetError(`${path} is empty (0 bytes), so there is nothing to upload. Replace it with the real file.`, { location });
+    return new AssetError(
+      `${path} is empty (0 bytes), so there is nothing to upload. Replace it with the real file.`,
+      { location },
+    );
   }
   const name = baseName(path);
   if (name.length >= FILE_NAME_LIMIT) {
@@ -101,7 +106,9 @@ const OBJECT_KEYS = new Set(["src", "url", "path", "alt", "fileId"]);
 const FORMS = 'Write a URL, a path relative to the Markdown file, or { src: <url or path>, alt: "…" }.';
 
 /** Classifies a string as a web URL or a local path; other schemes cannot be uploaded. */
-function readLocator(text: string): { kind: "url"; url: string } | { kind: "local"; path: string } | AssetProblem {
+function readLocator(
+  text: string,
+): { kind: "url"; url: string } | { kind: "local"; path: string } | AssetProblem {
   const trimmed = text.trim();
   if (/^https?:\/\//i.test(trimmed)) {
     try {
@@ -112,9 +119,13 @@ function readLocator(text: string): { kind: "url"; url: string } | { kind: "loca
     return { problem: `${quote(trimmed)} is not a valid URL` };
   }
   if (/^data:/i.test(trimmed)) {
-    return { problem: "data: URIs are not accepted", hint: "Save the content as a file next to the Markdown file and give its path." };
+    return {
+      problem: "data: URIs are not accepted",
+      hint: "Save the content as a file next to the Markdown file and give its path.",
+    };
   }
-  if (trimmed.startsWith("//")) return { problem: `${quote(trimmed)} has no scheme`, hint: `Write it as https:${trimmed}.` };
+  if (trimmed.startsWith("//"))
+    return { problem: `${quote(trimmed)} has no scheme`, hint: `Write it as https:${trimmed}.` };
   // One letter before the colon is a Windows drive (C:\…), not a scheme.
   if (/^[a-z][a-z0-9+.-]+:/i.test(trimmed)) {
     return { problem: `${quote(trimmed)} is neither an http(s) URL nor a local path` };
@@ -140,18 +151,25 @@ function readAssetInput(raw: unknown): AssetInput | AssetProblem {
   if (!isRecord(raw)) return { problem: `expected a URL, a path or { src, alt }, got ${describeValue(raw)}` };
   const unknownKeys = Object.keys(raw).filter((key) => !OBJECT_KEYS.has(key));
   if (unknownKeys.length > 0) {
-    return { problem: `unknown key${unknownKeys.length > 1 ? "s" : ""} ${unknownKeys.map((key) => quote(key)).join(", ")} (an image or file takes src, alt, and optionally fileId)` };
+    return {
+      problem: `unknown key${unknownKeys.length > 1 ? "s" : ""} ${unknownKeys.map((key) => quote(key)).join(", ")} (an image or file takes src, alt, and optionally fileId)`,
+    };
   }
   const alt = readAlt(raw["alt"]);
   if ("problem" in alt) return alt;
-  const locators = (["src", "url", "path"] as const).filter((key) => raw[key] !== undefined && raw[key] !== null);
-  if (locators.length > 1) return { problem: `give only one of src, url and path (found ${locators.join(" and ")})` };
+  const locators = (["src", "url", "path"] as const).filter(
+    (key) => raw[key] !== undefined && raw[key] !== null,
+  );
+  if (locators.length > 1)
+    return { problem: `give only one of src, url and path (found ${locators.join(" and ")})` };
   const fileId = raw["fileId"];
   if (fileId !== undefined && fileId !== null) {
     // An asset already in Webflow (for example written back by a pull): sent as Webflow's own shape.
-    if (typeof fileId !== "string" || fileId.trim() === "") return { problem: "fileId must be the id of a Webflow asset, as text" };
+    if (typeof fileId !== "string" || fileId.trim() === "")
+      return { problem: "fileId must be the id of a Webflow asset, as text" };
     const url = locators[0] === undefined ? undefined : raw[locators[0]];
-    if (url !== undefined && typeof url !== "string") return { problem: `${locators[0] ?? "src"} must be text` };
+    if (url !== undefined && typeof url !== "string")
+      return { problem: `${locators[0] ?? "src"} must be text` };
     return { kind: "uploaded", fileId: fileId.trim(), url: url?.trim(), alt: alt.alt };
   }
   const key = locators[0];
@@ -177,10 +195,14 @@ function convertOneAsset(options: {
   if ("problem" in input) return fail(context, `${label}${input.problem}. ${FORMS}`, input.hint);
   const alt = input.alt === undefined ? {} : { alt: input.alt };
   if (input.kind === "url") return ok({ url: input.url, ...alt });
-  if (input.kind === "uploaded") return ok({ fileId: input.fileId, ...(input.url === undefined ? {} : { url: input.url }), ...alt });
+  if (input.kind === "uploaded")
+    return ok({ fileId: input.fileId, ...(input.url === undefined ? {} : { url: input.url }), ...alt });
   const problem = typeProblem(input.path, assetKind);
   if (problem !== undefined) {
-    return { ok: false, error: new AssetError(`${context.key}: ${label}${problem}`, { location: context.location }) };
+    return {
+      ok: false,
+      error: new AssetError(`${context.key}: ${label}${problem}`, { location: context.location }),
+    };
   }
   const asset = context.resolveAsset?.(input.path);
   if (asset === undefined) {
@@ -217,7 +239,10 @@ export const convertMultiImage: Converter = (_field, raw, context) => {
 };
 
 /** Local files a value needs uploaded, each path once; URLs and malformed values need nothing. */
-export function listAssetDependencies(raw: unknown, options: { assetKind: AssetKind; isList: boolean }): FieldDependency[] {
+export function listAssetDependencies(
+  raw: unknown,
+  options: { assetKind: AssetKind; isList: boolean },
+): FieldDependency[] {
   const items = options.isList && Array.isArray(raw) ? raw : [raw];
   const paths = new Set<string>();
   for (const item of items) {

@@ -3,6 +3,7 @@
  * accepts alongside hex and functional notations (API-NOTES §3.3). Lower case;
  * compare case-insensitively, as CSS does.
  */
+// prettier-ignore
 export const CSS_NAMED_COLORS: ReadonlySet<string> = new Set([
   "aliceblue", "antiquewhite", "aqua", "aquamarine", "azure", "beige", "bisque", "black",
   "blanchedalmond", "blue", "blueviolet", "brown", "burlywood", "cadetblue", "chartreuse",

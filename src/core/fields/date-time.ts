@@ -13,6 +13,7 @@ import { type Converter, describeValue, fail, ok, quote } from "./shared.ts";
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?: ?(?:([Zz]|UTC)|([+-])(\d{2})(?::?(\d{2}))?))?)?$/;
 
+// prettier-ignore
 const MONTH_NAMES = [
   "January", "February", "March", "April", "May", "June",
   "July", "August", "September", "October", "November", "December",
@@ -34,7 +35,20 @@ function isLeapYear(year: number): boolean {
 export function parseDateTimeText(text: string): { epochMs: number } | { problem: string } {
   const match = DATE_TIME.exec(text.trim());
   if (!match) return { problem: "is not a date wf-sync can read" };
-  const [, y, mo, d, h = "0", mi = "0", s = "0", fraction = "", zulu, sign, offsetHours, offsetMinutes = "0"] = match;
+  const [
+    ,
+    y,
+    mo,
+    d,
+    h = "0",
+    mi = "0",
+    s = "0",
+    fraction = "",
+    zulu,
+    sign,
+    offsetHours,
+    offsetMinutes = "0",
+  ] = match;
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
@@ -66,7 +80,8 @@ function formatIso(epochMs: number): string | undefined {
   return /^\d{4}-/.test(iso) ? iso : undefined;
 }
 
-const FORMATS = 'Write it as YYYY-MM-DD, "YYYY-MM-DD HH:mm" or ISO 8601 such as 2024-01-31T09:30:00Z (times without an offset are UTC).';
+const FORMATS =
+  'Write it as YYYY-MM-DD, "YYYY-MM-DD HH:mm" or ISO 8601 such as 2024-01-31T09:30:00Z (times without an offset are UTC).';
 
 /**
  * DateTime: a `Date` (TOML dates, with local ones taken as UTC as smol-toml does) or
@@ -87,7 +102,8 @@ export const convertDateTime: Converter = (_field, raw, context) => {
     const parsed = parseDateTimeText(raw);
     if ("problem" in parsed) return fail(context, `${quote(raw)} ${parsed.problem}. ${FORMATS}`);
     const iso = formatIso(parsed.epochMs);
-    if (iso === undefined) return fail(context, `${quote(raw)} is out of range after conversion to UTC. ${FORMATS}`);
+    if (iso === undefined)
+      return fail(context, `${quote(raw)} is out of range after conversion to UTC. ${FORMATS}`);
     return ok(iso);
   }
   const hint =

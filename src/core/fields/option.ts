@@ -35,7 +35,12 @@ export const convertOption: Converter = (field, raw, context) => {
     );
   }
   const validNames = `Valid options: ${options.map((option) => JSON.stringify(option.name)).join(", ")}.`;
-  const text = typeof raw === "string" ? raw.trim() : typeof raw === "number" && Number.isFinite(raw) ? String(raw) : undefined;
+  const text =
+    typeof raw === "string"
+      ? raw.trim()
+      : typeof raw === "number" && Number.isFinite(raw)
+        ? String(raw)
+        : undefined;
   if (text === undefined) {
     return fail(context, `expected the name of an option, got ${describeValue(raw)}. ${validNames}`);
   }
@@ -49,7 +54,7 @@ export const convertOption: Converter = (field, raw, context) => {
   if (byName.length > 1) {
     return fail(
       context,
-      `${quote(text)} matches several options that differ only in letter case (${listQuoted(byName.map((option) => option.name), "and")}). Write the name with its exact letter case, or the option's id.`,
+      `${quote(text)} matches several options that differ only in letter case (${listQuoted(byName.map((option) => option.name))}). Write the name with its exact letter case, or the option's id.`,
     );
   }
   const [match] = byName;

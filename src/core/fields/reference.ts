@@ -38,7 +38,10 @@ function readTargets(raw: unknown): { targets: string[] } | { index: number; ite
 
 const EXPECTED = "the slug of an item or a relative path to its Markdown file";
 
-function collectionIdOf(field: FieldSchema, context: FieldContext): { collectionId: string } | { result: ConvertResult } {
+function collectionIdOf(
+  field: FieldSchema,
+  context: FieldContext,
+): { collectionId: string } | { result: ConvertResult } {
   const collectionId = readStringValidation(field, "collectionId");
   if (collectionId !== undefined) return { collectionId };
   return {
@@ -61,10 +64,10 @@ function unresolved(options: {
   const slugs = missing.filter((target) => !isPathTarget(target));
   const parts: string[] = [];
   if (slugs.length > 0) {
-    parts.push(`no item with the slug${slugs.length > 1 ? "s" : ""} ${listQuoted(slugs, "and")}`);
+    parts.push(`no item with the slug${slugs.length > 1 ? "s" : ""} ${listQuoted(slugs)}`);
   }
   if (paths.length > 0) {
-    parts.push(`no Markdown file at ${listQuoted(paths, "and")} (paths are relative to this file)`);
+    parts.push(`no Markdown file at ${listQuoted(paths)} (paths are relative to this file)`);
   }
   const message = `${context.key}: the field "${field.displayName}" references collection ${collectionId}, which has ${parts.join(", and ")}. Check the spelling, or add the missing item first.`;
   return { ok: false, error: new ReferenceError(message, { location: context.location }) };
@@ -74,8 +77,14 @@ function unresolved(options: {
 export const convertReference: Converter = (field, raw, context) => {
   const target = readTarget(raw);
   if (target === undefined) {
-    const hint = Array.isArray(raw) ? `The field "${field.displayName}" holds a single item; only MultiReference fields take a list.` : undefined;
-    return fail(context, `expected ${EXPECTED}, got ${describeValue(raw)}. Write the slug, e.g. jane-doe.`, hint);
+    const hint = Array.isArray(raw)
+      ? `The field "${field.displayName}" holds a single item; only MultiReference fields take a list.`
+      : undefined;
+    return fail(
+      context,
+      `expected ${EXPECTED}, got ${describeValue(raw)}. Write the slug, e.g. jane-doe.`,
+      hint,
+    );
   }
   const collection = collectionIdOf(field, context);
   if ("result" in collection) return collection.result;
@@ -105,7 +114,8 @@ export const convertMultiReference: Converter = (field, raw, context) => {
     // A slug and a path can name the same item; Webflow would store it twice.
     else if (!itemIds.includes(itemId)) itemIds.push(itemId);
   }
-  if (missing.length > 0) return unresolved({ context, field, collectionId: collection.collectionId, missing });
+  if (missing.length > 0)
+    return unresolved({ context, field, collectionId: collection.collectionId, missing });
   return ok(itemIds);
 };
 
@@ -114,7 +124,9 @@ export function listReferenceDependencies(field: FieldSchema, raw: unknown): Fie
   const collectionId = readStringValidation(field, "collectionId");
   if (collectionId === undefined) return [];
   const targets = field.type === "Reference" ? [readTarget(raw)] : readTargetsOrEmpty(raw);
-  return targets.flatMap((target) => (target === undefined ? [] : [{ kind: "reference" as const, collectionId, target }]));
+  return targets.flatMap((target) =>
+    target === undefined ? [] : [{ kind: "reference" as const, collectionId, target }],
+  );
 }
 
 /** Every target of a list, or none when one item is malformed. */
@@ -132,6 +144,8 @@ export function referenceToFrontmatter(options: {
   const { field, value, slugForItemId } = options;
   const collectionId = readStringValidation(field, "collectionId");
   const toSlug = (item: unknown): unknown =>
-    typeof item === "string" && collectionId !== undefined ? (slugForItemId?.(item, collectionId) ?? item) : item;
+    typeof item === "string" && collectionId !== undefined
+      ? (slugForItemId?.(item, collectionId) ?? item)
+      : item;
   return Array.isArray(value) ? value.map(toSlug) : toSlug(value);
 }

@@ -73,9 +73,9 @@ export function characterCount(text: string): number {
   return count;
 }
 
-/** Joins quoted names as `"a", "b" or "c"`. */
-export function listQuoted(names: readonly string[], conjunction: "and" | "or" = "or"): string {
+/** Joins quoted names as `"a", "b" and "c"`. */
+export function listQuoted(names: readonly string[]): string {
   const quoted = names.map((name) => JSON.stringify(name));
   if (quoted.length <= 1) return quoted.join("");
-  return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted.at(-1) ?? ""}`;
+  return `${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1) ?? ""}`;
 }

@@ -125,16 +125,17 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 
 /** Email: an address shaped like `name@example.com`, sent trimmed. */
 export const convertEmail: Converter = (field, raw, context) => {
-  const input = expectString({ raw, context, expected: "an email address", instruction: "Write it as name@example.com." });
+  const input = expectString({
+    raw,
+    context,
+    expected: "an email address",
+    instruction: "Write it as name@example.com.",
+  });
   if ("result" in input) return input.result;
   const text = input.text.trim();
   if (!EMAIL_SHAPE.test(text) || /^mailto:/i.test(text)) {
     const hint = /^mailto:/i.test(text) ? 'Leave out "mailto:".' : undefined;
-    return fail(
-      context,
-      `${quote(text)} is not an email address. Write it as name@example.com.`,
-      hint,
-    );
+    return fail(context, `${quote(text)} is not an email address. Write it as name@example.com.`, hint);
   }
   return checkTextValidations({ field, value: text, counted: text, context });
 };
@@ -172,7 +173,10 @@ function parseWebUrl(text: string): { url: URL } | { problem: string; hint?: str
     if (/^[^/]+\.[a-z]{2,}(?:[/?#]|$)/i.test(text)) {
       return { problem: "has no https://", hint: `Write it as https://${text}.` };
     }
-    return { problem: "is not an absolute URL", hint: "Relative links are not stored by Webflow; write the full address." };
+    return {
+      problem: "is not an absolute URL",
+      hint: "Relative links are not stored by Webflow; write the full address.",
+    };
   }
   try {
     const url = new URL(text);
@@ -195,7 +199,11 @@ export const convertLink: Converter = (field, raw, context) => {
   const text = input.text.trim();
   const parsed = parseWebUrl(text);
   if ("problem" in parsed) {
-    return fail(context, `${quote(text)} ${parsed.problem}. Write an absolute URL such as https://example.com/page.`, parsed.hint);
+    return fail(
+      context,
+      `${quote(text)} ${parsed.problem}. Write an absolute URL such as https://example.com/page.`,
+      parsed.hint,
+    );
   }
   return checkTextValidations({ field, value: text, counted: text, context });
 };
@@ -244,7 +252,10 @@ export const convertVideoLink: Converter = (field, raw, context) => {
       `${quote(text)} is a YouTube address but not of a single video. Use the video's own link, such as https://www.youtube.com/watch?v=<id> or https://youtu.be/<id>.`,
     );
   }
-  if ((host === "vimeo.com" || host === "player.vimeo.com") && !parsed.url.pathname.split("/").some((part) => /^\d+$/.test(part))) {
+  if (
+    (host === "vimeo.com" || host === "player.vimeo.com") &&
+    !parsed.url.pathname.split("/").some((part) => /^\d+$/.test(part))
+  ) {
     return fail(
       context,
       `${quote(text)} is a Vimeo address but not of a single video. Use the video's own link, such as https://vimeo.com/76979871.`,
@@ -279,7 +290,8 @@ export const convertColor: Converter = (field, raw, context) => {
   if ("result" in input) return input.result;
   const text = input.text.trim();
   const lower = text.toLowerCase();
-  const isColor = lower === "transparent" || CSS_NAMED_COLORS.has(lower) || COLOR_SHAPES.some((shape) => shape.test(text));
+  const isColor =
+    lower === "transparent" || CSS_NAMED_COLORS.has(lower) || COLOR_SHAPES.some((shape) => shape.test(text));
   if (!isColor) {
     const hint = /^[0-9a-f]{3,8}$/i.test(text) ? `Add the "#": "#${text}".` : undefined;
     return fail(

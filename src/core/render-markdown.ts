@@ -1,0 +1,197 @@
+/**
+ * Markdown body → the HTML string a Webflow RichText field keeps (issue 5).
+ *
+ * Webflow silently drops or empties what its rich text does not hold (API-NOTES §8), so the
+ * output is restricted to the editor's element set, with custom-code embeds (`div.w-embed`)
+ * for code blocks, tables and other HTML, and every construct that cannot be represented
+ * is reported as a SyncWarning with its file and line. docs/rich-text.md lists each
+ * construct's rendering. Pure: no fs, no network, no process.
+ */
+import type { Root as HastRoot } from "hast";
+import { fromHtml } from "hast-util-from-html";
+import { toHtml } from "hast-util-to-html";
+import { common, createLowlight } from "lowlight";
+import type { Definition, Nodes as MdastNodes, Root as MdastRoot } from "mdast";
+import remarkGfm from "remark-gfm";
+import remarkParse from "remark-parse";
+import remarkRehype from "remark-rehype";
+import { unified } from "unified";
+import { prepareMarkdown } from "./render/markdown-pass.ts";
+import { sanitizeRawHtml } from "./render/raw-html.ts";
+import { createRenderState } from "./render/state.ts";
+import { isLocalUrl } from "./render/urls.ts";
+import { toWebflowTree, type Highlighter } from "./render/webflow-html.ts";
+import type { SyncWarning } from "./types.ts";
+
+/** How a Markdown body is turned into rich text. Every field is optional; the defaults suit a Webflow site. */
+export interface RenderOptions {
+  /**
+   * Fenced and indented code blocks. `"embed"` (default): a custom-code embed holding an
+   * escaped `<pre><code>`, which Webflow stores verbatim. `"paragraph"`: a paragraph of inline
+   * `<code>` with `<br>` line breaks (stays editable in the Designer, loses tabs and wrapping).
+   */
+  codeBlocks?: "embed" | "paragraph";
+  /**
+   * GFM tables. `"embed"` (default): the `<table>` inside a custom-code embed.
+   * `"list"`: a bulleted list with one item per row, each cell as `Header: value`.
+   */
+  tables?: "embed" | "list";
+  /**
+   * Raw HTML in the Markdown. `"sanitize"` (default): parsed, cleaned with GitHub's schema
+   * (no scripts, styles, event handlers or unknown attributes; a warning names what was
+   * removed), then mapped like Markdown. `"keep"`: trusted repositories only; HTML blocks go
+   * into an embed verbatim and inline HTML is sent as written. `"escape"`: shown as text.
+   */
+  rawHtml?: "sanitize" | "keep" | "escape";
+  /** Give headings an `id` made from their text (GitHub style), for in-page links. Default false. */
+  headingIds?: boolean;
+  /**
+   * `"demote"` (default): when the body has an `h1`, every heading moves down one level
+   * (h6 stays h6), because the page template usually renders the title as the `h1`.
+   * `"keep"`: levels as written.
+   */
+  h1?: "keep" | "demote";
+  /**
+   * Highlight code blocks at build time (highlight.js grammars via lowlight; `hljs-*`
+   * classes, so the site needs a highlight.js theme in its custom code). Only with
+   * `codeBlocks: "embed"` and a known language on the fence. Default false.
+   */
+  highlight?: boolean;
+  /** A YouTube or Vimeo link alone in a paragraph becomes Webflow's video figure. Default true. */
+  videoEmbeds?: boolean;
+  /** Alignment of image figures, as Webflow's image toolbar sets it. Default `"center"`. */
+  imageAlign?: "fullwidth" | "center" | "normal" | "floatleft" | "floatright";
+  /** Bold line shown above the footnote list; `""` for none. Default `"Footnotes"`. */
+  footnoteLabel?: string;
+}
+
+/** RenderOptions with every default applied. */
+export type ResolvedRenderOptions = Required<RenderOptions>;
+
+/** What the renderer needs to know about the file being rendered. */
+export interface RenderContext {
+  /** POSIX path used in warnings. */
+  file: string;
+  /** Added to body line numbers to get file lines (the body starts after the frontmatter); default 0. */
+  lineOffset?: number;
+  /** Maps a relative link target (as written, e.g. "../other.md#x") to a URL path, or undefined if not a synced file. */
+  resolveLink?: (href: string) => string | undefined;
+  /** Maps a local image src (as written, relative to the Markdown file) to its uploaded URL, or undefined if not uploaded. */
+  resolveImage?: (src: string) => { url: string } | undefined;
+}
+
+/** The RichText value and what could not be rendered faithfully. */
+export interface RenderResult {
+  html: string;
+  warnings: SyncWarning[];
+}
+
+/** Renders Markdown bodies; one instance serves any number of files. */
+export interface MarkdownRenderer {
+  render(markdown: string, context: RenderContext): RenderResult;
+}
+
+const DEFAULT_OPTIONS: ResolvedRenderOptions = {
+  codeBlocks: "embed",
+  tables: "embed",
+  rawHtml: "sanitize",
+  headingIds: false,
+  h1: "demote",
+  highlight: false,
+  videoEmbeds: true,
+  imageAlign: "center",
+  footnoteLabel: "Footnotes",
+};
+
+/** The options with defaults applied, as a plain JSON-able object (it goes into the settings digest). */
+export function resolveRenderOptions(options: RenderOptions = {}): ResolvedRenderOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const resolved = { ...DEFAULT_OPTIONS, ...defined } as ResolvedRenderOptions;
+  // A fixed key order keeps the settings digest stable whatever order the user wrote.
+  return {
+    codeBlocks: resolved.codeBlocks,
+    tables: resolved.tables,
+    rawHtml: resolved.rawHtml,
+    headingIds: resolved.headingIds,
+    h1: resolved.h1,
+    highlight: resolved.highlight,
+    videoEmbeds: resolved.videoEmbeds,
+    imageAlign: resolved.imageAlign,
+    footnoteLabel: resolved.footnoteLabel,
+  };
+}
+
+/** CommonMark + GFM parser; shared because building it is the costly part. */
+const markdownParser = unified().use(remarkParse).use(remarkGfm).freeze();
+/** Footnote texts are replaced later; only the structure of remark-rehype's output is used. */
+const toHastProcessor = unified().use(remarkRehype, { allowDangerousHtml: true }).freeze();
+
+let sharedHighlighter: Highlighter | undefined;
+function getHighlighter(): Highlighter {
+  // Registering the grammars costs a few milliseconds; only pay it when highlighting is on.
+  sharedHighlighter ??= createLowlight(common) as unknown as Highlighter;
+  return sharedHighlighter;
+}
+
+/** Creates a renderer with fixed options; call `render` once per file. */
+export function createMarkdownRenderer(options: RenderOptions = {}): MarkdownRenderer {
+  const resolved = resolveRenderOptions(options);
+  const highlighter = resolved.highlight ? getHighlighter() : undefined;
+  const stringifyOptions = {
+    allowDangerousHtml: resolved.rawHtml === "keep",
+    // `&lt;`/`&amp;` rather than `&#x3C;`/`&#x26;`: the stored HTML stays readable in Webflow's embed editor.
+    characterReferences: { useNamedReferences: true },
+  } as const;
+  return {
+    render(markdown, context) {
+      const state = createRenderState(context);
+      const mdast = markdownParser.parse(markdown);
+      prepareMarkdown(mdast, resolved, state);
+      let hast = toHastProcessor.runSync(mdast) as HastRoot;
+      if (resolved.rawHtml === "sanitize") hast = sanitizeRawHtml(hast, { markdown, state });
+      const webflowTree = toWebflowTree(hast, { options: resolved, state, highlighter });
+      return { html: toHtml(webflowTree, stringifyOptions), warnings: state.warnings };
+    },
+  };
+}
+
+/**
+ * Local (relative, non-URL) image sources in the body, as written and in order of first
+ * appearance, so the pipeline can upload them before rendering. Covers Markdown images,
+ * reference-style images and `<img src>` in raw HTML.
+ */
+export function listLocalImages(markdown: string): string[] {
+  const tree: MdastRoot = markdownParser.parse(markdown);
+  const definitions = new Map<string, Definition>();
+  const sources: string[] = [];
+  const pending: MdastNodes[] = [tree];
+  const inOrder: MdastNodes[] = [];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    inOrder.push(node);
+    if (node.type === "definition" && !definitions.has(node.identifier)) definitions.set(node.identifier, node);
+    if ("children" in node) for (let i = node.children.length - 1; i >= 0; i--) pending.push(node.children[i]!);
+  }
+  for (const node of inOrder) {
+    if (node.type === "image") sources.push(node.url);
+    else if (node.type === "imageReference") {
+      const definition = definitions.get(node.identifier);
+      if (definition) sources.push(definition.url);
+    } else if (node.type === "html" && /<img\b/i.test(node.value)) sources.push(...rawImageSources(node.value));
+  }
+  return [...new Set(sources.filter(isLocalUrl))];
+}
+
+function rawImageSources(html: string): string[] {
+  const found: string[] = [];
+  const visit = (nodes: HastRoot["children"]): void => {
+    for (const node of nodes) {
+      if (node.type !== "element") continue;
+      const src = node.properties["src"];
+      if (node.tagName === "img" && typeof src === "string") found.push(src);
+      visit(node.children);
+    }
+  };
+  visit(fromHtml(html, { fragment: true }).children);
+  return found;
+}

@@ -414,6 +414,13 @@ describe("convertFieldValue: invalid values", () => {
       'value: the field "My Hologram" has type Hologram, which wf-sync cannot write (it is read-only or not supported). Remove the key, or map it to another field in wf-sync.config.ts.',
     ],
     [
+      "type named like an Object.prototype key",
+      makeField("constructor"),
+      "x",
+      FieldValueError,
+      'value: the field "My constructor" has type constructor, which wf-sync cannot write (it is read-only or not supported). Remove the key, or map it to another field in wf-sync.config.ts.',
+    ],
+    [
       "isEditable: false",
       makeField("PlainText", { isEditable: false }),
       "x",

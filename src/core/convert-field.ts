@@ -63,24 +63,25 @@ export type FieldDependency =
   | { kind: "reference"; collectionId: string; target: string }
   | { kind: "asset"; path: string; assetKind: "image" | "file" };
 
-const CONVERTERS: Readonly<Record<string, Converter>> = {
-  PlainText: convertPlainText,
-  RichText: convertRichText,
-  Email: convertEmail,
-  Phone: convertPhone,
-  Link: convertLink,
-  VideoLink: convertVideoLink,
-  Color: convertColor,
-  Number: convertNumber,
-  DateTime: convertDateTime,
-  Switch: convertSwitch,
-  Option: convertOption,
-  Reference: convertReference,
-  MultiReference: convertMultiReference,
-  Image: convertImage,
-  MultiImage: convertMultiImage,
-  File: convertFile,
-};
+// A Map, not an object literal, so a type named like an Object.prototype key finds nothing.
+const CONVERTERS: ReadonlyMap<string, Converter> = new Map([
+  ["PlainText", convertPlainText],
+  ["RichText", convertRichText],
+  ["Email", convertEmail],
+  ["Phone", convertPhone],
+  ["Link", convertLink],
+  ["VideoLink", convertVideoLink],
+  ["Color", convertColor],
+  ["Number", convertNumber],
+  ["DateTime", convertDateTime],
+  ["Switch", convertSwitch],
+  ["Option", convertOption],
+  ["Reference", convertReference],
+  ["MultiReference", convertMultiReference],
+  ["Image", convertImage],
+  ["MultiImage", convertMultiImage],
+  ["File", convertFile],
+]);
 
 /** List-valued types; their empty value is `[]`, the natural empty list, rather than `null`. */
 const LIST_TYPES: ReadonlySet<string> = new Set(["MultiReference", "MultiImage"]);
@@ -113,7 +114,7 @@ function failure(context: FieldContext, message: string, hint?: string): Convert
  * (and for required fields that are missing).
  */
 export function convertFieldValue(field: FieldSchema, raw: unknown, context: FieldContext): ConvertResult {
-  const converter = CONVERTERS[field.type];
+  const converter = CONVERTERS.get(field.type);
   if (field.isEditable === false) {
     return failure(
       context,

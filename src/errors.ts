@@ -109,6 +109,10 @@ export class WebflowApiError extends WfSyncError {
   readonly status: number;
   readonly apiCode: string | undefined;
   readonly details: readonly unknown[];
+  /** True when the request may have been applied although no answer came (dropped connection, 5xx on a create). */
+  readonly isUncertain: boolean;
+  /** True when retrying later may succeed (429, 5xx, network): the item is not wrong, the call failed. */
+  readonly isTransient: boolean;
   constructor(options: {
     endpoint: string;
     status: number;
@@ -116,6 +120,8 @@ export class WebflowApiError extends WfSyncError {
     message: string;
     details?: readonly unknown[];
     cause?: unknown;
+    isUncertain?: boolean;
+    isTransient?: boolean;
   }) {
     const suffix = options.details?.length ? ` ${JSON.stringify(options.details)}` : "";
     super(`${options.endpoint} answered ${options.status}: ${options.message}${suffix}`, {
@@ -125,6 +131,8 @@ export class WebflowApiError extends WfSyncError {
     this.status = options.status;
     this.apiCode = options.apiCode;
     this.details = options.details ?? [];
+    this.isUncertain = options.isUncertain ?? false;
+    this.isTransient = options.isTransient ?? false;
   }
 }
 

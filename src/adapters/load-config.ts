@@ -1,0 +1,80 @@
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createJiti } from "jiti";
+import { z } from "zod";
+import { ConfigSchema, type ResolvedConfig } from "../config.ts";
+import { ConfigError } from "../errors.ts";
+
+/** Config file names looked for in the working directory, in this order. */
+export const CONFIG_FILE_NAMES = ["wf-sync.config.ts", "wf-sync.config.mts", "wf-sync.config.js", "wf-sync.config.mjs"];
+
+/** Finds the config file: the one given with --config, else the first known name in `cwd`. */
+export function findConfigFile(cwd: string, explicit?: string): string {
+  if (explicit) {
+    const file = resolve(cwd, explicit);
+    if (!existsSync(file)) {
+      throw new ConfigError(`${explicit}: config file not found.`, { hint: "Check the path given to --config." });
+    }
+    if (!/\.(ts|mts|js|mjs)$/.test(file)) {
+      throw new ConfigError(`${explicit}: a config must be a .ts, .mts, .js or .mjs file.`);
+    }
+    return file;
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = resolve(cwd, name);
+    if (existsSync(file)) return file;
+  }
+  throw new ConfigError(`No wf-sync.config.ts found in ${cwd}.`, {
+    hint: "Run `wf-sync init` to write one, or pass --config <file>.",
+  });
+}
+
+/** Path of this package's entry point, so a config's `import { defineConfig } from "wf-sync"` resolves anywhere. */
+function packageEntry(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const built = resolve(here, "../index.js");
+  return existsSync(built) ? built : resolve(here, "../index.ts");
+}
+
+/**
+ * Imports `wf-sync.config.ts` with jiti (Node 20 cannot import .ts) and validates it.
+ * Every failure is a ConfigError naming the file.
+ */
+export async function loadConfig(cwd: string, options: { configFile?: string } = {}): Promise<ResolvedConfig> {
+  const configFile = findConfigFile(cwd, options.configFile);
+  const jiti = createJiti(import.meta.url, {
+    moduleCache: false,
+    fsCache: false,
+    interopDefault: true,
+    alias: { "wf-sync": packageEntry() },
+  });
+  let loaded: unknown;
+  try {
+    loaded = await jiti.import(configFile, { default: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new ConfigError(`${configFile}: the config could not be loaded: ${reason}`, {
+      cause: error,
+      location: { file: configFile },
+      hint: "The file must `export default` an object (optionally wrapped in defineConfig).",
+    });
+  }
+  const parsed = ConfigSchema.safeParse(loaded);
+  if (!parsed.success) {
+    throw new ConfigError(`${configFile}: the config is not valid:\n${z.prettifyError(parsed.error)}`, {
+      location: { file: configFile },
+    });
+  }
+  const names = new Set<string>();
+  for (const collection of parsed.data.collections) {
+    if (names.has(collection.name)) {
+      throw new ConfigError(`${configFile}: two collections are named "${collection.name}".`, {
+        location: { file: configFile },
+        hint: "Collection names are used with --collection and must be unique.",
+      });
+    }
+    names.add(collection.name);
+  }
+  return { ...parsed.data, root: dirname(configFile), configFile };
+}

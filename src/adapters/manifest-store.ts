@@ -1,0 +1,119 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { ManifestEntry } from "../core/plan-changes.ts";
+import type { CollectionSchema, SiteLocale } from "../core/types.ts";
+
+/** Bump when the manifest's shape changes; an unknown version is rebuilt from the site. */
+export const MANIFEST_VERSION = 1;
+
+export interface ManifestCollection {
+  /** Digest of the settings that shape this collection's items (mapping, renderer, schema). */
+  settingsDigest: string;
+  /** Slug → entry, primary locale. */
+  items: Record<string, ManifestEntry>;
+  /** Locale tag → slug → digest of what was written to that locale variant. */
+  locales?: Record<string, Record<string, { digest: string; file: string }>>;
+  /** Raw-bytes digest of each source file whose item is up to date: lets a run skip unchanged files unread. */
+  sources?: Record<string, { digest: string; slug: string }>;
+}
+
+export interface ManifestAsset {
+  fileId: string;
+  url: string;
+  fileName: string;
+}
+
+export interface Manifest {
+  version: number;
+  /** Which API the ids belong to (base URL and site): ids from another target are useless here. */
+  target: string;
+  collections: Record<string, ManifestCollection>;
+  /** Uploaded assets by MD5 of their bytes. */
+  assets: Record<string, ManifestAsset>;
+}
+
+export function emptyManifest(target: string): Manifest {
+  return { version: MANIFEST_VERSION, target, collections: {}, assets: {} };
+}
+
+/**
+ * Reads the manifest. A missing file, another version or another target gives an empty
+ * manifest: the manifest is a cache, and the sync rebuilds it from the site by slug.
+ */
+export async function readManifest(path: string, target: string): Promise<{ manifest: Manifest; isFresh: boolean }> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { manifest: emptyManifest(target), isFresh: true };
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<Manifest>;
+    if (parsed.version !== MANIFEST_VERSION || parsed.target !== target || typeof parsed.collections !== "object") {
+      return { manifest: { ...emptyManifest(target), assets: parsed.target === target ? (parsed.assets ?? {}) : {} }, isFresh: true };
+    }
+    return { manifest: { ...emptyManifest(target), ...parsed } as Manifest, isFresh: false };
+  } catch {
+    // A torn or hand-edited manifest is only a lost cache: rebuild it.
+    return { manifest: emptyManifest(target), isFresh: true };
+  }
+}
+
+/** Writes a file atomically: a crash leaves either the old or the new content, never half of it. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
+
+/**
+ * Serialises manifest writes: each `save()` resolves once a write that includes the state at
+ * the time of the call has reached the disk; calls during a write are folded into the next one.
+ */
+export function createManifestWriter(path: string, manifest: Manifest) {
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  async function writeOnce(): Promise<void> {
+    await writeFileAtomic(path, `${JSON.stringify(manifest, null, 1)}\n`);
+  }
+  function save(): Promise<void> {
+    if (!running) {
+      running = writeOnce().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    if (!queued) {
+      queued = running.then(() => {
+        queued = undefined;
+        return save();
+      });
+    }
+    return queued;
+  }
+  return { manifest, save };
+}
+export type ManifestWriter = ReturnType<typeof createManifestWriter>;
+
+/** Collection schemas cached by the last online run, for the offline `check`. */
+export interface SchemaCache {
+  version: number;
+  fetchedAt: string;
+  collections: Record<string, CollectionSchema>;
+  locales?: SiteLocale[];
+}
+
+export async function readSchemaCache(path: string): Promise<SchemaCache | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path, "utf8")) as SchemaCache;
+    return parsed.version === 1 ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeSchemaCache(path: string, cache: SchemaCache): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(cache, null, 1)}\n`);
+}

@@ -1,0 +1,479 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import pLimit from "p-limit";
+import { Agent, FormData, request, type Dispatcher } from "undici";
+import { ApiUnavailableError, AuthError, UsageError, WebflowApiError } from "../errors.ts";
+import type { CollectionSchema, FieldSchema, SiteLocale } from "../core/types.ts";
+
+/** An item as wf-sync sees it on the site (one locale variant). */
+export interface RemoteItem {
+  itemId: string;
+  cmsLocaleId: string | undefined;
+  slug: string;
+  fieldData: Record<string, unknown>;
+  isDraft: boolean;
+  isArchived: boolean;
+  /** The item has a live (published) version. */
+  isLive: boolean;
+}
+
+/** What to write for one item. `itemId` is set for updates. */
+export interface ItemWrite {
+  itemId?: string;
+  cmsLocaleId?: string;
+  fieldData: Record<string, unknown>;
+  isDraft?: boolean;
+  isArchived?: boolean;
+}
+
+export interface SiteInfo {
+  id: string;
+  displayName: string;
+  locales: SiteLocale[];
+}
+
+export interface CollectionSummary {
+  id: string;
+  displayName: string;
+  slug: string;
+}
+
+export interface AssetUpload {
+  assetId: string;
+  uploadUrl: string;
+  uploadDetails: Record<string, string>;
+  hostedUrl: string;
+}
+
+export interface ClientStats {
+  requests: number;
+  writes: number;
+  retries: number;
+  rateLimited: number;
+  rateLimitWaitMs: number;
+}
+
+/** Everything wf-sync asks of Webflow. Nothing outside this module knows about HTTP. */
+export interface WebflowClient {
+  readonly stats: ClientStats;
+  /** Stable name of the API target (base URL), used to tell manifests of different targets apart. */
+  readonly target: string;
+  getCollection(collectionId: string): Promise<CollectionSchema>;
+  listCollections(siteId: string): Promise<CollectionSummary[]>;
+  listSites(): Promise<Array<{ id: string; displayName: string }>>;
+  getSite(siteId: string): Promise<SiteInfo>;
+  listItems(collectionId: string, options?: { isLive?: boolean; cmsLocaleId?: string; slug?: string }): Promise<RemoteItem[]>;
+  /** Creates items (live unless `isLive: false`). May throw an uncertain error: then reconcile by slug. */
+  createItems(collectionId: string, items: readonly ItemWrite[], options: { isLive: boolean }): Promise<RemoteItem[]>;
+  /** Creates staged items in several locales at once; all variants share one id. */
+  createItemsInLocales(collectionId: string, items: readonly ItemWrite[], cmsLocaleIds: readonly string[]): Promise<RemoteItem[]>;
+  /** Updates items; live updates of never-published items fail with status 409. */
+  updateItems(collectionId: string, items: readonly ItemWrite[], options: { isLive: boolean }): Promise<RemoteItem[]>;
+  publishItems(collectionId: string, items: ReadonlyArray<{ itemId: string; cmsLocaleIds?: string[] }>): Promise<{ published: string[]; errors: string[] }>;
+  unpublishItems(collectionId: string, itemIds: readonly string[]): Promise<void>;
+  deleteItems(collectionId: string, itemIds: readonly string[]): Promise<void>;
+  createAsset(siteId: string, options: { fileName: string; fileHash: string }): Promise<AssetUpload>;
+  uploadAsset(upload: AssetUpload, options: { bytes: Uint8Array; fileName: string; contentType: string }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WebflowClientOptions {
+  token: string;
+  /** Default https://api.webflow.com/v2. Plain http:// is refused unless the host is loopback. */
+  baseUrl?: string;
+  /** Most requests in flight at once. */
+  concurrency?: number;
+  /** Retries for 5xx and network failures of requests that are safe to repeat. */
+  maxRetries?: number;
+  /** First backoff step; doubles on each retry, with full jitter. */
+  retryBaseMs?: number;
+  /** Longest single backoff wait. */
+  retryMaxMs?: number;
+  /** Most 429 answers in a row for one request before giving up. */
+  maxRateLimitRetries?: number;
+  /** Per-request timeout for headers and body. */
+  timeoutMs?: number;
+  /** Called with short progress notes (never the token), e.g. rate-limit waits. */
+  onNotice?: (message: string) => void;
+  debug?: (message: string) => void;
+  /** Overrides `target` (default: the base URL), e.g. "sandbox" for the built-in emulator whose port changes. */
+  target?: string;
+}
+
+export const DEFAULT_BASE_URL = "https://api.webflow.com/v2";
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
+
+/** Checks the base URL: https anywhere, http only on loopback (a token must never cross a network in clear). */
+export function validateBaseUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new UsageError(`WEBFLOW_API_BASE_URL is not a URL: ${baseUrl}`);
+  }
+  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname)) {
+    throw new UsageError(`WEBFLOW_API_BASE_URL uses plain http:// for ${url.hostname}, which would send the token unencrypted.`, {
+      hint: "Use https://, or http:// only for a server on this machine (127.0.0.1, localhost, [::1]).",
+    });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`WEBFLOW_API_BASE_URL must be http(s): ${baseUrl}`);
+  return baseUrl.replace(/\/+$/, "");
+}
+
+interface RawItem {
+  id: string;
+  cmsLocaleId?: string;
+  lastPublished?: string | null;
+  isDraft?: boolean;
+  isArchived?: boolean;
+  fieldData?: Record<string, unknown>;
+}
+
+function toRemoteItem(raw: RawItem): RemoteItem {
+  const fieldData = raw.fieldData ?? {};
+  return {
+    itemId: raw.id,
+    cmsLocaleId: raw.cmsLocaleId,
+    slug: typeof fieldData["slug"] === "string" ? fieldData["slug"] : "",
+    fieldData,
+    isDraft: raw.isDraft ?? false,
+    isArchived: raw.isArchived ?? false,
+    isLive: raw.lastPublished !== null && raw.lastPublished !== undefined,
+  };
+}
+
+function toWireItem(item: ItemWrite): Record<string, unknown> {
+  const wire: Record<string, unknown> = { fieldData: item.fieldData };
+  if (item.itemId !== undefined) wire["id"] = item.itemId;
+  if (item.cmsLocaleId !== undefined) wire["cmsLocaleId"] = item.cmsLocaleId;
+  if (item.isDraft !== undefined) wire["isDraft"] = item.isDraft;
+  if (item.isArchived !== undefined) wire["isArchived"] = item.isArchived;
+  return wire;
+}
+
+/** Parses Retry-After: seconds or an HTTP date. */
+function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (!text) return undefined;
+  const seconds = Number(text);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function headerNumber(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text === undefined) return undefined;
+  const number = Number(text);
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/**
+ * Keeps the token's request budget. Webflow counts requests per token in a window it does not
+ * announce (X-RateLimit-Reset is not sent), so the gate spends the `Remaining` budget, then,
+ * once it is gone, lets one probe through at a time: the probe either finds a fresh window or
+ * gets a 429 whose Retry-After says exactly when the window turns. At most one 429 a window.
+ */
+class RateGate {
+  remaining: number | undefined;
+  blockedUntil = 0;
+  inFlight = 0;
+  private waiters: Array<() => void> = [];
+  private readonly stats: ClientStats;
+  constructor(stats: ClientStats) {
+    this.stats = stats;
+  }
+
+  async acquire(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      if (now < this.blockedUntil) {
+        const waitMs = this.blockedUntil - now;
+        this.stats.rateLimitWaitMs += waitMs;
+        await sleep(waitMs);
+        continue;
+      }
+      const isExhausted = this.remaining !== undefined && this.remaining - this.inFlight <= 0;
+      if (isExhausted && this.inFlight > 0) {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+        continue;
+      }
+      this.inFlight++;
+      return;
+    }
+  }
+
+  release(headers: Record<string, string | string[] | undefined> | undefined): void {
+    this.inFlight--;
+    const remaining = headerNumber(headers?.["x-ratelimit-remaining"]);
+    if (remaining !== undefined) this.remaining = remaining;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  block(waitMs: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, Date.now() + waitMs);
+    // After the wait a new window has begun; the next answer tells the real budget.
+    this.remaining = undefined;
+  }
+}
+
+/** Creates the undici-backed Webflow client. */
+export function createWebflowClient(options: WebflowClientOptions): WebflowClient {
+  const baseUrl = validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+  const concurrency = options.concurrency ?? 4;
+  const maxRetries = options.maxRetries ?? 8;
+  const retryBaseMs = options.retryBaseMs ?? 500;
+  const retryMaxMs = options.retryMaxMs ?? 30_000;
+  const maxRateLimitRetries = options.maxRateLimitRetries ?? 30;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const stats: ClientStats = { requests: 0, writes: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
+  const gate = new RateGate(stats);
+  const limit = pLimit(concurrency);
+  const dispatcher = new Agent({ connections: concurrency * 2, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  // The header object is built once and never logged, printed or put into an error.
+  const headers = { authorization: `Bearer ${options.token}`, "content-type": "application/json", accept: "application/json" };
+
+  function backoffMs(attempt: number): number {
+    const ceiling = Math.min(retryMaxMs, retryBaseMs * 2 ** attempt);
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  interface CallOptions {
+    /** Safe to send again after a failure whose outcome is unknown (reads, updates, deletes, publish). */
+    isIdempotent: boolean;
+    body?: unknown;
+    query?: Record<string, string | number | undefined>;
+  }
+
+  async function call<T>(method: Dispatcher.HttpMethod, path: string, callOptions: CallOptions): Promise<T> {
+    const endpoint = `${method} ${path}`;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(callOptions.query ?? {})) if (value !== undefined) query.set(key, String(value));
+    const url = `${baseUrl}${path}${query.size > 0 ? `?${query.toString()}` : ""}`;
+    const body = callOptions.body === undefined ? null : JSON.stringify(callOptions.body);
+    let failures = 0;
+    let rateLimits = 0;
+    for (;;) {
+      await gate.acquire();
+      let response: Dispatcher.ResponseData;
+      stats.requests++;
+      if (method !== "GET") stats.writes++;
+      try {
+        response = await request(url, { method, dispatcher, headers, body });
+      } catch (error) {
+        gate.release(undefined);
+        const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+        if (!callOptions.isIdempotent) {
+          // The request may have reached Webflow: only the caller can find out (by slug) and decide.
+          throw new WebflowApiError({ endpoint, status: 0, message: `connection failed (${reason})`, cause: error, isUncertain: true, isTransient: true });
+        }
+        if (failures >= maxRetries) {
+          throw new WebflowApiError({ endpoint, status: 0, message: `connection failed after ${failures + 1} attempts (${reason})`, cause: error, isTransient: true });
+        }
+        stats.retries++;
+        options.debug?.(`${endpoint}: ${reason}; retry ${failures + 1}`);
+        await sleep(backoffMs(failures++));
+        continue;
+      }
+      gate.release(response.headers);
+      const status = response.statusCode;
+      if (status === 429 && rateLimits < maxRateLimitRetries) {
+        await response.body.dump();
+        rateLimits++;
+        stats.rateLimited++;
+        const waitMs = (retryAfterMs(response.headers["retry-after"]) ?? 60_000) + Math.round(Math.random() * 250);
+        gate.block(waitMs);
+        options.onNotice?.(`rate limit reached; waiting ${(waitMs / 1000).toFixed(1)} s as Webflow asks (Retry-After)`);
+        continue;
+      }
+      const text = await response.body.text();
+      if (status >= 500 || status === 408) {
+        const isUncertain = !callOptions.isIdempotent;
+        if (isUncertain || failures >= maxRetries) {
+          throw apiError(endpoint, status, text, { isUncertain, isTransient: true, attempts: failures + 1 });
+        }
+        stats.retries++;
+        await sleep(backoffMs(failures++));
+        continue;
+      }
+      if (status >= 400) throw apiError(endpoint, status, text, { isUncertain: false, isTransient: status === 429, attempts: failures + 1 });
+      if (text === "") return undefined as T;
+      try {
+        return JSON.parse(text) as T;
+      } catch (error) {
+        throw new WebflowApiError({ endpoint, status, message: "the answer is not JSON", cause: error });
+      }
+    }
+  }
+
+  function apiError(endpoint: string, status: number, text: string, extra: { isUncertain: boolean; isTransient: boolean; attempts: number }): Error {
+    let parsed: { code?: string; message?: string; details?: unknown[] } = {};
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      parsed = { message: text.slice(0, 200) };
+    }
+    const message = parsed.message ?? `HTTP ${status}`;
+    if (status === 401) {
+      return new AuthError(`Webflow refused the token (401 ${parsed.code ?? "not_authorized"}).`, {
+        hint: "Check WEBFLOW_API_TOKEN: it must be a site API token of this site, not revoked or expired.",
+      });
+    }
+    if (status === 403) {
+      return new AuthError(`Webflow refused the request ${endpoint} (403): ${message}`, {
+        hint: "The token needs the CMS read and write scopes (and Sites read, Assets write for locales and images).",
+      });
+    }
+    const suffix = extra.attempts > 1 ? ` (after ${extra.attempts} attempts)` : "";
+    return new WebflowApiError({
+      endpoint,
+      status,
+      apiCode: parsed.code,
+      message: `${message}${suffix}`,
+      details: Array.isArray(parsed.details) ? parsed.details : [],
+      isUncertain: extra.isUncertain,
+      isTransient: extra.isTransient,
+    });
+  }
+
+  const run = <T>(method: Dispatcher.HttpMethod, path: string, callOptions: CallOptions) => limit(() => call<T>(method, path, callOptions));
+  const collectionPath = (collectionId: string) => `/collections/${encodeURIComponent(collectionId)}`;
+
+  async function listAll<T>(path: string, key: string, query: Record<string, string | undefined>): Promise<T[]> {
+    type Page = { pagination?: { total?: number; limit?: number } } & Record<string, unknown>;
+    const first = await run<Page>("GET", path, { isIdempotent: true, query: { ...query, offset: 0, limit: 100 } });
+    const items = [...((first[key] as T[] | undefined) ?? [])];
+    const total = first.pagination?.total ?? items.length;
+    const pageSize = first.pagination?.limit ?? 100;
+    if (items.length === 0 || total <= items.length) return items;
+    const offsets: number[] = [];
+    for (let offset = pageSize; offset < total; offset += pageSize) offsets.push(offset);
+    const pages = await Promise.all(
+      offsets.map((offset) => run<Page>("GET", path, { isIdempotent: true, query: { ...query, offset, limit: pageSize } })),
+    );
+    for (const page of pages) items.push(...((page[key] as T[] | undefined) ?? []));
+    return items;
+  }
+
+  return {
+    stats,
+    target: options.target ?? baseUrl,
+    async getCollection(collectionId) {
+      try {
+        const raw = await run<CollectionSchema & { fields?: FieldSchema[] }>("GET", collectionPath(collectionId), { isIdempotent: true });
+        return { id: raw.id, displayName: raw.displayName, singularName: raw.singularName, slug: raw.slug, fields: raw.fields ?? [] };
+      } catch (error) {
+        if (error instanceof WebflowApiError && error.status === 404) {
+          throw new UsageError(`Collection ${collectionId} was not found on the site (404).`, {
+            hint: "Check `collectionId` in wf-sync.config.ts (wf-sync init lists the site's collections).",
+          });
+        }
+        if (error instanceof WebflowApiError && (error.status === 0 || error.status >= 500)) {
+          throw new ApiUnavailableError(`Webflow could not be reached: ${error.message}`, { cause: error });
+        }
+        throw error;
+      }
+    },
+    async listCollections(siteId) {
+      const raw = await run<{ collections?: CollectionSummary[] }>("GET", `/sites/${encodeURIComponent(siteId)}/collections`, { isIdempotent: true });
+      return (raw.collections ?? []).map((collection) => ({ id: collection.id, displayName: collection.displayName, slug: collection.slug }));
+    },
+    async listSites() {
+      const raw = await run<{ sites?: Array<{ id: string; displayName: string }> }>("GET", "/sites", { isIdempotent: true });
+      return (raw.sites ?? []).map((site) => ({ id: site.id, displayName: site.displayName }));
+    },
+    async getSite(siteId) {
+      type RawLocale = { cmsLocaleId?: string; tag?: string };
+      const raw = await run<{ id: string; displayName: string; locales?: { primary?: RawLocale; secondary?: RawLocale[] } }>(
+        "GET",
+        `/sites/${encodeURIComponent(siteId)}`,
+        { isIdempotent: true },
+      );
+      const locales: SiteLocale[] = [];
+      const primary = raw.locales?.primary;
+      if (primary?.cmsLocaleId) locales.push({ tag: primary.tag ?? "", cmsLocaleId: primary.cmsLocaleId, isPrimary: true });
+      for (const locale of raw.locales?.secondary ?? []) {
+        if (locale.cmsLocaleId) locales.push({ tag: locale.tag ?? "", cmsLocaleId: locale.cmsLocaleId, isPrimary: false });
+      }
+      return { id: raw.id, displayName: raw.displayName, locales };
+    },
+    async listItems(collectionId, listOptions = {}) {
+      const path = `${collectionPath(collectionId)}/items${listOptions.isLive ? "/live" : ""}`;
+      const raw = await listAll<RawItem>(path, "items", { cmsLocaleId: listOptions.cmsLocaleId, slug: listOptions.slug });
+      return raw.map(toRemoteItem);
+    },
+    async createItems(collectionId, items, createOptions) {
+      const path = `${collectionPath(collectionId)}/items${createOptions.isLive ? "/live" : ""}`;
+      const raw = await run<{ items?: RawItem[] } & Partial<RawItem>>("POST", path, {
+        isIdempotent: false,
+        body: { items: items.map(toWireItem) },
+      });
+      // The list form's answer is not documented (API-NOTES §2.3): take ids where given; the
+      // caller re-lists by slug for any item that comes back without one.
+      const created = raw?.items ?? (raw?.id ? [raw as RawItem] : []);
+      return created.filter((item) => typeof item.id === "string").map(toRemoteItem);
+    },
+    async createItemsInLocales(collectionId, items, cmsLocaleIds) {
+      const raw = await run<{ items?: RawItem[] }>("POST", `${collectionPath(collectionId)}/items/bulk`, {
+        isIdempotent: false,
+        body: { cmsLocaleIds, isDraft: false, fieldData: items.map((item) => item.fieldData) },
+      });
+      return (raw?.items ?? []).filter((item) => typeof item.id === "string").map(toRemoteItem);
+    },
+    async updateItems(collectionId, items, updateOptions) {
+      const path = `${collectionPath(collectionId)}/items${updateOptions.isLive ? "/live" : ""}`;
+      // An update sets fields to given values: sending it twice leaves the same item, so it is
+      // safe to retry after a lost answer.
+      const raw = await run<{ items?: RawItem[] }>("PATCH", path, { isIdempotent: true, body: { items: items.map(toWireItem) } });
+      return (raw?.items ?? []).map(toRemoteItem);
+    },
+    async publishItems(collectionId, items) {
+      const raw = await run<{ publishedItemIds?: string[]; errors?: string[] }>("POST", `${collectionPath(collectionId)}/items/publish`, {
+        isIdempotent: true,
+        body: { items: items.map((item) => (item.cmsLocaleIds ? { id: item.itemId, cmsLocaleIds: item.cmsLocaleIds } : { id: item.itemId })) },
+      });
+      return { published: raw?.publishedItemIds ?? [], errors: raw?.errors ?? [] };
+    },
+    async unpublishItems(collectionId, itemIds) {
+      await run("DELETE", `${collectionPath(collectionId)}/items/live`, { isIdempotent: true, body: { items: itemIds.map((id) => ({ id })) } });
+    },
+    async deleteItems(collectionId, itemIds) {
+      await run("DELETE", `${collectionPath(collectionId)}/items`, { isIdempotent: true, body: { items: itemIds.map((id) => ({ id })) } });
+    },
+    async createAsset(siteId, assetOptions) {
+      const raw = await run<{ id: string; uploadUrl: string; uploadDetails?: Record<string, string>; hostedUrl?: string; assetUrl?: string }>(
+        "POST",
+        `/sites/${encodeURIComponent(siteId)}/assets`,
+        // Creating the asset record twice only leaves an unused record; the upload is what matters.
+        { isIdempotent: true, body: { fileName: assetOptions.fileName, fileHash: assetOptions.fileHash } },
+      );
+      return { assetId: raw.id, uploadUrl: raw.uploadUrl, uploadDetails: raw.uploadDetails ?? {}, hostedUrl: raw.hostedUrl ?? raw.assetUrl ?? "" };
+    },
+    async uploadAsset(upload, uploadOptions) {
+      const form = new FormData();
+      for (const [key, value] of Object.entries(upload.uploadDetails)) form.append(key, value);
+      // S3 POST Object rules: the file goes last.
+      form.append("file", new Blob([new Uint8Array(uploadOptions.bytes)], { type: uploadOptions.contentType }), uploadOptions.fileName);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          // The storage host is not the API: no token goes there.
+          const response = await request(upload.uploadUrl, { method: "POST", body: form, dispatcher });
+          const text = await response.body.text();
+          if (response.statusCode < 300) return;
+          if (response.statusCode < 500 || attempt >= maxRetries) {
+            throw new WebflowApiError({ endpoint: "POST <asset upload>", status: response.statusCode, message: text.slice(0, 200) });
+          }
+        } catch (error) {
+          if (error instanceof WebflowApiError || attempt >= maxRetries) throw error;
+        }
+        stats.retries++;
+        await sleep(backoffMs(attempt));
+      }
+    },
+    async close() {
+      await dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { dirname, posix, resolve } from "node:path";
+import type { ResolvedConfig } from "./config.ts";
+import { AssetError, DuplicateSlugError, WfSyncError } from "./errors.ts";
+import { checkAssetLimits } from "./core/convert-field.ts";
+import { listEntryDependencies, mapFields, slugForEntry } from "./core/map-fields.ts";
+import { createMarkdownRenderer, listLocalImages } from "./core/render-markdown.ts";
+import type { SyncWarning } from "./core/types.ts";
+import { assetSize } from "./adapters/read-asset.ts";
+import { readManifest, readSchemaCache } from "./adapters/manifest-store.ts";
+import { loadCollectionFiles, renderOptionsFor, selectCollections, type ItemResult } from "./sync.ts";
+
+export interface CheckReport {
+  items: ItemResult[];
+  /** When the cached schemas were fetched; undefined when there is no cache. */
+  schemaFetchedAt: string | undefined;
+  checked: number;
+  failed: number;
+}
+
+export interface RunCheckOptions {
+  config: ResolvedConfig;
+  collections?: readonly string[] | undefined;
+  isStrict?: boolean;
+  onWarning?: (warning: SyncWarning) => void;
+}
+
+/**
+ * Validates every file offline: frontmatter, slugs, field values against the schema cached
+ * by the last online run, local assets, and references that can be checked without the site.
+ */
+export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
+  const { config } = options;
+  const selected = selectCollections(config, options.collections);
+  const manifestPath = resolve(config.root, config.manifest);
+  const cache = await readSchemaCache(resolve(dirname(manifestPath), "schema-cache.json"));
+  const { manifest } = await readManifest(manifestPath, "(any)").catch(() => ({ manifest: undefined }));
+  const items: ItemResult[] = [];
+  const warn = options.onWarning ?? (() => {});
+  if (!cache) {
+    warn({ kind: "no-schema-cache", message: "No cached schema yet (run `wf-sync sync` once online): only frontmatter, slugs and assets were checked, not field values." });
+  }
+  const loaded = await Promise.all(selected.map(async (collection) => ({ collection, files: await loadCollectionFiles(config.root, collection) })));
+  const slugsByCollection = new Map<string, Set<string>>();
+  for (const { collection, files } of loaded) {
+    slugsByCollection.set(collection.collectionId, new Set(files.flatMap((file) => (file.entry ? [slugForEntry(file.entry)] : []))));
+  }
+  let checked = 0;
+  for (const { collection, files } of loaded) {
+    const schema = cache?.collections[collection.collectionId];
+    const renderer = createMarkdownRenderer(renderOptionsFor(config, collection));
+    const seen = new Map<string, string>();
+    for (const file of files) {
+      checked++;
+      const fail = (slug: string, error: WfSyncError) =>
+        items.push({ collection: collection.name, file: file.path, slug, action: "invalid", itemId: null, error: error.message, cause: error });
+      if (!file.entry) {
+        fail("", file.error as WfSyncError);
+        continue;
+      }
+      const entry = file.entry;
+      const slug = slugForEntry(entry);
+      const other = seen.get(slug);
+      if (other) {
+        fail(slug, new DuplicateSlugError(`slug "${slug}" is also used by ${other}.`, { location: { file: entry.file }, hint: "Give one of the files another `slug:`." }));
+        continue;
+      }
+      seen.set(slug, entry.file);
+      let failed = false;
+      const assets: Array<{ path: string; assetKind: "image" | "file" }> = collection.body ? listLocalImages(entry.body).map((path) => ({ path, assetKind: "image" as const })) : [];
+      if (schema) {
+        for (const dependency of listEntryDependencies(entry, { mapping: collection, schema })) if (dependency.kind === "asset") assets.push(dependency);
+      }
+      for (const asset of assets) {
+        const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
+        const size = await assetSize(resolve(config.root, relative));
+        const location = { file: entry.file };
+        const error = size === undefined ? new AssetError(`${asset.path}: file not found (looked for ${relative}).`, { location }) : checkAssetLimits({ path: relative, sizeBytes: size, assetKind: asset.assetKind, location });
+        if (error && !failed) {
+          fail(slug, error);
+          failed = true;
+        }
+      }
+      if (failed) continue;
+      const rendered = collection.body ? renderer.render(entry.body, { file: entry.file, lineOffset: entry.bodyLine - 1, resolveImage: (src) => ({ url: src }) }) : undefined;
+      for (const warning of rendered?.warnings ?? []) warn(warning);
+      if (!schema) continue;
+      const mapped = mapFields(entry, {
+        mapping: collection,
+        schema,
+        html: rendered?.html,
+        isStrict: options.isStrict ?? false,
+        resolveAsset: (path) => ({ fileId: "local", url: path }),
+        resolveReference: (target, collectionId) => {
+          const slugs = slugsByCollection.get(collectionId);
+          const targetSlug = /\.(md|markdown)$/i.test(target) ? slugForEntry({ file: target, data: {}, keyLines: {}, body: "", bodyLine: 1 }) : target;
+          // Offline, a reference is good when the item is in the files or the manifest; other
+          // collections' items are unknown here, so they are let through to the online run.
+          if (!slugs) return manifest?.collections[collectionId]?.items[targetSlug]?.itemId || "unverified";
+          return slugs.has(targetSlug) || manifest?.collections[collectionId]?.items[targetSlug] ? "ok" : undefined;
+        },
+      });
+      for (const warning of mapped.warnings) warn(warning);
+      if (!mapped.ok) fail(slug, mapped.errors[0] as WfSyncError);
+    }
+  }
+  return { items, schemaFetchedAt: cache?.fetchedAt, checked, failed: items.length };
+}

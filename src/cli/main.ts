@@ -1,0 +1,281 @@
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseEnv } from "node:util";
+import { Command, CommanderError } from "commander";
+import { AuthError, ExitCode, WfSyncError } from "../errors.ts";
+import { loadConfig } from "../adapters/load-config.ts";
+import { createWebflowClient, DEFAULT_BASE_URL, validateBaseUrl, type WebflowClient } from "../adapters/webflow-client.ts";
+import type { ResolvedConfig } from "../config.ts";
+import { runSync, type SyncReport } from "../sync.ts";
+import { runCheck } from "../check.ts";
+import { startLocalSandbox, sandboxSeedFor } from "../local-sandbox.ts";
+import { serveSandbox } from "../sandbox/index.ts";
+import { createReporter, type Reporter } from "./reporter.ts";
+import { runPreview } from "./preview.ts";
+
+/** Everything main() needs from the outside world; tests pass their own. */
+export interface CliIo {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /** Raw write to stderr, for a progress line redrawn in place (TTY only). */
+  stderrRaw?: (text: string) => void;
+  isStdoutTty?: boolean;
+  isStderrTty?: boolean;
+  /** Aborted on SIGINT/SIGTERM: no new writes start, in-flight ones finish, the manifest is written. */
+  signal?: AbortSignal;
+  /** Which signal aborted the run, for the exit code (130 / 143). */
+  interruptedBy?: () => "SIGINT" | "SIGTERM" | undefined;
+}
+
+interface GlobalOptions {
+  config?: string;
+  collection?: string[];
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  strict?: boolean;
+}
+
+function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
+}
+
+/** The token from the environment, else from `.env` in the working directory. Never printed. */
+export function readToken(env: CliIo["env"], cwd: string): string | undefined {
+  const fromEnv = env["WEBFLOW_API_TOKEN"]?.trim();
+  if (fromEnv) return fromEnv;
+  const file = resolve(cwd, ".env");
+  if (!existsSync(file)) return undefined;
+  const parsed = parseEnv(readFileSync(file, "utf8"));
+  return parsed["WEBFLOW_API_TOKEN"]?.trim() || undefined;
+}
+
+function baseUrlFrom(env: CliIo["env"], cwd: string): string {
+  const fromEnv = env["WEBFLOW_API_BASE_URL"]?.trim();
+  if (fromEnv) return fromEnv;
+  const file = resolve(cwd, ".env");
+  if (existsSync(file)) {
+    const parsed = parseEnv(readFileSync(file, "utf8"));
+    if (parsed["WEBFLOW_API_BASE_URL"]) return parsed["WEBFLOW_API_BASE_URL"];
+  }
+  return DEFAULT_BASE_URL;
+}
+
+function collectionNames(values: string[] | undefined): string[] | undefined {
+  if (!values) return undefined;
+  return values.flatMap((value) => value.split(",")).map((value) => value.trim()).filter(Boolean);
+}
+
+/** A connected client: the real API when a token is set, the built-in sandbox when not (and not under CI). */
+async function connect(options: { io: CliIo; config: ResolvedConfig; reporter: Reporter; concurrency: number }): Promise<{ client: WebflowClient; close: () => Promise<void> }> {
+  const { io, config, reporter } = options;
+  const token = readToken(io.env, io.cwd);
+  const retryBaseMs = Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined;
+  const debug = io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined;
+  if (token) {
+    const baseUrl = validateBaseUrl(baseUrlFrom(io.env, io.cwd));
+    const client = createWebflowClient({ token, baseUrl, concurrency: options.concurrency, retryBaseMs, debug, onNotice: (message) => reporter.event({ type: "notice", message }) });
+    return { client, close: () => client.close() };
+  }
+  if (isTruthy(io.env["CI"])) {
+    throw new AuthError("WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.", {
+      hint: "Add the site API token as a secret and pass it as WEBFLOW_API_TOKEN (see README, GitHub Actions).",
+    });
+  }
+  const { sandbox, token: sandboxToken } = await startLocalSandbox(config);
+  reporter.event({ type: "notice", message: "No WEBFLOW_API_TOKEN set: using the built-in local sandbox (state in .wf-sync/sandbox.json), not a real site." });
+  const client = createWebflowClient({ token: sandboxToken, baseUrl: sandbox.baseUrl, concurrency: options.concurrency, retryBaseMs, debug, target: "sandbox" });
+  return {
+    client,
+    close: async () => {
+      await client.close();
+      await sandbox.close();
+    },
+  };
+}
+
+function reporterFor(io: CliIo, options: GlobalOptions): Reporter {
+  const useColor = Boolean(io.isStdoutTty) && !("NO_COLOR" in io.env && io.env["NO_COLOR"] !== "") && !options.json;
+  return createReporter({
+    stdout: io.stdout,
+    stderr: io.stderr,
+    progress: io.isStderrTty && io.stderrRaw ? io.stderrRaw : undefined,
+    isJson: Boolean(options.json),
+    isQuiet: Boolean(options.quiet),
+    isVerbose: Boolean(options.verbose),
+    useColor,
+    isGitHubActions: io.env["GITHUB_ACTIONS"] === "true",
+    stepSummaryPath: io.env["GITHUB_ACTIONS"] === "true" ? io.env["GITHUB_STEP_SUMMARY"] : undefined,
+  });
+}
+
+function exitCodeFor(report: SyncReport): ExitCode {
+  return report.totals.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
+}
+
+/** Runs the CLI and returns its exit code; never calls process.exit, so tests run it in-process. */
+export async function main(io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const program = new Command("wf-sync")
+    .description("Keep a Webflow CMS in step with Markdown files kept in Git.")
+    .option("--config <file>", "config file (default: wf-sync.config.ts in the working directory)")
+    .option("--collection <names...>", "limit the command to these collections (space- or comma-separated)")
+    .option("--json", "print one JSON document on stdout")
+    .option("-q, --quiet", "print only errors and the final line")
+    .option("-v, --verbose", "also list unchanged items")
+    .option("--strict", "unknown frontmatter keys are errors, not warnings")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout(text.replace(/\n$/, "")),
+      writeErr: (text) => io.stderr(text.replace(/\n$/, "")),
+    })
+    .showHelpAfterError();
+  program.version(packageVersion(), "--version");
+
+  const globals = () => program.opts<GlobalOptions>();
+
+  program
+    .command("sync")
+    .description("create, update and (per onDelete) remove live items so the site matches the files")
+    .option("--dry-run", "print the plan and write nothing")
+    .option("--force", "ignore the manifest and rewrite every item")
+    .option("--yes", "allow removing more than the safety share of a collection")
+    .action(async (commandOptions: { dryRun?: boolean; force?: boolean; yes?: boolean }) => {
+      const options = globals();
+      const reporter = reporterFor(io, options);
+      const config = await loadConfig(io.cwd, { configFile: options.config });
+      const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
+      let report: SyncReport;
+      try {
+        report = await runSync({
+          config,
+          client,
+          collections: collectionNames(options.collection),
+          isDryRun: Boolean(commandOptions.dryRun),
+          isForced: Boolean(commandOptions.force),
+          isStrict: Boolean(options.strict),
+          isDeleteAllowed: Boolean(commandOptions.yes),
+          signal: io.signal,
+          retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
+          onEvent: (event) => reporter.event(event),
+        });
+      } finally {
+        await close();
+      }
+      reporter.flushWarnings();
+      if (report.isDryRun) reporter.plan(report);
+      reporter.summary(report);
+      reporter.stepSummary(report);
+      if (options.json) reporter.json(report);
+      const signal = io.interruptedBy?.();
+      if (report.isInterrupted && signal) {
+        io.stderr(`Stopped by ${signal}: finished writes are recorded in the manifest; run sync again to finish.`);
+        exitCode = signal === "SIGINT" ? 130 : 143;
+        return;
+      }
+      exitCode = exitCodeFor(report);
+    });
+
+  program
+    .command("check")
+    .description("validate every file offline against the mapping and the cached collection schema")
+    .action(async () => {
+      const options = globals();
+      const reporter = reporterFor(io, options);
+      const config = await loadConfig(io.cwd, { configFile: options.config });
+      const report = await runCheck({ config, collections: collectionNames(options.collection), isStrict: Boolean(options.strict), onWarning: (warning) => reporter.warning(warning) });
+      for (const item of report.items) reporter.event({ type: "item", result: item });
+      reporter.flushWarnings();
+      const age = report.schemaFetchedAt ? `schema cached ${describeAge(report.schemaFetchedAt)}` : "no schema cache";
+      if (options.json) {
+        io.stdout(JSON.stringify({ checked: report.checked, failed: report.failed, schemaFetchedAt: report.schemaFetchedAt ?? null, items: report.items.map(({ cause: _cause, ...item }) => item) }, null, 2));
+      } else {
+        io.stdout(`Checked ${report.checked} files: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`);
+      }
+      exitCode = report.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
+    });
+
+  program
+    .command("preview <file>")
+    .description("write the rich-text HTML exactly as it would be sent, in a page with Webflow's default styles")
+    .option("--out <file>", "where to write the page (default .wf-sync/preview/<name>.html)")
+    .action(async (file: string, commandOptions: { out?: string }) => {
+      const options = globals();
+      const config = await loadConfig(io.cwd, { configFile: options.config });
+      const reporter = reporterFor(io, options);
+      const result = await runPreview({ config, file, cwd: io.cwd, out: commandOptions.out, onWarning: (warning) => reporter.warning(warning) });
+      reporter.flushWarnings();
+      io.stdout(result.outFile);
+      exitCode = result.isOk ? ExitCode.Ok : ExitCode.ItemsFailed;
+    });
+
+  program
+    .command("sandbox")
+    .description("serve the built-in Webflow emulator in the foreground")
+    .option("--port <port>", "port on 127.0.0.1", "8787")
+    .option("--state <file>", "state file", ".wf-sync/sandbox.json")
+    .action(async (commandOptions: { port: string; state: string }) => {
+      const options = globals();
+      let seed;
+      try {
+        seed = await sandboxSeedFor(await loadConfig(io.cwd, { configFile: options.config }));
+      } catch (error) {
+        if (!(error instanceof WfSyncError)) throw error;
+        io.stderr(`No usable config (${error.message.split("\n")[0]}): serving an empty sandbox.`);
+      }
+      const statePath = resolve(io.cwd, commandOptions.state);
+      await mkdir(resolve(statePath, ".."), { recursive: true });
+      await serveSandbox({
+        port: Number(commandOptions.port),
+        statePath,
+        ...(seed ? { seed } : {}),
+        ...(io.signal ? { signal: io.signal } : {}),
+        log: io.stderr,
+        onListening: (sandbox) => {
+          io.stdout(`Webflow sandbox listening on ${sandbox.baseUrl}`);
+          io.stdout(`Try: WEBFLOW_API_TOKEN=any WEBFLOW_API_BASE_URL=${sandbox.baseUrl} wf-sync sync`);
+        },
+      });
+    });
+
+  try {
+    if (io.argv.length === 0) {
+      program.outputHelp();
+      return ExitCode.CannotRun;
+    }
+    await program.parseAsync([...io.argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.CannotRun;
+    if (error instanceof WfSyncError) {
+      const reporter = reporterFor(io, program.opts<GlobalOptions>());
+      reporter.error(error);
+      return error.exitCode;
+    }
+    io.stderr("wf-sync crashed. This is a bug; please report it with the output below.");
+    io.stderr(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return ExitCode.Internal;
+  }
+}
+
+function describeAge(iso: string): string {
+  const ageMs = Date.now() - Date.parse(iso);
+  const minutes = Math.round(ageMs / 60_000);
+  const text = minutes < 1 ? "just now" : minutes < 120 ? `${minutes} min ago` : minutes < 48 * 60 ? `${Math.round(minutes / 60)} h ago` : `${Math.round(minutes / 1440)} days ago`;
+  return `${text}, at ${iso}`;
+}
+
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+    return (JSON.parse(text) as { version?: string }).version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+

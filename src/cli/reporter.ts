@@ -1,0 +1,218 @@
+import { appendFileSync } from "node:fs";
+import pc from "picocolors";
+import { formatError, type WfSyncError } from "../errors.ts";
+import type { SyncWarning } from "../core/types.ts";
+import type { ItemResult, SyncEvent, SyncReport } from "../sync.ts";
+
+export interface ReporterOptions {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /** Raw write to stderr for a redrawn progress line; only used on a TTY. */
+  progress?: ((text: string) => void) | undefined;
+  isJson: boolean;
+  isQuiet: boolean;
+  isVerbose: boolean;
+  useColor: boolean;
+  /** Under GitHub Actions: also print ::error / ::warning annotations. */
+  isGitHubActions: boolean;
+  /** Path of $GITHUB_STEP_SUMMARY, if set. */
+  stepSummaryPath?: string | undefined;
+}
+
+const ACTION_WORDS: Record<string, string> = {
+  create: "created",
+  update: "updated",
+  unchanged: "unchanged",
+  delete: "deleted",
+  unpublish: "unpublished",
+  archive: "archived",
+  keep: "kept (file removed)",
+  invalid: "invalid",
+};
+
+const PLAN_WORDS: Record<string, string> = {
+  create: "create",
+  update: "update",
+  unchanged: "unchanged",
+  delete: "delete",
+  unpublish: "unpublish",
+  archive: "archive",
+  keep: "keep (file removed)",
+  invalid: "invalid",
+};
+
+function escapeAnnotation(text: string): string {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(text: string): string {
+  return escapeAnnotation(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+/**
+ * Turns SyncEvents, results and errors into text. Results go to stdout, diagnostics to stderr.
+ * Warnings are grouped by kind: a thousand files with one unknown key print one line.
+ */
+export function createReporter(options: ReporterOptions) {
+  const colors = pc.createColors(options.useColor);
+  const warnings = new Map<string, { count: number; first: SyncWarning }>();
+  let lastProgressAt = 0;
+  let hasProgressLine = false;
+
+  const clearProgress = () => {
+    if (hasProgressLine && options.progress) {
+      options.progress("\r\x1b[2K");
+      hasProgressLine = false;
+    }
+  };
+  const out = (line: string) => {
+    if (options.isJson) return;
+    clearProgress();
+    options.stdout(line);
+  };
+  const err = (line: string) => {
+    clearProgress();
+    options.stderr(line);
+  };
+
+  function annotate(level: "error" | "warning", message: string, location?: { file: string; line?: number | undefined; column?: number | undefined }) {
+    if (!options.isGitHubActions) return;
+    const properties = location ? [`file=${escapeProperty(location.file)}`, ...(location.line ? [`line=${location.line}`] : []), ...(location.column ? [`col=${location.column}`] : [])] : [];
+    // Workflow commands are read from stdout; with --json stdout holds only the document.
+    (options.isJson ? options.stderr : options.stdout)(`::${level}${properties.length ? ` ${properties.join(",")}` : ""}::${escapeAnnotation(message)}`);
+  }
+
+  function itemError(result: ItemResult) {
+    const cause = result.cause;
+    const text = cause ? formatError(cause) : `${result.file}: ${result.error ?? ""}`;
+    const prefixed = cause?.location ? text : `${result.file}: ${text}`;
+    err(`${colors.red("✖")} ${prefixed}`);
+    annotate("error", cause?.message ?? result.error ?? "", cause?.location ?? { file: result.file });
+  }
+
+  return {
+    event(event: SyncEvent) {
+      switch (event.type) {
+        case "notice":
+          if (!options.isQuiet) err(event.message);
+          break;
+        case "warning": {
+          const group = warnings.get(event.warning.kind);
+          if (group) group.count++;
+          else warnings.set(event.warning.kind, { count: 1, first: event.warning });
+          break;
+        }
+        case "planned":
+          break;
+        case "item": {
+          const result = event.result;
+          if (result.error) {
+            itemError(result);
+            break;
+          }
+          if (options.isQuiet) break;
+          if (result.action === "unchanged" && !options.isVerbose) break;
+          const fields = result.changedFields?.length ? colors.dim(` (${result.changedFields.join(", ")})`) : "";
+          out(`${colors.green(ACTION_WORDS[result.action] ?? result.action)} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`);
+          break;
+        }
+        case "progress": {
+          if (!options.progress || options.isQuiet || event.total < 20) break;
+          const now = Date.now();
+          if (now - lastProgressAt < 100 && event.done < event.total) break;
+          lastProgressAt = now;
+          const width = 30;
+          const filled = Math.round((event.done / Math.max(1, event.total)) * width);
+          options.progress(`\r\x1b[2K[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${event.done}/${event.total} writes`);
+          hasProgressLine = true;
+          break;
+        }
+      }
+    },
+
+    warning(warning: SyncWarning) {
+      this.event({ type: "warning", warning });
+    },
+
+    error(error: WfSyncError) {
+      err(formatError(error));
+      annotate("error", error.message, error.location);
+    },
+
+    /** Prints the grouped warnings: one line per kind with a count and an example. */
+    flushWarnings() {
+      for (const [kind, { count, first }] of warnings) {
+        const where = first.location ? `${first.location.file}${first.location.line ? `:${first.location.line}` : ""}: ` : "";
+        const more = count > 1 ? ` (${count} times; first shown)` : "";
+        err(`${colors.yellow("warning")} [${kind}]${more} ${where}${first.message}`);
+        annotate("warning", `${first.message}${more}`, first.location);
+      }
+      warnings.clear();
+    },
+
+    plan(report: SyncReport) {
+      if (options.isJson) return;
+      out(colors.bold("Plan (dry run: nothing was written):"));
+      for (const result of report.items) {
+        if (result.error) {
+          itemError(result);
+          continue;
+        }
+        if (result.action === "unchanged" && !options.isVerbose) continue;
+        const fields = result.changedFields?.length ? ` fields: ${result.changedFields.join(", ")}` : "";
+        out(`  ${PLAN_WORDS[result.action] ?? result.action} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`);
+      }
+    },
+
+    summary(report: SyncReport) {
+      clearProgress();
+      if (options.isJson) return;
+      const rows = Object.entries(report.collections);
+      if (!options.isQuiet) {
+        const header = ["collection", "created", "updated", "unchanged", "removed", "failed"];
+        const table = [header, ...rows.map(([name, counts]) => [name, counts.created, counts.updated, counts.unchanged, counts.removed, counts.failed].map(String))];
+        const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
+        for (const row of table) options.stdout(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  "));
+      }
+      const verb = report.isDryRun ? "Planned" : report.isInterrupted ? "Interrupted" : "Synced";
+      const t = report.totals;
+      const waits = report.rateLimited > 0 ? `, ${report.rateLimited} rate-limit waits (${(report.rateLimitWaitMs / 1000).toFixed(1)} s)` : "";
+      options.stdout(`${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests${waits}).`);
+    },
+
+    /** Writes the plan or the result as a Markdown table to $GITHUB_STEP_SUMMARY. */
+    stepSummary(report: SyncReport) {
+      if (!options.stepSummaryPath) return;
+      const lines = [`### wf-sync ${report.isDryRun ? "plan (dry run)" : "sync"}`, "", "| collection | action | item | file | changed fields |", "|---|---|---|---|---|"];
+      const shown = report.items.filter((item) => item.action !== "unchanged" || item.error);
+      for (const item of shown) {
+        const action = item.error ? `❌ ${item.action}` : item.action;
+        const detail = item.error ? item.error.replace(/\|/g, "\\|").replace(/\n/g, " ") : (item.changedFields ?? []).join(", ");
+        lines.push(`| ${item.collection} | ${action} | ${item.slug} | ${item.file} | ${detail} |`);
+      }
+      if (shown.length === 0) lines.push("| | nothing to do | | | |");
+      const t = report.totals;
+      lines.push("", `${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed.`, "");
+      appendFileSync(options.stepSummaryPath, `${lines.join("\n")}\n`);
+    },
+
+    json(report: SyncReport) {
+      const document = {
+        dryRun: report.isDryRun,
+        interrupted: report.isInterrupted,
+        summary: { ...report.totals, requests: report.requests, writeRequests: report.writeRequests, rateLimited: report.rateLimited, durationMs: report.durationMs },
+        collections: report.collections,
+        items: report.items.map((item) => ({
+          collection: item.collection,
+          file: item.file,
+          slug: item.slug,
+          action: item.action,
+          itemId: item.itemId,
+          error: item.error,
+          ...(item.changedFields ? { changedFields: item.changedFields } : {}),
+        })),
+      };
+      options.stdout(JSON.stringify(document, null, 2));
+    },
+  };
+}
+export type Reporter = ReturnType<typeof createReporter>;

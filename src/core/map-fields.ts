@@ -1,0 +1,200 @@
+import { FieldValueError, type SourceLocation, type WfSyncError } from "../errors.ts";
+import { convertFieldValue, listFieldDependencies, type FieldDependency } from "./convert-field.ts";
+import { digestOf, shortDigestOf } from "./digest.ts";
+import { slugFromPath, slugify } from "./slugify.ts";
+import type { CollectionSchema, Entry, FieldSchema, SyncWarning } from "./types.ts";
+
+/** The part of a collection's config that shapes its items. */
+export interface CollectionMapping {
+  name: string;
+  body?: string | undefined;
+  fields: Record<string, string>;
+}
+
+/** One item as wf-sync wants it on the site, ready to plan and push. */
+export interface ItemDraft {
+  /** The collection's local name. */
+  collection: string;
+  file: string;
+  slug: string;
+  fieldData: Record<string, unknown>;
+  isDraft: boolean;
+  isArchived: boolean;
+  /** Digest of everything sent for this item; equal digests mean nothing to write. */
+  digest: string;
+  /** Short digest per field slug, to tell which fields changed. */
+  fieldDigests: Record<string, string>;
+}
+
+/** Frontmatter keys with a meaning of their own, never sent as fields. */
+const CONTROL_KEYS = new Set(["slug", "draft", "archived", "locale"]);
+
+/** A frontmatter key matched to the field that receives it. */
+interface KeyBinding {
+  key: string;
+  field: FieldSchema;
+  value: unknown;
+  location: SourceLocation;
+}
+
+export interface MapFieldsOptions {
+  mapping: CollectionMapping;
+  schema: CollectionSchema;
+  /** The rendered body, when the collection has a body field. */
+  html?: string;
+  /** Unknown frontmatter keys are errors instead of warnings. */
+  isStrict?: boolean;
+  resolveReference?: (target: string, collectionId: string) => string | undefined;
+  resolveAsset?: (path: string) => { fileId: string; url: string } | undefined;
+  /** Field slugs to leave out of fieldData (references resolved in a second pass). */
+  omitFields?: ReadonlySet<string>;
+}
+
+export type MapFieldsResult =
+  | { ok: true; draft: ItemDraft; warnings: SyncWarning[] }
+  | { ok: false; errors: WfSyncError[]; warnings: SyncWarning[] };
+
+function locate(entry: Entry, key: string): SourceLocation {
+  const line = entry.keyLines[key];
+  return line === undefined ? { file: entry.file } : { file: entry.file, line };
+}
+
+/** The slug an entry maps to: frontmatter `slug`, else the file name, normalised. */
+export function slugForEntry(entry: Entry): string {
+  const written = entry.data["slug"];
+  if (typeof written === "string" && written.trim() !== "") return slugify(written);
+  if (typeof written === "number") return slugify(String(written));
+  return slugFromPath(entry.file);
+}
+
+/** Matches frontmatter keys to fields per SPEC §2; unknown keys come back separately. */
+function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBinding[]; unknown: string[] } {
+  const bySlug = new Map(options.schema.fields.map((field) => [field.slug, field]));
+  const bindings: KeyBinding[] = [];
+  const unknown: string[] = [];
+  const taken = new Set<string>();
+  const data = entry.data;
+  const hasName = "name" in data || Object.entries(options.mapping.fields).some(([, slug]) => slug === "name");
+  for (const [key, value] of Object.entries(data)) {
+    if (CONTROL_KEYS.has(key)) continue;
+    let fieldSlug = options.mapping.fields[key];
+    if (fieldSlug === undefined && bySlug.has(key)) fieldSlug = key;
+    if (fieldSlug === undefined && key === "title" && !hasName) fieldSlug = "name";
+    if (fieldSlug === undefined) {
+      unknown.push(key);
+      continue;
+    }
+    const field = bySlug.get(fieldSlug);
+    if (!field) {
+      unknown.push(key);
+      continue;
+    }
+    if (taken.has(field.slug)) continue;
+    taken.add(field.slug);
+    bindings.push({ key, field, value, location: locate(entry, key) });
+  }
+  return { bindings, unknown };
+}
+
+/** References and local assets the entry's values need, so they can be resolved before mapping. */
+export function listEntryDependencies(entry: Entry, options: MapFieldsOptions): FieldDependency[] {
+  return bindKeys(entry, options).bindings.flatMap((binding) => listFieldDependencies(binding.field, binding.value));
+}
+
+function readFlag(entry: Entry, key: string, errors: WfSyncError[]): boolean {
+  const value = entry.data[key];
+  if (value === undefined || value === null) return false;
+  if (typeof value === "boolean") return value;
+  errors.push(
+    new FieldValueError(`${key}: expected true or false, got ${JSON.stringify(value)}.`, {
+      location: locate(entry, key),
+    }),
+  );
+  return false;
+}
+
+/**
+ * Maps a parsed entry to the item Webflow should hold (SPEC §2): fields by slug or through
+ * `fields`, `name` from `title`, `slug` from frontmatter or the file name, draft/archived flags,
+ * every value converted and validated against the collection schema.
+ */
+export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsResult {
+  const errors: WfSyncError[] = [];
+  const warnings: SyncWarning[] = [];
+  const { bindings, unknown } = bindKeys(entry, options);
+  for (const key of unknown) {
+    const message = `${key}: not a field of collection "${options.mapping.name}" and not mapped in \`fields\`.`;
+    if (options.isStrict) {
+      errors.push(
+        new FieldValueError(message, {
+          location: locate(entry, key),
+          hint: "Map it to a field slug in the collection's `fields`, or remove it.",
+        }),
+      );
+    } else {
+      warnings.push({ kind: "unknown-key", message, location: locate(entry, key) });
+    }
+  }
+
+  const slug = slugForEntry(entry);
+  if (slug === "") {
+    errors.push(
+      new FieldValueError("slug: the item has no usable slug.", {
+        location: locate(entry, "slug"),
+        hint: "Give the file a `slug:` of letters, digits and hyphens.",
+      }),
+    );
+  }
+  const fieldData: Record<string, unknown> = { slug };
+  const context = { resolveReference: options.resolveReference, resolveAsset: options.resolveAsset };
+  for (const binding of bindings) {
+    if (options.omitFields?.has(binding.field.slug)) continue;
+    const result = convertFieldValue(binding.field, binding.value, {
+      location: binding.location,
+      key: binding.key,
+      ...context,
+    });
+    if (result.ok) {
+      if (result.value !== undefined) fieldData[binding.field.slug] = result.value;
+    } else {
+      errors.push(result.error);
+    }
+  }
+  if (options.mapping.body && options.html !== undefined) fieldData[options.mapping.body] = options.html;
+
+  for (const field of options.schema.fields) {
+    if (!field.isRequired || field.slug === "slug" || options.omitFields?.has(field.slug)) continue;
+    const value = fieldData[field.slug];
+    const isMissing = value === undefined || value === null || value === "";
+    const alreadyFailed = bindings.some((binding) => binding.field.slug === field.slug);
+    if (isMissing && !alreadyFailed) {
+      const source = field.slug === "name" ? "`title` or `name`" : `\`${field.slug}\``;
+      errors.push(
+        new FieldValueError(`${field.slug}: required by the collection but missing.`, {
+          location: { file: entry.file, line: 1 },
+          hint: `Add ${source} to the frontmatter.`,
+        }),
+      );
+    }
+  }
+
+  const isDraft = readFlag(entry, "draft", errors);
+  const isArchived = readFlag(entry, "archived", errors);
+  if (errors.length > 0) return { ok: false, errors, warnings };
+  const fieldDigests: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fieldData)) fieldDigests[key] = shortDigestOf(value);
+  return {
+    ok: true,
+    warnings,
+    draft: {
+      collection: options.mapping.name,
+      file: entry.file,
+      slug,
+      fieldData,
+      isDraft,
+      isArchived,
+      digest: digestOf({ fieldData, isDraft, isArchived }),
+      fieldDigests,
+    },
+  };
+}

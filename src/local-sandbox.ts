@@ -1,0 +1,73 @@
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { ResolvedConfig } from "./config.ts";
+import { ConfigError } from "./errors.ts";
+import { slugify } from "./core/slugify.ts";
+import { startSandbox, type Sandbox, type SandboxSeed, type SeedCollection } from "./sandbox/index.ts";
+import { loadCollectionFiles } from "./sync.ts";
+
+/** Site id the sandbox uses when the config names none. */
+export const SANDBOX_SITE_ID = "5a0d5a0d5a0d5a0d5a0d5a0d";
+
+const CONTROL_KEYS = new Set(["slug", "draft", "archived", "title", "name", "locale", "translationOf"]);
+
+function inferType(values: unknown[]): string | undefined {
+  const present = values.filter((value) => value !== null && value !== undefined);
+  if (present.length === 0) return "PlainText";
+  if (present.every((value) => typeof value === "boolean")) return "Switch";
+  if (present.every((value) => typeof value === "number")) return "Number";
+  if (present.every((value) => value instanceof Date || (typeof value === "string" && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)))) return "DateTime";
+  if (present.every((value) => typeof value === "string")) return "PlainText";
+  return undefined;
+}
+
+/**
+ * Describes a sandbox site for a config that has no seed file: every collection with `name`,
+ * `slug`, its body field, and one field per mapped or pass-through frontmatter key, typed from
+ * the values found in the files (Switch, Number, DateTime, else PlainText).
+ */
+export async function inferSandboxSeed(config: ResolvedConfig): Promise<SandboxSeed> {
+  const collections: SeedCollection[] = [];
+  for (const collection of config.collections) {
+    const files = await loadCollectionFiles(config.root, collection);
+    const valuesByField = new Map<string, unknown[]>();
+    for (const file of files) {
+      for (const [key, value] of Object.entries(file.entry?.data ?? {})) {
+        if (CONTROL_KEYS.has(key) && !(key in collection.fields)) continue;
+        const slug = collection.fields[key] ?? key;
+        if (slug === "name" || slug === "slug" || slugify(slug) !== slug) continue;
+        valuesByField.set(slug, [...(valuesByField.get(slug) ?? []), value]);
+      }
+    }
+    for (const slug of Object.values(collection.fields)) if (!valuesByField.has(slug) && slug !== "name" && slug !== "slug") valuesByField.set(slug, []);
+    const fields: SeedCollection["fields"] = [];
+    if (collection.body) fields.push({ slug: collection.body, type: "RichText", displayName: "Body" });
+    for (const [slug, values] of valuesByField) {
+      if (slug === collection.body) continue;
+      const type = inferType(values);
+      if (type) fields.push({ slug, type, displayName: slug });
+    }
+    collections.push({ id: collection.collectionId, displayName: collection.name, slug: slugify(collection.name) || "items", fields });
+  }
+  return { sites: [{ id: config.siteId ?? SANDBOX_SITE_ID, displayName: "wf-sync sandbox", collections }] };
+}
+
+/** Reads the config's sandbox seed file, or infers one. */
+export async function sandboxSeedFor(config: ResolvedConfig): Promise<SandboxSeed> {
+  if (!config.sandboxSeed) return inferSandboxSeed(config);
+  const path = resolve(config.root, config.sandboxSeed);
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as SandboxSeed;
+  } catch (error) {
+    throw new ConfigError(`${config.sandboxSeed}: the sandbox seed cannot be read: ${error instanceof Error ? error.message : String(error)}`, { location: { file: path } });
+  }
+}
+
+/** Starts the built-in sandbox for this project: state in .wf-sync/sandbox.json, a throwaway token. */
+export async function startLocalSandbox(config: ResolvedConfig): Promise<{ sandbox: Sandbox; token: string; statePath: string }> {
+  const token = randomBytes(16).toString("hex");
+  const statePath = resolve(config.root, ".wf-sync/sandbox.json");
+  const sandbox = await startSandbox({ port: 0, statePath, seed: await sandboxSeedFor(config), tokens: [token] });
+  return { sandbox, token, statePath };
+}

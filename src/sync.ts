@@ -1,0 +1,591 @@
+import { dirname, posix, resolve } from "node:path";
+import pLimit from "p-limit";
+import type { ResolvedCollectionConfig, ResolvedConfig } from "./config.ts";
+import {
+  AssetError,
+  DeletionGuardError,
+  DuplicateSlugError,
+  UsageError,
+  WfSyncError,
+} from "./errors.ts";
+import { checkAssetLimits, type FieldDependency } from "./core/convert-field.ts";
+import { digestOf } from "./core/digest.ts";
+import { listEntryDependencies, mapFields, slugForEntry, type ItemDraft, type MapFieldsOptions } from "./core/map-fields.ts";
+import { parseEntry } from "./core/parse-entry.ts";
+import { planChanges, type ManifestEntry, type PlannedRemoval, type SyncPlan } from "./core/plan-changes.ts";
+import { createMarkdownRenderer, listLocalImages, resolveRenderOptions, type MarkdownRenderer } from "./core/render-markdown.ts";
+import type { CollectionSchema, Entry, SyncWarning } from "./core/types.ts";
+import { assetSize, contentTypeFor, readAsset } from "./adapters/read-asset.ts";
+import { listSources, readSource } from "./adapters/read-sources.ts";
+import {
+  createManifestWriter,
+  readManifest,
+  writeSchemaCache,
+  type Manifest,
+  type ManifestAsset,
+  type ManifestCollection,
+} from "./adapters/manifest-store.ts";
+import type { RemoteItem, WebflowClient } from "./adapters/webflow-client.ts";
+import { createItems, holdsDraft, removeItems, updateItems, type ItemResult } from "./apply-plan.ts";
+
+export type { ItemResult } from "./apply-plan.ts";
+
+/** What the library tells its caller while it works; cli/reporter.ts decides how it looks. */
+export type SyncEvent =
+  | { type: "notice"; message: string }
+  | { type: "warning"; warning: SyncWarning }
+  | { type: "planned"; collection: string; planned: ItemResult[] }
+  | { type: "item"; result: ItemResult }
+  | { type: "progress"; done: number; total: number };
+
+export interface RunSyncOptions {
+  config: ResolvedConfig;
+  client: WebflowClient;
+  /** Collection names to limit the run to (all when empty). */
+  collections?: readonly string[] | undefined;
+  isDryRun?: boolean;
+  /** Ignore the manifest's digests and rewrite every item. */
+  isForced?: boolean;
+  /** Unknown frontmatter keys are errors. */
+  isStrict?: boolean;
+  /** Allow removing more than `maxDeleteShare` of a collection. */
+  isDeleteAllowed?: boolean;
+  /** Stops new writes when aborted; in-flight ones finish and the manifest is written. */
+  signal?: AbortSignal | undefined;
+  onEvent?: (event: SyncEvent) => void;
+  /** Backoff base for re-sending creates whose outcome was unknown. */
+  retryBaseMs?: number;
+}
+
+export interface CollectionCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  kept: number;
+  failed: number;
+}
+
+export interface SyncReport {
+  isDryRun: boolean;
+  isInterrupted: boolean;
+  items: ItemResult[];
+  collections: Record<string, CollectionCounts>;
+  totals: CollectionCounts;
+  requests: number;
+  writeRequests: number;
+  rateLimited: number;
+  rateLimitWaitMs: number;
+  durationMs: number;
+}
+
+/** A parsed file of one collection, or the error that stopped it. */
+interface LoadedFile {
+  path: string;
+  entry?: Entry;
+  error?: WfSyncError;
+}
+
+interface CollectionRun {
+  config: ResolvedCollectionConfig;
+  schema: CollectionSchema;
+  files: LoadedFile[];
+  renderer: MarkdownRenderer;
+  renderOptions: Record<string, unknown>;
+}
+
+const COUNT_KEYS: Record<string, keyof CollectionCounts | undefined> = {
+  create: "created",
+  update: "updated",
+  unchanged: "unchanged",
+  delete: "removed",
+  unpublish: "removed",
+  archive: "removed",
+  keep: "kept",
+};
+
+function emptyCounts(): CollectionCounts {
+  return { created: 0, updated: 0, unchanged: 0, removed: 0, kept: 0, failed: 0 };
+}
+
+/** Chooses the collections of this run; an unknown name is a usage error. */
+export function selectCollections(config: ResolvedConfig, names: readonly string[] | undefined): ResolvedCollectionConfig[] {
+  if (!names || names.length === 0) return [...config.collections];
+  const known = new Map(config.collections.map((collection) => [collection.name, collection]));
+  return names.map((name) => {
+    const collection = known.get(name);
+    if (!collection) {
+      throw new UsageError(`Unknown collection "${name}".`, {
+        hint: `The config has: ${[...known.keys()].join(", ")}.`,
+      });
+    }
+    return collection;
+  });
+}
+
+/** Rendering options of a collection: the config-wide ones, overridden per collection. */
+export function renderOptionsFor(config: ResolvedConfig, collection: ResolvedCollectionConfig): Record<string, unknown> {
+  return { ...(config.richText ?? {}), ...(collection.richText ?? {}) };
+}
+
+/** Reads and parses every file of a collection; a file that fails costs that file alone. */
+export async function loadCollectionFiles(root: string, collection: ResolvedCollectionConfig): Promise<LoadedFile[]> {
+  const paths = await listSources({ root, include: collection.include, exclude: collection.exclude });
+  const read = pLimit(32);
+  return Promise.all(
+    paths.map((path) =>
+      read(async (): Promise<LoadedFile> => {
+        const source = await readSource(root, path);
+        try {
+          return { path, entry: parseEntry(path, source.text) };
+        } catch (error) {
+          if (error instanceof WfSyncError) return { path, error };
+          throw error;
+        }
+      }),
+    ),
+  );
+}
+
+/** Orders collections so that referenced ones come first; cycles keep their config order. */
+function orderByReferences(runs: CollectionRun[]): CollectionRun[] {
+  const byId = new Map(runs.map((run) => [run.config.collectionId, run]));
+  const ordered: CollectionRun[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (run: CollectionRun) => {
+    const id = run.config.collectionId;
+    if (state.get(id)) return;
+    state.set(id, "visiting");
+    for (const field of run.schema.fields) {
+      if (field.type !== "Reference" && field.type !== "MultiReference") continue;
+      const target = byId.get(String(field.validations?.["collectionId"] ?? ""));
+      if (target && target !== run) visit(target);
+    }
+    state.set(id, "done");
+    ordered.push(run);
+  };
+  for (const run of runs) visit(run);
+  return ordered;
+}
+
+/**
+ * Runs one sync: read, parse, render, map, plan, push, record. The library never prints;
+ * it reports through `onEvent` and returns a SyncReport.
+ */
+export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
+  const started = Date.now();
+  const { config, client } = options;
+  const emit = options.onEvent ?? (() => {});
+  const selected = selectCollections(config, options.collections);
+  const isDryRun = options.isDryRun ?? false;
+  const results: ItemResult[] = [];
+  const record = (result: ItemResult) => {
+    results.push(result);
+    emit({ type: "item", result });
+  };
+
+  const manifestPath = resolve(config.root, config.manifest);
+  const target = `${client.target}${config.siteId ? `#${config.siteId}` : ""}`;
+  const { manifest } = await readManifest(manifestPath, target);
+  const writer = createManifestWriter(manifestPath, manifest);
+  const save = isDryRun ? async () => {} : writer.save;
+
+  // One schema read per collection per run; cached for the offline `check`.
+  const schemas = new Map<string, CollectionSchema>();
+  await Promise.all(
+    selected.map(async (collection) => {
+      schemas.set(collection.collectionId, await client.getCollection(collection.collectionId));
+    }),
+  );
+  if (!isDryRun) {
+    await writeSchemaCache(resolve(dirname(manifestPath), "schema-cache.json"), {
+      version: 1,
+      fetchedAt: new Date().toISOString(),
+      collections: Object.fromEntries(schemas),
+    });
+  }
+
+  const runs: CollectionRun[] = [];
+  for (const collection of selected) {
+    const renderOptions = renderOptionsFor(config, collection);
+    runs.push({
+      config: collection,
+      schema: schemas.get(collection.collectionId) as CollectionSchema,
+      files: await loadCollectionFiles(config.root, collection),
+      renderer: createMarkdownRenderer(renderOptions),
+      renderOptions,
+    });
+  }
+
+  // Path → item, across every collection, for relative links and path references.
+  const byPath = new Map<string, { run: CollectionRun; slug: string }>();
+  for (const run of runs) for (const file of run.files) if (file.entry) byPath.set(file.path, { run, slug: slugForEntry(file.entry) });
+
+  checkDeletionGuard({ runs, manifest, config, isDeleteAllowed: options.isDeleteAllowed ?? false });
+
+  const remoteSlugCache = new Map<string, Promise<Map<string, string>>>();
+  const remoteSlugs = (collectionId: string) => {
+    let cached = remoteSlugCache.get(collectionId);
+    if (!cached) {
+      cached = client.listItems(collectionId).then((items) => new Map(items.map((item) => [item.slug, item.itemId])));
+      remoteSlugCache.set(collectionId, cached);
+    }
+    return cached;
+  };
+
+  const pendingSlugs = new Map<string, Set<string>>(); // collectionId → slugs to be created later this run
+  for (const run of runs) {
+    const entries = manifest.collections[run.config.collectionId]?.items ?? {};
+    const slugs = new Set<string>();
+    for (const file of run.files) if (file.entry) slugs.add(slugForEntry(file.entry));
+    for (const slug of Object.keys(entries)) if (entries[slug]?.itemId) slugs.delete(slug);
+    pendingSlugs.set(run.config.collectionId, slugs);
+  }
+
+  const deferred: Array<{ run: CollectionRun; entry: Entry }> = [];
+  let plannedWrites = 0;
+  let doneWrites = 0;
+  const progress = () => emit({ type: "progress", done: doneWrites, total: plannedWrites });
+
+  for (const run of orderByReferences(runs)) {
+    if (options.signal?.aborted) break;
+    const collectionId = run.config.collectionId;
+    const stored = manifest.collections[collectionId];
+    const isCold = !stored;
+    const collectionState: ManifestCollection = stored ?? { settingsDigest: "", items: {} };
+    if (!isDryRun) manifest.collections[collectionId] = collectionState;
+    collectionState.settingsDigest = digestOf({ mapping: { fields: run.config.fields, body: run.config.body }, render: resolveRenderOptions(run.renderOptions), schema: run.schema.fields });
+    const entries = collectionState.items;
+
+    // The manifest is a cache: when it is missing (a fresh CI runner), or a create was cut
+    // short, find the items on the site by slug instead of creating them again.
+    const remoteBySlug = new Map<string, RemoteItem>();
+    const hasPending = Object.values(entries).some((entry) => entry.isPending || entry.itemId === "");
+    if (isCold || hasPending) {
+      const remote = await client.listItems(collectionId);
+      for (const item of remote) remoteBySlug.set(item.slug, item);
+      for (const [slug, entry] of Object.entries(entries)) {
+        if (!entry.isPending && entry.itemId !== "") continue;
+        const item = remoteBySlug.get(slug);
+        if (item) entries[slug] = { ...entry, itemId: item.itemId, isLive: item.isLive, isDraft: item.isDraft, isArchived: item.isArchived, digest: "", isPending: false };
+        else delete entries[slug];
+      }
+      if (isCold) {
+        const localSlugs = new Set(run.files.flatMap((file) => (file.entry ? [slugForEntry(file.entry)] : [])));
+        for (const item of remote) {
+          if (!localSlugs.has(item.slug)) continue;
+          const file = run.files.find((candidate) => candidate.entry && slugForEntry(candidate.entry) === item.slug)?.path ?? "";
+          entries[item.slug] = { itemId: item.itemId, digest: "", fields: {}, file, isDraft: item.isDraft, isArchived: item.isArchived, isLive: item.isLive };
+        }
+      }
+      pendingSlugs.get(collectionId)?.forEach((slug) => {
+        if (entries[slug]?.itemId) pendingSlugs.get(collectionId)?.delete(slug);
+      });
+    }
+
+    const resolveReference = (target: string, referencedId: string): string | undefined => {
+      let slug = target;
+      if (/\.(md|markdown)$/i.test(target)) {
+        const found = [...byPath.entries()].find(([path]) => path === target || path.endsWith(`/${target.replace(/^(\.\.?\/)+/, "")}`));
+        if (!found) return undefined;
+        slug = found[1].slug;
+      }
+      const known = manifest.collections[referencedId]?.items[slug]?.itemId;
+      if (known) return known;
+      return remoteReferenceIds.get(referencedId)?.get(slug) ?? (/^[0-9a-f]{24}$/.test(target) ? target : undefined);
+    };
+    const remoteReferenceIds = new Map<string, Map<string, string>>();
+    const assetsByPath = new Map<string, { fileId: string; url: string }>();
+
+    const drafts: ItemDraft[] = [];
+    const failedSlugs = new Set<string>();
+    const presentFiles = new Set(run.files.map((file) => file.path));
+    const fail = (file: string, slug: string, error: WfSyncError) => {
+      failedSlugs.add(slug);
+      record({ collection: run.config.name, file, slug, action: "invalid", itemId: entries[slug]?.itemId || null, error: error.message, cause: error });
+    };
+
+    for (const file of run.files) {
+      if (!file.entry) {
+        fail(file.path, "", file.error as WfSyncError);
+        continue;
+      }
+      const entry = file.entry;
+      const mapOptions: MapFieldsOptions = { mapping: run.config, schema: run.schema, isStrict: options.isStrict ?? false };
+      const dependencies = listEntryDependencies(entry, mapOptions);
+      const omitFields = new Set<string>();
+      let isDeferred = false;
+      for (const dependency of dependencies) {
+        if (dependency.kind !== "reference") continue;
+        const referencedId = dependency.collectionId;
+        const isSynced = runs.some((candidate) => candidate.config.collectionId === referencedId);
+        const targetSlug = /\.(md|markdown)$/i.test(dependency.target) ? undefined : dependency.target;
+        if (isSynced && targetSlug && pendingSlugs.get(referencedId)?.has(targetSlug)) {
+          // Referenced item is created later in this run (or in a cycle): fill it in on the second pass.
+          const field = run.schema.fields.find((candidate) => candidate.validations?.["collectionId"] === referencedId && (candidate.type === "Reference" || candidate.type === "MultiReference"));
+          if (field) omitFields.add(field.slug);
+          isDeferred = true;
+          continue;
+        }
+        if (!remoteReferenceIds.has(referencedId) && !manifest.collections[referencedId]?.items[dependency.target]?.itemId && !isSynced) {
+          remoteReferenceIds.set(referencedId, await remoteSlugs(referencedId));
+        }
+      }
+      const assetErrors = await prepareAssets({ entry, dependencies, run, config, client, manifest, assetsByPath, isDryRun, save });
+      if (assetErrors.length > 0) {
+        fail(entry.file, slugForEntry(entry), assetErrors[0] as WfSyncError);
+        continue;
+      }
+      const resolveAsset = (path: string) => assetsByPath.get(posix.normalize(posix.join(posix.dirname(entry.file), path)));
+      const rendered = run.config.body
+        ? run.renderer.render(entry.body, {
+            file: entry.file,
+            lineOffset: entry.bodyLine - 1,
+            resolveLink: (href) => resolveLink(href, entry.file, byPath),
+            resolveImage: (src) => resolveAsset(src),
+          })
+        : undefined;
+      for (const warning of rendered?.warnings ?? []) emit({ type: "warning", warning });
+      const mapped = mapFields(entry, { ...mapOptions, html: rendered?.html, resolveReference, resolveAsset, omitFields });
+      for (const warning of mapped.warnings) emit({ type: "warning", warning });
+      if (!mapped.ok) {
+        fail(entry.file, slugForEntry(entry), mapped.errors[0] as WfSyncError);
+        for (const extra of mapped.errors.slice(1)) emit({ type: "warning", warning: { kind: "item-error", message: extra.message, location: extra.location } });
+        continue;
+      }
+      drafts.push(mapped.draft);
+      if (isDeferred) deferred.push({ run, entry });
+    }
+
+    // Two files with one slug: neither is written, and both are named, before any write.
+    const bySlug = new Map<string, ItemDraft[]>();
+    for (const draft of drafts) bySlug.set(draft.slug, [...(bySlug.get(draft.slug) ?? []), draft]);
+    const unique: ItemDraft[] = [];
+    for (const [slug, group] of bySlug) {
+      if (group.length === 1) {
+        unique.push(group[0] as ItemDraft);
+        continue;
+      }
+      for (const draft of group) {
+        const others = group.filter((other) => other !== draft).map((other) => other.file).join(", ");
+        fail(draft.file, slug, new DuplicateSlugError(`slug "${slug}" is also used by ${others}.`, { location: { file: draft.file }, hint: "Give one of the files another `slug:` in its frontmatter." }));
+      }
+    }
+
+    const known = new Map<string, ManifestEntry>(Object.entries(entries));
+    const plan = planChanges(unique, known, { isForced: options.isForced ?? false, presentFiles, failedSlugs });
+    settleColdMatches(plan, remoteBySlug, entries, options.isForced ?? false);
+    const removals = pendingRemovals(plan.remove, config.onDelete);
+
+    const planned: ItemResult[] = [
+      ...plan.create.map((draft) => plannedResult(run, draft.file, draft.slug, "create", null)),
+      ...plan.update.map((update) => ({ ...plannedResult(run, update.draft.file, update.draft.slug, "update", update.previous.itemId), changedFields: update.changedFields })),
+      ...plan.unchanged.map((draft) => plannedResult(run, draft.file, draft.slug, "unchanged", entries[draft.slug]?.itemId ?? null)),
+      ...removals.map((removal) => plannedResult(run, removal.entry.file, removal.slug, config.onDelete === "delete" ? "delete" : config.onDelete, removal.entry.itemId)),
+    ];
+    emit({ type: "planned", collection: run.config.name, planned });
+    if (isDryRun) {
+      for (const result of planned) results.push(result);
+      continue;
+    }
+    for (const draft of plan.unchanged) {
+      const entry = entries[draft.slug];
+      if (entry) entries[draft.slug] = { ...entry, file: draft.file };
+      record(plannedResult(run, draft.file, draft.slug, "unchanged", entry?.itemId ?? null));
+    }
+    plannedWrites += plan.create.length + plan.update.length + (config.onDelete === "keep" ? 0 : removals.length);
+    progress();
+
+    const context = {
+      client,
+      collectionId,
+      collectionName: run.config.name,
+      entries,
+      save,
+      signal: options.signal,
+      retryBaseMs: options.retryBaseMs,
+      emit: (result: ItemResult) => {
+        if (result.action !== "keep") doneWrites++;
+        record(result);
+        progress();
+      },
+    };
+    const adopted = await createItems(context, plan.create);
+    pendingSlugs.set(collectionId, new Set([...(pendingSlugs.get(collectionId) ?? [])].filter((slug) => !entries[slug]?.itemId)));
+    await updateItems(context, [...plan.update, ...adopted]);
+    await removeItems(context, removals, config.onDelete);
+    await save();
+  }
+
+  // Second pass: references to items that did not exist yet on the first pass (cycles, or later collections).
+  if (!isDryRun && deferred.length > 0 && !options.signal?.aborted) {
+    for (const run of runs) {
+      const mine = deferred.filter((item) => item.run === run);
+      if (mine.length === 0) continue;
+      const entries = manifest.collections[run.config.collectionId]?.items ?? {};
+      const drafts: ItemDraft[] = [];
+      for (const { entry } of mine) {
+        const resolveReference = (target: string, referencedId: string) =>
+          manifest.collections[referencedId]?.items[target]?.itemId ?? undefined;
+        const rendered = run.config.body ? run.renderer.render(entry.body, { file: entry.file, lineOffset: entry.bodyLine - 1, resolveLink: (href) => resolveLink(href, entry.file, byPath) }) : undefined;
+        const mapped = mapFields(entry, { mapping: run.config, schema: run.schema, isStrict: options.isStrict ?? false, html: rendered?.html, resolveReference, resolveAsset: (path) => findUploaded(manifest, entry.file, path) });
+        if (mapped.ok) drafts.push(mapped.draft);
+        else record({ collection: run.config.name, file: entry.file, slug: slugForEntry(entry), action: "update", itemId: entries[slugForEntry(entry)]?.itemId ?? null, error: mapped.errors[0]?.message ?? "failed", cause: mapped.errors[0] });
+      }
+      const plan = planChanges(drafts, new Map(Object.entries(entries)), { presentFiles: new Set(drafts.map((draft) => draft.file)) });
+      await updateItems(
+        { client, collectionId: run.config.collectionId, collectionName: run.config.name, entries, save, signal: options.signal, emit: (result) => {
+          // The item was already counted on the first pass; a failure here still counts.
+          if (result.error) record(result);
+        } },
+        plan.update,
+      );
+    }
+  }
+
+  if (!isDryRun) await save();
+  return buildReport({ results, isDryRun, isInterrupted: options.signal?.aborted ?? false, client, started });
+}
+
+function plannedResult(run: CollectionRun, file: string, slug: string, action: ItemResult["action"], itemId: string | null): ItemResult {
+  return { collection: run.config.name, file, slug, action, itemId: itemId || null, error: null };
+}
+
+/** Items matched on the site by slug (cold manifest) that already hold the file's content need no write. */
+function settleColdMatches(plan: SyncPlan, remoteBySlug: Map<string, RemoteItem>, entries: Record<string, ManifestEntry>, isForced: boolean): void {
+  if (remoteBySlug.size === 0 || isForced) return;
+  plan.update = plan.update.filter((update) => {
+    if (update.previous.digest !== "") return true;
+    const remote = remoteBySlug.get(update.previousSlug);
+    if (!remote || update.previousSlug !== update.draft.slug || !holdsDraft(remote, update.draft)) return true;
+    entries[update.draft.slug] = { ...update.previous, digest: update.draft.digest, fields: update.draft.fieldDigests, file: update.draft.file, isDraft: update.draft.isDraft, isArchived: update.draft.isArchived };
+    plan.unchanged.push(update.draft);
+    return false;
+  });
+}
+
+/** Removals that still change something under the policy (an item already unpublished stays so). */
+function pendingRemovals(removals: readonly PlannedRemoval[], policy: ResolvedConfig["onDelete"]): PlannedRemoval[] {
+  if (policy === "unpublish") return removals.filter((removal) => removal.entry.isLive);
+  if (policy === "archive") return removals.filter((removal) => !removal.entry.isArchived || removal.entry.isLive);
+  return [...removals];
+}
+
+/** Refuses, before any write, a run that would remove more than the safety share of a collection. */
+function checkDeletionGuard(options: { runs: CollectionRun[]; manifest: Manifest; config: ResolvedConfig; isDeleteAllowed: boolean }): void {
+  const { runs, manifest, config } = options;
+  if (config.onDelete === "keep" || options.isDeleteAllowed) return;
+  for (const run of runs) {
+    const entries = manifest.collections[run.config.collectionId]?.items ?? {};
+    const present = new Set(run.files.map((file) => file.path));
+    const slugs = new Set(run.files.flatMap((file) => (file.entry ? [slugForEntry(file.entry)] : [])));
+    const candidates = Object.entries(entries).filter(([slug, entry]) => entry.itemId !== "" && !slugs.has(slug) && !present.has(entry.file));
+    const removals = pendingRemovals(candidates.map(([slug, entry]) => ({ slug, entry })), config.onDelete);
+    const total = Object.keys(entries).length;
+    if (removals.length > 0 && removals.length > config.maxDeleteShare * total) {
+      const names = removals.slice(0, 10).map((removal) => `  ${removal.slug} (${removal.entry.file})`).join("\n");
+      throw new DeletionGuardError(
+        `Refusing to ${config.onDelete} ${removals.length} of ${total} items of "${run.config.name}" (more than ${Math.round(config.maxDeleteShare * 100)} %); nothing was written:\n${names}${removals.length > 10 ? "\n  …" : ""}`,
+        { hint: "If the files were removed on purpose, run again with --yes; otherwise check `include` and restore the files." },
+      );
+    }
+  }
+}
+
+/** A relative link to another synced Markdown file becomes that item's URL path. */
+function resolveLink(href: string, fromFile: string, byPath: Map<string, { run: CollectionRun; slug: string }>): string | undefined {
+  const [pathPart = "", hash] = href.split("#", 2);
+  if (!/\.(md|markdown)$/i.test(pathPart)) return undefined;
+  const target = posix.normalize(posix.join(posix.dirname(fromFile), decodeURI(pathPart)));
+  const found = byPath.get(target);
+  if (!found) return undefined;
+  const pattern = found.run.config.urlPattern ?? `/${found.run.schema.slug || found.run.config.name}/{slug}`;
+  return `${pattern.replace("{slug}", found.slug)}${hash ? `#${hash}` : ""}`;
+}
+
+function findUploaded(manifest: Manifest, fromFile: string, path: string): { fileId: string; url: string } | undefined {
+  const normalised = posix.normalize(posix.join(posix.dirname(fromFile), path));
+  const asset = Object.values(manifest.assets).find((candidate) => candidate.fileName === normalised);
+  return asset ? { fileId: asset.fileId, url: asset.url } : undefined;
+}
+
+/** Uploads the entry's local images and files that the site does not have yet (by MD5), once. */
+async function prepareAssets(options: {
+  entry: Entry;
+  dependencies: FieldDependency[];
+  run: CollectionRun;
+  config: ResolvedConfig;
+  client: WebflowClient;
+  manifest: Manifest;
+  assetsByPath: Map<string, { fileId: string; url: string }>;
+  isDryRun: boolean;
+  save: () => Promise<void>;
+}): Promise<WfSyncError[]> {
+  const { entry, config, client, manifest, assetsByPath } = options;
+  const wanted: Array<{ path: string; assetKind: "image" | "file"; line: number | undefined }> = [];
+  for (const dependency of options.dependencies) if (dependency.kind === "asset") wanted.push({ path: dependency.path, assetKind: dependency.assetKind, line: undefined });
+  if (options.run.config.body) for (const src of listLocalImages(entry.body)) wanted.push({ path: src, assetKind: "image", line: entry.bodyLine });
+  const errors: WfSyncError[] = [];
+  for (const asset of wanted) {
+    const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
+    if (assetsByPath.has(relative)) continue;
+    const absolute = resolve(config.root, relative);
+    const location = { file: entry.file, line: asset.line };
+    const size = await assetSize(absolute);
+    if (size === undefined) {
+      errors.push(new AssetError(`${asset.path}: file not found (looked for ${relative}).`, { location, hint: "Paths are relative to the Markdown file." }));
+      continue;
+    }
+    const limitError = checkAssetLimits({ path: relative, sizeBytes: size, assetKind: asset.assetKind, location });
+    if (limitError) {
+      errors.push(limitError);
+      continue;
+    }
+    const { bytes, md5 } = await readAsset(absolute);
+    const uploaded: ManifestAsset | undefined = manifest.assets[md5];
+    if (uploaded) {
+      assetsByPath.set(relative, { fileId: uploaded.fileId, url: uploaded.url });
+      continue;
+    }
+    if (options.isDryRun) {
+      assetsByPath.set(relative, { fileId: `(upload ${md5.slice(0, 8)})`, url: relative });
+      continue;
+    }
+    if (!config.siteId) {
+      errors.push(new AssetError(`${asset.path}: uploading a local file needs \`siteId\` in wf-sync.config.ts.`, { location, hint: "Add the site id (wf-sync init writes it), or use a URL." }));
+      continue;
+    }
+    const fileName = relative.split("/").at(-1) ?? relative;
+    const upload = await client.createAsset(config.siteId, { fileName, fileHash: md5 });
+    await client.uploadAsset(upload, { bytes, fileName, contentType: contentTypeFor(fileName) });
+    manifest.assets[md5] = { fileId: upload.assetId, url: upload.hostedUrl, fileName: relative };
+    assetsByPath.set(relative, { fileId: upload.assetId, url: upload.hostedUrl });
+    await options.save();
+  }
+  return errors;
+}
+
+function buildReport(options: { results: ItemResult[]; isDryRun: boolean; isInterrupted: boolean; client: WebflowClient; started: number }): SyncReport {
+  const collections: Record<string, CollectionCounts> = {};
+  const totals = emptyCounts();
+  for (const result of options.results) {
+    const counts = (collections[result.collection] ??= emptyCounts());
+    const key = result.error ? "failed" : COUNT_KEYS[result.action];
+    if (!key) continue;
+    counts[key]++;
+    totals[key]++;
+  }
+  const stats = options.client.stats;
+  return {
+    isDryRun: options.isDryRun,
+    isInterrupted: options.isInterrupted,
+    items: options.results,
+    collections,
+    totals,
+    requests: stats.requests,
+    writeRequests: stats.writes,
+    rateLimited: stats.rateLimited,
+    rateLimitWaitMs: stats.rateLimitWaitMs,
+    durationMs: Date.now() - options.started,
+  };
+}

@@ -135,7 +135,7 @@ function readLocator(
 
 function readAlt(raw: unknown): { alt: string | undefined } | AssetProblem {
   if (raw === undefined || raw === null) return { alt: undefined };
-  // Webflow has no "empty alt" distinct from none, and pulled items carry alt: null or "".
+  // Blank alt is dropped: pulled items say "no alt" as null or "", and one form keeps diffs stable.
   if (typeof raw === "string") return { alt: raw.trim() === "" ? undefined : raw };
   return { problem: `alt must be text, got ${describeValue(raw)}`, hint: 'Put it in quotes: alt: "…".' };
 }

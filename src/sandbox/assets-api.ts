@@ -48,7 +48,10 @@ function createAsset(context: ApiContext, siteId: string, body: unknown): ApiRes
   const { fileName, fileHash, parentFolder } = requireObject(body);
   const details: ErrorDetail[] = [];
   if (typeof fileName !== "string" || fileName === "" || fileName.length >= 100 || fileName.includes("/")) {
-    details.push({ param: "fileName", description: "File name including extension, less than 100 characters" });
+    details.push({
+      param: "fileName",
+      description: "File name including extension, less than 100 characters",
+    });
   }
   if (typeof fileHash !== "string" || !/^[0-9a-f]{32}$/i.test(fileHash)) {
     details.push({ param: "fileHash", description: "MD5 hash of the file as 32 hex characters" });
@@ -106,7 +109,12 @@ function createAsset(context: ApiContext, siteId: string, body: unknown): ApiRes
 
 function publicAsset(context: ApiContext, asset: AssetRecord): Record<string, unknown> {
   // fileHash/isUploaded are our additions to the test-facing view; the wire shape leaves them out.
-  const { fileHash: _fileHash, isUploaded: _isUploaded, parentFolder, ...view } = assetView(asset, context.origin);
+  const {
+    fileHash: _fileHash,
+    isUploaded: _isUploaded,
+    parentFolder,
+    ...view
+  } = assetView(asset, context.origin);
   return { ...view, folderId: parentFolder };
 }
 
@@ -171,30 +179,57 @@ function s3Error(status: number, code: string, message: string, summary: unknown
  * `POST /upload/{assetId}`: S3 POST Object semantics — form fields first, `file` last,
  * `success_action_status` picks the status. The bytes must hash to the asset's `fileHash`.
  */
-export function handleUpload(context: ApiContext, assetId: string, contentType: string | undefined, raw: Buffer): UploadResult {
+export function handleUpload(
+  context: ApiContext,
+  assetId: string,
+  contentType: string | undefined,
+  raw: Buffer,
+): UploadResult {
   const asset = context.store.assets.get(assetId);
   if (!asset) return s3Error(404, "NoSuchUpload", "The specified upload does not exist.");
   const boundary = multipartBoundary(contentType);
-  if (!boundary) return s3Error(412, "PreconditionFailed", "Bucket POST must be of the enclosure-type multipart/form-data");
+  if (!boundary)
+    return s3Error(
+      412,
+      "PreconditionFailed",
+      "Bucket POST must be of the enclosure-type multipart/form-data",
+    );
   let parts;
   try {
     parts = parseMultipart(raw, boundary);
   } catch (error) {
-    return s3Error(400, "MalformedPOSTRequest", `The body of your POST request is not well-formed multipart/form-data: ${(error as Error).message}`);
+    return s3Error(
+      400,
+      "MalformedPOSTRequest",
+      `The body of your POST request is not well-formed multipart/form-data: ${(error as Error).message}`,
+    );
   }
   const fields: Record<string, string> = {};
   for (const part of parts.slice(0, -1)) fields[part.name] = part.data.toString("utf8");
   const file = parts.at(-1);
-  const summary = { fields, file: file ? { name: file.name, fileName: file.fileName, size: file.data.length } : undefined };
+  const summary = {
+    fields,
+    file: file ? { name: file.name, fileName: file.fileName, size: file.data.length } : undefined,
+  };
   if (!file || file.name !== "file" || parts.slice(0, -1).some((part) => part.name === "file")) {
-    return s3Error(400, "InvalidArgument", "POST requires exactly one file upload per request, as the last form field.", summary);
+    return s3Error(
+      400,
+      "InvalidArgument",
+      "POST requires exactly one file upload per request, as the last form field.",
+      summary,
+    );
   }
   if (fields["key"] !== objectKey(asset)) {
     return s3Error(403, "AccessDenied", "Invalid according to Policy: Policy Condition failed: key", summary);
   }
   const md5 = createHash("md5").update(file.data).digest("hex");
   if (md5 !== asset.fileHash) {
-    return s3Error(400, "BadDigest", `The MD5 of the uploaded file (${md5}) does not match the fileHash given for the asset (${asset.fileHash}).`, summary);
+    return s3Error(
+      400,
+      "BadDigest",
+      `The MD5 of the uploaded file (${md5}) does not match the fileHash given for the asset (${asset.fileHash}).`,
+      summary,
+    );
   }
   context.store.files.set(asset.id, Buffer.from(file.data));
   asset.size = file.data.length;
@@ -204,17 +239,23 @@ export function handleUpload(context: ApiContext, assetId: string, contentType: 
   const wanted = fields["success_action_status"];
   const status = wanted === "200" || wanted === "201" ? Number(wanted) : 204;
   const location = hostedUrl(asset, context.origin);
-  const body = status === 201
-    ? `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${location}</Location><Bucket>wf-sync-sandbox</Bucket><Key>${objectKey(asset)}</Key><ETag>"${md5}"</ETag></PostResponse>`
-    : "";
+  const body =
+    status === 201
+      ? `<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse><Location>${location}</Location><Bucket>wf-sync-sandbox</Bucket><Key>${objectKey(asset)}</Key><ETag>"${md5}"</ETag></PostResponse>`
+      : "";
   return { status, contentType: "application/xml", body, isChange: true, summary };
 }
 
 /** `GET /files/{siteId}/{assetId}_{name}`: the uploaded bytes, or undefined when there are none. */
-export function findHostedFile(context: ApiContext, siteId: string, fileSegment: string): { data: Buffer; contentType: string } | undefined {
+export function findHostedFile(
+  context: ApiContext,
+  siteId: string,
+  fileSegment: string,
+): { data: Buffer; contentType: string } | undefined {
   const assetId = fileSegment.split("_")[0] ?? "";
   const asset = context.store.assets.get(assetId);
   const data = context.store.files.get(assetId);
-  if (!asset || !data || asset.siteId !== siteId || fileSegment !== `${asset.id}_${asset.fileName}`) return undefined;
+  if (!asset || !data || asset.siteId !== siteId || fileSegment !== `${asset.id}_${asset.fileName}`)
+    return undefined;
   return { data, contentType: asset.contentType };
 }

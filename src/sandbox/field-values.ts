@@ -39,16 +39,20 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function checkLength(field: FieldSchema, text: string): string | undefined {
   const maxLength = field.validations?.["maxLength"];
   const minLength = field.validations?.["minLength"];
-  if (typeof maxLength === "number" && text.length > maxLength) return `Must be at most ${maxLength} characters long`;
-  if (typeof minLength === "number" && text.length < minLength) return `Must be at least ${minLength} characters long`;
+  if (typeof maxLength === "number" && text.length > maxLength)
+    return `Must be at most ${maxLength} characters long`;
+  if (typeof minLength === "number" && text.length < minLength)
+    return `Must be at least ${minLength} characters long`;
   return undefined;
 }
 
 function checkNumber(field: FieldSchema, value: number): string | undefined {
   const rules = field.validations ?? {};
   if (rules["format"] === "integer" && !Number.isInteger(value)) return "Must be an integer";
-  if (typeof rules["minValue"] === "number" && value < rules["minValue"]) return `Must be at least ${rules["minValue"]}`;
-  if (typeof rules["maxValue"] === "number" && value > rules["maxValue"]) return `Must be at most ${rules["maxValue"]}`;
+  if (typeof rules["minValue"] === "number" && value < rules["minValue"])
+    return `Must be at least ${rules["minValue"]}`;
+  if (typeof rules["maxValue"] === "number" && value > rules["maxValue"])
+    return `Must be at most ${rules["maxValue"]}`;
   if (rules["allowNegative"] === false && value < 0) return "Must not be negative";
   if (rules["allowZero"] === false && value === 0) return "Must not be zero";
   return undefined;
@@ -67,7 +71,8 @@ function checkFile(value: unknown, context: CheckContext): Outcome {
     if (typeof url !== "string") return { error: `File not found: '${fileId}'` };
     return { value: { fileId, url, alt: alt ?? null } };
   }
-  if (typeof url !== "string" || !/^https?:\/\//i.test(url)) return { error: "Expected an object with url or fileId" };
+  if (typeof url !== "string" || !/^https?:\/\//i.test(url))
+    return { error: "Expected an object with url or fileId" };
   // Webflow imports a URL into a new file; we keep the URL and mint the file id it would get.
   return { value: { fileId: mintId(), url, alt: alt ?? null } };
 }
@@ -109,7 +114,8 @@ function checkValue(field: FieldSchema, value: unknown, context: CheckContext): 
     case "Option": {
       const options = field.validations?.["options"];
       const ids = Array.isArray(options) ? options.map((option: { id?: unknown }) => option.id) : [];
-      if (typeof value !== "string" || !ids.includes(value)) return { error: `Not a valid option id: '${String(value)}'` };
+      if (typeof value !== "string" || !ids.includes(value))
+        return { error: `Not a valid option id: '${String(value)}'` };
       return { value };
     }
     case "Reference": {
@@ -194,7 +200,10 @@ export function checkFieldData(options: {
 }
 
 /** Merges normalised values into stored fieldData; `null` clears (the key is left out, as reads omit unset fields). */
-export function mergeFieldData(target: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+export function mergeFieldData(
+  target: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
   const out = { ...target };
   for (const [key, value] of Object.entries(changes)) {
     if (value === null) delete out[key];

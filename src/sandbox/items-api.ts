@@ -15,7 +15,14 @@ import {
 } from "./context.ts";
 import { checkFieldData, mergeFieldData } from "./field-values.ts";
 import { mintId, nowIso } from "./ids.ts";
-import { type CollectionRecord, type ItemRecord, type VariantRecord, hostedUrl, liveItem, stagedItem } from "./store.ts";
+import {
+  type CollectionRecord,
+  type ItemRecord,
+  type VariantRecord,
+  hostedUrl,
+  liveItem,
+  stagedItem,
+} from "./store.ts";
 import type { SandboxItem } from "./types.ts";
 
 const SORTABLE = new Set(["createdOn", "lastPublished", "lastUpdated", "name", "slug"]);
@@ -34,14 +41,22 @@ function checkContext(context: ApiContext, collection: CollectionRecord) {
   };
 }
 
-function checkFlag(element: Record<string, unknown>, key: "isDraft" | "isArchived", index: number | undefined): ErrorDetail[] {
+function checkFlag(
+  element: Record<string, unknown>,
+  key: "isDraft" | "isArchived",
+  index: number | undefined,
+): ErrorDetail[] {
   const value = element[key];
   if (value === undefined || typeof value === "boolean") return [];
   return withIndex([{ param: key, description: "Expected a boolean" }], index);
 }
 
 function duplicateSlug(slug: string, index: number | undefined): ErrorDetail {
-  return { param: "slug", description: `Unique value is already in database: '${slug}'`, ...(index === undefined ? {} : { index }) };
+  return {
+    param: "slug",
+    description: `Unique value is already in database: '${slug}'`,
+    ...(index === undefined ? {} : { index }),
+  };
 }
 
 function parseNonNegative(value: string | null, fallback: number): number {
@@ -52,7 +67,12 @@ function parseNonNegative(value: string | null, fallback: number): number {
 
 // ---------------------------------------------------------------- reads
 
-function listItems(context: ApiContext, collection: CollectionRecord, query: URLSearchParams, isLive: boolean): ApiResponse {
+function listItems(
+  context: ApiContext,
+  collection: CollectionRecord,
+  query: URLSearchParams,
+  isLive: boolean,
+): ApiResponse {
   const localeParam = query.get("cmsLocaleId");
   const locales = localeParam
     ? localeParam.split(",").map((id) => resolveLocale(context, collection, id.trim()))
@@ -60,7 +80,15 @@ function listItems(context: ApiContext, collection: CollectionRecord, query: URL
   const name = query.get("name");
   const slug = query.get("slug");
   const rows: Array<{ id: string; variant: VariantRecord; fieldData: Record<string, unknown> }> = [];
-  for (const item of context.store.itemsOf(collection.id).values()) {
+  const all = context.store.itemsOf(collection.id);
+  // "Does this slug exist?" is the sync tool's hot query; answer it from the slug index.
+  const candidates =
+    slug !== null && !isLive
+      ? [
+          ...new Set(locales.map((locale) => context.store.itemIdBySlug(collection.id, locale, slug))),
+        ].flatMap((id) => (id === undefined ? [] : [all.get(id)].filter((item) => item !== undefined)))
+      : all.values();
+  for (const item of candidates) {
     for (const locale of locales) {
       const variant = item.variants.get(locale);
       if (!variant || (isLive && !variant.live)) continue;
@@ -75,7 +103,8 @@ function listItems(context: ApiContext, collection: CollectionRecord, query: URL
   if (sortBy && SORTABLE.has(sortBy)) {
     const direction = query.get("sortOrder") === "desc" ? -1 : 1;
     const key = (row: (typeof rows)[number]): string => {
-      const value = sortBy === "name" || sortBy === "slug" ? row.fieldData[sortBy] : row.variant[sortBy as "createdOn"];
+      const value =
+        sortBy === "name" || sortBy === "slug" ? row.fieldData[sortBy] : row.variant[sortBy as "createdOn"];
       return typeof value === "string" ? value : "";
     };
     rows.sort((a, b) => direction * key(a).localeCompare(key(b)));
@@ -106,7 +135,13 @@ function matchesDateFilters(variant: VariantRecord, query: URLSearchParams): boo
   return true;
 }
 
-function getItem(context: ApiContext, collection: CollectionRecord, itemId: string, query: URLSearchParams, isLive: boolean): ApiResponse {
+function getItem(
+  context: ApiContext,
+  collection: CollectionRecord,
+  itemId: string,
+  query: URLSearchParams,
+  isLive: boolean,
+): ApiResponse {
   const locale = resolveLocale(context, collection, query.get("cmsLocaleId") ?? undefined);
   const variant = context.store.itemsOf(collection.id).get(itemId)?.variants.get(locale);
   if (!variant || (isLive && !variant.live)) throw notFound("item");
@@ -161,7 +196,11 @@ function prepareCreate(
 }
 
 /** Duplicate slugs against stored items and within the batch, per locale. */
-function checkCreateSlugs(context: ApiContext, collection: CollectionRecord, batch: readonly PreparedCreate[]): ErrorDetail[] {
+function checkCreateSlugs(
+  context: ApiContext,
+  collection: CollectionRecord,
+  batch: readonly PreparedCreate[],
+): ErrorDetail[] {
   const details: ErrorDetail[] = [];
   const seen = new Set<string>();
   for (const entry of batch) {
@@ -179,7 +218,12 @@ function checkCreateSlugs(context: ApiContext, collection: CollectionRecord, bat
   return details;
 }
 
-function applyCreates(context: ApiContext, collection: CollectionRecord, batch: readonly PreparedCreate[], isLive: boolean): SandboxItem[] {
+function applyCreates(
+  context: ApiContext,
+  collection: CollectionRecord,
+  batch: readonly PreparedCreate[],
+  isLive: boolean,
+): SandboxItem[] {
   const now = nowIso();
   const created: SandboxItem[] = [];
   for (const entry of batch) {
@@ -204,13 +248,23 @@ function applyCreates(context: ApiContext, collection: CollectionRecord, batch: 
   return created;
 }
 
-function finishBatch(context: ApiContext, collection: CollectionRecord, batch: PreparedCreate[], details: ErrorDetail[]): void {
+function finishBatch(
+  context: ApiContext,
+  collection: CollectionRecord,
+  batch: PreparedCreate[],
+  details: ErrorDetail[],
+): void {
   details.push(...checkCreateSlugs(context, collection, batch));
   if (details.length > 0) throw validationError(details);
 }
 
 /** #3 and #4: one item, or `{items:[…]}` answered with `{items:[Item…]}` (API-NOTES §2.3). */
-function createItems(context: ApiContext, collection: CollectionRecord, body: unknown, isLive: boolean): ApiResponse {
+function createItems(
+  context: ApiContext,
+  collection: CollectionRecord,
+  body: unknown,
+  isLive: boolean,
+): ApiResponse {
   const object = requireObject(body);
   const isList = "items" in object;
   if (isList && !Array.isArray(object["items"])) {
@@ -245,11 +299,19 @@ function createBulk(context: ApiContext, collection: CollectionRecord, body: unk
   const elements: unknown[] = isList ? rawFieldData : [rawFieldData];
   checkListSize(elements, "fieldData");
   const batch: PreparedCreate[] = [];
-  const details: ErrorDetail[] = [...checkFlag(object, "isDraft", undefined), ...checkFlag(object, "isArchived", undefined)];
+  const details: ErrorDetail[] = [
+    ...checkFlag(object, "isDraft", undefined),
+    ...checkFlag(object, "isArchived", undefined),
+  ];
   elements.forEach((fieldData, position) => {
     const element = { fieldData, isDraft: object["isDraft"], isArchived: object["isArchived"] };
-    const result = prepareCreate(context, collection, element, { index: isList ? position : undefined, locales });
-    details.push(...result.details.filter((detail) => detail.param !== "isDraft" && detail.param !== "isArchived"));
+    const result = prepareCreate(context, collection, element, {
+      index: isList ? position : undefined,
+      locales,
+    });
+    details.push(
+      ...result.details.filter((detail) => detail.param !== "isDraft" && detail.param !== "isArchived"),
+    );
     if (result.prepared) batch.push(result.prepared);
   });
   finishBatch(context, collection, batch, details);
@@ -270,7 +332,8 @@ interface PreparedUpdate {
 const NEVER_PUBLISHED = new ApiError({
   status: 409,
   code: "conflict",
-  message: "Conflict: Conflict with server data: Live PATCH updates can't be applied to items that have never been published",
+  message:
+    "Conflict: Conflict with server data: Live PATCH updates can't be applied to items that have never been published",
 });
 
 /** #6, #7, #11, #14: partial updates of staged (or live) copies. */
@@ -330,7 +393,11 @@ function updateItems(
 }
 
 /** A slug may move between items of one batch (a swap is fine); it may not end up on two. */
-function checkUpdateSlugs(context: ApiContext, collection: CollectionRecord, batch: readonly PreparedUpdate[]): ErrorDetail[] {
+function checkUpdateSlugs(
+  context: ApiContext,
+  collection: CollectionRecord,
+  batch: readonly PreparedUpdate[],
+): ErrorDetail[] {
   const finalSlugs = new Map<string, string>(); // `${locale}\0${id}` → final slug
   for (const entry of batch) {
     const slug = entry.changes["slug"];
@@ -352,14 +419,20 @@ function checkUpdateSlugs(context: ApiContext, collection: CollectionRecord, bat
   return details;
 }
 
-function applyUpdates(context: ApiContext, collection: CollectionRecord, batch: readonly PreparedUpdate[], isLive: boolean): SandboxItem[] {
+function applyUpdates(
+  context: ApiContext,
+  collection: CollectionRecord,
+  batch: readonly PreparedUpdate[],
+  isLive: boolean,
+): SandboxItem[] {
   const now = nowIso();
   const touched: Array<{ id: string; locale: string }> = [];
   for (const entry of batch) {
     const current = entry.item.variants.get(entry.locale);
     if (!current) continue;
     const next: VariantRecord = { ...current };
-    if (!isLive || context.liveUpdateAlsoStaged) next.fieldData = mergeFieldData(current.fieldData, entry.changes);
+    if (!isLive || context.liveUpdateAlsoStaged)
+      next.fieldData = mergeFieldData(current.fieldData, entry.changes);
     if (entry.isArchived !== undefined) next.isArchived = entry.isArchived;
     if (entry.isDraft !== undefined) next.isDraft = entry.isDraft;
     next.lastUpdated = now;
@@ -397,21 +470,31 @@ function resolveTargets(context: ApiContext, collection: CollectionRecord, body:
       throw validationError([{ param: "id", description: "Field is required", index }]);
     }
     const localeIds = element["cmsLocaleIds"];
-    const locales = Array.isArray(localeIds) && localeIds.length > 0
-      ? localeIds.map((id) => resolveLocale(context, collection, id, { param: "cmsLocaleIds", index }))
-      : [resolveLocale(context, collection, element["cmsLocaleId"], { index })];
+    const locales =
+      Array.isArray(localeIds) && localeIds.length > 0
+        ? localeIds.map((id) => resolveLocale(context, collection, id, { param: "cmsLocaleIds", index }))
+        : [resolveLocale(context, collection, element["cmsLocaleId"], { index })];
     return { item: findItem(context, collection, element["id"], locales), locales };
   });
 }
 
-function findItem(context: ApiContext, collection: CollectionRecord, itemId: string, locales: readonly string[]): ItemRecord {
+function findItem(
+  context: ApiContext,
+  collection: CollectionRecord,
+  itemId: string,
+  locales: readonly string[],
+): ItemRecord {
   const item = context.store.itemsOf(collection.id).get(itemId);
   if (!item || locales.some((locale) => !item.variants.has(locale))) throw notFound("item");
   return item;
 }
 
 /** #8/#12. Deleting removes the variant outright, live copy included (API-NOTES §11.4 leaves this open). */
-function deleteTargets(context: ApiContext, collection: CollectionRecord, targets: readonly Target[]): ApiResponse {
+function deleteTargets(
+  context: ApiContext,
+  collection: CollectionRecord,
+  targets: readonly Target[],
+): ApiResponse {
   for (const { item, locales } of targets) {
     for (const locale of locales) context.store.deleteVariant(collection.id, item.id, locale);
   }
@@ -419,12 +502,21 @@ function deleteTargets(context: ApiContext, collection: CollectionRecord, target
 }
 
 /** #9/#15: live = null, isDraft = true, lastPublished = null (API-NOTES §2.3). */
-function unpublishTargets(context: ApiContext, collection: CollectionRecord, targets: readonly Target[]): ApiResponse {
+function unpublishTargets(
+  context: ApiContext,
+  collection: CollectionRecord,
+  targets: readonly Target[],
+): ApiResponse {
   for (const { item, locales } of targets) {
     for (const locale of locales) {
       const variant = item.variants.get(locale);
       if (!variant) continue;
-      context.store.putVariant(collection.id, item.id, { ...variant, live: null, isDraft: true, lastPublished: null });
+      context.store.putVariant(collection.id, item.id, {
+        ...variant,
+        live: null,
+        isDraft: true,
+        lastPublished: null,
+      });
     }
   }
   return { status: 204, isChange: true };
@@ -445,9 +537,10 @@ function publishItems(context: ApiContext, collection: CollectionRecord, body: u
         throw validationError([{ param: "id", description: "Field is required", index }]);
       }
       const localeIds = element["cmsLocaleIds"];
-      const locales = Array.isArray(localeIds) && localeIds.length > 0
-        ? localeIds.map((id) => resolveLocale(context, collection, id, { param: "cmsLocaleIds", index }))
-        : [context.store.primaryLocaleOf(collection)];
+      const locales =
+        Array.isArray(localeIds) && localeIds.length > 0
+          ? localeIds.map((id) => resolveLocale(context, collection, id, { param: "cmsLocaleIds", index }))
+          : [context.store.primaryLocaleOf(collection)];
       requests.push({ id: element["id"], locales });
     });
   } else {
@@ -469,7 +562,12 @@ function publishItems(context: ApiContext, collection: CollectionRecord, body: u
       // Resulting isDraft after publish is unconfirmed (API-NOTES §2.3); we assume false.
       const next: VariantRecord = variant.isArchived
         ? { ...variant, live: null, lastPublished: null }
-        : { ...variant, live: { fieldData: structuredClone(variant.fieldData) }, lastPublished: now, isDraft: false };
+        : {
+            ...variant,
+            live: { fieldData: structuredClone(variant.fieldData) },
+            lastPublished: now,
+            isDraft: false,
+          };
       context.store.putVariant(collection.id, id, next);
       isChange = true;
     }
@@ -481,7 +579,12 @@ function publishItems(context: ApiContext, collection: CollectionRecord, body: u
 // ---------------------------------------------------------------- routing
 
 /** Handles `/collections/{id}/items…`; `segments` starts after the collection id. */
-export function handleItems(context: ApiContext, request: ApiRequest, collectionId: string, rest: readonly string[]): ApiResponse | undefined {
+export function handleItems(
+  context: ApiContext,
+  request: ApiRequest,
+  collectionId: string,
+  rest: readonly string[],
+): ApiResponse | undefined {
   const { method, query, body } = request;
   const [first, second, extra] = rest;
   if (extra !== undefined) return undefined;
@@ -490,42 +593,62 @@ export function handleItems(context: ApiContext, request: ApiRequest, collection
     if (method === "GET") return listItems(context, collection(), query, false);
     if (method === "POST") return createItems(context, collection(), body, false);
     if (method === "PATCH") return patchList(context, collection(), body, false);
-    if (method === "DELETE") return deleteTargets(context, collection(), resolveTargets(context, collection(), body));
+    if (method === "DELETE")
+      return deleteTargets(context, collection(), resolveTargets(context, collection(), body));
     return undefined;
   }
   if (first === "live" && second === undefined) {
     if (method === "GET") return listItems(context, collection(), query, true);
     if (method === "POST") return createItems(context, collection(), body, true);
     if (method === "PATCH") return patchList(context, collection(), body, true);
-    if (method === "DELETE") return unpublishTargets(context, collection(), resolveTargets(context, collection(), body));
+    if (method === "DELETE")
+      return unpublishTargets(context, collection(), resolveTargets(context, collection(), body));
     return undefined;
   }
-  if (first === "bulk" && second === undefined && method === "POST") return createBulk(context, collection(), body);
-  if (first === "publish" && second === undefined && method === "POST") return publishItems(context, collection(), body);
+  if (first === "bulk" && second === undefined && method === "POST")
+    return createBulk(context, collection(), body);
+  if (first === "publish" && second === undefined && method === "POST")
+    return publishItems(context, collection(), body);
   const isLive = second === "live";
   if (second !== undefined && !isLive) return undefined;
   const itemId = first;
   if (method === "GET") return getItem(context, collection(), itemId, query, isLive);
   if (method === "PATCH") {
     const object = requireObject(body);
-    const [updated] = updateItems(context, collection(), [{ ...object, id: itemId }], { isLive, isList: false });
+    const [updated] = updateItems(context, collection(), [{ ...object, id: itemId }], {
+      isLive,
+      isList: false,
+    });
     return { status: 200, body: updated, isChange: true };
   }
   if (method === "DELETE") {
     const target = singleTarget(context, collection(), itemId, query);
-    return isLive ? unpublishTargets(context, collection(), [target]) : deleteTargets(context, collection(), [target]);
+    return isLive
+      ? unpublishTargets(context, collection(), [target])
+      : deleteTargets(context, collection(), [target]);
   }
   return undefined;
 }
 
-function singleTarget(context: ApiContext, collection: CollectionRecord, itemId: string, query: URLSearchParams): Target {
+function singleTarget(
+  context: ApiContext,
+  collection: CollectionRecord,
+  itemId: string,
+  query: URLSearchParams,
+): Target {
   const locales = [resolveLocale(context, collection, query.get("cmsLocaleId") ?? undefined)];
   return { item: findItem(context, collection, itemId, locales), locales };
 }
 
-function patchList(context: ApiContext, collection: CollectionRecord, body: unknown, isLive: boolean): ApiResponse {
+function patchList(
+  context: ApiContext,
+  collection: CollectionRecord,
+  body: unknown,
+  isLive: boolean,
+): ApiResponse {
   const object = requireObject(body);
-  if (!Array.isArray(object["items"])) throw validationError([{ param: "items", description: "Expected an array" }]);
+  if (!Array.isArray(object["items"]))
+    throw validationError([{ param: "items", description: "Expected an array" }]);
   const items = updateItems(context, collection, object["items"], { isLive, isList: true });
   return { status: 200, body: { items }, isChange: true };
 }

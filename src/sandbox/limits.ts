@@ -42,10 +42,16 @@ export class RateLimiter {
     const base = { "X-RateLimit-Limit": String(limit) };
     if (this.options && window.count >= limit) {
       const retryAfter = Math.max(1, Math.ceil((window.startMs + windowMs - nowMs) / 1000));
-      return { isAllowed: false, headers: { ...base, "X-RateLimit-Remaining": "0", "Retry-After": String(retryAfter) } };
+      return {
+        isAllowed: false,
+        headers: { ...base, "X-RateLimit-Remaining": "0", "Retry-After": String(retryAfter) },
+      };
     }
     window.count += 1;
-    return { isAllowed: true, headers: { ...base, "X-RateLimit-Remaining": String(Math.max(0, limit - window.count)) } };
+    return {
+      isAllowed: true,
+      headers: { ...base, "X-RateLimit-Remaining": String(Math.max(0, limit - window.count)) },
+    };
   }
 }
 
@@ -89,9 +95,13 @@ export class FaultInjector {
     const options = this.options;
     if (!options) return NO_FAULT;
     if ((options.onlyWrites ?? true) && !WRITE_METHODS.has(method)) return NO_FAULT;
-    const [serverDraw, statusDraw, beforeDraw, afterDraw, latencyDraw] = [1, 2, 3, 4, 5].map(() => this.random()) as [number, number, number, number, number];
+    const [serverDraw, statusDraw, beforeDraw, afterDraw, latencyDraw] = [1, 2, 3, 4, 5].map(() =>
+      this.random(),
+    ) as [number, number, number, number, number];
     const latency = options.latencyMs;
-    const latencyMs = Array.isArray(latency) ? Math.round(latency[0] + latencyDraw * (latency[1] - latency[0])) : (latency ?? 0);
+    const latencyMs = Array.isArray(latency)
+      ? Math.round(latency[0] + latencyDraw * (latency[1] - latency[0]))
+      : (latency ?? 0);
     let kind: FaultPlan["kind"] = "none";
     if (serverDraw < (options.serverErrorRate ?? 0)) kind = "serverError";
     else if (beforeDraw < (options.dropBeforeRate ?? 0)) kind = "dropBefore";

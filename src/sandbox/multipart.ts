@@ -34,7 +34,8 @@ export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] 
     position += delimiter.length;
     // `--` after a delimiter ends the body.
     if (body.subarray(position, position + 2).toString() === "--") return parts;
-    if (body.subarray(position, position + 2).toString() !== "\r\n") throw new Error("malformed multipart delimiter");
+    if (body.subarray(position, position + 2).toString() !== "\r\n")
+      throw new Error("malformed multipart delimiter");
     position += 2;
     const headerEnd = body.indexOf("\r\n\r\n", position);
     if (headerEnd < 0) throw new Error("malformed multipart headers");
@@ -52,7 +53,12 @@ export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] 
     }
     const name = headerParam(disposition, "name");
     if (name === undefined) throw new Error("multipart part without a name");
-    parts.push({ name, fileName: headerParam(disposition, "filename"), contentType, data: body.subarray(headerEnd + 4, next) });
+    parts.push({
+      name,
+      fileName: headerParam(disposition, "filename"),
+      contentType,
+      data: body.subarray(headerEnd + 4, next),
+    });
     position = next + 2;
   }
 }

@@ -3,13 +3,42 @@
  */
 import type { FieldSchema } from "../core/types.ts";
 import { ApiError, type ErrorDetail, validationError } from "./api-error.ts";
-import { type ApiContext, type ApiRequest, type ApiResponse, findCollection, findSite, isPlainObject, requireObject } from "./context.ts";
+import {
+  type ApiContext,
+  type ApiRequest,
+  type ApiResponse,
+  findCollection,
+  findSite,
+  isPlainObject,
+  requireObject,
+} from "./context.ts";
 import { mintId, nowIso } from "./ids.ts";
-import { type CollectionRecord, type LocaleRecord, type SiteRecord, completeField, slugify, withSystemFields } from "./store.ts";
+import {
+  type CollectionRecord,
+  type LocaleRecord,
+  type SiteRecord,
+  completeField,
+  slugify,
+  withSystemFields,
+} from "./store.ts";
 
 const CREATABLE_TYPES = new Set([
-  "Color", "DateTime", "Email", "File", "Image", "Link", "MultiImage", "Number", "Phone",
-  "PlainText", "RichText", "Switch", "VideoLink", "Option", "Reference", "MultiReference",
+  "Color",
+  "DateTime",
+  "Email",
+  "File",
+  "Image",
+  "Link",
+  "MultiImage",
+  "Number",
+  "Phone",
+  "PlainText",
+  "RichText",
+  "Switch",
+  "VideoLink",
+  "Option",
+  "Reference",
+  "MultiReference",
 ]);
 
 function localeView(locale: LocaleRecord, isPrimary: boolean): Record<string, unknown> {
@@ -59,30 +88,52 @@ function collectionSummary(collection: CollectionRecord): Record<string, unknown
 }
 
 function collectionView(collection: CollectionRecord): Record<string, unknown> {
-  return { ...collectionSummary(collection), fields: collection.fields.map((field) => structuredClone(field)) };
+  return {
+    ...collectionSummary(collection),
+    fields: collection.fields.map((field) => structuredClone(field)),
+  };
 }
 
 /** Turns a FieldCreate body into a field; Option ids are minted, as Webflow does. */
 function buildField(collectionId: string, body: unknown, index?: number): FieldSchema {
   const at = index === undefined ? {} : { index };
-  if (!isPlainObject(body)) throw validationError([{ param: "fields", description: "Expected an object", ...at }]);
+  if (!isPlainObject(body))
+    throw validationError([{ param: "fields", description: "Expected an object", ...at }]);
   const { type, displayName, isRequired, helpText, metadata, slug } = body;
   const details: ErrorDetail[] = [];
-  if (typeof type !== "string" || !CREATABLE_TYPES.has(type)) details.push({ param: "type", description: `Unsupported field type: '${String(type)}'`, ...at });
-  if (typeof displayName !== "string" || displayName.trim() === "") details.push({ param: "displayName", description: "Field is required", ...at });
-  if (isRequired !== undefined && typeof isRequired !== "boolean") details.push({ param: "isRequired", description: "Expected a boolean", ...at });
+  if (typeof type !== "string" || !CREATABLE_TYPES.has(type))
+    details.push({ param: "type", description: `Unsupported field type: '${String(type)}'`, ...at });
+  if (typeof displayName !== "string" || displayName.trim() === "")
+    details.push({ param: "displayName", description: "Field is required", ...at });
+  if (isRequired !== undefined && typeof isRequired !== "boolean")
+    details.push({ param: "isRequired", description: "Expected a boolean", ...at });
   let validations: Record<string, unknown> | null = null;
   if (type === "Option") {
     const options = isPlainObject(metadata) ? metadata["options"] : undefined;
-    if (!Array.isArray(options) || options.length === 0 || options.length > 100 || !options.every((option) => isPlainObject(option) && typeof option["name"] === "string")) {
-      details.push({ param: "metadata.options", description: "Expected 1 to 100 options with a name", ...at });
+    if (
+      !Array.isArray(options) ||
+      options.length === 0 ||
+      options.length > 100 ||
+      !options.every((option) => isPlainObject(option) && typeof option["name"] === "string")
+    ) {
+      details.push({
+        param: "metadata.options",
+        description: "Expected 1 to 100 options with a name",
+        ...at,
+      });
     } else {
-      validations = { options: options.map((option: Record<string, unknown>) => ({ name: option["name"], id: typeof option["id"] === "string" ? option["id"] : mintId() })) };
+      validations = {
+        options: options.map((option: Record<string, unknown>) => ({
+          name: option["name"],
+          id: typeof option["id"] === "string" ? option["id"] : mintId(),
+        })),
+      };
     }
   }
   if (type === "Reference" || type === "MultiReference") {
     const target = isPlainObject(metadata) ? metadata["collectionId"] : undefined;
-    if (typeof target !== "string") details.push({ param: "metadata.collectionId", description: "Field is required", ...at });
+    if (typeof target !== "string")
+      details.push({ param: "metadata.collectionId", description: "Field is required", ...at });
     else validations = { collectionId: target };
   }
   if (details.length > 0) throw validationError(details);
@@ -97,19 +148,27 @@ function buildField(collectionId: string, body: unknown, index?: number): FieldS
   });
 }
 
-const DUPLICATE = (message: string): ApiError => new ApiError({ status: 409, code: "duplicate_collection", message });
+const DUPLICATE = (message: string): ApiError =>
+  new ApiError({ status: 409, code: "duplicate_collection", message });
 
 function createCollection(context: ApiContext, site: SiteRecord, body: unknown): ApiResponse {
   const object = requireObject(body);
   const { displayName, singularName, slug, fields } = object;
   const details: ErrorDetail[] = [];
-  if (typeof displayName !== "string" || displayName.trim() === "") details.push({ param: "displayName", description: "Field is required" });
-  if (typeof singularName !== "string" || singularName.trim() === "") details.push({ param: "singularName", description: "Field is required" });
-  if (fields !== undefined && !Array.isArray(fields)) details.push({ param: "fields", description: "Expected an array" });
+  if (typeof displayName !== "string" || displayName.trim() === "")
+    details.push({ param: "displayName", description: "Field is required" });
+  if (typeof singularName !== "string" || singularName.trim() === "")
+    details.push({ param: "singularName", description: "Field is required" });
+  if (fields !== undefined && !Array.isArray(fields))
+    details.push({ param: "fields", description: "Expected an array" });
   if (details.length > 0) throw validationError(details);
-  const collectionSlug = typeof slug === "string" && slug !== "" ? slugify(slug) : slugify(displayName as string);
+  const collectionSlug =
+    typeof slug === "string" && slug !== "" ? slugify(slug) : slugify(displayName as string);
   for (const existing of context.store.collections.values()) {
-    if (existing.siteId === site.id && (existing.slug === collectionSlug || existing.displayName === displayName)) {
+    if (
+      existing.siteId === site.id &&
+      (existing.slug === collectionSlug || existing.displayName === displayName)
+    ) {
       throw DUPLICATE("Collection already exists");
     }
   }
@@ -134,7 +193,8 @@ function createField(context: ApiContext, collection: CollectionRecord, body: un
   const field = buildField(collection.id, requireObject(body));
   if (collection.fields.some((known) => known.slug === field.slug)) throw DUPLICATE("Field already exists");
   // Webflow caps a collection at 60 fields (API-NOTES §3.1).
-  if (collection.fields.length >= 60) throw validationError([{ param: "fields", description: "A collection can have at most 60 fields" }]);
+  if (collection.fields.length >= 60)
+    throw validationError([{ param: "fields", description: "A collection can have at most 60 fields" }]);
   collection.fields.push(field);
   collection.lastUpdated = nowIso();
   return { status: 200, body: structuredClone(field), isChange: true };
@@ -145,13 +205,18 @@ function publishSite(context: ApiContext, site: SiteRecord, body: unknown): ApiR
   const object = body === undefined ? {} : requireObject(body);
   const domains = object["customDomains"];
   const toSubdomain = object["publishToWebflowSubdomain"] === true;
-  if (domains !== undefined && !Array.isArray(domains)) throw validationError([{ param: "customDomains", description: "Expected an array" }]);
+  if (domains !== undefined && !Array.isArray(domains))
+    throw validationError([{ param: "customDomains", description: "Expected an array" }]);
   const domainIds = (domains as unknown[] | undefined) ?? [];
   if (domainIds.length === 0 && !toSubdomain) {
     throw new ApiError({ status: 400, code: "no_domains", message: "No domain IDs provided" });
   }
   if (domainIds.some((id) => !site.customDomains.some((domain) => domain.id === id))) {
-    throw new ApiError({ status: 400, code: "invalid_domain", message: "Please send a valid custom domain ID" });
+    throw new ApiError({
+      status: 400,
+      code: "invalid_domain",
+      message: "Please send a valid custom domain ID",
+    });
   }
   const nowMs = context.clock();
   if (site.lastSitePublishAtMs !== null && nowMs - site.lastSitePublishAtMs < context.sitePublishIntervalMs) {
@@ -175,7 +240,11 @@ function publishSite(context: ApiContext, site: SiteRecord, body: unknown): ApiR
         if (variant.isArchived) {
           if (variant.live) context.store.putVariant(collection.id, item.id, { ...variant, live: null });
         } else if (!variant.isDraft) {
-          context.store.putVariant(collection.id, item.id, { ...variant, live: { fieldData: structuredClone(variant.fieldData) }, lastPublished: now });
+          context.store.putVariant(collection.id, item.id, {
+            ...variant,
+            live: { fieldData: structuredClone(variant.fieldData) },
+            lastPublished: now,
+          });
         }
       }
     }
@@ -183,7 +252,9 @@ function publishSite(context: ApiContext, site: SiteRecord, body: unknown): ApiR
   return {
     status: 202,
     body: {
-      customDomains: site.customDomains.filter((domain) => domainIds.includes(domain.id)).map((domain) => ({ ...domain })),
+      customDomains: site.customDomains
+        .filter((domain) => domainIds.includes(domain.id))
+        .map((domain) => ({ ...domain })),
       publishToWebflowSubdomain: toSubdomain,
       publishScope: "site",
     },
@@ -198,20 +269,26 @@ export function handleSchema(context: ApiContext, request: ApiRequest): ApiRespo
   if (extra !== undefined) return undefined;
   if (root === "sites") {
     if (id === undefined) {
-      return method === "GET" ? { status: 200, body: { sites: [...context.store.sites.values()].map(siteView) } } : undefined;
+      return method === "GET"
+        ? { status: 200, body: { sites: [...context.store.sites.values()].map(siteView) } }
+        : undefined;
     }
     if (sub === undefined && method === "GET") return { status: 200, body: siteView(findSite(context, id)) };
     if (sub === "collections" && method === "GET") {
       const site = findSite(context, id);
-      const collections = [...context.store.collections.values()].filter((collection) => collection.siteId === site.id);
+      const collections = [...context.store.collections.values()].filter(
+        (collection) => collection.siteId === site.id,
+      );
       return { status: 200, body: { collections: collections.map(collectionSummary) } };
     }
-    if (sub === "collections" && method === "POST") return createCollection(context, findSite(context, id), body);
+    if (sub === "collections" && method === "POST")
+      return createCollection(context, findSite(context, id), body);
     if (sub === "publish" && method === "POST") return publishSite(context, findSite(context, id), body);
     return undefined;
   }
   if (root === "collections" && id !== undefined) {
-    if (sub === undefined && method === "GET") return { status: 200, body: collectionView(findCollection(context, id)) };
+    if (sub === undefined && method === "GET")
+      return { status: 200, body: collectionView(findCollection(context, id)) };
     if (sub === undefined && method === "DELETE") {
       findCollection(context, id);
       context.store.deleteCollection(id);

@@ -70,8 +70,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const limiter = new RateLimiter(options.rateLimit);
   const faults = new FaultInjector(options.faults);
   const requests: RecordedRequest[] = [];
-  const stats: SandboxStats = { rateLimited: 0, faults: { serverErrors: 0, droppedBefore: 0, droppedAfter: 0 } };
-  const log = options.quiet === false || (options.quiet === undefined && options.log) ? options.log : undefined;
+  const stats: SandboxStats = {
+    rateLimited: 0,
+    faults: { serverErrors: 0, droppedBefore: 0, droppedAfter: 0 },
+  };
+  const log =
+    options.quiet === false || (options.quiet === undefined && options.log) ? options.log : undefined;
   const context: ApiContext = {
     store,
     origin: "",
@@ -94,13 +98,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return run;
   }
 
-  function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  function send(
+    response: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     const text = body === undefined ? "" : JSON.stringify(body);
     response.writeHead(status, { ...headers, ...(body === undefined ? {} : { "Content-Type": JSON_TYPE }) });
     response.end(text);
   }
 
-  async function handleApi(request: IncomingMessage, response: ServerResponse, record: RecordedRequest, url: URL, raw: Buffer): Promise<void> {
+  async function handleApi(
+    request: IncomingMessage,
+    response: ServerResponse,
+    record: RecordedRequest,
+    url: URL,
+    raw: Buffer,
+  ): Promise<void> {
     const method = request.method ?? "GET";
     const answer = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       record.status = status;
@@ -108,13 +123,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "")?.[1];
     if (!token || (options.tokens && !options.tokens.includes(token))) {
-      answer(401, { code: "not_authorized", message: "Request not authorized", externalReference: null, details: [] }, limiter.idleHeaders());
+      answer(
+        401,
+        { code: "not_authorized", message: "Request not authorized", externalReference: null, details: [] },
+        limiter.idleHeaders(),
+      );
       return;
     }
     const rate = limiter.take(token, context.clock());
     if (!rate.isAllowed) {
       stats.rateLimited += 1;
-      answer(429, { message: "Too Many Requests", code: "too_many_requests", externalReference: null, details: [] }, rate.headers);
+      answer(
+        429,
+        { message: "Too Many Requests", code: "too_many_requests", externalReference: null, details: [] },
+        rate.headers,
+      );
       return;
     }
     if (record.body === MALFORMED) {
@@ -126,7 +149,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (plan.latencyMs > 0) await sleep(plan.latencyMs);
     if (plan.kind === "serverError") {
       stats.faults.serverErrors += 1;
-      answer(plan.serverStatus, { code: "internal_error", message: "An Internal Error occurred", externalReference: null, details: [] }, rate.headers);
+      answer(
+        plan.serverStatus,
+        {
+          code: "internal_error",
+          message: "An Internal Error occurred",
+          externalReference: null,
+          details: [],
+        },
+        rate.headers,
+      );
       return;
     }
     if (plan.kind === "dropBefore") {
@@ -186,15 +218,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         response.writeHead(result.status, result.body ? { "Content-Type": result.contentType } : {});
         response.end(result.body);
       } else if ((method === "GET" || method === "HEAD") && url.pathname.startsWith("/files/")) {
-        const [siteId = "", fileSegment = ""] = url.pathname.slice("/files/".length).split("/").map(decodeURIComponent);
+        const [siteId = "", fileSegment = ""] = url.pathname
+          .slice("/files/".length)
+          .split("/")
+          .map(decodeURIComponent);
         const file = findHostedFile(context, siteId, fileSegment);
         record.status = file ? 200 : 404;
         if (file) {
-          response.writeHead(200, { "Content-Type": file.contentType, "Content-Length": String(file.data.length) });
+          response.writeHead(200, {
+            "Content-Type": file.contentType,
+            "Content-Length": String(file.data.length),
+          });
           response.end(method === "HEAD" ? undefined : file.data);
         } else {
           response.writeHead(404, { "Content-Type": "application/xml" });
-          response.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+          response.end(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
+          );
         }
       } else {
         record.status = 404;
@@ -205,7 +245,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       log?.(`sandbox error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       record.status = 500;
       if (!response.headersSent) {
-        send(response, 500, { code: "internal_error", message: "An Internal Error occurred", externalReference: null, details: [] });
+        send(response, 500, {
+          code: "internal_error",
+          message: "An Internal Error occurred",
+          externalReference: null,
+          details: [],
+        });
       }
     }
     log?.(`${method} ${url.pathname}${url.search} → ${record.status === 0 ? "dropped" : record.status}`);
@@ -262,7 +307,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     items: (collectionId, itemOptions) => variantsOf(collectionId, itemOptions?.cmsLocaleId, false),
     liveItems: (collectionId, itemOptions) => variantsOf(collectionId, itemOptions?.cmsLocaleId, true),
     assets: (siteId) =>
-      [...store.assets.values()].filter((asset) => siteId === undefined || asset.siteId === siteId).map((asset) => assetView(asset, context.origin)),
+      [...store.assets.values()]
+        .filter((asset) => siteId === undefined || asset.siteId === siteId)
+        .map((asset) => assetView(asset, context.origin)),
     seed: (seed) => {
       store.seed(seed);
       persist().catch((error: unknown) => log?.(`sandbox: could not write state: ${String(error)}`));

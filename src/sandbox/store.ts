@@ -117,7 +117,10 @@ function localeRecord(siteId: string, seed: SeedLocale, isPrimary: boolean): Loc
 }
 
 /** Fills what a seed or a create request may leave out of a field. */
-export function completeField(collectionId: string, field: Partial<FieldSchema> & { slug: string; type: string }): FieldSchema {
+export function completeField(
+  collectionId: string,
+  field: Partial<FieldSchema> & { slug: string; type: string },
+): FieldSchema {
   return {
     id: field.id ?? deriveId(collectionId, "field", field.slug),
     isEditable: field.isEditable ?? true,
@@ -304,7 +307,10 @@ export class SandboxStore {
   toJSON(): StateFile {
     const items: StateFile["items"] = {};
     for (const [collectionId, byId] of this.items) {
-      items[collectionId] = [...byId.values()].map((item) => ({ id: item.id, variants: [...item.variants.values()] }));
+      items[collectionId] = [...byId.values()].map((item) => ({
+        id: item.id,
+        variants: [...item.variants.values()],
+      }));
     }
     return {
       format: "wf-sync-sandbox",
@@ -319,7 +325,9 @@ export class SandboxStore {
   /** Rebuilds a store from a state file; throws on a document it does not understand. */
   static fromJSON(state: StateFile): SandboxStore {
     if (state.format !== "wf-sync-sandbox" || state.version !== 1) {
-      throw new Error(`Unsupported sandbox state file (format ${String(state.format)}, version ${String(state.version)}).`);
+      throw new Error(
+        `Unsupported sandbox state file (format ${String(state.format)}, version ${String(state.version)}).`,
+      );
     }
     const store = new SandboxStore();
     for (const site of state.sites) store.sites.set(site.id, site);

@@ -26,10 +26,23 @@ export const seed: SandboxSeed = {
           fields: [
             { slug: "summary", type: "PlainText", validations: { maxLength: 20 } },
             { slug: "body", type: "RichText" },
-            { slug: "price", type: "Number", validations: { format: "integer", minValue: 0, maxValue: 1000 } },
+            {
+              slug: "price",
+              type: "Number",
+              validations: { format: "integer", minValue: 0, maxValue: 1000 },
+            },
             { slug: "featured", type: "Switch" },
             { slug: "published-on", type: "DateTime" },
-            { slug: "kind", type: "Option", validations: { options: [{ id: OPTION_NEWS, name: "News" }, { id: OPTION_FEATURE, name: "Feature" }] } },
+            {
+              slug: "kind",
+              type: "Option",
+              validations: {
+                options: [
+                  { id: OPTION_NEWS, name: "News" },
+                  { id: OPTION_FEATURE, name: "Feature" },
+                ],
+              },
+            },
             { slug: "author", type: "Reference", validations: { collectionId: AUTHORS } },
             { slug: "co-authors", type: "MultiReference", validations: { collectionId: AUTHORS } },
             { slug: "cover", type: "Image" },

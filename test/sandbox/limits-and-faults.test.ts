@@ -16,7 +16,9 @@ describe("rate limit", () => {
   it("answers 429 with Retry-After once a token's window is used up, counting bulk requests once", async () => {
     await using sandbox = await startSandbox({ seed, rateLimit: { limit: 3, windowMs: 60_000 } });
     const call = client(sandbox.baseUrl, "a");
-    const first = await call("POST", `/collections/${POSTS}/items`, { items: [{ fieldData: post("x") }, { fieldData: post("y") }] });
+    const first = await call("POST", `/collections/${POSTS}/items`, {
+      items: [{ fieldData: post("x") }, { fieldData: post("y") }],
+    });
     expect(first.headers.get("x-ratelimit-limit")).toBe("3");
     expect(first.headers.get("x-ratelimit-remaining")).toBe("2");
     await call("GET", "/sites");
@@ -24,7 +26,12 @@ describe("rate limit", () => {
     expect(third.headers.get("x-ratelimit-remaining")).toBe("0");
     const refused = await call("GET", "/sites");
     expect(refused.status).toBe(429);
-    expect(refused.body).toEqual({ message: "Too Many Requests", code: "too_many_requests", externalReference: null, details: [] });
+    expect(refused.body).toEqual({
+      message: "Too Many Requests",
+      code: "too_many_requests",
+      externalReference: null,
+      details: [],
+    });
     const retryAfter = Number(refused.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -36,7 +43,11 @@ describe("rate limit", () => {
 
   it("opens a new window after windowMs, and lifts the limit when unset", async () => {
     let nowMs = 1_000_000;
-    await using sandbox = await startSandbox({ seed, rateLimit: { limit: 1, windowMs: 10_000 }, clock: () => nowMs });
+    await using sandbox = await startSandbox({
+      seed,
+      rateLimit: { limit: 1, windowMs: 10_000 },
+      clock: () => nowMs,
+    });
     const call = client(sandbox.baseUrl);
     expect((await call("GET", "/sites")).status).toBe(200);
     nowMs += 2_500;
@@ -65,7 +76,9 @@ describe("faults", () => {
 
   it("drops the connection before applying a write", async () => {
     await using sandbox = await startSandbox({ seed, faults: { dropBeforeRate: 1 } });
-    await expect(client(sandbox.baseUrl)("POST", `/collections/${POSTS}/items`, { fieldData: post("a") })).rejects.toThrow();
+    await expect(
+      client(sandbox.baseUrl)("POST", `/collections/${POSTS}/items`, { fieldData: post("a") }),
+    ).rejects.toThrow();
     expect(sandbox.items(POSTS)).toEqual([]);
     expect(sandbox.stats.faults.droppedBefore).toBe(1);
     expect(sandbox.requests.at(-1)).toMatchObject({ method: "POST", status: 0 });
@@ -73,7 +86,9 @@ describe("faults", () => {
 
   it("drops the connection after applying a write: the item exists though the client saw an error", async () => {
     await using sandbox = await startSandbox({ seed, faults: { dropAfterRate: 1 } });
-    await expect(client(sandbox.baseUrl)("POST", `/collections/${POSTS}/items`, { fieldData: post("a") })).rejects.toThrow();
+    await expect(
+      client(sandbox.baseUrl)("POST", `/collections/${POSTS}/items`, { fieldData: post("a") }),
+    ).rejects.toThrow();
     expect(sandbox.items(POSTS).map((item) => item.fieldData["slug"])).toEqual(["a"]);
     expect(sandbox.stats.faults.droppedAfter).toBe(1);
     sandbox.setFaults(undefined);
@@ -83,7 +98,10 @@ describe("faults", () => {
 
   it("hits reads too with onlyWrites false, and repeats the same schedule for the same seed", async () => {
     const schedule = async () => {
-      await using sandbox = await startSandbox({ seed, faults: { seed: 42, serverErrorRate: 0.5, onlyWrites: false } });
+      await using sandbox = await startSandbox({
+        seed,
+        faults: { seed: 42, serverErrorRate: 0.5, onlyWrites: false },
+      });
       const call = client(sandbox.baseUrl);
       const statuses = [];
       for (let index = 0; index < 20; index++) statuses.push((await call("GET", "/sites")).status);

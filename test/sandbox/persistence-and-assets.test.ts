@@ -27,7 +27,12 @@ describe("state file", () => {
     }
     expect((await readdir(join(dir, ".wf-sync"))).filter((name) => name.endsWith(".tmp"))).toEqual([]);
     const extended = structuredClone(seed);
-    extended.sites[0]?.collections.push({ id: "bbbbbbbbbbbbbbbbbbbbbbbb", displayName: "Tags", slug: "tags", fields: [{ slug: "color", type: "Color" }] });
+    extended.sites[0]?.collections.push({
+      id: "bbbbbbbbbbbbbbbbbbbbbbbb",
+      displayName: "Tags",
+      slug: "tags",
+      fields: [{ slug: "color", type: "Color" }],
+    });
     extended.sites[0]?.collections[1]?.fields.push({ slug: "extra", type: "PlainText" });
     await using again = await startSandbox({ seed: extended, statePath });
     expect(again.items(POSTS).map((item) => item.id)).toEqual([itemId]);
@@ -42,7 +47,12 @@ describe("state file", () => {
   });
 });
 
-async function createAsset(baseUrl: string, fileName: string, bytes: Buffer, hash = createHash("md5").update(bytes).digest("hex")) {
+async function createAsset(
+  baseUrl: string,
+  fileName: string,
+  bytes: Buffer,
+  hash = createHash("md5").update(bytes).digest("hex"),
+) {
   const response = await client(baseUrl)("POST", `/sites/${SITE_ID}/assets`, { fileName, fileHash: hash });
   return response;
 }
@@ -51,7 +61,8 @@ async function upload(details: Record<string, string>, uploadUrl: string, bytes:
   const form = new FormData();
   if (!fileLast) form.append("file", new Blob([new Uint8Array(bytes)]), "x.png");
   for (const [key, value] of Object.entries(details)) form.append(key, value);
-  if (fileLast) form.append("file", new Blob([new Uint8Array(bytes)], { type: details["content-type"] }), "x.png");
+  if (fileLast)
+    form.append("file", new Blob([new Uint8Array(bytes)], { type: details["content-type"] }), "x.png");
   return fetch(uploadUrl, { method: "POST", body: form });
 }
 
@@ -68,7 +79,11 @@ describe("assets", () => {
         id: expect.stringMatching(/^[0-9a-f]{24}$/),
         contentType: "image/png",
         uploadUrl: `http://127.0.0.1:${sandbox.port}/upload/${created.body.id}`,
-        uploadDetails: { success_action_status: "201", key: `${SITE_ID}/${created.body.id}_cover.png`, "content-type": "image/png" },
+        uploadDetails: {
+          success_action_status: "201",
+          key: `${SITE_ID}/${created.body.id}_cover.png`,
+          "content-type": "image/png",
+        },
         hostedUrl: `http://127.0.0.1:${sandbox.port}/files/${SITE_ID}/${created.body.id}_cover.png`,
         originalFileName: "cover.png",
       });
@@ -84,12 +99,23 @@ describe("assets", () => {
       const call = client(sandbox.baseUrl);
       const listed = await call("GET", `/sites/${SITE_ID}/assets`);
       expect(listed.body.pagination).toEqual({ limit: 100, offset: 0, total: 1 });
-      expect(listed.body.assets[0]).toMatchObject({ id: created.body.id, size: bytes.length, siteId: SITE_ID });
-      expect((await call("GET", `/assets/${created.body.id}`)).body).toMatchObject({ id: created.body.id, hostedUrl });
-      expect(sandbox.assets(SITE_ID)).toEqual([expect.objectContaining({ id: created.body.id, isUploaded: true })]);
+      expect(listed.body.assets[0]).toMatchObject({
+        id: created.body.id,
+        size: bytes.length,
+        siteId: SITE_ID,
+      });
+      expect((await call("GET", `/assets/${created.body.id}`)).body).toMatchObject({
+        id: created.body.id,
+        hostedUrl,
+      });
+      expect(sandbox.assets(SITE_ID)).toEqual([
+        expect.objectContaining({ id: created.body.id, isUploaded: true }),
+      ]);
 
       // An item may reference the asset by fileId; url comes back as the hosted URL.
-      const item = await call("POST", `/collections/${POSTS}/items`, { fieldData: post("with-cover", { cover: { fileId: created.body.id, alt: "Cover" } }) });
+      const item = await call("POST", `/collections/${POSTS}/items`, {
+        fieldData: post("with-cover", { cover: { fileId: created.body.id, alt: "Cover" } }),
+      });
       expect(item.body.fieldData.cover).toEqual({ fileId: created.body.id, url: hostedUrl, alt: "Cover" });
     }
     // Bytes survive a restart; the port differs, so ask the new sandbox for the URL.
@@ -118,7 +144,10 @@ describe("assets", () => {
 
   it("validates asset creation", async () => {
     await using sandbox = await startSandbox({ seed });
-    const response = await client(sandbox.baseUrl)("POST", `/sites/${SITE_ID}/assets`, { fileName: "x.png", fileHash: "nope" });
+    const response = await client(sandbox.baseUrl)("POST", `/sites/${SITE_ID}/assets`, {
+      fileName: "x.png",
+      fileHash: "nope",
+    });
     expect(response.status).toBe(400);
     expect(response.body.details).toEqual([expect.objectContaining({ param: "fileHash" })]);
   });

@@ -7,13 +7,23 @@ describe("sites, collections and fields", () => {
     await using sandbox = await startSandbox({ seed });
     const call = client(sandbox.baseUrl);
     const sites = await call("GET", "/sites");
-    expect(sites.body.sites).toEqual([expect.objectContaining({ id: SITE_ID, displayName: "Sandbox Site", shortName: "sandbox-site" })]);
+    expect(sites.body.sites).toEqual([
+      expect.objectContaining({ id: SITE_ID, displayName: "Sandbox Site", shortName: "sandbox-site" }),
+    ]);
     const collections = await call("GET", `/sites/${SITE_ID}/collections`);
-    expect(collections.body.collections.map((collection: { slug: string }) => collection.slug)).toEqual(["authors", "posts"]);
+    expect(collections.body.collections.map((collection: { slug: string }) => collection.slug)).toEqual([
+      "authors",
+      "posts",
+    ]);
     expect(collections.body.collections[0]).not.toHaveProperty("fields");
     const posts = await call("GET", `/collections/${POSTS}`);
     expect(posts.body.fields.slice(0, 2)).toEqual([
-      expect.objectContaining({ slug: "name", type: "PlainText", isRequired: true, id: expect.stringMatching(/^[0-9a-f]{24}$/) }),
+      expect.objectContaining({
+        slug: "name",
+        type: "PlainText",
+        isRequired: true,
+        id: expect.stringMatching(/^[0-9a-f]{24}$/),
+      }),
       expect.objectContaining({ slug: "slug", type: "PlainText", isRequired: true }),
     ]);
     expect(posts.body.fields.find((field: { slug: string }) => field.slug === "summary")).toMatchObject({
@@ -32,8 +42,18 @@ describe("sites, collections and fields", () => {
       fields: [{ type: "RichText", displayName: "Bio" }],
     });
     expect(created.status).toBe(200);
-    expect(created.body).toMatchObject({ slug: "team-members", fields: [{ slug: "name" }, { slug: "slug" }, { slug: "bio", type: "RichText" }] });
-    expect((await call("POST", `/sites/${SITE_ID}/collections`, { displayName: "Team Members", singularName: "x" })).status).toBe(409);
+    expect(created.body).toMatchObject({
+      slug: "team-members",
+      fields: [{ slug: "name" }, { slug: "slug" }, { slug: "bio", type: "RichText" }],
+    });
+    expect(
+      (
+        await call("POST", `/sites/${SITE_ID}/collections`, {
+          displayName: "Team Members",
+          singularName: "x",
+        })
+      ).status,
+    ).toBe(409);
 
     const option = await call("POST", `/collections/${created.body.id}/fields`, {
       type: "Option",
@@ -41,9 +61,28 @@ describe("sites, collections and fields", () => {
       metadata: { options: [{ name: "Lead" }, { name: "Member" }] },
     });
     expect(option.status).toBe(200);
-    expect(option.body).toMatchObject({ slug: "role-type", type: "Option", validations: { options: [{ name: "Lead", id: expect.any(String) }, { name: "Member", id: expect.any(String) }] } });
-    expect((await call("POST", `/collections/${created.body.id}/fields`, { type: "PlainText", displayName: "Role Type" })).status).toBe(409);
-    expect((await call("POST", `/collections/${created.body.id}/fields`, { type: "Nope", displayName: "X" })).status).toBe(400);
+    expect(option.body).toMatchObject({
+      slug: "role-type",
+      type: "Option",
+      validations: {
+        options: [
+          { name: "Lead", id: expect.any(String) },
+          { name: "Member", id: expect.any(String) },
+        ],
+      },
+    });
+    expect(
+      (
+        await call("POST", `/collections/${created.body.id}/fields`, {
+          type: "PlainText",
+          displayName: "Role Type",
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (await call("POST", `/collections/${created.body.id}/fields`, { type: "Nope", displayName: "X" }))
+        .status,
+    ).toBe(400);
 
     const item = await call("POST", `/collections/${created.body.id}/items`, {
       fieldData: { name: "Ann", slug: "ann", "role-type": option.body.validations.options[0].id },

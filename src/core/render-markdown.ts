@@ -17,7 +17,7 @@ import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
 import { prepareMarkdown } from "./render/markdown-pass.ts";
-import { sanitizeRawHtml } from "./render/raw-html.ts";
+import { parseRawHtml } from "./render/raw-html.ts";
 import { createRenderState } from "./render/state.ts";
 import { isLocalUrl } from "./render/urls.ts";
 import { toWebflowTree, type Highlighter } from "./render/webflow-html.ts";
@@ -39,8 +39,9 @@ export interface RenderOptions {
   /**
    * Raw HTML in the Markdown. `"sanitize"` (default): parsed, cleaned with GitHub's schema
    * (no scripts, styles, event handlers or unknown attributes; a warning names what was
-   * removed), then mapped like Markdown. `"keep"`: trusted repositories only; HTML blocks go
-   * into an embed verbatim and inline HTML is sent as written. `"escape"`: shown as text.
+   * removed), then mapped like Markdown. `"keep"`: trusted repositories only; not sanitised,
+   * so HTML with no rich-text form (scripts, iframes, `<sub>`, …) is sent as written, blocks
+   * inside custom-code embeds. `"escape"`: shown as text.
    */
   rawHtml?: "sanitize" | "keep" | "escape";
   /** Give headings an `id` made from their text (GitHub style), for in-page links. Default false. */
@@ -138,7 +139,6 @@ export function createMarkdownRenderer(options: RenderOptions = {}): MarkdownRen
   const resolved = resolveRenderOptions(options);
   const highlighter = resolved.highlight ? getHighlighter() : undefined;
   const stringifyOptions = {
-    allowDangerousHtml: resolved.rawHtml === "keep",
     // `&lt;`/`&amp;` rather than `&#x3C;`/`&#x26;`: the stored HTML stays readable in Webflow's embed editor.
     characterReferences: { useNamedReferences: true },
   } as const;
@@ -148,11 +148,29 @@ export function createMarkdownRenderer(options: RenderOptions = {}): MarkdownRen
       const mdast = markdownParser.parse(markdown);
       prepareMarkdown(mdast, resolved, state);
       let hast = toHastProcessor.runSync(mdast) as HastRoot;
-      if (resolved.rawHtml === "sanitize") hast = sanitizeRawHtml(hast, { markdown, state });
+      if (resolved.rawHtml !== "escape") {
+        hast = parseRawHtml(hast, { markdown, state, shouldSanitize: resolved.rawHtml === "sanitize" });
+      }
       const webflowTree = toWebflowTree(hast, { options: resolved, state, highlighter });
-      return { html: toHtml(webflowTree, stringifyOptions), warnings: state.warnings };
+      return { html: toHtml(webflowTree, stringifyOptions), warnings: sortByLocation(state.warnings) };
     },
   };
+}
+
+/** Document order, whichever stage found the problem. */
+function sortByLocation(warnings: SyncWarning[]): SyncWarning[] {
+  const key = (warning: SyncWarning): [number, number] => [
+    warning.location?.line ?? Number.MAX_SAFE_INTEGER,
+    warning.location?.column ?? 0,
+  ];
+  return warnings
+    .map((warning, index) => ({ warning, index }))
+    .sort((a, b) => {
+      const [lineA, columnA] = key(a.warning);
+      const [lineB, columnB] = key(b.warning);
+      return lineA - lineB || columnA - columnB || a.index - b.index;
+    })
+    .map(({ warning }) => warning);
 }
 
 /**

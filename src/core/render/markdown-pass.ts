@@ -18,7 +18,7 @@ export const CODE_MARK = "dataWfCode";
 
 const FLOW_PARENTS = new Set(["root", "blockquote", "listItem", "footnoteDefinition"]);
 
-/** Mutates `tree`: resolves link/image targets, marks code blocks, applies `rawHtml` "keep"/"escape". */
+/** Mutates `tree`: resolves link/image targets, marks code blocks, turns raw HTML into text for `rawHtml: "escape"`. */
 export function prepareMarkdown(tree: Root, options: ResolvedRenderOptions, state: RenderState): void {
   const definitions = new Map<string, Definition>();
   const imageReferenceIds = new Set<string>();
@@ -79,21 +79,12 @@ function routeHtml(
   where: { parent: Parents; index: number; options: ResolvedRenderOptions; node: Nodes },
 ): void {
   const { parent, index, options, node } = where;
-  const isFlow = FLOW_PARENTS.has(parent.type);
-  if (options.rawHtml === "escape") {
-    const text = { type: "text" as const, value, position: node.position };
-    const replacement = isFlow ? { type: "paragraph" as const, children: [text], position: node.position } : text;
-    (parent.children as RootContent[])[index] = replacement as RootContent;
-  } else if (options.rawHtml === "keep" && isFlow) {
-    // A trusted HTML block goes into a custom-code embed, which Webflow stores verbatim.
-    node.data = {
-      ...node.data,
-      hName: "div",
-      hProperties: { className: ["w-embed"] },
-      hChildren: [{ type: "raw", value }],
-    };
-  }
-  // "sanitize": left as raw nodes; the HTML pass parses and sanitises the whole tree.
+  if (options.rawHtml !== "escape") return; // "sanitize" and "keep" parse it in the HTML pass
+  const text = { type: "text" as const, value, position: node.position };
+  const replacement = FLOW_PARENTS.has(parent.type)
+    ? { type: "paragraph" as const, children: [text], position: node.position }
+    : text;
+  (parent.children as RootContent[])[index] = replacement as RootContent;
 }
 
 function mark(node: Nodes, property: string): void {

@@ -1,8 +1,9 @@
 /**
- * rawHtml "sanitize": raw HTML in the Markdown is parsed into the tree (so `<b>x</b>` split
- * over three raw nodes becomes one element), then the whole tree goes through
- * hast-util-sanitize with GitHub's schema. Whatever the sanitiser removes is reported per
- * raw node, because a silent removal is what the issue forbids.
+ * Raw HTML in the Markdown is parsed into the tree (so `<b>x</b>`, three raw nodes, becomes
+ * one element, and a `<details>` opened in one HTML block and closed in another stays one
+ * element). With rawHtml "sanitize" the whole tree then goes through hast-util-sanitize with
+ * GitHub's schema; whatever the sanitiser removes is reported per raw node, because a
+ * silent removal is what the issue forbids. With "keep" the parsed HTML is trusted as is.
  */
 import type { Element, ElementContent, Root, RootContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
@@ -42,15 +43,18 @@ type RawNode = Extract<RootContent, { type: "raw" }>;
  * `markdown` is the source the tree's positions point into; hast-util-raw needs it to keep
  * line numbers for the warnings given later.
  */
-export function sanitizeRawHtml(tree: Root, options: { markdown: string; state: RenderState }): Root {
-  const { markdown, state } = options;
+export function parseRawHtml(
+  tree: Root,
+  options: { markdown: string; state: RenderState; shouldSanitize: boolean },
+): Root {
+  const { markdown, state, shouldSanitize } = options;
   const rawNodes = collectRaw(tree);
   if (rawNodes.length === 0) return tree;
-  for (const node of rawNodes) reportSanitizerChanges(node, state);
+  if (shouldSanitize) for (const node of rawNodes) reportSanitizerChanges(node, state);
   const parsed = raw(tree, { file: new VFile(markdown) }) as Root;
-  const clean = sanitize(parsed, SANITIZE_SCHEMA) as Root;
-  resolveRawHtmlReferences(clean, state);
-  return clean;
+  const result = shouldSanitize ? (sanitize(parsed, SANITIZE_SCHEMA) as Root) : parsed;
+  resolveRawHtmlReferences(result, state);
+  return result;
 }
 
 function collectRaw(tree: Root): RawNode[] {

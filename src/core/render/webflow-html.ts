@@ -29,6 +29,8 @@ export interface NormalizeContext {
 }
 
 interface Walk extends NormalizeContext {
+  /** rawHtml "keep": HTML with no rich-text form is sent as written instead of being mapped. */
+  shouldKeepHtml: boolean;
   headingShift: number;
   slugs: Map<string, number>;
 }
@@ -45,6 +47,12 @@ const PHRASING = new Set([
   "input", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt",
   "u", "var", "wbr",
 ]);
+/** Tags Markdown produces or this module maps; under rawHtml "keep" the rest is sent as written. */
+const KNOWN_TAGS = new Set([
+  "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "table", "thead", "tbody",
+  "tr", "th", "td", "hr", "section", "div", "a", "img", "strong", "b", "em", "i", "s", "del", "strike", "br", "sup",
+  "input", "kbd", "samp", "tt", "wbr",
+]);
 /** Wrappers without meaning of their own: their content is rendered as if they were not there. */
 const CONTAINERS = new Set([
   "div", "section", "article", "header", "footer", "main", "aside", "nav", "center", "hgroup", "address", "search",
@@ -54,6 +62,15 @@ const CONTAINERS = new Set([
 const PRESERVE_WHITESPACE = new Set(["pre", "code", "textarea", "script", "style"]);
 const TABLE_STRUCTURE = new Set(["table", "thead", "tbody", "tfoot", "tr", "colgroup"]);
 const HEADING = /^h([1-6])$/;
+/**
+ * Properties Markdown itself produces. An element with anything else came from raw HTML
+ * that wants more than rich text can hold; under rawHtml "keep" it is sent as written.
+ */
+const MARKDOWN_PROPERTIES = new Set([
+  "href", "title", "src", "alt", "className", "id", "align", "start", "type", "checked", "disabled",
+  "dataFootnotes", "dataFootnoteRef", "dataFootnoteBackref", "ariaDescribedBy", "ariaLabel", "ariaLabelledBy",
+  RESOLVED_MARK, CODE_MARK,
+]);
 const TASK_UNCHECKED = "\u2610";
 const TASK_CHECKED = "\u2611";
 
@@ -61,6 +78,7 @@ const TASK_CHECKED = "\u2611";
 export function toWebflowTree(tree: Root, context: NormalizeContext): Root {
   const walk: Walk = {
     ...context,
+    shouldKeepHtml: context.options.rawHtml === "keep",
     headingShift: context.options.h1 === "demote" && containsH1(tree.children) ? 1 : 0,
     slugs: new Map(),
   };
@@ -87,7 +105,7 @@ function collectPieces(nodes: readonly Node[], walk: Walk, where: "flow" | "quot
       if (PHRASING.has(node.tagName)) run.push(node);
       else {
         flush();
-        pieces.push(...blockPieces(node, walk, where));
+        pieces.push(...(isKeptAsWritten(node, walk) ? [block(embed([compact(node)]), `<${node.tagName}>`, node)] : blockPieces(node, walk, where)));
       }
     }
     // comments and doctypes are not content
@@ -189,6 +207,7 @@ function phrasing(nodes: readonly ElementContent[], walk: Walk, depth: number): 
 }
 
 function phrasingElement(node: Element, walk: Walk, depth: number): ElementContent[] {
+  if (isKeptAsWritten(node, walk)) return [compact(node)];
   switch (node.tagName) {
     case "img":
       if (depth === 0) return [imageFigure(node, undefined, walk)];
@@ -401,10 +420,12 @@ function tablePieces(table: Element, walk: Walk): Piece[] {
   for (const row of bodyRows.length > 0 ? bodyRows : headerRow ? [headerRow] : []) {
     const content: ElementContent[] = [];
     cellsOf(row).forEach((cell, index) => {
-      if (index > 0) content.push(element("br", {}, []));
+      const value = trimInline(phrasing(cell.children, walk, 1));
+      if (value.length === 0) return; // an empty cell says nothing in a list
+      if (content.length > 0) content.push(element("br", {}, []));
       const label = headers[index] || `Column ${index + 1}`;
       if (row !== headerRow) content.push(element("strong", {}, [{ type: "text", value: `${label}:` }]), { type: "text", value: " " });
-      content.push(...trimInline(phrasing(cell.children, walk, 1)));
+      content.push(...value);
     });
     items.push(element("li", {}, content));
   }
@@ -435,6 +456,13 @@ function footnoteReference(sup: Element): string | undefined {
   const link = elements[0];
   if (elements.length !== 1 || link?.tagName !== "a" || link.properties["dataFootnoteRef"] === undefined) return undefined;
   return textContent(link.children).trim();
+}
+
+/** Under rawHtml "keep", HTML that rich text cannot hold (unknown tags or attributes) is sent as written. */
+function isKeptAsWritten(node: Element, walk: Walk): boolean {
+  if (!walk.shouldKeepHtml) return false;
+  if (!KNOWN_TAGS.has(node.tagName)) return true;
+  return Object.keys(node.properties).some((key) => !MARKDOWN_PROPERTIES.has(key));
 }
 
 function onlyImage(children: readonly ElementContent[]): Element | undefined {

@@ -242,7 +242,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     pendingSlugs.set(run.config.collectionId, slugs);
   }
 
-  const deferred: Array<{ run: CollectionRun; entry: Entry }> = [];
+  const deferred: Array<{ run: CollectionRun; entry: Entry; resolveAsset: (path: string) => { fileId: string; url: string } | undefined }> = [];
   let plannedWrites = 0;
   let doneWrites = 0;
   const progress = () => emit({ type: "progress", done: doneWrites, total: plannedWrites });
@@ -322,8 +322,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         const targetSlug = /\.(md|markdown)$/i.test(dependency.target) ? undefined : dependency.target;
         if (isSynced && targetSlug && pendingSlugs.get(referencedId)?.has(targetSlug)) {
           // Referenced item is created later in this run (or in a cycle): fill it in on the second pass.
-          const field = run.schema.fields.find((candidate) => candidate.validations?.["collectionId"] === referencedId && (candidate.type === "Reference" || candidate.type === "MultiReference"));
-          if (field) omitFields.add(field.slug);
+          omitFields.add(dependency.fieldSlug);
           isDeferred = true;
           continue;
         }
@@ -354,7 +353,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         continue;
       }
       drafts.push(mapped.draft);
-      if (isDeferred) deferred.push({ run, entry });
+      if (isDeferred) deferred.push({ run, entry, resolveAsset });
     }
 
     // Two files with one slug: neither is written, and both are named, before any write.
@@ -424,11 +423,13 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       if (mine.length === 0) continue;
       const entries = manifest.collections[run.config.collectionId]?.items ?? {};
       const drafts: ItemDraft[] = [];
-      for (const { entry } of mine) {
+      for (const { entry, resolveAsset } of mine) {
         const resolveReference = (target: string, referencedId: string) =>
           manifest.collections[referencedId]?.items[target]?.itemId ?? undefined;
-        const rendered = run.config.body ? run.renderer.render(entry.body, { file: entry.file, lineOffset: entry.bodyLine - 1, resolveLink: (href) => resolveLink(href, entry.file, byPath) }) : undefined;
-        const mapped = mapFields(entry, { mapping: run.config, schema: run.schema, isStrict: options.isStrict ?? false, html: rendered?.html, resolveReference, resolveAsset: (path) => findUploaded(manifest, entry.file, path) });
+        const rendered = run.config.body
+          ? run.renderer.render(entry.body, { file: entry.file, lineOffset: entry.bodyLine - 1, resolveLink: (href) => resolveLink(href, entry.file, byPath), resolveImage: resolveAsset })
+          : undefined;
+        const mapped = mapFields(entry, { mapping: run.config, schema: run.schema, isStrict: options.isStrict ?? false, html: rendered?.html, resolveReference, resolveAsset });
         if (mapped.ok) drafts.push(mapped.draft);
         else record({ collection: run.config.name, file: entry.file, slug: slugForEntry(entry), action: "update", itemId: entries[slugForEntry(entry)]?.itemId ?? null, error: mapped.errors[0]?.message ?? "failed", cause: mapped.errors[0] });
       }
@@ -501,12 +502,6 @@ function resolveLink(href: string, fromFile: string, byPath: Map<string, { run: 
   if (!found) return undefined;
   const pattern = found.run.config.urlPattern ?? `/${found.run.schema.slug || found.run.config.name}/{slug}`;
   return `${pattern.replace("{slug}", found.slug)}${hash ? `#${hash}` : ""}`;
-}
-
-function findUploaded(manifest: Manifest, fromFile: string, path: string): { fileId: string; url: string } | undefined {
-  const normalised = posix.normalize(posix.join(posix.dirname(fromFile), path));
-  const asset = Object.values(manifest.assets).find((candidate) => candidate.fileName === normalised);
-  return asset ? { fileId: asset.fileId, url: asset.url } : undefined;
 }
 
 /** Uploads the entry's local images and files that the site does not have yet (by MD5), once. */

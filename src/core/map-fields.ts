@@ -97,8 +97,10 @@ function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBindi
 }
 
 /** References and local assets the entry's values need, so they can be resolved before mapping. */
-export function listEntryDependencies(entry: Entry, options: MapFieldsOptions): FieldDependency[] {
-  return bindKeys(entry, options).bindings.flatMap((binding) => listFieldDependencies(binding.field, binding.value));
+export function listEntryDependencies(entry: Entry, options: MapFieldsOptions): Array<FieldDependency & { fieldSlug: string }> {
+  return bindKeys(entry, options).bindings.flatMap((binding) =>
+    listFieldDependencies(binding.field, binding.value).map((dependency) => ({ ...dependency, fieldSlug: binding.field.slug })),
+  );
 }
 
 function readFlag(entry: Entry, key: string, errors: WfSyncError[]): boolean {

@@ -97,7 +97,8 @@ function normaliseValue(value: unknown): unknown {
 /** True when a remote item already holds exactly what the draft would write. */
 export function holdsDraft(remote: RemoteItem, draft: ItemDraft): boolean {
   if (remote.isArchived !== draft.isArchived) return false;
-  if (draft.isDraft ? remote.isLive : !remote.isLive) return false;
+  // Drafts and archived items are both kept off the live site (createItems/updateItems route them staged).
+  if (remote.isLive !== (!draft.isDraft && !draft.isArchived)) return false;
   for (const [key, value] of Object.entries(draft.fieldData)) {
     if (canonicalJson(normaliseValue(value)) !== canonicalJson(normaliseValue(remote.fieldData[key]))) return false;
   }

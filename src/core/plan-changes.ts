@@ -55,6 +55,35 @@ function changedFieldsOf(draft: ItemDraft, previous: ManifestEntry): string[] {
 }
 
 /**
+ * A moved file (`git mv old.md new.md`): its slug and path changed, but everything else it sends
+ * is what the item of a file that is gone was written with. Only a single, exact match counts.
+ */
+function movedFrom(
+  draft: ItemDraft,
+  known: ReadonlyMap<string, ManifestEntry>,
+  options: PlanOptions & { claimed: ReadonlySet<string>; renamed: ReadonlySet<string> },
+): string | undefined {
+  const sameContent = (entry: ManifestEntry) => {
+    const keys = new Set([...Object.keys(draft.fieldDigests), ...Object.keys(entry.fields)]);
+    keys.delete("slug");
+    return keys.size > 0 && [...keys].every((key) => draft.fieldDigests[key] === entry.fields[key]);
+  };
+  const matches = [...known].filter(
+    ([slug, entry]) =>
+      !options.claimed.has(slug) &&
+      !options.renamed.has(slug) &&
+      !options.failedSlugs?.has(slug) &&
+      !options.presentFiles.has(entry.file) &&
+      !entry.isPending &&
+      entry.itemId !== "" &&
+      entry.isDraft === draft.isDraft &&
+      entry.isArchived === draft.isArchived &&
+      sameContent(entry),
+  );
+  return matches.length === 1 ? matches[0]?.[0] : undefined;
+}
+
+/**
  * Compares drafts with what the manifest knows and sorts every item into create / update /
  * unchanged / remove. Pure. A file whose slug changed keeps its item (an update of the slug),
  * and an item whose file still exists is never removed, even when that file failed to parse.
@@ -74,9 +103,9 @@ export function planChanges(
     let previousSlug = draft.slug;
     let previous = known.get(draft.slug);
     if (!previous) {
-      const oldSlug = byFile.get(draft.file);
+      const oldSlug = byFile.get(draft.file) ?? movedFrom(draft, known, { ...options, claimed, renamed });
       const oldEntry = oldSlug === undefined ? undefined : known.get(oldSlug);
-      if (oldSlug !== undefined && oldEntry && !oldEntry.isPending) {
+      if (oldSlug !== undefined && oldEntry && !oldEntry.isPending && !renamed.has(oldSlug)) {
         previous = oldEntry;
         previousSlug = oldSlug;
         renamed.add(oldSlug);

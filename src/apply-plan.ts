@@ -81,10 +81,12 @@ function isAbortedSignal(context: ApplyContext): boolean {
 
 /** Webflow normalises some values (image objects gain a fileId, dates gain milliseconds); compare what we own. */
 function normaliseValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normaliseValue);
+  if (Array.isArray(value)) return value.map((inner) => normaliseValue(inner));
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
-    if ("url" in record || "fileId" in record) return { url: record["url"] ?? null, alt: record["alt"] ?? null };
+    // An asset is identified by its fileId (its URL may be rewritten); a URL import by its URL.
+    if ("fileId" in record) return { fileId: record["fileId"] ?? null, alt: record["alt"] ?? null };
+    if ("url" in record) return { url: record["url"] ?? null, alt: record["alt"] ?? null };
     return value;
   }
   if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
@@ -94,13 +96,24 @@ function normaliseValue(value: unknown): unknown {
   return value ?? null;
 }
 
+/** The remote value shaped like the draft's, so that an image sent as `{url}` compares by URL. */
+function normaliseRemote(remote: unknown, draft: unknown): unknown {
+  if (Array.isArray(remote)) return remote.map((inner, index) => normaliseRemote(inner, Array.isArray(draft) ? draft[index] : undefined));
+  if (remote && typeof remote === "object" && draft && typeof draft === "object" && !("fileId" in draft)) {
+    const record = remote as Record<string, unknown>;
+    return { url: record["url"] ?? null, alt: record["alt"] ?? null };
+  }
+  return normaliseValue(remote);
+}
+
 /** True when a remote item already holds exactly what the draft would write. */
 export function holdsDraft(remote: RemoteItem, draft: ItemDraft): boolean {
   if (remote.isArchived !== draft.isArchived) return false;
   // Drafts and archived items are both kept off the live site (createItems/updateItems route them staged).
   if (remote.isLive !== (!draft.isDraft && !draft.isArchived)) return false;
   for (const [key, value] of Object.entries(draft.fieldData)) {
-    if (canonicalJson(normaliseValue(value)) !== canonicalJson(normaliseValue(remote.fieldData[key]))) return false;
+    const remoteValue = remote.fieldData[key];
+    if (canonicalJson(normaliseValue(value)) !== canonicalJson(normaliseRemote(remoteValue, value))) return false;
   }
   return true;
 }

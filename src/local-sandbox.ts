@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ResolvedConfig } from "./config.ts";
@@ -68,6 +68,15 @@ export async function sandboxSeedFor(config: ResolvedConfig): Promise<SandboxSee
 export async function startLocalSandbox(config: ResolvedConfig): Promise<{ sandbox: Sandbox; token: string; statePath: string }> {
   const token = randomBytes(16).toString("hex");
   const statePath = resolve(config.root, ".wf-sync/sandbox.json");
-  const sandbox = await startSandbox({ port: 0, statePath, seed: await sandboxSeedFor(config), tokens: [token] });
+  const seed = await sandboxSeedFor(config);
+  // The sandbox's asset URLs contain its origin, so a port that stays the same for a project
+  // keeps those URLs (and with them the items) stable from run to run; any free port will do.
+  const preferredPort = 42_000 + (parseInt(createHash("sha256").update(config.root).digest("hex").slice(0, 6), 16) % 4000);
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({ port: preferredPort, statePath, seed, tokens: [token] });
+  } catch {
+    sandbox = await startSandbox({ port: 0, statePath, seed, tokens: [token] });
+  }
   return { sandbox, token, statePath };
 }

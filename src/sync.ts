@@ -3,7 +3,9 @@ import pLimit from "p-limit";
 import type { ResolvedCollectionConfig, ResolvedConfig } from "./config.ts";
 import {
   AssetError,
+  ConfigError,
   DeletionGuardError,
+  ReferenceError,
   DuplicateSlugError,
   UsageError,
   WfSyncError,
@@ -14,7 +16,9 @@ import { listEntryDependencies, mapFields, slugForEntry, type ItemDraft, type Ma
 import { parseEntry } from "./core/parse-entry.ts";
 import { planChanges, type ManifestEntry, type PlannedRemoval, type SyncPlan } from "./core/plan-changes.ts";
 import { createMarkdownRenderer, listLocalImages, resolveRenderOptions, type MarkdownRenderer } from "./core/render-markdown.ts";
-import type { CollectionSchema, Entry, SyncWarning } from "./core/types.ts";
+import type { CollectionSchema, Entry, SiteLocale, SyncWarning } from "./core/types.ts";
+import { slugFromPath, slugify } from "./core/slugify.ts";
+import { createLocalizedItems, writeLocaleVariants, type LocaleWrite } from "./apply-locales.ts";
 import { assetSize, contentTypeFor, readAsset } from "./adapters/read-asset.ts";
 import { listSources, readSource } from "./adapters/read-sources.ts";
 import {
@@ -90,6 +94,8 @@ interface CollectionRun {
   config: ResolvedCollectionConfig;
   schema: CollectionSchema;
   files: LoadedFile[];
+  /** Secondary-locale files, by locale tag. */
+  translations: Array<LoadedFile & { tag: string }>;
   renderer: MarkdownRenderer;
   renderOptions: Record<string, unknown>;
 }
@@ -205,13 +211,22 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     });
   }
 
+  const siteLocales = await readSiteLocales(config, selected, client);
+
   const runs: CollectionRun[] = [];
   for (const collection of selected) {
     const renderOptions = renderOptionsFor(config, collection);
+    const translations: CollectionRun["translations"] = [];
+    for (const [tag, include] of Object.entries(collection.locales ?? {})) {
+      for (const file of await loadCollectionFiles(config.root, { ...collection, include, exclude: collection.exclude })) translations.push({ ...file, tag });
+    }
+    const translated = new Set(translations.map((file) => file.path));
     runs.push({
       config: collection,
       schema: schemas.get(collection.collectionId) as CollectionSchema,
-      files: await loadCollectionFiles(config.root, collection),
+      // A file matched by a locale's pattern is a translation, never a primary item of its own.
+      files: (await loadCollectionFiles(config.root, collection)).filter((file) => !translated.has(file.path)),
+      translations,
       renderer: createMarkdownRenderer(renderOptions),
       renderOptions,
     });
@@ -223,6 +238,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
 
   checkDeletionGuard({ runs, manifest, config, isDeleteAllowed: options.isDeleteAllowed ?? false });
 
+  let siteAssetList: Promise<Array<{ assetId: string; fileName: string; size: number; hostedUrl: string }>> | undefined;
+  const siteAssets = () => (siteAssetList ??= config.siteId ? client.listAssets(config.siteId) : Promise.resolve([]));
   const remoteSlugCache = new Map<string, Promise<Map<string, string>>>();
   const remoteSlugs = (collectionId: string) => {
     let cached = remoteSlugCache.get(collectionId);
@@ -330,7 +347,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
           remoteReferenceIds.set(referencedId, await remoteSlugs(referencedId));
         }
       }
-      const assetErrors = await prepareAssets({ entry, dependencies, run, config, client, manifest, assetsByPath, isDryRun, save });
+      const assetErrors = await prepareAssets({ entry, dependencies, run, config, client, manifest, assetsByPath, isDryRun, save, siteAssets });
       if (assetErrors.length > 0) {
         fail(entry.file, slugForEntry(entry), assetErrors[0] as WfSyncError);
         continue;
@@ -409,7 +426,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         progress();
       },
     };
-    const adopted = await createItems(context, plan.create);
+    const localeIds = localeIdsFor(run.config, siteLocales);
+    const adopted = localeIds.length > 1 ? await createLocalizedItems(context, plan.create, localeIds) : await createItems(context, plan.create);
     pendingSlugs.set(collectionId, new Set([...(pendingSlugs.get(collectionId) ?? [])].filter((slug) => !entries[slug]?.itemId)));
     await updateItems(context, [...plan.update, ...adopted]);
     await removeItems(context, removals, config.onDelete);
@@ -444,8 +462,158 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     }
   }
 
+  // Translations last: every primary item (and everything they reference) exists by now.
+  for (const run of runs) {
+    if (run.translations.length === 0 || options.signal?.aborted) continue;
+    await syncTranslations({ run, manifest, client, siteLocales, byPath, isDryRun, isForced: options.isForced ?? false, isStrict: options.isStrict ?? false, save, record, emit });
+  }
+
   if (!isDryRun) await save();
   return buildReport({ results, isDryRun, isInterrupted: options.signal?.aborted ?? false, client, started });
+}
+
+/** The site's locales, read once when a collection declares secondary locales (API-NOTES §6). */
+async function readSiteLocales(config: ResolvedConfig, selected: readonly ResolvedCollectionConfig[], client: WebflowClient): Promise<SiteLocale[]> {
+  const needed = selected.flatMap((collection) => Object.keys(collection.locales ?? {}));
+  if (needed.length === 0) return [];
+  if (!config.siteId) {
+    throw new ConfigError("`locales` needs `siteId` in wf-sync.config.ts, to look up the site's locale ids.", { location: { file: config.configFile } });
+  }
+  const site = await client.getSite(config.siteId);
+  for (const tag of needed) {
+    if (!site.locales.some((locale) => locale.tag.toLowerCase() === tag.toLowerCase() && !locale.isPrimary)) {
+      throw new ConfigError(`Locale "${tag}" is not a secondary locale of site ${config.siteId}.`, {
+        location: { file: config.configFile },
+        hint: `The site has: ${site.locales.map((locale) => `${locale.tag}${locale.isPrimary ? " (primary)" : ""}`).join(", ") || "no locales"}.`,
+      });
+    }
+  }
+  return site.locales;
+}
+
+/** Primary first, then the collection's secondary locales; empty when the collection has none. */
+function localeIdsFor(collection: ResolvedCollectionConfig, siteLocales: readonly SiteLocale[]): string[] {
+  const tags = Object.keys(collection.locales ?? {}).map((tag) => tag.toLowerCase());
+  if (tags.length === 0) return [];
+  const primary = siteLocales.find((locale) => locale.isPrimary);
+  const secondary = siteLocales.filter((locale) => !locale.isPrimary && tags.includes(locale.tag.toLowerCase()));
+  return primary ? [primary.cmsLocaleId, ...secondary.map((locale) => locale.cmsLocaleId)] : [];
+}
+
+/**
+ * Writes secondary-locale files into their primary item's locale variant. A translation is
+ * matched to its primary file by `translationOf:` or by file name; keys it leaves out fall
+ * back to the primary file's values, and an empty body falls back to the primary body.
+ */
+async function syncTranslations(options: {
+  run: CollectionRun;
+  manifest: Manifest;
+  client: WebflowClient;
+  siteLocales: readonly SiteLocale[];
+  byPath: Map<string, { run: CollectionRun; slug: string }>;
+  isDryRun: boolean;
+  isForced: boolean;
+  isStrict: boolean;
+  save: () => Promise<void>;
+  record: (result: ItemResult) => void;
+  emit: (event: SyncEvent) => void;
+}): Promise<void> {
+  const { run, manifest, client, byPath } = options;
+  const collectionId = run.config.collectionId;
+  const collectionState = manifest.collections[collectionId] ?? { settingsDigest: "", items: {} };
+  const entries = collectionState.items;
+  const locales = (collectionState.locales ??= {});
+  const primaryBySlug = new Map(run.files.flatMap((file) => (file.entry ? [[slugForEntry(file.entry), file.entry] as const] : [])));
+  const writes: LocaleWrite[] = [];
+  const remoteByTag = new Map<string, Map<string, RemoteItem>>();
+  for (const file of run.translations) {
+    const name = `${run.config.name}[${file.tag}]`;
+    const fail = (slug: string, error: WfSyncError) => options.record({ collection: name, file: file.path, slug, action: "invalid", itemId: null, error: error.message, cause: error });
+    if (!file.entry) {
+      fail("", file.error as WfSyncError);
+      continue;
+    }
+    const anchorValue = file.entry.data["translationOf"];
+    const anchor = typeof anchorValue === "string" && anchorValue.trim() ? slugify(anchorValue) : slugFromPath(file.path);
+    const primary = primaryBySlug.get(anchor);
+    const itemId = entries[anchor]?.itemId;
+    if (!primary) {
+      fail(anchor, new ReferenceError(`translation of "${anchor}", but no primary file of "${run.config.name}" has that slug.`, { location: { file: file.path }, hint: "Name the file like its primary file, or set `translationOf: <slug>`." }));
+      continue;
+    }
+    const locale = options.siteLocales.find((candidate) => candidate.tag.toLowerCase() === file.tag.toLowerCase());
+    if (!locale) continue;
+    const { translationOf: _anchor, ...own } = file.entry.data;
+    const merged: Entry = {
+      file: file.path,
+      data: { ...primary.data, slug: own["slug"] ?? anchor, ...own },
+      keyLines: file.entry.keyLines,
+      body: file.entry.body.trim() === "" ? primary.body : file.entry.body,
+      bodyLine: file.entry.body.trim() === "" ? primary.bodyLine : file.entry.bodyLine,
+    };
+    // Values inherited from the primary file are relative to it; the translation's own to itself.
+    const resolveAsset = (path: string) => {
+      for (const base of [file.path, primary.file]) {
+        const relative = posix.normalize(posix.join(posix.dirname(base), path));
+        const asset = Object.values(manifest.assets).find((candidate) => candidate.fileName === relative);
+        if (asset) return { fileId: asset.fileId, url: asset.url };
+      }
+      return undefined;
+    };
+    const rendered = run.config.body
+      ? run.renderer.render(merged.body, { file: file.path, lineOffset: merged.bodyLine - 1, resolveLink: (href) => resolveLink(href, file.path, byPath), resolveImage: resolveAsset })
+      : undefined;
+    for (const warning of rendered?.warnings ?? []) options.emit({ type: "warning", warning });
+    const mapped = mapFields(merged, {
+      mapping: run.config,
+      schema: run.schema,
+      html: rendered?.html,
+      isStrict: options.isStrict,
+      resolveAsset,
+      resolveReference: (target, referencedId) => manifest.collections[referencedId]?.items[target]?.itemId || (/^[0-9a-f]{24}$/.test(target) ? target : undefined),
+    });
+    if (!mapped.ok) {
+      fail(anchor, mapped.errors[0] as WfSyncError);
+      continue;
+    }
+    const known = locales[file.tag]?.[anchor];
+    if (!options.isForced && known?.digest === mapped.draft.digest) {
+      options.record({ collection: name, file: file.path, slug: mapped.draft.slug, action: "unchanged", itemId: itemId ?? null, error: null });
+      continue;
+    }
+    if (!itemId) {
+      if (options.isDryRun) options.record({ collection: name, file: file.path, slug: mapped.draft.slug, action: "update", itemId: null, error: null });
+      else fail(anchor, new ReferenceError(`the primary item "${anchor}" was not synced, so its translation cannot be written.`, { location: { file: file.path } }));
+      continue;
+    }
+    if (!known && !options.isForced) {
+      // No record (a fresh manifest): the site may already hold this translation.
+      let remote = remoteByTag.get(file.tag);
+      if (!remote) {
+        remote = new Map((await client.listItems(collectionId, { cmsLocaleId: locale.cmsLocaleId })).map((item) => [item.itemId, item]));
+        remoteByTag.set(file.tag, remote);
+      }
+      const current = remote.get(itemId);
+      if (current && holdsDraft(current, mapped.draft)) {
+        if (!options.isDryRun) (locales[file.tag] ??= {})[anchor] = { digest: mapped.draft.digest, file: file.path };
+        options.record({ collection: name, file: file.path, slug: mapped.draft.slug, action: "unchanged", itemId, error: null });
+        continue;
+      }
+    }
+    if (options.isDryRun) {
+      options.record({ collection: name, file: file.path, slug: mapped.draft.slug, action: "update", itemId, error: null });
+      continue;
+    }
+    writes.push({ tag: file.tag, cmsLocaleId: locale.cmsLocaleId, itemId, anchor, draft: mapped.draft });
+  }
+  if (options.isDryRun || writes.length === 0) return;
+  await writeLocaleVariants(
+    { client, collectionId, collectionName: run.config.name, entries, save: options.save, emit: options.record },
+    writes,
+    (write) => {
+      (locales[write.tag] ??= {})[write.anchor] = { digest: write.draft.digest, file: write.draft.file };
+    },
+  );
 }
 
 function plannedResult(run: CollectionRun, file: string, slug: string, action: ItemResult["action"], itemId: string | null): ItemResult {
@@ -515,6 +683,8 @@ async function prepareAssets(options: {
   assetsByPath: Map<string, { fileId: string; url: string }>;
   isDryRun: boolean;
   save: () => Promise<void>;
+  /** The site's assets, listed once per run on first need. */
+  siteAssets: () => Promise<Array<{ assetId: string; fileName: string; size: number; hostedUrl: string }>>;
 }): Promise<WfSyncError[]> {
   const { entry, config, client, manifest, assetsByPath } = options;
   const wanted: Array<{ path: string; assetKind: "image" | "file"; line: number | undefined }> = [];
@@ -537,7 +707,17 @@ async function prepareAssets(options: {
       continue;
     }
     const { bytes, md5 } = await readAsset(absolute);
-    const uploaded: ManifestAsset | undefined = manifest.assets[md5];
+    const fileName = relative.split("/").at(-1) ?? relative;
+    let uploaded: ManifestAsset | undefined = manifest.assets[md5];
+    if (!uploaded && config.siteId) {
+      // A fresh manifest (e.g. a new CI runner) has no upload records: adopt an asset of the
+      // same name and size already on the site rather than uploading it again.
+      const onSite = (await options.siteAssets()).find((asset) => asset.fileName === fileName && asset.size === bytes.length);
+      if (onSite) {
+        uploaded = { fileId: onSite.assetId, url: onSite.hostedUrl, fileName: relative };
+        if (!options.isDryRun) manifest.assets[md5] = uploaded;
+      }
+    }
     if (uploaded) {
       assetsByPath.set(relative, { fileId: uploaded.fileId, url: uploaded.url });
       continue;
@@ -550,7 +730,6 @@ async function prepareAssets(options: {
       errors.push(new AssetError(`${asset.path}: uploading a local file needs \`siteId\` in wf-sync.config.ts.`, { location, hint: "Add the site id (wf-sync init writes it), or use a URL." }));
       continue;
     }
-    const fileName = relative.split("/").at(-1) ?? relative;
     const upload = await client.createAsset(config.siteId, { fileName, fileHash: md5 });
     await client.uploadAsset(upload, { bytes, fileName, contentType: contentTypeFor(fileName) });
     manifest.assets[md5] = { fileId: upload.assetId, url: upload.hostedUrl, fileName: relative };

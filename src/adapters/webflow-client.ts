@@ -71,6 +71,8 @@ export interface WebflowClient {
   publishItems(collectionId: string, items: ReadonlyArray<{ itemId: string; cmsLocaleIds?: string[] }>): Promise<{ published: string[]; errors: string[] }>;
   unpublishItems(collectionId: string, itemIds: readonly string[]): Promise<void>;
   deleteItems(collectionId: string, itemIds: readonly string[]): Promise<void>;
+  /** The site's assets (all pages): id, file name, size and hosted URL. */
+  listAssets(siteId: string): Promise<Array<{ assetId: string; fileName: string; size: number; hostedUrl: string }>>;
   createAsset(siteId: string, options: { fileName: string; fileHash: string }): Promise<AssetUpload>;
   uploadAsset(upload: AssetUpload, options: { bytes: Uint8Array; fileName: string; contentType: string }): Promise<void>;
   close(): Promise<void>;
@@ -441,6 +443,11 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
     },
     async deleteItems(collectionId, itemIds) {
       await run("DELETE", `${collectionPath(collectionId)}/items`, { isIdempotent: true, body: { items: itemIds.map((id) => ({ id })) } });
+    },
+    async listAssets(siteId) {
+      type RawAsset = { id: string; originalFileName?: string; displayName?: string; size?: number; hostedUrl?: string };
+      const raw = await listAll<RawAsset>(`/sites/${encodeURIComponent(siteId)}/assets`, "assets", {});
+      return raw.map((asset) => ({ assetId: asset.id, fileName: asset.originalFileName ?? asset.displayName ?? "", size: asset.size ?? -1, hostedUrl: asset.hostedUrl ?? "" }));
     },
     async createAsset(siteId, assetOptions) {
       const raw = await run<{ id: string; uploadUrl: string; uploadDetails?: Record<string, string>; hostedUrl?: string; assetUrl?: string }>(

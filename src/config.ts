@@ -3,6 +3,31 @@ import { z } from "zod";
 /** What happens to a live item whose Markdown file was removed. */
 export const OnDeleteSchema = z.enum(["keep", "unpublish", "archive", "delete"]);
 
+/** Rich-text rendering options; docs/rich-text.md describes each. */
+export const RichTextSchema = z
+  .object({
+    /** Code blocks as custom-code embeds (their `<pre>` survives) or as paragraphs of inline code. */
+    codeBlocks: z.enum(["embed", "paragraph"]),
+    /** Tables as an embedded `<table>`, or as a list of rows that stays editable. */
+    tables: z.enum(["embed", "list"]),
+    /** Raw HTML in Markdown: sanitised (default), kept as written (trusted repos), or escaped. */
+    rawHtml: z.enum(["sanitize", "keep", "escape"]),
+    /** Add GitHub-style ids to headings. */
+    headingIds: z.boolean(),
+    /** Demote every heading one level when the body has an h1 (the page template owns the title). */
+    h1: z.enum(["keep", "demote"]),
+    /** Highlight code at build time (highlight.js classes; the site needs a theme). */
+    highlight: z.boolean(),
+    /** A YouTube/Vimeo link alone on a line becomes a video figure. */
+    videoEmbeds: z.boolean(),
+    /** Alignment of image figures. */
+    imageAlign: z.enum(["fullwidth", "center", "normal", "floatleft", "floatright"]),
+    /** Bold line above the footnotes; "" for none. */
+    footnoteLabel: z.string(),
+  })
+  .partial()
+  .strict();
+
 const CollectionSchema = z.object({
   /** Local label, used in output and with `--collection`. */
   name: z.string().min(1),
@@ -21,7 +46,7 @@ const CollectionSchema = z.object({
   /** Secondary locales: locale tag (e.g. `fr-FR`) → fast-glob pattern(s) of that locale's files. */
   locales: z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).nonempty()])).optional(),
   /** Rich-text rendering options for this collection (see docs/rich-text.md). */
-  richText: z.record(z.string(), z.unknown()).optional(),
+  richText: RichTextSchema.optional(),
 });
 
 export const ConfigSchema = z.object({
@@ -37,7 +62,7 @@ export const ConfigSchema = z.object({
   /** Largest share (0–1) of a collection one run may remove without `--yes`. */
   maxDeleteShare: z.number().min(0).max(1).default(0.1),
   /** Rich-text rendering options for every collection (see docs/rich-text.md). */
-  richText: z.record(z.string(), z.unknown()).optional(),
+  richText: RichTextSchema.optional(),
   /** JSON file describing the sandbox's site and collections (see README "The sandbox"). */
   sandboxSeed: z.string().optional(),
 });

@@ -1,5 +1,5 @@
 import matter from "gray-matter";
-import { LineCounter, parseDocument, isMap, isScalar, YAMLParseError } from "yaml";
+import { LineCounter, parseDocument, isMap, isNode, isScalar, YAMLParseError, type Document } from "yaml";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { FrontmatterError } from "../errors.ts";
 import type { Entry } from "./types.ts";
@@ -17,6 +17,20 @@ function refuseCode(language: string): never {
   );
 }
 
+/**
+ * An unclosed quote or bracket is reported where the parser gave up, often on the next key's
+ * line; point at the start of the value that was left open instead, where the fix goes.
+ */
+function errorOffset(document: Document, offset: number): number {
+  const contents = document.contents;
+  if (!isMap(contents)) return offset;
+  for (const pair of contents.items) {
+    const range = isNode(pair.value) ? pair.value.range : undefined;
+    if (range && range[0] < offset && offset <= range[1]) return range[0];
+  }
+  return offset;
+}
+
 function yamlEngine(state: ParseState) {
   return (source: string): Record<string, unknown> => {
     const lineCounter = new LineCounter();
@@ -25,7 +39,7 @@ function yamlEngine(state: ParseState) {
     const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
     const [first] = document.errors;
     if (first) {
-      const position = lineCounter.linePos(first.pos[0]);
+      const position = lineCounter.linePos(errorOffset(document, first.pos[0]));
       const reason = first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "parse error";
       throw new FrontmatterError(`Invalid YAML in frontmatter: ${reason}.`, {
         cause: first,

@@ -1,5 +1,16 @@
+/** Public library API of wf-sync: re-exports only. */
+export { defineConfig, ConfigSchema } from "./config.ts";
+export type { UserConfig, UserCollectionConfig, ResolvedConfig, ResolvedCollectionConfig, OnDelete } from "./config.ts";
 export * from "./errors.ts";
 export type * from "./core/types.ts";
-// SPEC §2: a config may `import { defineConfig } from "wf-sync"`; `wf-sync init` writes that import.
-export { defineConfig } from "./config.ts";
-export type { OnDelete, ResolvedConfig, UserCollectionConfig, UserConfig } from "./config.ts";
+export { runSync } from "./sync.ts";
+export type { RunSyncOptions, SyncEvent, SyncReport, ItemResult, CollectionCounts } from "./sync.ts";
+export { runCheck } from "./check.ts";
+export type { CheckReport, RunCheckOptions } from "./check.ts";
+export { loadConfig } from "./adapters/load-config.ts";
+export { createWebflowClient } from "./adapters/webflow-client.ts";
+export type { WebflowClient, WebflowClientOptions } from "./adapters/webflow-client.ts";
+export { createMarkdownRenderer } from "./core/render-markdown.ts";
+export type { RenderOptions, MarkdownRenderer } from "./core/render-markdown.ts";
+export { startSandbox } from "./sandbox/index.ts";
+export type { Sandbox, SandboxOptions, SandboxSeed } from "./sandbox/index.ts";

@@ -4,6 +4,7 @@ import type { ResolvedCollectionConfig, ResolvedConfig } from "./config.ts";
 import {
   AssetError,
   ConfigError,
+  ExitCode,
   DeletionGuardError,
   ReferenceError,
   DuplicateSlugError,
@@ -239,7 +240,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   checkDeletionGuard({ runs, manifest, config, isDeleteAllowed: options.isDeleteAllowed ?? false });
 
   let siteAssetList: Promise<Array<{ assetId: string; fileName: string; size: number; hostedUrl: string }>> | undefined;
-  const siteAssets = () => (siteAssetList ??= config.siteId ? client.listAssets(config.siteId) : Promise.resolve([]));
+  // Listing the site's assets only saves uploads; if it fails, uploading is still correct.
+  const siteAssets = () => (siteAssetList ??= config.siteId ? client.listAssets(config.siteId).catch(() => []) : Promise.resolve([]));
   const remoteSlugCache = new Map<string, Promise<Map<string, string>>>();
   const remoteSlugs = (collectionId: string) => {
     let cached = remoteSlugCache.get(collectionId);
@@ -301,12 +303,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     }
 
     const resolveReference = (target: string, referencedId: string): string | undefined => {
-      let slug = target;
-      if (/\.(md|markdown)$/i.test(target)) {
-        const found = [...byPath.entries()].find(([path]) => path === target || path.endsWith(`/${target.replace(/^(\.\.?\/)+/, "")}`));
-        if (!found) return undefined;
-        slug = found[1].slug;
-      }
+      const slug = slugOfReference(target, byPath);
+      if (slug === undefined) return undefined;
       const known = manifest.collections[referencedId]?.items[slug]?.itemId;
       if (known) return known;
       return remoteReferenceIds.get(referencedId)?.get(slug) ?? (/^[0-9a-f]{24}$/.test(target) ? target : undefined);
@@ -336,7 +334,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         if (dependency.kind !== "reference") continue;
         const referencedId = dependency.collectionId;
         const isSynced = runs.some((candidate) => candidate.config.collectionId === referencedId);
-        const targetSlug = /\.(md|markdown)$/i.test(dependency.target) ? undefined : dependency.target;
+        const targetSlug = slugOfReference(dependency.target, byPath);
         if (isSynced && targetSlug && pendingSlugs.get(referencedId)?.has(targetSlug)) {
           // Referenced item is created later in this run (or in a cycle): fill it in on the second pass.
           omitFields.add(dependency.fieldSlug);
@@ -443,7 +441,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       const drafts: ItemDraft[] = [];
       for (const { entry, resolveAsset } of mine) {
         const resolveReference = (target: string, referencedId: string) =>
-          manifest.collections[referencedId]?.items[target]?.itemId ?? undefined;
+          manifest.collections[referencedId]?.items[slugOfReference(target, byPath) ?? ""]?.itemId || undefined;
         const rendered = run.config.body
           ? run.renderer.render(entry.body, { file: entry.file, lineOffset: entry.bodyLine - 1, resolveLink: (href) => resolveLink(href, entry.file, byPath), resolveImage: resolveAsset })
           : undefined;
@@ -570,7 +568,7 @@ async function syncTranslations(options: {
       html: rendered?.html,
       isStrict: options.isStrict,
       resolveAsset,
-      resolveReference: (target, referencedId) => manifest.collections[referencedId]?.items[target]?.itemId || (/^[0-9a-f]{24}$/.test(target) ? target : undefined),
+      resolveReference: (target, referencedId) => manifest.collections[referencedId]?.items[slugOfReference(target, byPath) ?? ""]?.itemId || (/^[0-9a-f]{24}$/.test(target) ? target : undefined),
     });
     if (!mapped.ok) {
       fail(anchor, mapped.errors[0] as WfSyncError);
@@ -661,6 +659,13 @@ function checkDeletionGuard(options: { runs: CollectionRun[]; manifest: Manifest
   }
 }
 
+/** The slug a reference target names: the target itself, or the slug of the synced Markdown file a path points at. */
+function slugOfReference(target: string, byPath: Map<string, { run: CollectionRun; slug: string }>): string | undefined {
+  if (!/\.(md|markdown)$/i.test(target)) return target;
+  const suffix = `/${target.replace(/^(\.\.?\/)+/, "")}`;
+  return [...byPath.entries()].find(([path]) => path === target || path.endsWith(suffix))?.[1].slug;
+}
+
 /** A relative link to another synced Markdown file becomes that item's URL path. */
 function resolveLink(href: string, fromFile: string, byPath: Map<string, { run: CollectionRun; slug: string }>): string | undefined {
   const [pathPart = "", hash] = href.split("#", 2);
@@ -730,11 +735,17 @@ async function prepareAssets(options: {
       errors.push(new AssetError(`${asset.path}: uploading a local file needs \`siteId\` in wf-sync.config.ts.`, { location, hint: "Add the site id (wf-sync init writes it), or use a URL." }));
       continue;
     }
-    const upload = await client.createAsset(config.siteId, { fileName, fileHash: md5 });
-    await client.uploadAsset(upload, { bytes, fileName, contentType: contentTypeFor(fileName) });
-    manifest.assets[md5] = { fileId: upload.assetId, url: upload.hostedUrl, fileName: relative };
-    assetsByPath.set(relative, { fileId: upload.assetId, url: upload.hostedUrl });
-    await options.save();
+    try {
+      const upload = await client.createAsset(config.siteId, { fileName, fileHash: md5 });
+      await client.uploadAsset(upload, { bytes, fileName, contentType: contentTypeFor(fileName) });
+      manifest.assets[md5] = { fileId: upload.assetId, url: upload.hostedUrl, fileName: relative };
+      assetsByPath.set(relative, { fileId: upload.assetId, url: upload.hostedUrl });
+      await options.save();
+    } catch (error) {
+      // A failed upload costs the items that use the file, not the run.
+      if (!(error instanceof WfSyncError) || error.exitCode === ExitCode.CannotRun) throw error;
+      errors.push(new AssetError(`${asset.path}: upload failed: ${error.message}`, { location, cause: error }));
+    }
   }
   return errors;
 }

@@ -18,6 +18,7 @@ process.exitCode = await main({
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
   stderrRaw: (text) => process.stderr.write(text),
+  stderrColumns: process.stderr.columns,
   isStdoutTty: process.stdout.isTTY,
   isStderrTty: process.stderr.isTTY,
   signal: controller.signal,

@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
@@ -9,8 +10,11 @@ import { createWebflowClient, DEFAULT_BASE_URL, validateBaseUrl, type WebflowCli
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, type SyncReport } from "../sync.ts";
 import { runCheck } from "../check.ts";
+import { runInit } from "../init.ts";
+import { DEMO_SEED, DEMO_SITE_ID, seedDemoContent } from "../init-demo.ts";
+import { runPull } from "../pull.ts";
 import { startLocalSandbox, sandboxSeedFor } from "../local-sandbox.ts";
-import { serveSandbox } from "../sandbox/index.ts";
+import { serveSandbox, startSandbox } from "../sandbox/index.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
 import { runPreview } from "./preview.ts";
 
@@ -25,6 +29,8 @@ export interface CliIo {
   stderrRaw?: (text: string) => void;
   isStdoutTty?: boolean;
   isStderrTty?: boolean;
+  /** Terminal width of stderr, for the progress bar. */
+  stderrColumns?: number | undefined;
   /** Aborted on SIGINT/SIGTERM: no new writes start, in-flight ones finish, the manifest is written. */
   signal?: AbortSignal;
   /** Which signal aborted the run, for the exit code (130 / 143). */
@@ -98,12 +104,57 @@ async function connect(options: { io: CliIo; config: ResolvedConfig; reporter: R
   };
 }
 
+/** Colour only on a terminal, never with NO_COLOR (no-color.org: set and not empty), never in JSON. */
+export function shouldUseColor(io: Pick<CliIo, "env" | "isStdoutTty">, options: { json?: boolean | undefined }): boolean {
+  const noColor = io.env["NO_COLOR"];
+  return Boolean(io.isStdoutTty) && (noColor === undefined || noColor === "") && !options.json;
+}
+
+/**
+ * A client for `init`, which has no config yet: the real API with a token; without one (and not
+ * under CI) the built-in sandbox with a demo site that has content, whose schema is written to
+ * wf-sync.sandbox.json so later runs without a token see the same site.
+ */
+async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promise<{ client: WebflowClient; close: () => Promise<void>; sandboxSeed: string | undefined; siteId: string | undefined }> {
+  const { io, reporter } = options;
+  const token = readToken(io.env, io.cwd);
+  if (token) {
+    const client = createWebflowClient({ token, baseUrl: validateBaseUrl(baseUrlFrom(io.env, io.cwd)) });
+    return { client, close: () => client.close(), sandboxSeed: undefined, siteId: undefined };
+  }
+  if (isTruthy(io.env["CI"])) {
+    throw new AuthError("WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.", {
+      hint: "Run `wf-sync init` on your machine with the token in WEBFLOW_API_TOKEN (or .env), then commit the config.",
+    });
+  }
+  const seedFile = "wf-sync.sandbox.json";
+  const seedPath = resolve(io.cwd, seedFile);
+  if (!existsSync(seedPath)) await writeFile(seedPath, `${JSON.stringify(DEMO_SEED, null, 2)}\n`);
+  const seed = JSON.parse(readFileSync(seedPath, "utf8")) as typeof DEMO_SEED;
+  const sandboxToken = randomBytes(16).toString("hex");
+  await mkdir(resolve(io.cwd, ".wf-sync"), { recursive: true });
+  const sandbox = await startSandbox({ port: 0, statePath: resolve(io.cwd, ".wf-sync/sandbox.json"), seed, tokens: [sandboxToken] });
+  reporter.event({ type: "notice", message: `No WEBFLOW_API_TOKEN set: using the built-in sandbox with a demo site (${seedFile}, state in .wf-sync/sandbox.json). Set the token to init against your real site.` });
+  const client = createWebflowClient({ token: sandboxToken, baseUrl: sandbox.baseUrl, target: "sandbox" });
+  if (seed.sites.some((site) => site.id === DEMO_SITE_ID)) await seedDemoContent(client);
+  return {
+    siteId: seed.sites.length === 1 ? seed.sites[0]?.id : undefined,
+    client,
+    close: async () => {
+      await client.close();
+      await sandbox.close();
+    },
+    sandboxSeed: seedFile,
+  };
+}
+
 function reporterFor(io: CliIo, options: GlobalOptions): Reporter {
-  const useColor = Boolean(io.isStdoutTty) && !("NO_COLOR" in io.env && io.env["NO_COLOR"] !== "") && !options.json;
+  const useColor = shouldUseColor(io, options);
   return createReporter({
     stdout: io.stdout,
     stderr: io.stderr,
     progress: io.isStderrTty && io.stderrRaw ? io.stderrRaw : undefined,
+    progressColumns: io.stderrColumns,
     isJson: Boolean(options.json),
     isQuiet: Boolean(options.quiet),
     isVerbose: Boolean(options.verbose),
@@ -126,7 +177,7 @@ export async function main(io: CliIo): Promise<number> {
     .option("--collection <names...>", "limit the command to these collections (space- or comma-separated)")
     .option("--json", "print one JSON document on stdout")
     .option("-q, --quiet", "print only errors and the final line")
-    .option("-v, --verbose", "also list unchanged items")
+    .option("-v, --verbose", "also list unchanged items (and files pull kept)")
     .option("--strict", "unknown frontmatter keys are errors, not warnings")
     .exitOverride()
     .configureOutput({
@@ -164,6 +215,7 @@ export async function main(io: CliIo): Promise<number> {
           onEvent: (event) => reporter.event(event),
         });
       } finally {
+        reporter.close();
         await close();
       }
       reporter.flushWarnings();
@@ -197,6 +249,66 @@ export async function main(io: CliIo): Promise<number> {
         io.stdout(`Checked ${report.checked} files: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`);
       }
       exitCode = report.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
+    });
+
+  program
+    .command("pull")
+    .description("write the site's items as Markdown files and seed the manifest, so a sync after it sends nothing")
+    .option("--overwrite", "replace files that already exist")
+    .action(async (commandOptions: { overwrite?: boolean }) => {
+      const options = globals();
+      const reporter = reporterFor(io, options);
+      const config = await loadConfig(io.cwd, { configFile: options.config });
+      const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
+      try {
+        const report = await runPull({
+          config,
+          client,
+          collections: collectionNames(options.collection),
+          isOverwriteAllowed: Boolean(commandOptions.overwrite),
+          onEvent: (event) => reporter.pullEvent(event),
+        });
+        reporter.flushWarnings();
+        reporter.pullSummary(report);
+        exitCode = report.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
+      } finally {
+        await close();
+      }
+    });
+
+  program
+    .command("init")
+    .description("read a site's collections and write a commented wf-sync.config.ts plus a sample file per collection")
+    .option("--site <id>", "the site to use (default: the only site the token sees)")
+    .option("--collections <names...>", "only these collections, by slug, name or id (space- or comma-separated)")
+    .option("--force", "replace an existing config file")
+    .action(async (commandOptions: { site?: string; collections?: string[]; force?: boolean }) => {
+      const options = globals();
+      const reporter = reporterFor(io, options);
+      const { client, close, sandboxSeed, siteId } = await connectForInit({ io, reporter });
+      try {
+        const report = await runInit({
+          client,
+          root: io.cwd,
+          siteId: commandOptions.site ?? siteId,
+          collections: collectionNames([...(commandOptions.collections ?? []), ...(options.collection ?? [])]),
+          isForced: Boolean(commandOptions.force),
+          sandboxSeed,
+          configFileName: options.config,
+        });
+        if (options.json) {
+          io.stdout(JSON.stringify(report, null, 2));
+        } else {
+          io.stdout(`Wrote ${report.configFile} for the site "${report.siteName}" (${report.siteId}):`);
+          for (const collection of report.collections) {
+            io.stdout(`  ${collection.name}: ${collection.folder}/*.md → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}, ${Object.keys(collection.fields).length} mapped fields`);
+          }
+          for (const file of report.samplesWritten) io.stdout(`Wrote ${file} (a sample showing every field; draft: true keeps it off the live site).`);
+          io.stdout("Next: `wf-sync pull` to bring the site's items into Markdown, then `wf-sync sync --dry-run`.");
+        }
+      } finally {
+        await close();
+      }
     });
 
   program

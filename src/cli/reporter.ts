@@ -1,14 +1,18 @@
 import { appendFileSync } from "node:fs";
+import cliProgress from "cli-progress";
 import pc from "picocolors";
 import { formatError, type WfSyncError } from "../errors.ts";
 import type { SyncWarning } from "../core/types.ts";
+import type { PullEvent, PullReport } from "../pull.ts";
 import type { ItemResult, SyncEvent, SyncReport } from "../sync.ts";
 
 export interface ReporterOptions {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
-  /** Raw write to stderr for a redrawn progress line; only used on a TTY. */
+  /** Raw write to stderr for a redrawn progress bar; given only when stderr is a TTY. */
   progress?: ((text: string) => void) | undefined;
+  /** Width of the terminal behind `progress`. */
+  progressColumns?: number | undefined;
   isJson: boolean;
   isQuiet: boolean;
   isVerbose: boolean;
@@ -55,14 +59,20 @@ function escapeProperty(text: string): string {
 export function createReporter(options: ReporterOptions) {
   const colors = pc.createColors(options.useColor);
   const warnings = new Map<string, { count: number; first: SyncWarning }>();
-  let lastProgressAt = 0;
-  let hasProgressLine = false;
+  let bar: cliProgress.SingleBar | undefined;
 
+  // cli-progress draws through a stream; this one writes to stderr and says it is a terminal.
+  const progressStream = options.progress
+    ? ({ isTTY: true, columns: options.progressColumns ?? 80, write: (text: string) => (options.progress?.(text), true) } as unknown as NodeJS.WriteStream)
+    : undefined;
   const clearProgress = () => {
-    if (hasProgressLine && options.progress) {
-      options.progress("\r\x1b[2K");
-      hasProgressLine = false;
-    }
+    // The bar redraws itself on the next line at its next tick.
+    if (bar && options.progress) options.progress("\r\x1b[2K");
+  };
+  const stopProgress = () => {
+    if (!bar) return;
+    bar.stop();
+    bar = undefined;
   };
   const out = (line: string) => {
     if (options.isJson) return;
@@ -116,14 +126,27 @@ export function createReporter(options: ReporterOptions) {
           break;
         }
         case "progress": {
-          if (!options.progress || options.isQuiet || event.total < 20) break;
-          const now = Date.now();
-          if (now - lastProgressAt < 100 && event.done < event.total) break;
-          lastProgressAt = now;
-          const width = 30;
-          const filled = Math.round((event.done / Math.max(1, event.total)) * width);
-          options.progress(`\r\x1b[2K[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${event.done}/${event.total} writes`);
-          hasProgressLine = true;
+          // A bar on a terminal for runs long enough to need one; off a terminal, the item lines say it all.
+          if (!progressStream || options.isQuiet || options.isJson) break;
+          if (!bar) {
+            if (event.total < 20 || event.done >= event.total) break;
+            bar = new cliProgress.SingleBar(
+              {
+                stream: progressStream,
+                format: `${colors.cyan("{bar}")} {value}/{total} writes | {duration_formatted} elapsed | ETA {eta_formatted}`,
+                barsize: 30,
+                hideCursor: false,
+                clearOnComplete: true,
+                stopOnComplete: false,
+                fps: 10,
+              },
+              cliProgress.Presets.shades_classic,
+            );
+            bar.start(event.total, event.done);
+          } else {
+            bar.setTotal(event.total);
+            bar.update(event.done);
+          }
           break;
         }
       }
@@ -164,7 +187,7 @@ export function createReporter(options: ReporterOptions) {
     },
 
     summary(report: SyncReport) {
-      clearProgress();
+      stopProgress();
       if (options.isJson) return;
       const rows = Object.entries(report.collections);
       if (!options.isQuiet) {
@@ -175,24 +198,69 @@ export function createReporter(options: ReporterOptions) {
       }
       const verb = report.isDryRun ? "Planned" : report.isInterrupted ? "Interrupted" : "Synced";
       const t = report.totals;
-      const waits = report.rateLimited > 0 ? `, ${report.rateLimited} rate-limit waits (${(report.rateLimitWaitMs / 1000).toFixed(1)} s)` : "";
+      const waits = `, ${report.rateLimited} rate-limit ${report.rateLimited === 1 ? "wait" : "waits"}${report.rateLimited > 0 ? ` (${(report.rateLimitWaitMs / 1000).toFixed(1)} s)` : ""}`;
       options.stdout(`${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests${waits}).`);
     },
 
     /** Writes the plan or the result as a Markdown table to $GITHUB_STEP_SUMMARY. */
     stepSummary(report: SyncReport) {
       if (!options.stepSummaryPath) return;
-      const lines = [`### wf-sync ${report.isDryRun ? "plan (dry run)" : "sync"}`, "", "| collection | action | item | file | changed fields |", "|---|---|---|---|---|"];
-      const shown = report.items.filter((item) => item.action !== "unchanged" || item.error);
+      const lines = [`### wf-sync ${report.isDryRun ? "plan (dry run: nothing was written)" : "sync"}`, ""];
+      lines.push(`| collection | ${report.isDryRun ? "to create | to update | unchanged | to remove" : "created | updated | unchanged | removed"} | failed |`, "|---|---:|---:|---:|---:|---:|");
+      for (const [name, counts] of Object.entries(report.collections)) {
+        lines.push(`| ${name} | ${counts.created} | ${counts.updated} | ${counts.unchanged} | ${counts.removed} | ${counts.failed} |`);
+      }
+      lines.push("", "| collection | action | item | file | changed fields |", "|---|---|---|---|---|");
+      // GitHub caps a step summary at 1 MiB: list the first rows, say how many more.
+      const maxRows = 500;
+      const changed = report.items.filter((item) => item.action !== "unchanged" || item.error);
+      const shown = changed.slice(0, maxRows);
       for (const item of shown) {
         const action = item.error ? `❌ ${item.action}` : item.action;
         const detail = item.error ? item.error.replace(/\|/g, "\\|").replace(/\n/g, " ") : (item.changedFields ?? []).join(", ");
         lines.push(`| ${item.collection} | ${action} | ${item.slug} | ${item.file} | ${detail} |`);
       }
       if (shown.length === 0) lines.push("| | nothing to do | | | |");
+      if (changed.length > shown.length) lines.push(`| | … and ${changed.length - shown.length} more | | | |`);
       const t = report.totals;
-      lines.push("", `${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed.`, "");
+      const verb = report.isDryRun ? "Planned" : "Synced";
+      lines.push("", `${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests, ${report.rateLimited} rate-limit waits).`, "");
       appendFileSync(options.stepSummaryPath, `${lines.join("\n")}\n`);
+    },
+
+    /** One event of `wf-sync pull`. */
+    pullEvent(event: PullEvent) {
+      if (event.type === "warning") {
+        this.event(event);
+        return;
+      }
+      const result = event.result;
+      if (result.error) {
+        err(`${colors.yellow("warning")} ${result.file}: written, but it does not map back to the item: ${result.error}`);
+        annotate("warning", result.error, { file: result.file });
+        return;
+      }
+      if (options.isQuiet) return;
+      if (result.action === "kept") {
+        if (options.isVerbose) out(`${colors.dim("kept")} ${result.collection}/${result.slug} ${colors.dim(`${result.file} exists (--overwrite replaces it)`)}`);
+        return;
+      }
+      out(`${colors.green(result.action)} ${result.collection}/${result.slug} ${colors.dim(result.file)}`);
+    },
+
+    pullSummary(report: PullReport) {
+      if (options.isJson) {
+        options.stdout(JSON.stringify({ summary: { written: report.written, kept: report.kept, failed: report.failed, requests: report.requests, durationMs: report.durationMs }, items: report.items }, null, 2));
+        return;
+      }
+      const kept = report.kept > 0 ? `; ${report.kept} kept because the file exists (--overwrite replaces them)` : "";
+      options.stdout(`Pulled: ${report.written} files written${kept}, ${report.failed} that do not map back, in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests).`);
+      if (report.kept === 0 && report.failed === 0) options.stdout("The manifest is seeded: `wf-sync sync` sends nothing until a file changes.");
+    },
+
+    /** Stops the progress bar (and its redraw timer); safe to call more than once. */
+    close() {
+      stopProgress();
     },
 
     json(report: SyncReport) {

@@ -1,0 +1,255 @@
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, posix, resolve } from "node:path";
+import fg from "fast-glob";
+import { stringify } from "yaml";
+import type { ResolvedCollectionConfig, ResolvedConfig } from "./config.ts";
+import { AuthError, WfSyncError } from "./errors.ts";
+import { toFrontmatterValue } from "./core/convert-field.ts";
+import { digestOf } from "./core/digest.ts";
+import { htmlToMarkdown } from "./core/html-to-markdown.ts";
+import { mapFields, slugForEntry } from "./core/map-fields.ts";
+import { parseEntry } from "./core/parse-entry.ts";
+import { createMarkdownRenderer, resolveRenderOptions } from "./core/render-markdown.ts";
+import type { CollectionSchema, FieldSchema, SyncWarning } from "./core/types.ts";
+import { createManifestWriter, readManifest, readSchemaCache, writeSchemaCache } from "./adapters/manifest-store.ts";
+import type { RemoteItem, WebflowClient } from "./adapters/webflow-client.ts";
+import { loadCollectionFiles, renderOptionsFor, selectCollections } from "./sync.ts";
+
+/** What happened to one item of the site. */
+export interface PullResult {
+  collection: string;
+  file: string;
+  slug: string;
+  /** `written`: a new file; `overwritten`: replaced with --overwrite; `kept`: a file with this item already exists (not touched). */
+  action: "written" | "overwritten" | "kept";
+  itemId: string;
+  /** Set when the written file does not map back cleanly (the next sync reports it too). */
+  error: string | null;
+}
+
+export type PullEvent = { type: "item"; result: PullResult } | { type: "warning"; warning: SyncWarning };
+
+export interface RunPullOptions {
+  config: ResolvedConfig;
+  client: WebflowClient;
+  collections?: readonly string[] | undefined;
+  /** Replace files that already exist. */
+  isOverwriteAllowed?: boolean;
+  onEvent?: (event: PullEvent) => void;
+}
+
+export interface PullReport {
+  items: PullResult[];
+  written: number;
+  kept: number;
+  failed: number;
+  requests: number;
+  durationMs: number;
+}
+
+/** Frontmatter keys with a meaning of their own; a field whose readable key is one of these keeps its slug. */
+const RESERVED_KEYS = new Set(["slug", "draft", "archived", "locale", "title", "name", "translationOf"]);
+
+/** Field types wf-sync can write; others (User, read-only) are not pulled, since a sync could not send them back. */
+const WRITABLE_TYPES = new Set([
+  "PlainText", "RichText", "Email", "Phone", "Link", "VideoLink", "Color", "Number", "DateTime", "Switch",
+  "Option", "Reference", "MultiReference", "Image", "MultiImage", "File",
+]);
+
+/** The folder new files go to: the static part of the collection's first `include` pattern. */
+export function pullFolderFor(collection: ResolvedCollectionConfig): string {
+  const pattern = typeof collection.include === "string" ? collection.include : (collection.include[0] ?? ".");
+  const base = fg.generateTasks([pattern])[0]?.base ?? ".";
+  return base === "" ? "." : base;
+}
+
+/** Frontmatter key for each field slug: the config's `fields` mapping read backwards, else the slug; `name` is written as `title`. */
+function keysForFields(collection: ResolvedCollectionConfig, schema: CollectionSchema): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const [key, slug] of Object.entries(collection.fields)) if (!keys.has(slug)) keys.set(slug, key);
+  for (const field of schema.fields) {
+    if (keys.has(field.slug)) continue;
+    if (field.slug === "name") keys.set("name", "title");
+    else if (!RESERVED_KEYS.has(field.slug)) keys.set(field.slug, field.slug);
+  }
+  return keys;
+}
+
+/** The frontmatter and body an author would write for an item. */
+function toSourceText(options: {
+  item: RemoteItem;
+  collection: ResolvedCollectionConfig;
+  schema: CollectionSchema;
+  keys: Map<string, string>;
+  slugForItemId: (itemId: string, collectionId: string) => string | undefined;
+  fileSlug: string;
+}): string {
+  const { item, collection, schema, keys } = options;
+  const data: Record<string, unknown> = {};
+  const ordered: FieldSchema[] = [
+    ...schema.fields.filter((field) => field.slug === "name"),
+    ...schema.fields.filter((field) => field.slug !== "name"),
+  ];
+  for (const field of ordered) {
+    if (field.slug === "slug" || field.slug === collection.body) continue;
+    if (!WRITABLE_TYPES.has(field.type) || field.isEditable === false) continue;
+    const key = keys.get(field.slug);
+    const value = item.fieldData[field.slug];
+    if (key === undefined || value === null || value === undefined || value === "") continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    data[key] = toFrontmatterValue(field, value, { slugForItemId: options.slugForItemId });
+  }
+  // The file is named after the slug; write the slug too when the name alone would not give it back.
+  if (options.fileSlug !== item.slug) data["slug"] = item.slug;
+  if (item.isDraft || (!item.isLive && !item.isArchived)) data["draft"] = true;
+  if (item.isArchived) data["archived"] = true;
+  const html = collection.body ? item.fieldData[collection.body] : undefined;
+  const body = typeof html === "string" ? htmlToMarkdown(html) : "";
+  const frontmatter = stringify(data, { lineWidth: 0 }).trimEnd();
+  return `---\n${frontmatter}\n---\n${body === "" ? "" : `${body}\n`}`;
+}
+
+/**
+ * `wf-sync pull`: writes the site's items as Markdown files under each collection's `include`
+ * folder and seeds the manifest with the digest the next sync computes from those very files,
+ * so `pull` then `sync` sends no write. Existing files are kept unless `isOverwriteAllowed`.
+ * The library never prints; it reports through `onEvent`.
+ */
+export async function runPull(options: RunPullOptions): Promise<PullReport> {
+  const started = Date.now();
+  const { config, client } = options;
+  const emit = options.onEvent ?? (() => {});
+  const selected = selectCollections(config, options.collections);
+  const manifestPath = resolve(config.root, config.manifest);
+  const target = `${client.target}${config.siteId ? `#${config.siteId}` : ""}`;
+  const { manifest } = await readManifest(manifestPath, target);
+  const writer = createManifestWriter(manifestPath, manifest);
+  const results: PullResult[] = [];
+  const record = (result: PullResult) => {
+    results.push(result);
+    emit({ type: "item", result });
+  };
+
+  const schemas = new Map<string, CollectionSchema>();
+  const itemsByCollection = new Map<string, Promise<RemoteItem[]>>();
+  const listItems = (collectionId: string) => {
+    let listed = itemsByCollection.get(collectionId);
+    if (!listed) {
+      listed = client.listItems(collectionId);
+      itemsByCollection.set(collectionId, listed);
+    }
+    return listed;
+  };
+  for (const collection of selected) schemas.set(collection.collectionId, await client.getCollection(collection.collectionId));
+
+  // Reference ids become slugs: list every referenced collection, synced or not, once.
+  const slugsById = new Map<string, Map<string, string>>();
+  const idsBySlug = new Map<string, Map<string, string>>();
+  const referenced = new Set<string>();
+  for (const schema of schemas.values()) {
+    for (const field of schema.fields) {
+      const target = field.validations?.["collectionId"];
+      if ((field.type === "Reference" || field.type === "MultiReference") && typeof target === "string") referenced.add(target);
+    }
+  }
+  for (const collectionId of new Set([...referenced, ...schemas.keys()])) {
+    let items: RemoteItem[];
+    try {
+      items = await listItems(collectionId);
+    } catch (error) {
+      if (error instanceof AuthError || !(error instanceof WfSyncError)) throw error;
+      emit({ type: "warning", warning: { kind: "pull-reference", message: `Items of referenced collection ${collectionId} cannot be listed (${error.message}); references to it are written as item ids.` } });
+      continue;
+    }
+    slugsById.set(collectionId, new Map(items.map((item) => [item.itemId, item.slug])));
+    idsBySlug.set(collectionId, new Map(items.map((item) => [item.slug, item.itemId])));
+  }
+  const slugForItemId = (itemId: string, collectionId: string) => slugsById.get(collectionId)?.get(itemId);
+
+  // Offline `check` works right after a pull.
+  const schemaCachePath = resolve(dirname(manifestPath), "schema-cache.json");
+  const cached = await readSchemaCache(schemaCachePath);
+  await writeSchemaCache(schemaCachePath, {
+    ...(cached ?? {}),
+    version: 1,
+    fetchedAt: new Date().toISOString(),
+    collections: { ...(cached?.collections ?? {}), ...Object.fromEntries(schemas) },
+  });
+
+  for (const collection of selected) {
+    const schema = schemas.get(collection.collectionId) as CollectionSchema;
+    const keys = keysForFields(collection, schema);
+    const folder = pullFolderFor(collection);
+    const renderOptions = renderOptionsFor(config, collection);
+    const renderer = createMarkdownRenderer(renderOptions);
+    const existing = await loadCollectionFiles(config.root, collection);
+    const fileBySlug = new Map<string, string>();
+    for (const file of existing) if (file.entry) fileBySlug.set(slugForEntry(file.entry), file.path);
+    const state = (manifest.collections[collection.collectionId] ??= { settingsDigest: "", items: {} });
+    // The same expression as the sync's, so a pull does not mark every item stale.
+    state.settingsDigest = digestOf({ mapping: { fields: collection.fields, body: collection.body }, render: resolveRenderOptions(renderOptions), schema: schema.fields });
+    const remote = (await listItems(collection.collectionId)).filter((item) => item.slug !== "");
+
+    for (const item of remote) {
+      const known = fileBySlug.get(item.slug);
+      const path = known ?? posix.join(folder, `${item.slug}.md`);
+      const absolute = resolve(config.root, path);
+      const isPresent = known !== undefined || existsSync(absolute);
+      if (isPresent && !options.isOverwriteAllowed) {
+        // The team's file wins: the item is recorded without a digest, so the next sync writes the file's content.
+        const previous = state.items[item.slug];
+        state.items[item.slug] = { itemId: item.itemId, digest: previous?.itemId === item.itemId ? previous.digest : "", fields: previous?.fields ?? {}, file: path, isDraft: item.isDraft, isArchived: item.isArchived, isLive: item.isLive };
+        record({ collection: collection.name, file: path, slug: item.slug, action: "kept", itemId: item.itemId, error: null });
+        continue;
+      }
+      const fileSlug = posix.basename(path).replace(/\.(md|markdown)$/i, "");
+      const text = toSourceText({ item, collection, schema, keys, slugForItemId, fileSlug });
+      await mkdir(dirname(absolute), { recursive: true });
+      await writeFile(absolute, text);
+
+      // Run the sync's own local steps on the file just written, and record what they give.
+      let error: string | null = null;
+      let digest = "";
+      let fields: Record<string, string> = {};
+      let isDraft = item.isDraft;
+      let isArchived = item.isArchived;
+      try {
+        const entry = parseEntry(path, text);
+        const rendered = collection.body
+          ? renderer.render(entry.body, { file: path, lineOffset: entry.bodyLine - 1, resolveLink: () => undefined, resolveImage: () => undefined })
+          : undefined;
+        const mapped = mapFields(entry, {
+          mapping: collection,
+          schema,
+          html: rendered?.html,
+          resolveReference: (targetRef, collectionId) => idsBySlug.get(collectionId)?.get(targetRef) ?? (/^[0-9a-f]{24}$/.test(targetRef) ? targetRef : undefined),
+          resolveAsset: () => undefined,
+        });
+        if (mapped.ok) {
+          digest = mapped.draft.digest;
+          fields = mapped.draft.fieldDigests;
+          isDraft = mapped.draft.isDraft;
+          isArchived = mapped.draft.isArchived;
+        } else {
+          error = mapped.errors[0]?.message ?? "the file does not map back to the item";
+        }
+      } catch (caught) {
+        if (!(caught instanceof WfSyncError)) throw caught;
+        error = caught.message;
+      }
+      state.items[item.slug] = { itemId: item.itemId, digest, fields, file: path, isDraft, isArchived, isLive: item.isLive };
+      record({ collection: collection.name, file: path, slug: item.slug, action: isPresent ? "overwritten" : "written", itemId: item.itemId, error });
+    }
+    await writer.save();
+  }
+  await writer.save();
+  return {
+    items: results,
+    written: results.filter((result) => result.action !== "kept").length,
+    kept: results.filter((result) => result.action === "kept").length,
+    failed: results.filter((result) => result.error !== null).length,
+    requests: client.stats.requests,
+    durationMs: Date.now() - started,
+  };
+}

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import type { ResolvedConfig } from "./config.ts";
 import { ConfigError } from "./errors.ts";
 import { slugify } from "./core/slugify.ts";
@@ -64,19 +66,43 @@ export async function sandboxSeedFor(config: ResolvedConfig): Promise<SandboxSee
   }
 }
 
-/** Starts the built-in sandbox for this project: state in .wf-sync/sandbox.json, a throwaway token. */
-export async function startLocalSandbox(config: ResolvedConfig): Promise<{ sandbox: Sandbox; token: string; statePath: string }> {
+/**
+ * Starts the built-in sandbox for this project: state in .wf-sync/sandbox.json, a throwaway token.
+ * `isReadOnly` (a dry run, which must write nothing locally) serves a scratch copy of that state.
+ */
+export async function startLocalSandbox(
+  config: ResolvedConfig,
+  options: { isReadOnly?: boolean } = {},
+): Promise<{ sandbox: Sandbox; token: string; statePath: string; close: () => Promise<void> }> {
   const token = randomBytes(16).toString("hex");
   const statePath = resolve(config.root, ".wf-sync/sandbox.json");
   const seed = await sandboxSeedFor(config);
   // The sandbox's asset URLs contain its origin, so a port that stays the same for a project
   // keeps those URLs (and with them the items) stable from run to run; any free port will do.
   const preferredPort = 42_000 + (parseInt(createHash("sha256").update(config.root).digest("hex").slice(0, 6), 16) % 4000);
-  let sandbox: Sandbox;
-  try {
-    sandbox = await startSandbox({ port: preferredPort, statePath, seed, tokens: [token] });
-  } catch {
-    sandbox = await startSandbox({ port: 0, statePath, seed, tokens: [token] });
+  const start = async (path: string): Promise<Sandbox> => {
+    try {
+      return await startSandbox({ port: preferredPort, statePath: path, seed, tokens: [token] });
+    } catch {
+      return startSandbox({ port: 0, statePath: path, seed, tokens: [token] });
+    }
+  };
+  if (!options.isReadOnly) {
+    const sandbox = await start(statePath);
+    return { sandbox, token, statePath, close: () => sandbox.close() };
   }
-  return { sandbox, token, statePath };
+  const scratch = await mkdtemp(join(tmpdir(), "wf-sync-dry-run-"));
+  if (existsSync(statePath)) await cp(statePath, join(scratch, "sandbox.json"));
+  const filesDir = statePath.replace(/\.json$/, ".files");
+  if (existsSync(filesDir)) await cp(filesDir, join(scratch, "sandbox.files"), { recursive: true });
+  const sandbox = await start(join(scratch, "sandbox.json"));
+  return {
+    sandbox,
+    token,
+    statePath,
+    close: async () => {
+      await sandbox.close();
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
 }

@@ -77,7 +77,7 @@ function collectionNames(values: string[] | undefined): string[] | undefined {
 }
 
 /** A connected client: the real API when a token is set, the built-in sandbox when not (and not under CI). */
-async function connect(options: { io: CliIo; config: ResolvedConfig; reporter: Reporter; concurrency: number }): Promise<{ client: WebflowClient; close: () => Promise<void> }> {
+async function connect(options: { io: CliIo; config: ResolvedConfig; reporter: Reporter; concurrency: number; isDryRun?: boolean }): Promise<{ client: WebflowClient; close: () => Promise<void> }> {
   const { io, config, reporter } = options;
   const token = readToken(io.env, io.cwd);
   const retryBaseMs = Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined;
@@ -92,14 +92,14 @@ async function connect(options: { io: CliIo; config: ResolvedConfig; reporter: R
       hint: "Add the site API token as a secret and pass it as WEBFLOW_API_TOKEN (see README, GitHub Actions).",
     });
   }
-  const { sandbox, token: sandboxToken } = await startLocalSandbox(config);
+  const { sandbox, token: sandboxToken, close: closeSandbox } = await startLocalSandbox(config, { isReadOnly: options.isDryRun ?? false });
   reporter.event({ type: "notice", message: "No WEBFLOW_API_TOKEN set: using the built-in local sandbox (state in .wf-sync/sandbox.json), not a real site." });
   const client = createWebflowClient({ token: sandboxToken, baseUrl: sandbox.baseUrl, concurrency: options.concurrency, retryBaseMs, debug, target: "sandbox" });
   return {
     client,
     close: async () => {
       await client.close();
-      await sandbox.close();
+      await closeSandbox();
     },
   };
 }
@@ -199,7 +199,7 @@ export async function main(io: CliIo): Promise<number> {
       const options = globals();
       const reporter = reporterFor(io, options);
       const config = await loadConfig(io.cwd, { configFile: options.config });
-      const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
+      const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency, isDryRun: Boolean(commandOptions.dryRun) });
       let report: SyncReport;
       try {
         report = await runSync({

@@ -1,0 +1,144 @@
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { startSandbox } from "../../src/sandbox/index.ts";
+import { copyFixture, filesContaining } from "../helpers/project.ts";
+import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { describeRequests, fixtureSeed, itemsBySlug, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
+
+const POSTS = "65a0000000000000000000c1";
+const TEAM = "65a0000000000000000000c2";
+/** Distinctive enough that any leak is found by a plain substring search. */
+const TOKEN = "wfs-tok-9d41c7e2b85f3a60-LEAKCHECK";
+
+function expectNoToken(text: string) {
+  expect(text.includes(TOKEN)).toBe(false);
+  expect(text.includes(TOKEN.slice(0, 16))).toBe(false);
+}
+
+describe("token hygiene", () => {
+  it("never prints or stores the token: sync, edits, --json, --dry-run, debug output, check", async () => {
+    await using project = await copyFixture("core-basic");
+    const statePath = project.path(".wf-sync/remote-state.json");
+    await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"), { statePath, tokens: [TOKEN] });
+    const env = sandboxEnv(sandbox.baseUrl, TOKEN, { WF_SYNC_DEBUG: "1" });
+    // A `.env` file is one place the token may come from; it must not spread from there either.
+    await project.write("content/posts/bad.md", "---\ntitle: Bad\nsummary: [open\n---\n");
+
+    const outputs: string[] = [];
+    for (const args of [["sync"], ["sync", "--json"], ["sync", "--dry-run"], ["sync", "--force", "--json"], ["check"], ["check", "--json"]]) {
+      const result = await runCli(args, { cwd: project.dir, env });
+      expect(result.code, args.join(" ")).toBe(1);
+      outputs.push(result.stdout, result.stderr);
+    }
+    expect(sandbox.items(POSTS).length).toBe(5);
+    for (const text of outputs) expectNoToken(text);
+    expect(existsSync(statePath)).toBe(true);
+    expect(await filesContaining(project.dir, TOKEN)).toEqual([]);
+    expect(await filesContaining(project.dir, TOKEN.slice(0, 16))).toEqual([]);
+  });
+
+  it("a token read from .env is not written anywhere else", async () => {
+    await using project = await copyFixture("core-basic");
+    await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"), { tokens: [TOKEN] });
+    await project.write(".env", `WEBFLOW_API_TOKEN=${TOKEN}\nWEBFLOW_API_BASE_URL=${sandbox.baseUrl}\n`);
+
+    const result = await runCli(["sync"], { cwd: project.dir, env: { WF_SYNC_RETRY_BASE_MS: "20" } });
+    expect(result.code).toBe(0);
+    expect(itemsBySlug(sandbox, TEAM).size).toBe(2);
+    expectNoToken(result.stdout + result.stderr);
+    expect(await filesContaining(project.dir, TOKEN)).toEqual([".env"]);
+  });
+
+  it("a rejected token (401) exits 2 with a clear message, and the token is not shown", async () => {
+    await using project = await copyFixture("core-basic");
+    await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"), { tokens: ["other"] });
+
+    const result = await runCli(["sync"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl, TOKEN, { WF_SYNC_DEBUG: "1" }) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/401|not authori[sz]ed|rejected|invalid/i);
+    expect(result.stderr).toMatch(/WEBFLOW_API_TOKEN/);
+    expectNoToken(result.stdout + result.stderr);
+    expect(describeRequests(writeRequests(sandbox))).toEqual([]);
+    expect(await filesContaining(project.dir, TOKEN)).toEqual([]);
+  });
+
+  it("plain http:// to a host that is not loopback is refused (exit 2) before any request", async () => {
+    await using project = await copyFixture("core-basic");
+    const result = await runCli(["sync"], { cwd: project.dir, env: { WEBFLOW_API_TOKEN: TOKEN, WEBFLOW_API_BASE_URL: "http://api.example.com/v2" } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/http:\/\//);
+    expect(result.stderr).toMatch(/api\.example\.com/);
+    expectNoToken(result.stdout + result.stderr);
+    expect(existsSync(project.path(".wf-sync"))).toBe(false);
+  });
+
+  it("http:// to loopback is accepted (the sandbox)", async () => {
+    await using project = await copyFixture("core-basic");
+    await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"));
+    const localhost = sandbox.baseUrl.replace("127.0.0.1", "localhost");
+    const result = await runCli(["sync", "--collection", "team"], { cwd: project.dir, env: sandboxEnv(localhost) });
+    expect(result.code).toBe(0);
+    expect(itemsBySlug(sandbox, TEAM).size).toBe(2);
+  });
+});
+
+describe("no token", () => {
+  it("under CI: exit 2, a clear message, nothing written", async () => {
+    await using project = await copyFixture("core-basic");
+    const before = await project.files();
+    for (const ci of ["true", "1"]) {
+      const result = await runCli(["sync"], { cwd: project.dir, env: { CI: ci } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/WEBFLOW_API_TOKEN/);
+      expect(result.stderr).toMatch(/CI/);
+      expect(result.stdout).toBe("");
+    }
+    expect(await project.files()).toEqual(before);
+  });
+
+  it("not under CI: uses the built-in sandbox, says so in one line, and keeps its state in .wf-sync/sandbox.json", async () => {
+    await using project = await copyFixture("core-basic");
+
+    const first = await runCli(["sync"], { cwd: project.dir, env: {} });
+    expect(first.code).toBe(0);
+    const notices = first.stderr.split("\n").filter((line) => /sandbox/i.test(line));
+    expect(notices).toHaveLength(1);
+    expect(first.stdout).toMatch(/7 created/);
+    const statePath = project.path(".wf-sync/sandbox.json");
+    expect(existsSync(statePath)).toBe(true);
+
+    const state = await project.read(".wf-sync/sandbox.json");
+    const second = await runCli(["sync"], { cwd: project.dir, env: {} });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/0 created, 0 updated, 7 unchanged/);
+
+    // Read the stored state back through the emulator itself: the items are there, once each.
+    await using reopened = await startSandbox({ port: 0, statePath, quiet: true });
+    expect([...itemsBySlug(reopened, POSTS).keys()].sort()).toEqual(["chosen-slug", "getting-started", "hello-world", "old-news", "work-in-progress"]);
+    expect(itemsBySlug(reopened, TEAM).get("ada-lovelace")?.fieldData).toMatchObject({ name: "Ada Lovelace", role: "Engineer" });
+    expect(JSON.parse(await project.read(".wf-sync/sandbox.json"))).toEqual(JSON.parse(state));
+  });
+
+  it("--dry-run against the built-in sandbox writes nothing locally", async () => {
+    await using project = await copyFixture("core-basic");
+    const before = await project.files();
+    const result = await runCli(["sync", "--dry-run"], { cwd: project.dir, env: {} });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/create posts\/hello-world/);
+    expect(await project.files()).toEqual(before);
+
+    // After a real run, a dry run plans against the stored state and leaves it as it was.
+    expect((await runCli(["sync"], { cwd: project.dir, env: {} })).code).toBe(0);
+    const state = await project.read(".wf-sync/sandbox.json");
+    const manifest = await project.read(".wf-sync/manifest.json");
+    const files = await project.files();
+    await project.edit("content/team/grace-hopper.md", "role: Admiral", "role: Rear admiral");
+    const planned = await runCli(["sync", "--dry-run"], { cwd: project.dir, env: {} });
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(/update team\/grace-hopper .*role/);
+    expect(planned.stdout).not.toMatch(/create /);
+    expect(await project.read(".wf-sync/sandbox.json")).toBe(state);
+    expect(await project.read(".wf-sync/manifest.json")).toBe(manifest);
+    expect(await project.files()).toEqual(files);
+  });
+});

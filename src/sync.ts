@@ -237,7 +237,13 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const byPath = new Map<string, { run: CollectionRun; slug: string }>();
   for (const run of runs) for (const file of run.files) if (file.entry) byPath.set(file.path, { run, slug: slugForEntry(file.entry) });
 
-  checkDeletionGuard({ runs, manifest, config, isDeleteAllowed: options.isDeleteAllowed ?? false });
+  try {
+    checkDeletionGuard({ runs, manifest, config, isDeleteAllowed: options.isDeleteAllowed ?? false });
+  } catch (error) {
+    // A dry run still shows the whole plan, removals included; it says the real run would refuse.
+    if (!isDryRun || !(error instanceof DeletionGuardError)) throw error;
+    emit({ type: "warning", warning: { kind: "deletion-guard", message: `${error.message.split(":\n")[0]?.replace("nothing was written", "a real run would refuse without --yes") ?? error.message}.` } });
+  }
 
   let siteAssetList: Promise<Array<{ assetId: string; fileName: string; size: number; hostedUrl: string }>> | undefined;
   // Listing the site's assets only saves uploads; if it fails, uploading is still correct.

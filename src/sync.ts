@@ -10,6 +10,7 @@ import {
   DuplicateSlugError,
   UsageError,
   WfSyncError,
+  type SourceLocation,
 } from "./errors.ts";
 import { checkAssetLimits, type FieldDependency } from "./core/convert-field.ts";
 import { digestOf } from "./core/digest.ts";
@@ -373,6 +374,15 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         for (const extra of mapped.errors.slice(1)) emit({ type: "warning", warning: { kind: "item-error", message: extra.message, location: extra.location } });
         continue;
       }
+      if (isDeferred) {
+        // A deferred field still fails now when one of its targets is neither known nor created later in this run.
+        const isPending = (target: string, referencedId: string) => pendingSlugs.get(referencedId)?.has(slugOfReference(target, byPath) ?? "") ?? false;
+        const checked = mapFields(entry, { ...mapOptions, html: rendered?.html, resolveAsset, resolveReference: (target, referencedId) => resolveReference(target, referencedId) ?? (isPending(target, referencedId) ? "(pending)" : undefined) });
+        if (!checked.ok) {
+          fail(entry.file, slugForEntry(entry), checked.errors[0] as WfSyncError);
+          continue;
+        }
+      }
       drafts.push(mapped.draft);
       if (isDeferred) deferred.push({ run, entry, resolveAsset });
     }
@@ -686,7 +696,7 @@ function resolveLink(href: string, fromFile: string, byPath: Map<string, { run: 
 /** Uploads the entry's local images and files that the site does not have yet (by MD5), once. */
 async function prepareAssets(options: {
   entry: Entry;
-  dependencies: FieldDependency[];
+  dependencies: Array<FieldDependency & { key?: string; location?: SourceLocation }>;
   run: CollectionRun;
   config: ResolvedConfig;
   client: WebflowClient;
@@ -698,9 +708,12 @@ async function prepareAssets(options: {
   siteAssets: () => Promise<Array<{ assetId: string; fileName: string; size: number; hostedUrl: string }>>;
 }): Promise<WfSyncError[]> {
   const { entry, config, client, manifest, assetsByPath } = options;
-  const wanted: Array<{ path: string; assetKind: "image" | "file"; line: number | undefined }> = [];
-  for (const dependency of options.dependencies) if (dependency.kind === "asset") wanted.push({ path: dependency.path, assetKind: dependency.assetKind, line: undefined });
-  if (options.run.config.body) for (const src of listLocalImages(entry.body)) wanted.push({ path: src, assetKind: "image", line: entry.bodyLine });
+  // A field's asset is located at its frontmatter key (and named by it); a body image at the body.
+  const wanted: Array<{ path: string; assetKind: "image" | "file"; line: number | undefined; key: string }> = [];
+  for (const dependency of options.dependencies) {
+    if (dependency.kind === "asset") wanted.push({ path: dependency.path, assetKind: dependency.assetKind, line: dependency.location?.line, key: dependency.key ? `${dependency.key}: ` : "" });
+  }
+  if (options.run.config.body) for (const src of listLocalImages(entry.body)) wanted.push({ path: src, assetKind: "image", line: entry.bodyLine, key: "" });
   const errors: WfSyncError[] = [];
   for (const asset of wanted) {
     const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
@@ -709,12 +722,12 @@ async function prepareAssets(options: {
     const location = { file: entry.file, line: asset.line };
     const size = await assetSize(absolute);
     if (size === undefined) {
-      errors.push(new AssetError(`${asset.path}: file not found (looked for ${relative}).`, { location, hint: "Paths are relative to the Markdown file." }));
+      errors.push(new AssetError(`${asset.key}${asset.path}: file not found (looked for ${relative}).`, { location, hint: "Paths are relative to the Markdown file." }));
       continue;
     }
     const limitError = checkAssetLimits({ path: relative, sizeBytes: size, assetKind: asset.assetKind, location });
     if (limitError) {
-      errors.push(limitError);
+      errors.push(asset.key ? new AssetError(`${asset.key}${limitError.message}`, { location, hint: limitError.hint }) : limitError);
       continue;
     }
     const { bytes, md5 } = await readAsset(absolute);

@@ -97,9 +97,9 @@ function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBindi
 }
 
 /** References and local assets the entry's values need, so they can be resolved before mapping. */
-export function listEntryDependencies(entry: Entry, options: MapFieldsOptions): Array<FieldDependency & { fieldSlug: string }> {
+export function listEntryDependencies(entry: Entry, options: MapFieldsOptions): Array<FieldDependency & { fieldSlug: string; key: string; location: SourceLocation }> {
   return bindKeys(entry, options).bindings.flatMap((binding) =>
-    listFieldDependencies(binding.field, binding.value).map((dependency) => ({ ...dependency, fieldSlug: binding.field.slug })),
+    listFieldDependencies(binding.field, binding.value).map((dependency) => ({ ...dependency, fieldSlug: binding.field.slug, key: binding.key, location: binding.location })),
   );
 }
 

@@ -30,11 +30,14 @@ export function findConfigFile(cwd: string, explicit?: string): string {
   });
 }
 
-/** Path of this package's entry point, so a config's `import { defineConfig } from "wf-sync"` resolves anywhere. */
+/**
+ * What a config's `import { defineConfig } from "wf-sync"` resolves to, anywhere: a module holding
+ * only that helper, since importing the whole package through jiti costs seconds per load.
+ */
 function packageEntry(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const built = resolve(here, "../index.js");
-  return existsSync(built) ? built : resolve(here, "../index.ts");
+  const built = resolve(here, "../define-config.js");
+  return existsSync(built) ? built : resolve(here, "../define-config.ts");
 }
 
 /**

@@ -18,7 +18,11 @@ export interface CliOptions {
 }
 
 /** Environment for a run against a test sandbox: token, base URL, fast retries, not under CI. */
-export function sandboxEnv(baseUrl: string, token = "test-token", extra: Record<string, string> = {}): Record<string, string> {
+export function sandboxEnv(
+  baseUrl: string,
+  token = "test-token",
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return { WEBFLOW_API_TOKEN: token, WEBFLOW_API_BASE_URL: baseUrl, WF_SYNC_RETRY_BASE_MS: "20", ...extra };
 }
 
@@ -35,7 +39,11 @@ export async function runCli(args: readonly string[], options: CliOptions): Prom
     isStdoutTty: false,
     isStderrTty: false,
   });
-  return { code, stdout: stripVTControlCharacters(stdout.join("\n")), stderr: stripVTControlCharacters(stderr.join("\n")) };
+  return {
+    code,
+    stdout: stripVTControlCharacters(stdout.join("\n")),
+    stderr: stripVTControlCharacters(stderr.join("\n")),
+  };
 }
 
 /** Path of the built CLI; `npm run build` makes it. */
@@ -47,12 +55,17 @@ export async function spawnCli(args: readonly string[], options: CliOptions): Pr
   const env: Record<string, string> = { PATH: process.env["PATH"] ?? "" };
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   return new Promise((done, fail) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: options.cwd, env, timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") {
-        fail(error);
-        return;
-      }
-      done({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: options.cwd, env, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number") {
+          fail(error);
+          return;
+        }
+        done({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr });
+      },
+    );
   });
 }

@@ -12,7 +12,10 @@ export async function fixtureSeed(name: string, file = "seed.json"): Promise<San
 }
 
 /** Starts the emulator on 127.0.0.1 port 0 with a seed; `await using` closes it. */
-export async function startTestSandbox(seed: SandboxSeed, options: Omit<SandboxOptions, "port" | "seed"> = {}): Promise<Sandbox> {
+export async function startTestSandbox(
+  seed: SandboxSeed,
+  options: Omit<SandboxOptions, "port" | "seed"> = {},
+): Promise<Sandbox> {
   return startSandbox({ port: 0, seed, quiet: true, ...options });
 }
 
@@ -29,7 +32,8 @@ export function describeRequests(requests: readonly RecordedRequest[]): string[]
 /** Item ids named in a write request's body (`items[].id`, `itemIds`) or path. */
 export function itemIdsOf(request: RecordedRequest): string[] {
   const ids = new Set<string>();
-  const body = request.body as { items?: Array<{ id?: unknown }>; itemIds?: unknown[]; id?: unknown } | null | undefined;
+  const body = request.body as
+    { items?: Array<{ id?: unknown }>; itemIds?: unknown[]; id?: unknown } | null | undefined;
   for (const item of body?.items ?? []) if (typeof item.id === "string") ids.add(item.id);
   for (const id of body?.itemIds ?? []) if (typeof id === "string") ids.add(id);
   const fromPath = /\/items\/([0-9a-f]{24})(?:\/|$)/.exec(request.path)?.[1];
@@ -38,11 +42,17 @@ export function itemIdsOf(request: RecordedRequest): string[] {
 }
 
 /** Staged items of a collection by slug. */
-export function itemsBySlug(sandbox: Sandbox, collectionId: string): Map<string, ReturnType<Sandbox["items"]>[number]> {
+export function itemsBySlug(
+  sandbox: Sandbox,
+  collectionId: string,
+): Map<string, ReturnType<Sandbox["items"]>[number]> {
   return new Map(sandbox.items(collectionId).map((item) => [String(item.fieldData["slug"]), item]));
 }
 
 /** Live items' slugs of a collection, sorted. */
 export function liveSlugs(sandbox: Sandbox, collectionId: string): string[] {
-  return sandbox.liveItems(collectionId).map((item) => String(item.fieldData["slug"])).sort();
+  return sandbox
+    .liveItems(collectionId)
+    .map((item) => String(item.fieldData["slug"]))
+    .sort();
 }

@@ -35,12 +35,21 @@ describe("check", () => {
 
     const json = await runCli(["check", "--json"], { cwd: project.dir, env: {} });
     expect(json.code).toBe(1);
-    const document = JSON.parse(json.stdout) as { failed: number; items: Array<{ file: string; error: string }> };
+    const document = JSON.parse(json.stdout) as {
+      failed: number;
+      items: Array<{ file: string; error: string }>;
+    };
     expect(document.failed).toBe(3);
-    expect(document.items.map((item) => item.file).sort()).toEqual(["content/posts/broken.md", "content/posts/hello-world.md", "content/team/no-name.md"]);
+    expect(document.items.map((item) => item.file).sort()).toEqual([
+      "content/posts/broken.md",
+      "content/posts/hello-world.md",
+      "content/team/no-name.md",
+    ]);
 
     // check writes nothing but what the test itself wrote.
-    expect(await project.files()).toEqual([...files, "content/posts/broken.md", "content/team/no-name.md"].sort());
+    expect(await project.files()).toEqual(
+      [...files, "content/posts/broken.md", "content/team/no-name.md"].sort(),
+    );
   });
 
   it("never connects, even with a token and a reachable server", async () => {

@@ -2,7 +2,13 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/project.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
-import { describeRequests, fixtureSeed, itemsBySlug, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
+import {
+  describeRequests,
+  fixtureSeed,
+  itemsBySlug,
+  startTestSandbox,
+  writeRequests,
+} from "../helpers/sandbox.ts";
 
 const POSTS = "65a0000000000000000000c1";
 
@@ -21,12 +27,20 @@ describe("sync --dry-run", () => {
     await using project = await copyFixture("core-basic");
     const filesBefore = await project.files();
 
-    const result = await runCli(["sync", "--dry-run"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) });
+    const result = await runCli(["sync", "--dry-run"], {
+      cwd: project.dir,
+      env: sandboxEnv(sandbox.baseUrl),
+    });
     expect(result.code).toBe(0);
     expect(describeRequests(writeRequests(sandbox))).toEqual([]);
     expect(await project.files()).toEqual(filesBefore);
     expect(existsSync(project.path(".wf-sync"))).toBe(false);
-    for (const slug of ["posts/hello-world", "posts/chosen-slug", "posts/getting-started", "team/ada-lovelace"]) {
+    for (const slug of [
+      "posts/hello-world",
+      "posts/chosen-slug",
+      "posts/getting-started",
+      "team/ada-lovelace",
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`create ${slug}\\b`));
     }
     expect(sandbox.items(POSTS)).toEqual([]);
@@ -40,7 +54,11 @@ describe("sync --dry-run", () => {
     const manifest = await project.read(".wf-sync/manifest.json");
     const schemaCache = await project.read(".wf-sync/schema-cache.json");
     const items = JSON.stringify(sandbox.items(POSTS));
-    await project.edit("content/posts/hello-world.md", "The first post of the fixture.", "Edited, but not yet synced.");
+    await project.edit(
+      "content/posts/hello-world.md",
+      "The first post of the fixture.",
+      "Edited, but not yet synced.",
+    );
     await project.edit("content/posts/hello-world.md", "reading-minutes: 3", "reading-minutes: 4");
     sandbox.requests.length = 0;
 
@@ -72,7 +90,10 @@ describe("sync --dry-run", () => {
     await project.write("content/posts/broken.md", "---\ntitle: Broken\nsummary: [oops\n---\n\nBody.\n");
     const filesBefore = await project.files();
 
-    const result = await runCli(["sync", "--dry-run"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) });
+    const result = await runCli(["sync", "--dry-run"], {
+      cwd: project.dir,
+      env: sandboxEnv(sandbox.baseUrl),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/content\/posts\/broken\.md:3/);
     expect(describeRequests(writeRequests(sandbox))).toEqual([]);
@@ -92,8 +113,14 @@ describe("sync --json", () => {
     expect(document.items).toHaveLength(7);
     const ids = new Map([...itemsBySlug(sandbox, POSTS)].map(([slug, item]) => [slug, item.id]));
     for (const item of document.items) {
-      expect(Object.keys(item)).toEqual(expect.arrayContaining(["collection", "file", "slug", "action", "itemId", "error"]));
-      expect(item).toMatchObject({ action: "create", error: null, itemId: expect.stringMatching(/^[0-9a-f]{24}$/) });
+      expect(Object.keys(item)).toEqual(
+        expect.arrayContaining(["collection", "file", "slug", "action", "itemId", "error"]),
+      );
+      expect(item).toMatchObject({
+        action: "create",
+        error: null,
+        itemId: expect.stringMatching(/^[0-9a-f]{24}$/),
+      });
     }
     expect(document.items.find((item) => item.slug === "getting-started")).toMatchObject({
       collection: "posts",
@@ -107,7 +134,13 @@ describe("sync --json", () => {
     expect(second.code).toBe(0);
     const next = JSON.parse(second.stdout) as { items: JsonItem[] };
     expect(next.items.filter((item) => item.action !== "unchanged")).toEqual([
-      expect.objectContaining({ collection: "team", file: "content/team/ada-lovelace.md", slug: "ada-lovelace", action: "update", error: null }),
+      expect.objectContaining({
+        collection: "team",
+        file: "content/team/ada-lovelace.md",
+        slug: "ada-lovelace",
+        action: "update",
+        error: null,
+      }),
     ]);
     expect(writeRequests(sandbox)).toHaveLength(1);
 
@@ -120,7 +153,10 @@ describe("sync --json", () => {
   it("--dry-run --json is still one document", async () => {
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"));
     await using project = await copyFixture("core-basic");
-    const result = await runCli(["sync", "--dry-run", "--json"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) });
+    const result = await runCli(["sync", "--dry-run", "--json"], {
+      cwd: project.dir,
+      env: sandboxEnv(sandbox.baseUrl),
+    });
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout) as { items: JsonItem[] };
     expect(document.items.map((item) => item.action)).toEqual(Array(7).fill("create"));

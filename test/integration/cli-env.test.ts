@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.ts";
 import { copyFixture, filesContaining } from "../helpers/project.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
-import { describeRequests, fixtureSeed, itemsBySlug, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
+import {
+  describeRequests,
+  fixtureSeed,
+  itemsBySlug,
+  startTestSandbox,
+  writeRequests,
+} from "../helpers/sandbox.ts";
 
 const POSTS = "65a0000000000000000000c1";
 const TEAM = "65a0000000000000000000c2";
@@ -19,13 +25,23 @@ describe("token hygiene", () => {
   it("never prints or stores the token: sync, edits, --json, --dry-run, debug output, check", async () => {
     await using project = await copyFixture("core-basic");
     const statePath = project.path(".wf-sync/remote-state.json");
-    await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"), { statePath, tokens: [TOKEN] });
+    await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"), {
+      statePath,
+      tokens: [TOKEN],
+    });
     const env = sandboxEnv(sandbox.baseUrl, TOKEN, { WF_SYNC_DEBUG: "1" });
     // A `.env` file is one place the token may come from; it must not spread from there either.
     await project.write("content/posts/bad.md", "---\ntitle: Bad\nsummary: [open\n---\n");
 
     const outputs: string[] = [];
-    for (const args of [["sync"], ["sync", "--json"], ["sync", "--dry-run"], ["sync", "--force", "--json"], ["check"], ["check", "--json"]]) {
+    for (const args of [
+      ["sync"],
+      ["sync", "--json"],
+      ["sync", "--dry-run"],
+      ["sync", "--force", "--json"],
+      ["check"],
+      ["check", "--json"],
+    ]) {
       const result = await runCli(args, { cwd: project.dir, env });
       expect(result.code, args.join(" ")).toBe(1);
       outputs.push(result.stdout, result.stderr);
@@ -53,7 +69,10 @@ describe("token hygiene", () => {
     await using project = await copyFixture("core-basic");
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"), { tokens: ["other"] });
 
-    const result = await runCli(["sync"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl, TOKEN, { WF_SYNC_DEBUG: "1" }) });
+    const result = await runCli(["sync"], {
+      cwd: project.dir,
+      env: sandboxEnv(sandbox.baseUrl, TOKEN, { WF_SYNC_DEBUG: "1" }),
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/401|not authori[sz]ed|rejected|invalid/i);
     expect(result.stderr).toMatch(/WEBFLOW_API_TOKEN/);
@@ -64,7 +83,10 @@ describe("token hygiene", () => {
 
   it("plain http:// to a host that is not loopback is refused (exit 2) before any request", async () => {
     await using project = await copyFixture("core-basic");
-    const result = await runCli(["sync"], { cwd: project.dir, env: { WEBFLOW_API_TOKEN: TOKEN, WEBFLOW_API_BASE_URL: "http://api.example.com/v2" } });
+    const result = await runCli(["sync"], {
+      cwd: project.dir,
+      env: { WEBFLOW_API_TOKEN: TOKEN, WEBFLOW_API_BASE_URL: "http://api.example.com/v2" },
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/http:\/\//);
     expect(result.stderr).toMatch(/api\.example\.com/);
@@ -76,7 +98,10 @@ describe("token hygiene", () => {
     await using project = await copyFixture("core-basic");
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"));
     const localhost = sandbox.baseUrl.replace("127.0.0.1", "localhost");
-    const result = await runCli(["sync", "--collection", "team"], { cwd: project.dir, env: sandboxEnv(localhost) });
+    const result = await runCli(["sync", "--collection", "team"], {
+      cwd: project.dir,
+      env: sandboxEnv(localhost),
+    });
     expect(result.code).toBe(0);
     expect(itemsBySlug(sandbox, TEAM).size).toBe(2);
   });
@@ -114,8 +139,17 @@ describe("no token", () => {
 
     // Read the stored state back through the emulator itself: the items are there, once each.
     await using reopened = await startSandbox({ port: 0, statePath, quiet: true });
-    expect([...itemsBySlug(reopened, POSTS).keys()].sort()).toEqual(["chosen-slug", "getting-started", "hello-world", "old-news", "work-in-progress"]);
-    expect(itemsBySlug(reopened, TEAM).get("ada-lovelace")?.fieldData).toMatchObject({ name: "Ada Lovelace", role: "Engineer" });
+    expect([...itemsBySlug(reopened, POSTS).keys()].sort()).toEqual([
+      "chosen-slug",
+      "getting-started",
+      "hello-world",
+      "old-news",
+      "work-in-progress",
+    ]);
+    expect(itemsBySlug(reopened, TEAM).get("ada-lovelace")?.fieldData).toMatchObject({
+      name: "Ada Lovelace",
+      role: "Engineer",
+    });
     expect(JSON.parse(await project.read(".wf-sync/sandbox.json"))).toEqual(JSON.parse(state));
   });
 

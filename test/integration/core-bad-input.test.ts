@@ -3,7 +3,13 @@ import matter from "gray-matter";
 import { describe, expect, it } from "vitest";
 import { copyFixture, type TempProject } from "../helpers/project.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
-import { describeRequests, fixtureSeed, itemsBySlug, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
+import {
+  describeRequests,
+  fixtureSeed,
+  itemsBySlug,
+  startTestSandbox,
+  writeRequests,
+} from "../helpers/sandbox.ts";
 
 const POSTS = "65a0000000000000000000c1";
 const TEAM = "65a0000000000000000000c2";
@@ -48,7 +54,8 @@ describe("bad input fails alone", () => {
     expect([...itemsBySlug(sandbox, POSTS).keys()].sort()).toEqual(["good-one", "good-two"]);
     expect([...itemsBySlug(sandbox, TEAM).keys()]).toEqual(["ada-lovelace"]);
     const sent = JSON.stringify(writeRequests(sandbox).map((request) => request.body));
-    for (const bad of ["Broken YAML", "Wrong number", "Missing required", "same-slug", "Runs code"]) expect(sent).not.toContain(bad);
+    for (const bad of ["Broken YAML", "Wrong number", "Missing required", "same-slug", "Runs code"])
+      expect(sent).not.toContain(bad);
 
     // ...and recorded, so the next run leaves them alone.
     const manifest = await project.read(".wf-sync/manifest.json");
@@ -67,7 +74,10 @@ describe("bad input fails alone", () => {
     await armJsTrap(project);
     const env = sandboxEnv(sandbox.baseUrl);
     expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(1);
-    const before = sandbox.items(POSTS).map((item) => item.id).sort();
+    const before = sandbox
+      .items(POSTS)
+      .map((item) => item.id)
+      .sort();
 
     await project.edit("content/posts/wrong-number.md", 'reading-minutes: "42"', "reading-minutes: 42");
     sandbox.requests.length = 0;
@@ -75,7 +85,10 @@ describe("bad input fails alone", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).not.toContain("wrong-number.md");
     const posts = itemsBySlug(sandbox, POSTS);
-    expect(posts.get("wrong-number")?.fieldData).toMatchObject({ name: "Wrong number", "reading-minutes": 42 });
+    expect(posts.get("wrong-number")?.fieldData).toMatchObject({
+      name: "Wrong number",
+      "reading-minutes": 42,
+    });
     const newId = posts.get("wrong-number")?.id;
     for (const write of writeRequests(sandbox)) {
       const body = JSON.stringify(write.body);
@@ -93,13 +106,28 @@ describe("bad input fails alone", () => {
     expect(result.code).toBe(1);
     const document = JSON.parse(result.stdout) as { items: Array<Record<string, unknown>> };
     const byFile = new Map(document.items.map((item) => [item["file"], item]));
-    for (const file of ["broken-yaml", "wrong-number", "missing-required", "dup-a", "dup-b", "js-frontmatter"]) {
+    for (const file of [
+      "broken-yaml",
+      "wrong-number",
+      "missing-required",
+      "dup-a",
+      "dup-b",
+      "js-frontmatter",
+    ]) {
       const item = byFile.get(`content/posts/${file}.md`);
       expect(item?.["error"], file).toEqual(expect.any(String));
       expect(item?.["collection"]).toBe("posts");
     }
-    for (const file of ["content/posts/good-one.md", "content/posts/good-two.md", "content/team/ada-lovelace.md"]) {
-      expect(byFile.get(file)).toMatchObject({ action: "create", error: null, itemId: expect.stringMatching(/^[0-9a-f]{24}$/) });
+    for (const file of [
+      "content/posts/good-one.md",
+      "content/posts/good-two.md",
+      "content/team/ada-lovelace.md",
+    ]) {
+      expect(byFile.get(file)).toMatchObject({
+        action: "create",
+        error: null,
+        itemId: expect.stringMatching(/^[0-9a-f]{24}$/),
+      });
     }
   });
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/project.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
-import { describeRequests, fixtureSeed, itemsBySlug, liveSlugs, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
+import {
+  describeRequests,
+  fixtureSeed,
+  itemsBySlug,
+  liveSlugs,
+  startTestSandbox,
+  writeRequests,
+} from "../helpers/sandbox.ts";
 
 const POSTS = "65a0000000000000000000c1";
 const TEAM = "65a0000000000000000000c2";
@@ -17,7 +24,13 @@ describe("sync creates every item of a fresh project", () => {
     expect(first.code).toBe(0);
 
     const posts = itemsBySlug(sandbox, POSTS);
-    expect([...posts.keys()].sort()).toEqual(["chosen-slug", "getting-started", "hello-world", "old-news", "work-in-progress"]);
+    expect([...posts.keys()].sort()).toEqual([
+      "chosen-slug",
+      "getting-started",
+      "hello-world",
+      "old-news",
+      "work-in-progress",
+    ]);
 
     const hello = posts.get("hello-world");
     expect(hello?.fieldData).toMatchObject({
@@ -29,7 +42,15 @@ describe("sync creates every item of a fresh project", () => {
     });
     expect(Date.parse(String(hello?.fieldData["published-on"]))).toBe(Date.parse("2024-01-05T00:00:00Z"));
     // Frontmatter keys arrive under their field slugs only: no stray `title`, `summary` or `date`.
-    expect(Object.keys(hello?.fieldData ?? {}).sort()).toEqual(["featured", "name", "post-body", "post-summary", "published-on", "reading-minutes", "slug"]);
+    expect(Object.keys(hello?.fieldData ?? {}).sort()).toEqual([
+      "featured",
+      "name",
+      "post-body",
+      "post-summary",
+      "published-on",
+      "reading-minutes",
+      "slug",
+    ]);
     const body = String(hello?.fieldData["post-body"]);
     expect(body).toContain("<h2>Why we write</h2>");
     expect(body).toContain("<strong>source</strong>");
@@ -37,8 +58,14 @@ describe("sync creates every item of a fresh project", () => {
     expect(body).toContain('href="https://example.com/docs"');
     expect(body).not.toContain("title:");
 
-    expect(posts.get("chosen-slug")?.fieldData).toMatchObject({ name: "A slug from frontmatter", subtitle: "Picked by hand" });
-    expect(posts.get("getting-started")?.fieldData).toMatchObject({ name: "Getting started", "post-summary": "An index file takes its folder's name." });
+    expect(posts.get("chosen-slug")?.fieldData).toMatchObject({
+      name: "A slug from frontmatter",
+      subtitle: "Picked by hand",
+    });
+    expect(posts.get("getting-started")?.fieldData).toMatchObject({
+      name: "Getting started",
+      "post-summary": "An index file takes its folder's name.",
+    });
 
     expect(posts.get("work-in-progress")).toMatchObject({ isDraft: true, isArchived: false });
     expect(posts.get("old-news")).toMatchObject({ isArchived: true });
@@ -53,7 +80,9 @@ describe("sync creates every item of a fresh project", () => {
     expect(liveSlugs(sandbox, TEAM)).toEqual(["ada-lovelace", "grace-hopper"]);
 
     // Creates go through the bulk forms, not one request per item.
-    const creates = writeRequests(sandbox).filter((request) => request.method === "POST" && /\/items(\/live|\/bulk)?$/.test(request.path));
+    const creates = writeRequests(sandbox).filter(
+      (request) => request.method === "POST" && /\/items(\/live|\/bulk)?$/.test(request.path),
+    );
     expect(creates.length).toBeGreaterThan(0);
     expect(creates.length).toBeLessThan(posts.size + team.size);
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/project.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
-import { describeRequests, fixtureSeed, itemIdsOf, itemsBySlug, liveSlugs, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
+import {
+  describeRequests,
+  fixtureSeed,
+  itemIdsOf,
+  itemsBySlug,
+  liveSlugs,
+  startTestSandbox,
+  writeRequests,
+} from "../helpers/sandbox.ts";
 
 const POSTS = "65a0000000000000000000c1";
 const TEAM = "65a0000000000000000000c2";
@@ -33,7 +41,11 @@ describe("incremental sync", () => {
     await using run = await syncedProject();
     const { sandbox, project, env } = run;
     const before = idsBySlug(itemsBySlug(sandbox, POSTS));
-    await project.edit("content/posts/hello-world.md", "The first post of the fixture.", "An edited summary.");
+    await project.edit(
+      "content/posts/hello-world.md",
+      "The first post of the fixture.",
+      "An edited summary.",
+    );
 
     const result = await runCli(["sync"], { cwd: project.dir, env });
     expect(result.code).toBe(0);
@@ -56,13 +68,19 @@ describe("incremental sync", () => {
     await using run = await syncedProject();
     const { sandbox, project, env } = run;
     const id = itemsBySlug(sandbox, POSTS).get("work-in-progress")?.id;
-    await project.edit("content/posts/work-in-progress.md", "Still writing this one.", "Still writing this one, slowly.");
+    await project.edit(
+      "content/posts/work-in-progress.md",
+      "Still writing this one.",
+      "Still writing this one, slowly.",
+    );
 
     expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
     const writes = writeRequests(sandbox);
     expect(writes.length).toBeGreaterThan(0);
     for (const write of writes) expect(itemIdsOf(write)).toEqual([id]);
-    expect(String(itemsBySlug(sandbox, POSTS).get("work-in-progress")?.fieldData["post-body"])).toContain("slowly");
+    expect(String(itemsBySlug(sandbox, POSTS).get("work-in-progress")?.fieldData["post-body"])).toContain(
+      "slowly",
+    );
     expect(liveSlugs(sandbox, POSTS)).not.toContain("work-in-progress");
 
     sandbox.requests.length = 0;
@@ -99,7 +117,10 @@ describe("incremental sync", () => {
     await using run = await syncedProject();
     const { sandbox, project, env } = run;
     const id = itemsBySlug(sandbox, TEAM).get("grace-hopper")?.id;
-    await project.write("content/team/rear-admiral-hopper.md", await project.read("content/team/grace-hopper.md"));
+    await project.write(
+      "content/team/rear-admiral-hopper.md",
+      await project.read("content/team/grace-hopper.md"),
+    );
     await project.remove("content/team/grace-hopper.md");
 
     expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
@@ -116,14 +137,18 @@ describe("incremental sync", () => {
   it("a new file creates one item and touches no other", async () => {
     await using run = await syncedProject();
     const { sandbox, project, env } = run;
-    await project.write("content/team/alan-turing.md", "---\ntitle: Alan Turing\nrole: Mathematician\n---\n\nBroke codes.\n");
+    await project.write(
+      "content/team/alan-turing.md",
+      "---\ntitle: Alan Turing\nrole: Mathematician\n---\n\nBroke codes.\n",
+    );
 
     expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
     const writes = writeRequests(sandbox);
     expect(writes.every((write) => write.method === "POST" || write.method === "PATCH")).toBe(true);
     const team = itemsBySlug(sandbox, TEAM);
     expect(team.get("alan-turing")?.fieldData).toMatchObject({ name: "Alan Turing", role: "Mathematician" });
-    for (const write of writes) for (const itemId of itemIdsOf(write)) expect(itemId).toBe(team.get("alan-turing")?.id);
+    for (const write of writes)
+      for (const itemId of itemIdsOf(write)) expect(itemId).toBe(team.get("alan-turing")?.id);
     expect(itemsBySlug(sandbox, POSTS).size).toBe(5);
 
     sandbox.requests.length = 0;
@@ -178,7 +203,9 @@ describe("--force and --collection", () => {
   it("--force rewrites every item, and the next plain run writes nothing", async () => {
     await using run = await syncedProject();
     const { sandbox, project, env } = run;
-    const all = [...itemsBySlug(sandbox, POSTS).values(), ...itemsBySlug(sandbox, TEAM).values()].map((item) => item.id).sort();
+    const all = [...itemsBySlug(sandbox, POSTS).values(), ...itemsBySlug(sandbox, TEAM).values()]
+      .map((item) => item.id)
+      .sort();
 
     const result = await runCli(["sync", "--force"], { cwd: project.dir, env });
     expect(result.code).toBe(0);
@@ -220,7 +247,10 @@ describe("--force and --collection", () => {
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"));
     await using project = await copyFixture("core-basic");
 
-    const result = await runCli(["sync", "--collection", "nope"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) });
+    const result = await runCli(["sync", "--collection", "nope"], {
+      cwd: project.dir,
+      env: sandboxEnv(sandbox.baseUrl),
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Unknown collection "nope"');
     expect(result.stderr).toContain("posts, team");

@@ -1,0 +1,165 @@
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
+import { describeWrites, makeTempProject, runWorkflowCli, tokenEnv } from "../helpers/workflow-cli.ts";
+
+const SITE = "5d5d5d5d5d5d5d5d5d5d5d5d";
+const NOTES = "5d5d5d5d5d5d5d5d5d5d0c01";
+const seed = { sites: [{ id: SITE, displayName: "Deletions", collections: [{ id: NOTES, displayName: "Notes", slug: "notes", fields: [{ slug: "body", type: "RichText" }] }] }] };
+
+type Policy = "keep" | "unpublish" | "archive" | "delete";
+
+/** A project of 20 notes (so the default 10 % share allows removing 2 in one run), synced once. */
+async function syncedProject(sandbox: Sandbox, onDelete: Policy): Promise<string> {
+  const files: Record<string, string> = {
+    "wf-sync.config.ts": `export default { siteId: "${SITE}", onDelete: "${onDelete}", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`,
+  };
+  for (let index = 1; index <= 20; index++) files[`notes/note-${index}.md`] = `---\ntitle: Note ${index}\n---\nText ${index}.\n`;
+  const cwd = await makeTempProject(files);
+  const run = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
+  expect(run.code).toBe(0);
+  sandbox.requests.length = 0;
+  return cwd;
+}
+
+function idOf(sandbox: Sandbox, slug: string): string {
+  const item = sandbox.items(NOTES).find((candidate) => candidate.fieldData["slug"] === slug);
+  if (!item) throw new Error(`no item ${slug}`);
+  return item.id;
+}
+
+function isLive(sandbox: Sandbox, slug: string): boolean {
+  return sandbox.liveItems(NOTES).some((item) => item.fieldData["slug"] === slug);
+}
+
+describe("deleted files, per onDelete", () => {
+  it("keep (the default): lists the item in the plan, sends nothing", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await syncedProject(sandbox, "keep");
+    await rm(join(cwd, "notes/note-3.md"));
+    const plan = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox) });
+    expect(plan.stdout).toContain("  keep (file removed) notes/note-3 notes/note-3.md");
+    const run = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
+    expect(run.code).toBe(0);
+    expect(describeWrites(sandbox)).toEqual([]);
+    expect(isLive(sandbox, "note-3")).toBe(true);
+  });
+
+  it("unpublish: takes the item off the live site and keeps it staged", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await syncedProject(sandbox, "unpublish");
+    const id = idOf(sandbox, "note-3");
+    await rm(join(cwd, "notes/note-3.md"));
+    const plan = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox) });
+    expect(plan.stdout).toContain("  unpublish notes/note-3 notes/note-3.md");
+    expect(describeWrites(sandbox)).toEqual([]);
+    const run = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
+    expect(run.code).toBe(0);
+    expect(run.stdout.at(-1)).toMatch(/1 removed/);
+    expect(sandbox.requests.filter((request) => request.method !== "GET").map((request) => [request.method, request.path, request.body])).toEqual([
+      ["DELETE", `/v2/collections/${NOTES}/items/live`, { items: [{ id }] }],
+    ]);
+    expect(isLive(sandbox, "note-3")).toBe(false);
+    expect(sandbox.items(NOTES).some((item) => item.id === id)).toBe(true);
+    sandbox.requests.length = 0;
+    expect((await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) })).code).toBe(0);
+    expect(describeWrites(sandbox)).toEqual([]);
+  });
+
+  it("archive: archives the item and takes it off the live site", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await syncedProject(sandbox, "archive");
+    const id = idOf(sandbox, "note-3");
+    await rm(join(cwd, "notes/note-3.md"));
+    expect((await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) })).code).toBe(0);
+    expect(describeWrites(sandbox)).toEqual([`PATCH /collections/${NOTES}/items`, `DELETE /collections/${NOTES}/items/live`]);
+    expect(sandbox.items(NOTES).find((item) => item.id === id)?.isArchived).toBe(true);
+    expect(isLive(sandbox, "note-3")).toBe(false);
+  });
+
+  it("delete: unpublishes, then deletes the item", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await syncedProject(sandbox, "delete");
+    const id = idOf(sandbox, "note-3");
+    await rm(join(cwd, "notes/note-3.md"));
+    const run = await runWorkflowCli(["sync", "--json"], { cwd, env: tokenEnv(sandbox) });
+    expect(run.code).toBe(0);
+    const document = JSON.parse(run.stdout.join("\n")) as { items: Array<{ slug: string; action: string; itemId: string }> };
+    expect(document.items.filter((item) => item.action !== "unchanged")).toEqual([expect.objectContaining({ slug: "note-3", action: "delete", itemId: id })]);
+    expect(describeWrites(sandbox)).toEqual([`DELETE /collections/${NOTES}/items/live`, `DELETE /collections/${NOTES}/items`]);
+    expect(sandbox.items(NOTES).some((item) => item.id === id)).toBe(false);
+    expect(sandbox.items(NOTES)).toHaveLength(19);
+  });
+});
+
+describe("the deletion safety valve", () => {
+  it("refuses to remove more than 10 % without --yes, writes nothing, and names the items; --yes goes ahead", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await syncedProject(sandbox, "delete");
+    for (const index of [4, 5, 6]) await rm(join(cwd, `notes/note-${index}.md`));
+    // A new file in the same run is not written either: the refusal comes before any write.
+    await writeFile(join(cwd, "notes/note-21.md"), "---\ntitle: Note 21\n---\nNew.\n");
+
+    const refused = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
+    expect(refused.code).toBe(2);
+    const stderr = refused.stderr.join("\n");
+    expect(stderr).toContain('Refusing to delete 3 of 20 items of "notes" (more than 10 %); nothing was written');
+    for (const index of [4, 5, 6]) expect(stderr).toContain(`note-${index} (notes/note-${index}.md)`);
+    expect(stderr).toContain("--yes");
+    expect(describeWrites(sandbox)).toEqual([]);
+    expect(sandbox.items(NOTES)).toHaveLength(20);
+
+    // The dry run shows the whole plan, removals included, and warns that a real run would refuse.
+    const plan = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox) });
+    expect(plan.code).toBe(0);
+    for (const index of [4, 5, 6]) expect(plan.stdout).toContain(`  delete notes/note-${index} notes/note-${index}.md`);
+    expect(plan.stderr.join("\n")).toContain("a real run would refuse without --yes");
+    expect(describeWrites(sandbox)).toEqual([]);
+
+    const allowed = await runWorkflowCli(["sync", "--yes"], { cwd, env: tokenEnv(sandbox) });
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout.at(-1)).toMatch(/^Synced: 1 created, 0 updated, 17 unchanged, 3 removed, 0 failed/);
+    expect(sandbox.items(NOTES).map((item) => item.fieldData["slug"]).sort()).not.toContain("note-4");
+  });
+
+  it("takes maxDeleteShare from the config", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await syncedProject(sandbox, "unpublish");
+    await writeFile(
+      join(cwd, "wf-sync.config.ts"),
+      `export default { siteId: "${SITE}", onDelete: "unpublish", maxDeleteShare: 0.2, collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`,
+    );
+    for (const index of [4, 5, 6]) await rm(join(cwd, `notes/note-${index}.md`));
+    expect((await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) })).code).toBe(0);
+    expect(sandbox.liveItems(NOTES)).toHaveLength(17);
+  });
+
+  it("never touches items wf-sync did not create (not in the manifest, not matched by a file)", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await syncedProject(sandbox, "delete");
+    // An item made in the Webflow Editor, unknown to the files and the manifest.
+    const response = await fetch(`${sandbox.baseUrl}/collections/${NOTES}/items/live`, {
+      method: "POST",
+      headers: { authorization: "Bearer test-token", "content-type": "application/json" },
+      body: JSON.stringify({ fieldData: { name: "Hand made", slug: "hand-made" } }),
+    });
+    expect(response.status).toBe(202);
+    await rm(join(cwd, "notes/note-1.md"));
+    sandbox.requests.length = 0;
+    expect((await runWorkflowCli(["sync", "--yes"], { cwd, env: tokenEnv(sandbox) })).code).toBe(0);
+    const removed = sandbox.requests.filter((request) => request.method === "DELETE").flatMap((request) => (request.body as { items: Array<{ id: string }> }).items.map((item) => item.id));
+    const handMade = sandbox.items(NOTES).find((item) => item.fieldData["slug"] === "hand-made");
+    expect(handMade).toBeDefined();
+    expect(removed).not.toContain(handMade?.id);
+    expect(isLive(sandbox, "hand-made")).toBe(true);
+
+    // A cold runner (manifest gone) removes nothing at all: it cannot know what was deleted.
+    await rm(join(cwd, ".wf-sync/manifest.json"));
+    await rm(join(cwd, "notes/note-2.md"));
+    sandbox.requests.length = 0;
+    expect((await runWorkflowCli(["sync", "--yes"], { cwd, env: tokenEnv(sandbox) })).code).toBe(0);
+    expect(describeWrites(sandbox).filter((write) => write.startsWith("DELETE"))).toEqual([]);
+    expect(isLive(sandbox, "hand-made")).toBe(true);
+  });
+});

@@ -94,6 +94,22 @@ describe("token hygiene", () => {
     expect(existsSync(project.path(".wf-sync"))).toBe(false);
   });
 
+  it("an unreachable API exits 2 without showing the token", async () => {
+    await using project = await copyFixture("core-basic");
+    const closed = await startTestSandbox(await fixtureSeed("core-basic"));
+    const baseUrl = closed.baseUrl;
+    await closed.close();
+
+    const result = await runCli(["sync", "--collection", "team"], {
+      cwd: project.dir,
+      env: sandboxEnv(baseUrl, TOKEN),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/could not be reached|unreachable|ECONNREFUSED/i);
+    expectNoToken(result.stdout + result.stderr);
+    expect(await filesContaining(project.dir, TOKEN)).toEqual([]);
+  });
+
   it("http:// to loopback is accepted (the sandbox)", async () => {
     await using project = await copyFixture("core-basic");
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"));
@@ -104,6 +120,26 @@ describe("token hygiene", () => {
     });
     expect(result.code).toBe(0);
     expect(itemsBySlug(sandbox, TEAM).size).toBe(2);
+  });
+});
+
+describe("config", () => {
+  it("a config file that imports nothing works", async () => {
+    await using project = await copyFixture("core-basic");
+    await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"));
+    const config = await project.read("wf-sync.config.ts");
+    await project.write(
+      "wf-sync.config.ts",
+      config.replace(/^import type .*\n/m, "").replace("} satisfies UserConfig;", "};"),
+    );
+    expect(await project.read("wf-sync.config.ts")).not.toMatch(/import|satisfies/);
+    const env = sandboxEnv(sandbox.baseUrl);
+
+    expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
+    expect(itemsBySlug(sandbox, TEAM).size).toBe(2);
+    sandbox.requests.length = 0;
+    expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
+    expect(describeRequests(writeRequests(sandbox))).toEqual([]);
   });
 });
 

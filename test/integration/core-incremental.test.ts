@@ -88,6 +88,30 @@ describe("incremental sync", () => {
     expect(describeRequests(writeRequests(sandbox))).toEqual([]);
   });
 
+  it("draft: true takes a live item off the site, and removing it publishes the item again", async () => {
+    await using run = await syncedProject();
+    const { sandbox, project, env } = run;
+    const id = itemsBySlug(sandbox, POSTS).get("hello-world")?.id;
+    await project.edit("content/posts/hello-world.md", "featured: true", "featured: true\ndraft: true");
+
+    expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
+    for (const write of writeRequests(sandbox)) expect(itemIdsOf(write)).toEqual([id]);
+    expect(liveSlugs(sandbox, POSTS)).toEqual(["chosen-slug", "getting-started"]);
+    expect(itemsBySlug(sandbox, POSTS).get("hello-world")?.id).toBe(id);
+    sandbox.requests.length = 0;
+    expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
+    expect(describeRequests(writeRequests(sandbox))).toEqual([]);
+
+    await project.edit("content/posts/hello-world.md", "draft: true\n", "");
+    expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
+    for (const write of writeRequests(sandbox)) expect(itemIdsOf(write)).toEqual([id]);
+    expect(liveSlugs(sandbox, POSTS)).toEqual(["chosen-slug", "getting-started", "hello-world"]);
+    expect(itemsBySlug(sandbox, POSTS).get("hello-world")).toMatchObject({ id, isDraft: false });
+    sandbox.requests.length = 0;
+    expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
+    expect(describeRequests(writeRequests(sandbox))).toEqual([]);
+  });
+
   it("a changed slug updates the item in place instead of creating another", async () => {
     await using run = await syncedProject();
     const { sandbox, project, env } = run;

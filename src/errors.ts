@@ -101,6 +101,12 @@ export class DeletionGuardError extends WfSyncError {
   readonly exitCode = ExitCode.CannotRun;
 }
 
+/** The run was interrupted (SIGINT/SIGTERM) before a request was sent: that request wrote nothing. */
+export class InterruptedError extends WfSyncError {
+  readonly code = "WF_INTERRUPTED";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
 /** One Webflow API failure, with what Webflow said about it. Never carries the token. */
 export class WebflowApiError extends WfSyncError {
   readonly code = "WF_API";

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
 import { Agent, FormData, request, type Dispatcher } from "undici";
-import { ApiUnavailableError, AuthError, UsageError, WebflowApiError } from "../errors.ts";
+import { ApiUnavailableError, AuthError, InterruptedError, UsageError, WebflowApiError } from "../errors.ts";
 import type { CollectionSchema, FieldSchema, SiteLocale } from "../core/types.ts";
 
 /** An item as wf-sync sees it on the site (one locale variant). */
@@ -48,8 +48,12 @@ export interface ClientStats {
   requests: number;
   writes: number;
   retries: number;
+  /** 429 answers received. */
   rateLimited: number;
+  /** Time spent holding requests back for the rate limit: pacing, window turns and Retry-After. */
   rateLimitWaitMs: number;
+  /** Requests whose retry budget ran out (each one is reported as a failure of its items). */
+  gaveUp: number;
 }
 
 /** Everything wf-sync asks of Webflow. Nothing outside this module knows about HTTP. */
@@ -97,6 +101,8 @@ export interface WebflowClientOptions {
   /** Called with short progress notes (never the token), e.g. rate-limit waits. */
   onNotice?: (message: string) => void;
   debug?: (message: string) => void;
+  /** Once aborted, no new request starts (requests in flight finish); waiting ones reject with InterruptedError. */
+  signal?: AbortSignal | undefined;
   /** Overrides `target` (default: the base URL), e.g. "sandbox" for the built-in emulator whose port changes. */
   target?: string;
 }
@@ -170,55 +176,227 @@ function headerNumber(value: string | string[] | undefined): number | undefined 
   return Number.isFinite(number) ? number : undefined;
 }
 
+/** Bookkeeping for one request that passed the gate. */
+interface GateTicket {
+  sentAt: number;
+  /** The budget the gate believed was left when the request went out (undefined: unknown). */
+  remainingAtSend: number | undefined;
+  generation: number;
+  isProbe: boolean;
+}
+
+/** Headers and status of an answer, as the gate needs them. */
+interface GateAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The wait Webflow asked for on a 429, already parsed. */
+  retryAfterMs?: number | undefined;
+}
+
+/** Part of a window's budget spent at once; the rest is spread over what is left of the window. */
+const BURST_SHARE = 0.5;
+
 /**
- * Keeps the token's request budget. Webflow counts requests per token in a window it does not
- * announce (X-RateLimit-Reset is not sent), so the gate spends the `Remaining` budget, then,
- * once it is gone, lets one probe through at a time: the probe either finds a fresh window or
- * gets a 429 whose Retry-After says exactly when the window turns. At most one 429 a window.
+ * Keeps the token's request budget (API-NOTES §5). Webflow reports `X-RateLimit-Limit` and
+ * `X-RateLimit-Remaining` but not when the window resets, so the gate learns the window:
+ * - a window starts with the first request that sees a fresh budget (`Remaining = Limit - 1`),
+ *   noticed because the budget went up although nothing could have refilled it;
+ * - every answer inside a window proves the window is longer than that (`lowMs`), every
+ *   fresh window after a known start proves it is at most that long (`highMs`), and a 429's
+ *   `Retry-After` bounds both (whole seconds, so the end lies in its last second).
+ * It spends half of a window's budget at once, spreads the rest over what is left of the
+ * window, and once the budget is gone sends a single probe when the window should have
+ * turned; before the window is known that probe finds out from the 429's Retry-After.
+ * After a 429 nothing is sent before Retry-After (plus jitter) has passed.
  */
 class RateGate {
+  limit: number | undefined;
   remaining: number | undefined;
+  windowStart: number | undefined;
+  /** The window start is the send time of the request that opened it (not a guess). */
+  isStartExact = false;
+  generation = 0;
+  lowMs = 0;
+  highMs = Number.POSITIVE_INFINITY;
   blockedUntil = 0;
   inFlight = 0;
-  private waiters: Array<() => void> = [];
+  isProbing = false;
+  lastSentAt = 0;
+  private waiters = new Set<() => void>();
   private readonly stats: ClientStats;
-  constructor(stats: ClientStats) {
+  private readonly now: () => number;
+  constructor(stats: ClientStats, now: () => number = Date.now) {
     this.stats = stats;
+    this.now = now;
   }
 
-  async acquire(): Promise<void> {
-    for (;;) {
-      const now = Date.now();
-      if (now < this.blockedUntil) {
-        const waitMs = this.blockedUntil - now;
-        this.stats.rateLimitWaitMs += waitMs;
-        await sleep(waitMs);
-        continue;
-      }
-      const isExhausted = this.remaining !== undefined && this.remaining - this.inFlight <= 0;
-      if (isExhausted && this.inFlight > 0) {
-        await new Promise<void>((resolve) => this.waiters.push(resolve));
-        continue;
-      }
-      this.inFlight++;
-      return;
-    }
-  }
-
-  release(headers: Record<string, string | string[] | undefined> | undefined): void {
-    this.inFlight--;
-    const remaining = headerNumber(headers?.["x-ratelimit-remaining"]);
-    if (remaining !== undefined) this.remaining = remaining;
-    const waiters = this.waiters;
-    this.waiters = [];
+  private wake(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
     for (const wake of waiters) wake();
   }
 
-  block(waitMs: number): void {
-    this.blockedUntil = Math.max(this.blockedUntil, Date.now() + waitMs);
-    // After the wait a new window has begun; the next answer tells the real budget.
-    this.remaining = undefined;
+  private waitForRelease(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = () => {
+        this.waiters.delete(done);
+        reject(signal?.reason);
+      };
+      const done = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      this.waiters.add(done);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
   }
+
+  private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    this.stats.rateLimitWaitMs += ms;
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+  }
+
+  /** True once the window length is known closely enough to plan the next turn by it. */
+  private get isWindowKnown(): boolean {
+    return this.windowStart !== undefined && Number.isFinite(this.highMs) && this.highMs - this.lowMs <= Math.max(1100, this.highMs * 0.2);
+  }
+
+  /** True once the window end is known well enough to spread the budget up to it. */
+  private get isPaceable(): boolean {
+    return this.isWindowKnown && this.highMs - this.lowMs <= Math.max(50, this.highMs * 0.1);
+  }
+
+  /** When to send the probe, counted from the window start: halve the uncertainty until it is small. */
+  private probeOffsetMs(): number {
+    const precisionMs = Math.max(25, this.highMs * 0.01);
+    if (this.highMs - this.lowMs <= precisionMs) return this.highMs + 5;
+    return this.lowMs + (this.highMs - this.lowMs) / 2;
+  }
+
+  async acquire(signal?: AbortSignal): Promise<GateTicket> {
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      const now = this.now();
+      if (now < this.blockedUntil) {
+        await this.pause(this.blockedUntil - now, signal);
+        continue;
+      }
+      if (this.isProbing) {
+        await this.waitForRelease(signal);
+        continue;
+      }
+      // Nothing known yet, or the window has surely turned: one request alone finds out where the new window starts.
+      const hasTurned = this.windowStart !== undefined && now > this.windowStart + this.highMs + 5;
+      if (this.remaining === undefined || this.limit === undefined || hasTurned) {
+        if (this.inFlight > 0) {
+          await this.waitForRelease(signal);
+          continue;
+        }
+        return this.grant(true);
+      }
+      const available = this.remaining - this.inFlight;
+      if (available > 0) {
+        if (this.isPaceable && this.windowStart !== undefined && available <= this.limit * (1 - BURST_SHARE)) {
+          // Spread what is left so that the last request still goes out before the earliest possible turn.
+          const spacingMs = Math.max(0, this.windowStart + this.lowMs - 20 - now) / available;
+          const nextAt = this.lastSentAt + spacingMs;
+          if (now < nextAt) {
+            await this.pause(nextAt - now, signal);
+            continue;
+          }
+        }
+        return this.grant(false);
+      }
+      if (this.inFlight > 0) {
+        await this.waitForRelease(signal);
+        continue;
+      }
+      // Window unknown: this probe gets a 429 whose Retry-After tells where the window ends.
+      if (this.isWindowKnown && this.windowStart !== undefined) {
+        // From a guessed start (later than the real one) the known length is safe; from an exact one, narrow it down.
+        const probeAt = this.windowStart + (this.isStartExact ? this.probeOffsetMs() : this.highMs + 5);
+        if (now < probeAt) {
+          await this.pause(probeAt - now, signal);
+          continue;
+        }
+      }
+      return this.grant(true);
+    }
+  }
+
+  private grant(isProbe: boolean): GateTicket {
+    const sentAt = this.now();
+    this.inFlight++;
+    this.lastSentAt = sentAt;
+    if (isProbe) this.isProbing = true;
+    return { sentAt, remainingAtSend: this.remaining, generation: this.generation, isProbe };
+  }
+
+  /** Records what an answer says about the budget; `answer` is undefined when none came. */
+  release(ticket: GateTicket, answer: GateAnswer | undefined): void {
+    this.inFlight--;
+    if (ticket.isProbe) this.isProbing = false;
+    if (answer) this.learn(ticket, answer);
+    this.wake();
+  }
+
+  private learn(ticket: GateTicket, answer: GateAnswer): void {
+    const limit = headerNumber(answer.headers["x-ratelimit-limit"]);
+    if (limit !== undefined && limit > 0) this.limit = limit;
+    const isSameWindow = ticket.generation === this.generation && this.windowStart !== undefined;
+    const sinceStart = isSameWindow && this.windowStart !== undefined ? ticket.sentAt - this.windowStart : undefined;
+    if (answer.status === 429) {
+      const retryAfterMs = answer.retryAfterMs ?? 60_000;
+      if (sinceStart !== undefined && this.isStartExact) {
+        // The window was still running when this arrived, and ends within Retry-After (its last second, if exact).
+        this.lowMs = Math.max(this.lowMs, sinceStart + Math.max(0, retryAfterMs - 1000));
+        this.highMs = Math.min(this.highMs, sinceStart + retryAfterMs + 50);
+        if (this.lowMs >= this.highMs) this.lowMs = 0;
+      }
+      this.remaining = 0;
+      this.blockedUntil = Math.max(this.blockedUntil, this.now() + retryAfterMs + jitterMs(retryAfterMs));
+      return;
+    }
+    const reported = headerNumber(answer.headers["x-ratelimit-remaining"]);
+    if (reported === undefined) return;
+    // Requests are counted in the order they arrive, which is the order they were sent: an
+    // answer to a request sent before the current window began belongs to an older window.
+    if (this.windowStart !== undefined && ticket.sentAt < this.windowStart) return;
+    const isSameGeneration = ticket.generation === this.generation;
+    const isFresh =
+      this.windowStart === undefined || ticket.remainingAtSend === undefined || (isSameGeneration && reported >= ticket.remainingAtSend);
+    if (!isFresh) {
+      if (sinceStart !== undefined && this.isStartExact && sinceStart < this.highMs) this.lowMs = Math.max(this.lowMs, sinceStart);
+      this.remaining = Math.min(this.remaining ?? reported, reported);
+      return;
+    }
+    // More budget than before although nothing could refill it: a new window. The request that
+    // saw the whole budget but one is the one that opened it.
+    const isOpener = this.limit !== undefined && reported === this.limit - 1;
+    if (isOpener && this.isStartExact && this.windowStart !== undefined && isSameGeneration) {
+      const spanMs = ticket.sentAt - this.windowStart;
+      if (spanMs > 0) this.highMs = Math.min(this.highMs, spanMs);
+      if (this.lowMs >= this.highMs) this.lowMs = 0;
+    }
+    this.generation++;
+    this.windowStart = ticket.sentAt;
+    this.isStartExact = isOpener;
+    this.remaining = reported;
+  }
+}
+
+/** The error for a request that was never sent because the run was interrupted. */
+function interrupted(endpoint: string, cause: unknown): InterruptedError {
+  return new InterruptedError(`${endpoint} was not sent: the run was interrupted.`, { cause });
+}
+
+/** Random extra wait after a 429, so clients sharing a token do not come back at the same instant. */
+function jitterMs(retryAfterMs: number): number {
+  return Math.round(Math.random() * Math.min(1000, 20 + retryAfterMs * 0.1));
 }
 
 /** Creates the undici-backed Webflow client. */
@@ -230,7 +408,7 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
   const retryMaxMs = options.retryMaxMs ?? 30_000;
   const maxRateLimitRetries = options.maxRateLimitRetries ?? 30;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const stats: ClientStats = { requests: 0, writes: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
+  const stats: ClientStats = { requests: 0, writes: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0, gaveUp: 0 };
   const gate = new RateGate(stats);
   const limit = pLimit(concurrency);
   const dispatcher = new Agent({ connections: concurrency * 2, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
@@ -249,6 +427,15 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
     query?: Record<string, string | number | undefined>;
   }
 
+  /** Waits `ms`, but gives up at once when the run is interrupted. */
+  async function backoff(ms: number, endpoint: string): Promise<void> {
+    try {
+      await sleep(ms, undefined, options.signal ? { signal: options.signal } : undefined);
+    } catch (error) {
+      throw interrupted(endpoint, error);
+    }
+  }
+
   async function call<T>(method: Dispatcher.HttpMethod, path: string, callOptions: CallOptions): Promise<T> {
     const endpoint = `${method} ${path}`;
     const query = new URLSearchParams();
@@ -258,49 +445,65 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
     let failures = 0;
     let rateLimits = 0;
     for (;;) {
-      await gate.acquire();
+      let ticket: GateTicket;
+      try {
+        // Once the run is interrupted no new request starts; requests already sent finish.
+        ticket = await gate.acquire(options.signal);
+      } catch (error) {
+        throw interrupted(endpoint, error);
+      }
       let response: Dispatcher.ResponseData;
       stats.requests++;
       if (method !== "GET") stats.writes++;
       try {
         response = await request(url, { method, dispatcher, headers, body });
       } catch (error) {
-        gate.release(undefined);
+        gate.release(ticket, undefined);
         const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
         if (!callOptions.isIdempotent) {
-          // The request may have reached Webflow: only the caller can find out (by slug) and decide.
+          // The request may have reached Webflow (a dropped connection, a timeout): only the
+          // caller can find out, by slug, and decide. Re-sending blindly could create it twice.
           throw new WebflowApiError({ endpoint, status: 0, message: `connection failed (${reason})`, cause: error, isUncertain: true, isTransient: true });
         }
         if (failures >= maxRetries) {
-          throw new WebflowApiError({ endpoint, status: 0, message: `connection failed after ${failures + 1} attempts (${reason})`, cause: error, isTransient: true });
+          stats.gaveUp++;
+          throw new WebflowApiError({ endpoint, status: 0, message: `connection failed ${failures + 1} times, retry budget used up (${reason})`, cause: error, isTransient: true });
         }
         stats.retries++;
         options.debug?.(`${endpoint}: ${reason}; retry ${failures + 1}`);
-        await sleep(backoffMs(failures++));
+        await backoff(backoffMs(failures++), endpoint);
         continue;
       }
-      gate.release(response.headers);
       const status = response.statusCode;
-      if (status === 429 && rateLimits < maxRateLimitRetries) {
+      const waitMs = status === 429 ? retryAfterMs(response.headers["retry-after"]) : undefined;
+      gate.release(ticket, { status, headers: response.headers, retryAfterMs: waitMs });
+      if (status === 429) {
+        // Not applied (a 429 is refused before anything happens), so even a create is safe to
+        // send again; the gate holds every request until Retry-After has passed.
         await response.body.dump();
         rateLimits++;
         stats.rateLimited++;
-        const waitMs = (retryAfterMs(response.headers["retry-after"]) ?? 60_000) + Math.round(Math.random() * 250);
-        gate.block(waitMs);
-        options.onNotice?.(`rate limit reached; waiting ${(waitMs / 1000).toFixed(1)} s as Webflow asks (Retry-After)`);
+        if (rateLimits > maxRateLimitRetries) {
+          stats.gaveUp++;
+          throw new WebflowApiError({ endpoint, status, apiCode: "too_many_requests", message: `still rate limited after ${rateLimits} waits; giving up`, isTransient: true });
+        }
+        if ((waitMs ?? 60_000) >= 2000) options.onNotice?.(`rate limit reached; waiting ${((waitMs ?? 60_000) / 1000).toFixed(0)} s as Webflow asks (Retry-After)`);
         continue;
       }
       const text = await response.body.text();
       if (status >= 500 || status === 408) {
+        // A 5xx on a create may still have been applied (a gateway timing out): the caller reconciles.
         const isUncertain = !callOptions.isIdempotent;
         if (isUncertain || failures >= maxRetries) {
+          if (!isUncertain) stats.gaveUp++;
           throw apiError(endpoint, status, text, { isUncertain, isTransient: true, attempts: failures + 1 });
         }
         stats.retries++;
-        await sleep(backoffMs(failures++));
+        options.debug?.(`${endpoint}: ${status}; retry ${failures + 1}`);
+        await backoff(backoffMs(failures++), endpoint);
         continue;
       }
-      if (status >= 400) throw apiError(endpoint, status, text, { isUncertain: false, isTransient: status === 429, attempts: failures + 1 });
+      if (status >= 400) throw apiError(endpoint, status, text, { isUncertain: false, isTransient: false, attempts: failures + 1 });
       if (text === "") return undefined as T;
       try {
         return JSON.parse(text) as T;

@@ -1,0 +1,158 @@
+/**
+ * Generated projects for the resilience and crash tests and the network benchmark: one
+ * collection of N small posts, a sandbox seed describing it, and a checker that compares the
+ * sandbox's items with what the files say (every slug exactly once, the right content).
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Sandbox, SandboxItem, SandboxSeed } from "../../src/sandbox/index.ts";
+
+export const RESILIENCE_SITE_ID = "5e5e5e5e5e5e5e5e5e5e5e5e";
+export const RESILIENCE_COLLECTION_ID = "c0c0c0c0c0c0c0c0c0c0c001";
+
+/** One collection: name, slug, a rich-text body, a summary and a number. */
+export const resilienceSeed: SandboxSeed = {
+  sites: [
+    {
+      id: RESILIENCE_SITE_ID,
+      displayName: "Resilience site",
+      collections: [
+        {
+          id: RESILIENCE_COLLECTION_ID,
+          displayName: "Posts",
+          singularName: "Post",
+          slug: "posts",
+          fields: [
+            { slug: "body", type: "RichText" },
+            { slug: "summary", type: "PlainText" },
+            { slug: "rank", type: "Number" },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+/** What one generated post looks like at a given version. */
+export interface PostSpec {
+  index: number;
+  version: number;
+  isDraft?: boolean;
+  /** A value the collection rejects (a string in a Number field): Webflow answers 400 for it. */
+  isInvalid?: boolean;
+}
+
+export function slugOf(index: number): string {
+  return `post-${String(index).padStart(5, "0")}`;
+}
+
+export function fileOf(index: number): string {
+  return `content/${slugOf(index)}.md`;
+}
+
+/** The fieldData (minus the body) that the sandbox should hold for a post. */
+export function expectedFields(spec: PostSpec): Record<string, unknown> {
+  return {
+    name: `Post ${spec.index} v${spec.version}`,
+    slug: slugOf(spec.index),
+    summary: `Summary ${spec.index}, version ${spec.version}`,
+    rank: spec.index * 10 + spec.version,
+  };
+}
+
+/** A marker the rendered body contains, so the body can be checked without rendering it here. */
+export function bodyMarker(spec: PostSpec): string {
+  return `Body of post ${spec.index}, version ${spec.version}.`;
+}
+
+function markdownOf(spec: PostSpec): string {
+  const fields = expectedFields(spec);
+  const lines = [
+    "---",
+    `title: "${String(fields["name"])}"`,
+    `summary: "${String(fields["summary"])}"`,
+    spec.isInvalid ? `rank: "not a number"` : `rank: ${String(fields["rank"])}`,
+    ...(spec.isDraft ? ["draft: true"] : []),
+    "---",
+    "",
+    bodyMarker(spec),
+    "",
+    "A second paragraph with **bold** text and a [link](https://example.com/).",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+export interface ResilienceProject {
+  root: string;
+  /** Writes (or rewrites) the Markdown files of these posts. */
+  write(specs: readonly PostSpec[]): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/** Makes a temp project with a config that imports nothing, and writes the given posts. */
+export async function createResilienceProject(specs: readonly PostSpec[], options: { concurrency?: number } = {}): Promise<ResilienceProject> {
+  const root = await mkdtemp(join(tmpdir(), "wf-sync-resilience-"));
+  await mkdir(join(root, "content"), { recursive: true });
+  const config = {
+    siteId: RESILIENCE_SITE_ID,
+    concurrency: options.concurrency ?? 4,
+    collections: [{ name: "posts", collectionId: RESILIENCE_COLLECTION_ID, include: "content/*.md", body: "body" }],
+  };
+  await writeFile(join(root, "wf-sync.config.ts"), `export default ${JSON.stringify(config, null, 2)};\n`);
+  const project: ResilienceProject = {
+    root,
+    async write(list) {
+      for (const spec of list) await writeFile(join(root, fileOf(spec.index)), markdownOf(spec));
+    },
+    remove: () => rm(root, { recursive: true, force: true }),
+  };
+  await project.write(specs);
+  return project;
+}
+
+/** Posts 1..count at one version. */
+export function postsAt(count: number, version: number, extra: Partial<PostSpec> = {}): PostSpec[] {
+  return Array.from({ length: count }, (_, position) => ({ index: position + 1, version, ...extra }));
+}
+
+/** What is wrong with the sandbox's items compared with the posts; empty when all is well. */
+export function findProblems(sandbox: Sandbox, specs: readonly PostSpec[]): string[] {
+  const problems: string[] = [];
+  const staged = sandbox.items(RESILIENCE_COLLECTION_ID);
+  const live = new Map(sandbox.liveItems(RESILIENCE_COLLECTION_ID).map((item) => [item.id, item]));
+  const bySlug = new Map<string, SandboxItem[]>();
+  for (const item of staged) {
+    const slug = String(item.fieldData["slug"]);
+    bySlug.set(slug, [...(bySlug.get(slug) ?? []), item]);
+  }
+  const wanted = new Set(specs.map((spec) => slugOf(spec.index)));
+  for (const [slug, items] of bySlug) {
+    if (items.length > 1) problems.push(`${slug}: ${items.length} items`);
+    if (!wanted.has(slug)) problems.push(`${slug}: not in the files`);
+  }
+  for (const spec of specs) {
+    const slug = slugOf(spec.index);
+    const item = bySlug.get(slug)?.[0];
+    if (!item) {
+      problems.push(`${slug}: missing`);
+      continue;
+    }
+    const liveCopy = live.get(item.id);
+    // Drafts stay off the live site; everything else must be live with the file's content.
+    if (spec.isDraft) {
+      if (liveCopy) problems.push(`${slug}: a draft is live`);
+    } else if (!liveCopy) {
+      problems.push(`${slug}: not live`);
+    }
+    for (const copy of [item, ...(liveCopy && !spec.isDraft ? [liveCopy] : [])]) {
+      const where = copy === item ? "staged" : "live";
+      for (const [key, value] of Object.entries(expectedFields(spec))) {
+        if (copy.fieldData[key] !== value) problems.push(`${slug} (${where}): ${key} is ${JSON.stringify(copy.fieldData[key])}, expected ${JSON.stringify(value)}`);
+      }
+      if (!String(copy.fieldData["body"] ?? "").includes(bodyMarker(spec))) problems.push(`${slug} (${where}): body lacks "${bodyMarker(spec)}"`);
+    }
+  }
+  return problems;
+}

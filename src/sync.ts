@@ -343,6 +343,14 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         const isSynced = runs.some((candidate) => candidate.config.collectionId === referencedId);
         const targetSlug = slugOfReference(dependency.target, byPath);
         if (isSynced && targetSlug && pendingSlugs.get(referencedId)?.has(targetSlug)) {
+          // No manifest record for that collection yet (a fresh runner): the item may already be on the site.
+          if (!manifest.collections[referencedId]) {
+            const remote = await remoteSlugs(referencedId);
+            if (remote.has(targetSlug)) {
+              remoteReferenceIds.set(referencedId, remote);
+              continue;
+            }
+          }
           // Referenced item is created later in this run (or in a cycle): fill it in on the second pass.
           omitFields.add(dependency.fieldSlug);
           isDeferred = true;

@@ -1,0 +1,200 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
+import { describeWrites, makeTempProject, runWorkflowCli, tokenEnv } from "../helpers/workflow-cli.ts";
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const SITE = "5e1e5e1e5e1e5e1e5e1e5e1e";
+const NOTES = "5e1e5e1e5e1e5e1e5e1e0c01";
+const seed = {
+  sites: [{ id: SITE, displayName: "Workflow", collections: [{ id: NOTES, displayName: "Notes", slug: "notes", fields: [{ slug: "body", type: "RichText" }, { slug: "summary", type: "PlainText" }] }] }],
+};
+const CONFIG = `export default { siteId: "${SITE}", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`;
+
+function notes(count: number): Record<string, string> {
+  const files: Record<string, string> = { "wf-sync.config.ts": CONFIG };
+  for (let index = 1; index <= count; index++) files[`notes/note-${index}.md`] = `---\ntitle: Note ${index}\nsummary: About ${index}\n---\nText ${index}.\n`;
+  return files;
+}
+
+async function stepSummaryFile(): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), "wf-sync-summary-")), "summary.md");
+  await writeFile(file, "");
+  return file;
+}
+
+describe("under GitHub Actions", () => {
+  it("prints ::error / ::warning annotations with file and line, and writes the plan and the result to the step summary", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const files = notes(2);
+    files["notes/bad.md"] = "---\ntitle: Bad\nsummary: [unclosed\n---\nText.\n";
+    files["notes/odd.md"] = "---\ntitle: Odd\ncolour: red\n---\nText.\n";
+    const cwd = await makeTempProject(files);
+    const summary = await stepSummaryFile();
+    const env = tokenEnv(sandbox, { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary, CI: "true" });
+
+    const plan = await runWorkflowCli(["sync", "--dry-run"], { cwd, env });
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContainEqual(expect.stringMatching(/^::error file=notes\/bad\.md,line=3,col=\d+::Invalid YAML in frontmatter/));
+    expect(plan.stdout).toContainEqual(expect.stringMatching(/^::warning file=notes\/odd\.md,line=3::colour: not a field of collection "notes"/));
+    expect(describeWrites(sandbox)).toEqual([]);
+    const planned = await readFile(summary, "utf8");
+    expect(planned).toContain("### wf-sync plan (dry run: nothing was written)");
+    expect(planned).toContain("| collection | to create | to update | unchanged | to remove | failed |");
+    expect(planned).toContain("| notes | 3 | 0 | 0 | 0 | 1 |");
+    expect(planned).toContain("| notes | create | note-1 | notes/note-1.md |  |");
+    expect(planned).toMatch(/\| notes \| ❌ invalid \| {2}\| notes\/bad\.md \| Invalid YAML/);
+
+    await writeFile(join(cwd, "notes/bad.md"), "---\ntitle: Bad no more\n---\nText.\n");
+    expect((await runWorkflowCli(["sync"], { cwd, env })).code).toBe(0);
+    await writeFile(join(cwd, "notes/note-2.md"), "---\ntitle: Note 2\nsummary: Changed\n---\nText 2.\n");
+    await writeFile(summary, "");
+    const update = await runWorkflowCli(["sync"], { cwd, env });
+    expect(update.code).toBe(0);
+    const synced = await readFile(summary, "utf8");
+    expect(synced).toContain("### wf-sync sync");
+    expect(synced).toContain("| notes | 0 | 1 | 3 | 0 | 0 |");
+    expect(synced).toContain("| notes | update | note-2 | notes/note-2.md | summary |");
+    expect(synced).toMatch(/Synced: 0 created, 1 updated, 3 unchanged, 0 removed, 0 failed in [\d.]+ s \(\d+ requests, 0 rate-limit waits\)\./);
+  });
+
+  it("prints no annotations outside GitHub Actions", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await makeTempProject({ ...notes(1), "notes/bad.md": "---\ntitle: [x\n---\n" });
+    const run = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox) });
+    expect(run.code).toBe(1);
+    expect([...run.stdout, ...run.stderr].some((line) => line.startsWith("::"))).toBe(false);
+    expect(run.stderr.join("\n")).toContain("notes/bad.md:2:");
+  });
+});
+
+describe("output", () => {
+  const ESC = "\x1b[";
+
+  it("uses colour on a terminal, never with NO_COLOR, never off a terminal", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await makeTempProject(notes(2));
+    const tty = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox), isStdoutTty: true });
+    expect(tty.stdout.join("\n")).toContain(ESC);
+    const noColor = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox, { NO_COLOR: "1" }), isStdoutTty: true, isStderrTty: true });
+    expect([...noColor.stdout, ...noColor.stderr].join("\n")).not.toContain(ESC);
+    const pipe = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox) });
+    expect([...pipe.stdout, ...pipe.stderr].join("\n")).not.toContain(ESC);
+    const withoutTimes = (lines: string[]) => lines.join("\n").replace(/[\d.]+ s/g, "_ s");
+    expect(withoutTimes(noColor.stdout)).toBe(withoutTimes(pipe.stdout));
+  });
+
+  it("draws a progress bar on a terminal for long runs, and plain lines off one", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await makeTempProject(notes(25));
+    const tty = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox), isStderrTty: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stderrRaw).toMatch(/\d+\/25 writes/);
+
+    await using other = await startSandbox({ port: 0, seed });
+    const plainCwd = await makeTempProject(notes(25));
+    const plain = await runWorkflowCli(["sync"], { cwd: plainCwd, env: tokenEnv(other) });
+    expect(plain.stderrRaw).toBe("");
+    expect(plain.stdout.filter((line) => line.startsWith("created notes/"))).toHaveLength(25);
+  });
+
+  it("--quiet prints the final line only; --verbose also lists unchanged items; the summary has time, requests and rate-limit waits", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await makeTempProject(notes(3));
+    const quiet = await runWorkflowCli(["--quiet", "sync"], { cwd, env: tokenEnv(sandbox) });
+    expect(quiet.stdout).toHaveLength(1);
+    expect(quiet.stdout[0]).toMatch(/^Synced: 3 created, 0 updated, 0 unchanged, 0 removed, 0 failed in [\d.]+ s \(\d+ requests, 0 rate-limit waits\)\.$/);
+    const verbose = await runWorkflowCli(["--verbose", "sync"], { cwd, env: tokenEnv(sandbox) });
+    expect(verbose.stdout).toEqual([
+      "unchanged notes/note-1 notes/note-1.md",
+      "unchanged notes/note-2 notes/note-2.md",
+      "unchanged notes/note-3 notes/note-3.md",
+      "collection  created  updated  unchanged  removed  failed",
+      expect.stringMatching(/^notes +0 +0 +3 +0 +0$/),
+      expect.stringMatching(/^Synced: 0 created, 0 updated, 3 unchanged/),
+    ]);
+  });
+
+  it("lists init and pull in the help", async () => {
+    const cwd = await makeTempProject();
+    const help = await runWorkflowCli(["--help"], { cwd });
+    expect(help.code).toBe(0);
+    const text = help.stdout.join("\n");
+    expect(text).toMatch(/\n\s+pull \[options\]\s+write the site's items as Markdown files/);
+    expect(text).toMatch(/\n\s+init \[options\]\s+read a site's collections/);
+  });
+});
+
+describe("the composite action", () => {
+  interface Step {
+    name?: string;
+    shell?: string;
+    run?: string;
+    env?: Record<string, string>;
+    "working-directory"?: string;
+  }
+  interface Action {
+    runs: { using: string; steps: Step[] };
+    inputs: Record<string, { required?: boolean; default?: string }>;
+  }
+
+  async function readAction(): Promise<Action> {
+    return parse(await readFile(resolve(REPO_ROOT, "action.yml"), "utf8")) as Action;
+  }
+
+  it("is valid YAML for a composite action whose run step calls the wf-sync CLI", async () => {
+    const action = await readAction();
+    expect(action.runs.using).toBe("composite");
+    expect(Object.keys(action.inputs).sort()).toEqual(["allow-removals", "collections", "config", "dry-run", "webflow-api-token", "working-directory"]);
+    expect(action.inputs["webflow-api-token"]?.required).toBe(true);
+    const step = action.runs.steps.find((candidate) => candidate.name === "wf-sync sync");
+    expect(step?.shell).toBe("bash");
+    expect(step?.env?.["WEBFLOW_API_TOKEN"]).toBe("${{ inputs.webflow-api-token }}");
+    expect(step?.run).toContain('node "$GITHUB_ACTION_PATH/dist/cli/bin.js" "${args[@]}"');
+    // Inputs go through the environment, never into the script text.
+    for (const candidate of action.runs.steps) expect(candidate.run ?? "").not.toContain("${{");
+  });
+
+  /** Runs the action's sync step as GitHub would: bash, its env, the action's checkout at GITHUB_ACTION_PATH. */
+  async function runActionStep(options: { sandbox: Sandbox; cwd: string; inputs: Record<string, string>; summary: string }) {
+    const step = (await readAction()).runs.steps.find((candidate) => candidate.name === "wf-sync sync");
+    if (!step?.run || !step.env) throw new Error("the action has no sync step");
+    const bin = resolve(REPO_ROOT, "dist/cli/bin.js");
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does).`);
+    const env: Record<string, string> = { PATH: process.env["PATH"] ?? "", GITHUB_ACTION_PATH: REPO_ROOT, GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: options.summary, CI: "true", WEBFLOW_API_BASE_URL: options.sandbox.baseUrl };
+    for (const [key, value] of Object.entries(step.env)) {
+      env[key] = value.replace(/\$\{\{ inputs\.([\w-]+) \}\}/g, (_match, name: string) => options.inputs[name] ?? "");
+    }
+    try {
+      const { stdout } = await promisify(execFile)("bash", ["-e", "-c", step.run], { cwd: options.cwd, env, timeout: 30_000 });
+      return { code: 0, stdout };
+    } catch (error) {
+      const failure = error as { code?: number; stdout?: string };
+      return { code: failure.code ?? -1, stdout: failure.stdout ?? "" };
+    }
+  }
+
+  it("runs the same CLI: a dry run posts the plan to the summary, a real run syncs", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await makeTempProject(notes(2));
+    const summary = await stepSummaryFile();
+    const inputs = { "webflow-api-token": "test-token", config: "wf-sync.config.ts", "dry-run": "true", collections: "notes", "allow-removals": "false" };
+
+    const dry = await runActionStep({ sandbox, cwd, inputs, summary });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("Planned: 2 created");
+    expect(describeWrites(sandbox)).toEqual([]);
+    expect(await readFile(summary, "utf8")).toContain("| notes | create | note-2 | notes/note-2.md |  |");
+
+    const real = await runActionStep({ sandbox, cwd, inputs: { ...inputs, "dry-run": "false" }, summary });
+    expect(real.code).toBe(0);
+    expect(sandbox.liveItems(NOTES)).toHaveLength(2);
+  });
+});

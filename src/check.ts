@@ -1,6 +1,6 @@
 import { dirname, posix, resolve } from "node:path";
 import type { ResolvedConfig } from "./config.ts";
-import { AssetError, DuplicateSlugError, WfSyncError } from "./errors.ts";
+import { AssetError, DuplicateSlugError, WfSyncError, type SourceLocation } from "./errors.ts";
 import { checkAssetLimits } from "./core/convert-field.ts";
 import { listEntryDependencies, mapFields, slugForEntry } from "./core/map-fields.ts";
 import { createMarkdownRenderer, listLocalImages } from "./core/render-markdown.ts";
@@ -66,15 +66,21 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
       }
       seen.set(slug, entry.file);
       let failed = false;
-      const assets: Array<{ path: string; assetKind: "image" | "file" }> = collection.body ? listLocalImages(entry.body).map((path) => ({ path, assetKind: "image" as const })) : [];
+      const assets: Array<{ path: string; assetKind: "image" | "file"; key?: string; location?: SourceLocation }> = collection.body ? listLocalImages(entry.body).map((path) => ({ path, assetKind: "image" as const, location: { file: entry.file, line: entry.bodyLine } })) : [];
       if (schema) {
         for (const dependency of listEntryDependencies(entry, { mapping: collection, schema })) if (dependency.kind === "asset") assets.push(dependency);
       }
       for (const asset of assets) {
         const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
         const size = await assetSize(resolve(config.root, relative));
-        const location = { file: entry.file };
-        const error = size === undefined ? new AssetError(`${asset.path}: file not found (looked for ${relative}).`, { location }) : checkAssetLimits({ path: relative, sizeBytes: size, assetKind: asset.assetKind, location });
+        // Named and located like sync does: a field's asset at its key, a body image at the body.
+        const location = asset.location ?? { file: entry.file };
+        const prefix = asset.key ? `${asset.key}: ` : "";
+        const limitError = size === undefined ? undefined : checkAssetLimits({ path: relative, sizeBytes: size, assetKind: asset.assetKind, location });
+        const error =
+          size === undefined
+            ? new AssetError(`${prefix}${asset.path}: file not found (looked for ${relative}).`, { location })
+            : limitError && new AssetError(`${prefix}${limitError.message}`, { location, hint: limitError.hint });
         if (error && !failed) {
           fail(slug, error);
           failed = true;

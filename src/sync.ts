@@ -17,9 +17,21 @@ import { digestOf } from "./core/digest.ts";
 import { listEntryDependencies, mapFields, slugForEntry, type ItemDraft, type MapFieldsOptions } from "./core/map-fields.ts";
 import { parseEntry } from "./core/parse-entry.ts";
 import { planChanges, type ManifestEntry, type PlannedRemoval, type SyncPlan } from "./core/plan-changes.ts";
-import { createMarkdownRenderer, listLocalImages, resolveRenderOptions, type MarkdownRenderer } from "./core/render-markdown.ts";
+import { createMarkdownRenderer, resolveRenderOptions, type MarkdownRenderer } from "./core/render-markdown.ts";
+import { lookupsHold, renderEntry, resolveFileLink, type PrepareResolvers } from "./core/prepare-entry.ts";
+import {
+  anchorOf,
+  assetPathsOf,
+  emptyPrepareStats,
+  loadSkippedEntry,
+  prepareFiles,
+  prepareOnMainThread,
+  slugOfLoaded,
+  statAsset,
+  type LoadedFile,
+  type PrepareStats,
+} from "./prepare-files.ts";
 import type { CollectionSchema, Entry, SiteLocale, SyncWarning } from "./core/types.ts";
-import { slugFromPath, slugify } from "./core/slugify.ts";
 import { createLocalizedItems, writeLocaleVariants, type LocaleWrite } from "./apply-locales.ts";
 import { assetSize, contentTypeFor, readAsset } from "./adapters/read-asset.ts";
 import { listSources, readSource } from "./adapters/read-sources.ts";
@@ -30,6 +42,7 @@ import {
   type Manifest,
   type ManifestAsset,
   type ManifestCollection,
+  type SourceRecord,
 } from "./adapters/manifest-store.ts";
 import type { RemoteItem, WebflowClient } from "./adapters/webflow-client.ts";
 import { createItems, holdsDraft, removeItems, updateItems, type ItemResult } from "./apply-plan.ts";
@@ -61,6 +74,10 @@ export interface RunSyncOptions {
   onEvent?: (event: SyncEvent) => void;
   /** Backoff base for re-sending creates whose outcome was unknown. */
   retryBaseMs?: number;
+  /** List the site's items and reconcile the manifest with them (ids gone, content changed there). */
+  isVerified?: boolean;
+  /** Parse and render in worker threads: "auto" (default) from a few hundred changed files on. */
+  workers?: "auto" | "never" | "always";
 }
 
 export interface CollectionCounts {
@@ -83,14 +100,10 @@ export interface SyncReport {
   rateLimited: number;
   rateLimitWaitMs: number;
   durationMs: number;
+  /** Work of the read/parse/render stage: how many files were skipped unparsed, parsed, rendered. */
+  files: PrepareStats;
 }
 
-/** A parsed file of one collection, or the error that stopped it. */
-interface LoadedFile {
-  path: string;
-  entry?: Entry;
-  error?: WfSyncError;
-}
 
 interface CollectionRun {
   config: ResolvedCollectionConfig;
@@ -100,6 +113,8 @@ interface CollectionRun {
   translations: Array<LoadedFile & { tag: string }>;
   renderer: MarkdownRenderer;
   renderOptions: Record<string, unknown>;
+  /** Digest of the settings that shape this collection's items (mapping, renderer, schema). */
+  settingsDigest: string;
 }
 
 const COUNT_KEYS: Record<string, keyof CollectionCounts | undefined> = {
@@ -194,7 +209,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
 
   const manifestPath = resolve(config.root, config.manifest);
   const target = `${client.target}${config.siteId ? `#${config.siteId}` : ""}`;
-  const { manifest } = await readManifest(manifestPath, target);
+  const { manifest, isFresh } = await readManifest(manifestPath, target);
   const writer = createManifestWriter(manifestPath, manifest);
   const save = isDryRun ? async () => {} : writer.save;
 
@@ -218,25 +233,50 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const runs: CollectionRun[] = [];
   for (const collection of selected) {
     const renderOptions = renderOptionsFor(config, collection);
+    const schema = schemas.get(collection.collectionId) as CollectionSchema;
     const translations: CollectionRun["translations"] = [];
     for (const [tag, include] of Object.entries(collection.locales ?? {})) {
-      for (const file of await loadCollectionFiles(config.root, { ...collection, include, exclude: collection.exclude })) translations.push({ ...file, tag });
+      for (const path of await listSources({ root: config.root, include, exclude: collection.exclude })) translations.push({ path, tag });
     }
     const translated = new Set(translations.map((file) => file.path));
+    const primaryPaths = await listSources({ root: config.root, include: collection.include, exclude: collection.exclude });
     runs.push({
       config: collection,
-      schema: schemas.get(collection.collectionId) as CollectionSchema,
+      schema,
       // A file matched by a locale's pattern is a translation, never a primary item of its own.
-      files: (await loadCollectionFiles(config.root, collection)).filter((file) => !translated.has(file.path)),
+      files: primaryPaths.filter((path) => !translated.has(path)).map((path) => ({ path })),
       translations,
       renderer: createMarkdownRenderer(renderOptions),
       renderOptions,
+      settingsDigest: digestOf({ mapping: { fields: collection.fields, body: collection.body }, render: resolveRenderOptions(renderOptions), schema: schema.fields }),
     });
   }
 
+  // Read and hash every file; parse and render only those whose item may have changed.
+  const fileStats = emptyPrepareStats();
+  const isVerified = options.isVerified ?? false;
+  const canSkip = !isFresh && !(options.isForced ?? false) && !isVerified;
+  await prepareFiles({
+    root: config.root,
+    collections: runs.map((run) => {
+      const stored = manifest.collections[run.config.collectionId];
+      const isStrictBlocked = (record: SourceRecord) => (options.isStrict ?? false) && (record.warnings ?? []).some((warning) => warning.kind === "unknown-key");
+      const skippable = canSkip && stored?.settingsDigest === run.settingsDigest ? { ...stored, sources: Object.fromEntries(Object.entries(stored.sources ?? {}).filter(([, record]) => !isStrictBlocked(record))) } : undefined;
+      return { files: run.files, translations: run.translations, settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions }, urlPattern: urlPatternOf(run), skippable };
+    }),
+    assetUrls: new Map(Object.values(manifest.assets).map((asset) => [asset.fileName, asset.url])),
+    stats: fileStats,
+    pool: options.workers ?? "auto",
+  });
+
   // Path → item, across every collection, for relative links and path references.
   const byPath = new Map<string, { run: CollectionRun; slug: string }>();
-  for (const run of runs) for (const file of run.files) if (file.entry) byPath.set(file.path, { run, slug: slugForEntry(file.entry) });
+  for (const run of runs) {
+    for (const file of run.files) {
+      const slug = slugOfLoaded(file);
+      if (slug !== undefined) byPath.set(file.path, { run, slug });
+    }
+  }
 
   try {
     checkDeletionGuard({ runs, manifest, config, isDeleteAllowed: options.isDeleteAllowed ?? false });
@@ -263,7 +303,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   for (const run of runs) {
     const entries = manifest.collections[run.config.collectionId]?.items ?? {};
     const slugs = new Set<string>();
-    for (const file of run.files) if (file.entry) slugs.add(slugForEntry(file.entry));
+    for (const file of run.files) {
+      const slug = slugOfLoaded(file);
+      if (slug !== undefined) slugs.add(slug);
+    }
     for (const slug of Object.keys(entries)) if (entries[slug]?.itemId) slugs.delete(slug);
     pendingSlugs.set(run.config.collectionId, slugs);
   }
@@ -280,16 +323,19 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     const isCold = !stored;
     const collectionState: ManifestCollection = stored ?? { settingsDigest: "", items: {} };
     if (!isDryRun) manifest.collections[collectionId] = collectionState;
-    collectionState.settingsDigest = digestOf({ mapping: { fields: run.config.fields, body: run.config.body }, render: resolveRenderOptions(run.renderOptions), schema: run.schema.fields });
+    // New settings re-render every item once: records made under the old ones must not skip anything.
+    if (collectionState.settingsDigest !== run.settingsDigest) collectionState.sources = {};
+    collectionState.settingsDigest = run.settingsDigest;
     const entries = collectionState.items;
 
     // The manifest is a cache: when it is missing (a fresh CI runner), or a create was cut
     // short, find the items on the site by slug instead of creating them again.
     const remoteBySlug = new Map<string, RemoteItem>();
     const hasPending = Object.values(entries).some((entry) => entry.isPending || entry.itemId === "");
-    if (isCold || hasPending) {
+    if (isCold || hasPending || isVerified) {
       const remote = await client.listItems(collectionId);
       for (const item of remote) remoteBySlug.set(item.slug, item);
+      if (isVerified) reconcileWithSite(entries, remote, remoteBySlug);
       for (const [slug, entry] of Object.entries(entries)) {
         if (!entry.isPending && entry.itemId !== "") continue;
         const item = remoteBySlug.get(slug);
@@ -297,10 +343,14 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         else delete entries[slug];
       }
       if (isCold) {
-        const localSlugs = new Set(run.files.flatMap((file) => (file.entry ? [slugForEntry(file.entry)] : [])));
+        const fileBySlug = new Map<string, string>();
+        for (const file of run.files) {
+          const slug = slugOfLoaded(file);
+          if (slug !== undefined && !fileBySlug.has(slug)) fileBySlug.set(slug, file.path);
+        }
         for (const item of remote) {
-          if (!localSlugs.has(item.slug)) continue;
-          const file = run.files.find((candidate) => candidate.entry && slugForEntry(candidate.entry) === item.slug)?.path ?? "";
+          const file = fileBySlug.get(item.slug);
+          if (file === undefined) continue;
           entries[item.slug] = { itemId: item.itemId, digest: "", fields: {}, file, isDraft: item.isDraft, isArchived: item.isArchived, isLive: item.isLive };
         }
       }
@@ -327,12 +377,42 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       record({ collection: run.config.name, file, slug, action: "invalid", itemId: entries[slug]?.itemId || null, error: error.message, cause: error });
     };
 
+    const urlOfFile = (path: string) => {
+      const found = byPath.get(path);
+      return found ? urlPatternOf(found.run).replace("{slug}", found.slug) : undefined;
+    };
+    // What each parsed file's item was made from, recorded once the item holds it.
+    const made = new Map<string, { draft: ItemDraft; record: SourceRecord }>();
     for (const file of run.files) {
+      if (file.skipped) {
+        const record = file.skipped;
+        // Links and references of an unchanged file may point at items that changed: check each answer.
+        const holds = lookupsHold({ links: record.links ?? {}, images: {} }, file.path, { urlOfFile, urlOfAsset: () => undefined }) &&
+          Object.entries(record.refs ?? {}).every(([key, itemId]) => {
+            const [referencedId = "", ...rest] = key.split(" ");
+            return (resolveReference(rest.join(" "), referencedId) ?? null) === itemId;
+          });
+        const entry = entries[record.slug];
+        if (holds && entry) {
+          for (const warning of record.warnings ?? []) emit({ type: "warning", warning });
+          drafts.push({ collection: run.config.name, file: file.path, slug: record.slug, fieldData: {}, isDraft: entry.isDraft, isArchived: entry.isArchived, digest: entry.digest, fieldDigests: entry.fields });
+          continue;
+        }
+        await prepareOnMainThread({ root: config.root, file, settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions }, resolvers: { urlOfFile, urlOfAsset: () => undefined }, stats: fileStats });
+      }
       if (!file.entry) {
         fail(file.path, "", file.error as WfSyncError);
         continue;
       }
       const entry = file.entry;
+      const warnings: SyncWarning[] = [];
+      const refs: Record<string, string | null> = {};
+      const isSyncedCollection = (collectionId: string) => runs.some((candidate) => candidate.config.collectionId === collectionId);
+      const recordingResolver = (target: string, referencedId: string) => {
+        const itemId = resolveReference(target, referencedId);
+        if (isSyncedCollection(referencedId)) refs[`${referencedId} ${target}`] = itemId ?? null;
+        return itemId;
+      };
       const mapOptions: MapFieldsOptions = { mapping: run.config, schema: run.schema, isStrict: options.isStrict ?? false };
       const dependencies = listEntryDependencies(entry, mapOptions);
       const omitFields = new Set<string>();
@@ -360,23 +440,28 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
           remoteReferenceIds.set(referencedId, await remoteSlugs(referencedId));
         }
       }
-      const assetErrors = await prepareAssets({ entry, dependencies, run, config, client, manifest, assetsByPath, isDryRun, save, siteAssets });
+      const bodyImages = Object.keys(file.rendered?.lookups.images ?? {});
+      // Stat before the assets are read: an asset edited meanwhile then fails the next skip check.
+      const assetPaths = assetPathsOf(entry.file, [...dependencies.flatMap((dependency) => (dependency.kind === "asset" ? [dependency.path] : [])), ...bodyImages]);
+      const assetStats = await Promise.all(assetPaths.map(async (path) => [path, await statAsset(resolve(config.root, path))] as const));
+      const assetErrors = await prepareAssets({ entry, dependencies, bodyImages, run, config, client, manifest, assetsByPath, isDryRun, save, siteAssets });
       if (assetErrors.length > 0) {
         fail(entry.file, slugForEntry(entry), assetErrors[0] as WfSyncError);
         continue;
       }
       const resolveAsset = (path: string) => assetsByPath.get(posix.normalize(posix.join(posix.dirname(entry.file), path)));
-      const rendered = run.config.body
-        ? run.renderer.render(entry.body, {
-            file: entry.file,
-            lineOffset: entry.bodyLine - 1,
-            resolveLink: (href) => resolveLink(href, entry.file, byPath),
-            resolveImage: (src) => resolveAsset(src),
-          })
-        : undefined;
-      for (const warning of rendered?.warnings ?? []) emit({ type: "warning", warning });
-      const mapped = mapFields(entry, { ...mapOptions, html: rendered?.html, resolveReference, resolveAsset, omitFields });
-      for (const warning of mapped.warnings) emit({ type: "warning", warning });
+      const resolvers: PrepareResolvers = { urlOfFile, urlOfAsset: (path) => assetsByPath.get(path)?.url };
+      let rendered = file.rendered;
+      if (run.config.body && (!rendered || !lookupsHold(rendered.lookups, entry.file, resolvers))) {
+        // Rendered before the final slugs and uploads were known, and one of its answers changed.
+        if (rendered) fileStats.rerendered++;
+        rendered = renderEntry(run.renderer, entry, resolvers);
+      }
+      file.rendered = undefined;
+      warnings.push(...(rendered?.warnings ?? []));
+      const mapped = mapFields(entry, { ...mapOptions, html: rendered?.html, resolveReference: recordingResolver, resolveAsset, omitFields });
+      warnings.push(...mapped.warnings);
+      for (const warning of warnings) emit({ type: "warning", warning });
       if (!mapped.ok) {
         fail(entry.file, slugForEntry(entry), mapped.errors[0] as WfSyncError);
         for (const extra of mapped.errors.slice(1)) emit({ type: "warning", warning: { kind: "item-error", message: extra.message, location: extra.location } });
@@ -393,6 +478,20 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       }
       drafts.push(mapped.draft);
       if (isDeferred) deferred.push({ run, entry, resolveAsset });
+      else if (file.rawDigest !== undefined) {
+        const assets: NonNullable<SourceRecord["assets"]> = {};
+        let hasAllAssets = true;
+        for (const [path, info] of assetStats) {
+          if (info) assets[path] = info;
+          else hasAllAssets = false;
+        }
+        const record: SourceRecord = { digest: file.rawDigest, slug: mapped.draft.slug };
+        if (assetPaths.length > 0) record.assets = assets;
+        if (Object.keys(rendered?.lookups.links ?? {}).length > 0) record.links = rendered?.lookups.links;
+        if (Object.keys(refs).length > 0) record.refs = refs;
+        if (warnings.length > 0) record.warnings = warnings;
+        if (hasAllAssets) made.set(file.path, { draft: mapped.draft, record });
+      }
     }
 
     // Two files with one slug: neither is written, and both are named, before any write.
@@ -453,6 +552,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     pendingSlugs.set(collectionId, new Set([...(pendingSlugs.get(collectionId) ?? [])].filter((slug) => !entries[slug]?.itemId)));
     await updateItems(context, [...plan.update, ...adopted]);
     await removeItems(context, removals, config.onDelete);
+    recordSources(collectionState, run, made);
     await save();
   }
 
@@ -487,11 +587,11 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   // Translations last: every primary item (and everything they reference) exists by now.
   for (const run of runs) {
     if (run.translations.length === 0 || options.signal?.aborted) continue;
-    await syncTranslations({ run, manifest, client, siteLocales, byPath, isDryRun, isForced: options.isForced ?? false, isStrict: options.isStrict ?? false, save, record, emit });
+    await syncTranslations({ run, manifest, client, siteLocales, byPath, root: config.root, stats: fileStats, isDryRun, isForced: options.isForced ?? false, isStrict: options.isStrict ?? false, save, record, emit });
   }
 
   if (!isDryRun) await save();
-  return buildReport({ results, isDryRun, isInterrupted: options.signal?.aborted ?? false, client, started });
+  return buildReport({ results, isDryRun, isInterrupted: options.signal?.aborted ?? false, client, started, files: fileStats });
 }
 
 /** The site's locales, read once when a collection declares secondary locales (API-NOTES §6). */
@@ -533,6 +633,8 @@ async function syncTranslations(options: {
   client: WebflowClient;
   siteLocales: readonly SiteLocale[];
   byPath: Map<string, { run: CollectionRun; slug: string }>;
+  root: string;
+  stats: PrepareStats;
   isDryRun: boolean;
   isForced: boolean;
   isStrict: boolean;
@@ -548,15 +650,42 @@ async function syncTranslations(options: {
   const primaryBySlug = new Map(run.files.flatMap((file) => (file.entry ? [[slugForEntry(file.entry), file.entry] as const] : [])));
   const writes: LocaleWrite[] = [];
   const remoteByTag = new Map<string, Map<string, RemoteItem>>();
+  const sources = options.isDryRun ? {} : (collectionState.sources ??= {});
+  const rawDigests = new Map(run.files.map((file) => [file.path, file.rawDigest ?? ""]));
+  const resolveReference = (target: string, referencedId: string) => manifest.collections[referencedId]?.items[slugOfReference(target, byPath) ?? ""]?.itemId || (/^[0-9a-f]{24}$/.test(target) ? target : undefined);
+  const resolveTranslationLink = (href: string, from: string) => resolveLink(href, from, byPath);
+  const pendingRecords = new Map<string, SourceRecord>();
+  for (const path of Object.keys(sources)) if (!run.files.some((file) => file.path === path) && !run.translations.some((file) => file.path === path)) delete sources[path];
   for (const file of run.translations) {
     const name = `${run.config.name}[${file.tag}]`;
-    const fail = (slug: string, error: WfSyncError) => options.record({ collection: name, file: file.path, slug, action: "invalid", itemId: null, error: error.message, cause: error });
+    const fail = (slug: string, error: WfSyncError) => {
+      delete sources[file.path];
+      options.record({ collection: name, file: file.path, slug, action: "invalid", itemId: null, error: error.message, cause: error });
+    };
+    if (file.skipped) {
+      const record = file.skipped;
+      const holds =
+        Object.entries(record.links ?? {}).every(([href, url]) => (resolveTranslationLink(href, file.path) ?? null) === url) &&
+        Object.entries(record.refs ?? {}).every(([key, itemId]) => {
+          const [referencedId = "", ...rest] = key.split(" ");
+          return (resolveReference(rest.join(" "), referencedId) ?? null) === itemId;
+        });
+      if (holds) {
+        for (const warning of record.warnings ?? []) options.emit({ type: "warning", warning });
+        options.record({ collection: name, file: file.path, slug: record.slug, action: "unchanged", itemId: entries[record.primary?.anchor ?? ""]?.itemId ?? null, error: null });
+        continue;
+      }
+      file.skipped = undefined;
+      await loadSkippedEntry(options.root, file, options.stats);
+      const primaryFile = run.files.find((candidate) => candidate.path === record.primary?.path);
+      const primaryEntry = primaryFile ? await loadSkippedEntry(options.root, primaryFile, options.stats) : undefined;
+      if (primaryEntry) primaryBySlug.set(slugForEntry(primaryEntry), primaryEntry);
+    }
     if (!file.entry) {
       fail("", file.error as WfSyncError);
       continue;
     }
-    const anchorValue = file.entry.data["translationOf"];
-    const anchor = typeof anchorValue === "string" && anchorValue.trim() ? slugify(anchorValue) : slugFromPath(file.path);
+    const anchor = anchorOf(file.entry, file.path);
     const primary = primaryBySlug.get(anchor);
     const itemId = entries[anchor]?.itemId;
     if (!primary) {
@@ -574,32 +703,72 @@ async function syncTranslations(options: {
       bodyLine: file.entry.body.trim() === "" ? primary.bodyLine : file.entry.bodyLine,
     };
     // Values inherited from the primary file are relative to it; the translation's own to itself.
+    const usedAssets = new Set<string>();
     const resolveAsset = (path: string) => {
       for (const base of [file.path, primary.file]) {
         const relative = posix.normalize(posix.join(posix.dirname(base), path));
         const asset = Object.values(manifest.assets).find((candidate) => candidate.fileName === relative);
-        if (asset) return { fileId: asset.fileId, url: asset.url };
+        if (asset) {
+          usedAssets.add(relative);
+          return { fileId: asset.fileId, url: asset.url };
+        }
       }
       return undefined;
     };
+    const links: Record<string, string | null> = {};
+    const refs: Record<string, string | null> = {};
     const rendered = run.config.body
-      ? run.renderer.render(merged.body, { file: file.path, lineOffset: merged.bodyLine - 1, resolveLink: (href) => resolveLink(href, file.path, byPath), resolveImage: resolveAsset })
+      ? run.renderer.render(merged.body, {
+          file: file.path,
+          lineOffset: merged.bodyLine - 1,
+          resolveLink: (href) => {
+            const url = resolveTranslationLink(href, file.path);
+            links[href] = url ?? null;
+            return url;
+          },
+          resolveImage: resolveAsset,
+        })
       : undefined;
-    for (const warning of rendered?.warnings ?? []) options.emit({ type: "warning", warning });
+    const warnings = [...(rendered?.warnings ?? [])];
+    for (const warning of warnings) options.emit({ type: "warning", warning });
     const mapped = mapFields(merged, {
       mapping: run.config,
       schema: run.schema,
       html: rendered?.html,
       isStrict: options.isStrict,
       resolveAsset,
-      resolveReference: (target, referencedId) => manifest.collections[referencedId]?.items[slugOfReference(target, byPath) ?? ""]?.itemId || (/^[0-9a-f]{24}$/.test(target) ? target : undefined),
+      resolveReference: (target, referencedId) => {
+        const itemId = resolveReference(target, referencedId);
+        refs[`${referencedId} ${target}`] = itemId ?? null;
+        return itemId;
+      },
     });
     if (!mapped.ok) {
       fail(anchor, mapped.errors[0] as WfSyncError);
       continue;
     }
+    const primaryPath = primary.file;
+    const assets: NonNullable<SourceRecord["assets"]> = { ...(sources[primaryPath]?.assets ?? {}) };
+    let hasAllAssets = sources[primaryPath] !== undefined;
+    for (const path of usedAssets) {
+      const info = await statAsset(resolve(options.root, path));
+      if (info) assets[path] = info;
+      else hasAllAssets = false;
+    }
+    const record: SourceRecord = { digest: file.rawDigest ?? "", slug: mapped.draft.slug, primary: { path: primaryPath, digest: rawDigests.get(primaryPath) ?? "", itemId: itemId ?? "", anchor } };
+    if (Object.keys(assets).length > 0) record.assets = assets;
+    if (Object.keys(links).length > 0) record.links = links;
+    if (Object.keys(refs).length > 0) record.refs = refs;
+    if (warnings.length > 0) record.warnings = warnings;
+    const keep = (isWritten: boolean) => {
+      if (isWritten && hasAllAssets && file.rawDigest && itemId && record.primary?.digest) sources[file.path] = record;
+      else delete sources[file.path];
+    };
+    if (hasAllAssets && file.rawDigest) pendingRecords.set(`${file.tag} ${anchor}`, record);
     const known = locales[file.tag]?.[anchor];
+    keep(false);
     if (!options.isForced && known?.digest === mapped.draft.digest) {
+      keep(true);
       options.record({ collection: name, file: file.path, slug: mapped.draft.slug, action: "unchanged", itemId: itemId ?? null, error: null });
       continue;
     }
@@ -618,6 +787,7 @@ async function syncTranslations(options: {
       const current = remote.get(itemId);
       if (current && holdsDraft(current, mapped.draft)) {
         if (!options.isDryRun) (locales[file.tag] ??= {})[anchor] = { digest: mapped.draft.digest, file: file.path };
+        keep(true);
         options.record({ collection: name, file: file.path, slug: mapped.draft.slug, action: "unchanged", itemId, error: null });
         continue;
       }
@@ -634,6 +804,8 @@ async function syncTranslations(options: {
     writes,
     (write) => {
       (locales[write.tag] ??= {})[write.anchor] = { digest: write.draft.digest, file: write.draft.file };
+      const record = pendingRecords.get(`${write.tag} ${write.anchor}`);
+      if (record && record.primary?.itemId === write.itemId && record.primary.digest !== "") sources[write.draft.file] = record;
     },
   );
 }
@@ -669,7 +841,7 @@ function checkDeletionGuard(options: { runs: CollectionRun[]; manifest: Manifest
   for (const run of runs) {
     const entries = manifest.collections[run.config.collectionId]?.items ?? {};
     const present = new Set(run.files.map((file) => file.path));
-    const slugs = new Set(run.files.flatMap((file) => (file.entry ? [slugForEntry(file.entry)] : [])));
+    const slugs = new Set(run.files.flatMap((file) => slugOfLoaded(file) ?? []));
     const candidates = Object.entries(entries).filter(([slug, entry]) => entry.itemId !== "" && !slugs.has(slug) && !present.has(entry.file));
     const removals = pendingRemovals(candidates.map(([slug, entry]) => ({ slug, entry })), config.onDelete);
     const total = Object.keys(entries).length;
@@ -692,19 +864,60 @@ function slugOfReference(target: string, byPath: Map<string, { run: CollectionRu
 
 /** A relative link to another synced Markdown file becomes that item's URL path. */
 function resolveLink(href: string, fromFile: string, byPath: Map<string, { run: CollectionRun; slug: string }>): string | undefined {
-  const [pathPart = "", hash] = href.split("#", 2);
-  if (!/\.(md|markdown)$/i.test(pathPart)) return undefined;
-  const target = posix.normalize(posix.join(posix.dirname(fromFile), decodeURI(pathPart)));
-  const found = byPath.get(target);
-  if (!found) return undefined;
-  const pattern = found.run.config.urlPattern ?? `/${found.run.schema.slug || found.run.config.name}/{slug}`;
-  return `${pattern.replace("{slug}", found.slug)}${hash ? `#${hash}` : ""}`;
+  return resolveFileLink(href, fromFile, (path) => {
+    const found = byPath.get(path);
+    return found ? urlPatternOf(found.run).replace("{slug}", found.slug) : undefined;
+  });
+}
+
+/** URL path of a collection's items on the site, with `{slug}` to fill in. */
+function urlPatternOf(run: CollectionRun): string {
+  return run.config.urlPattern ?? `/${run.schema.slug || run.config.name}/{slug}`;
+}
+
+/**
+ * Keeps the record of every file whose item now holds what the file says (so the next run
+ * can skip it) and drops the rest: failed, deferred, interrupted or gone.
+ */
+function recordSources(state: ManifestCollection, run: CollectionRun, made: Map<string, { draft: ItemDraft; record: SourceRecord }>): void {
+  const sources = (state.sources ??= {});
+  const translations = new Set(run.translations.map((file) => file.path));
+  const present = new Set(run.files.map((file) => file.path));
+  for (const path of Object.keys(sources)) if (!present.has(path) && !translations.has(path)) delete sources[path];
+  for (const file of run.files) {
+    if (file.skipped) continue;
+    const made1 = made.get(file.path);
+    const entry = made1 ? state.items[made1.draft.slug] : undefined;
+    if (made1 && entry && entry.itemId !== "" && !entry.isPending && entry.digest === made1.draft.digest && entry.file === file.path) sources[file.path] = made1.record;
+    else delete sources[file.path];
+  }
+}
+
+/**
+ * `--verify`: the site is the truth. An entry whose item is gone is matched again by slug
+ * (or dropped, so the item is created again); the plan then compares content with the site.
+ */
+function reconcileWithSite(entries: Record<string, ManifestEntry>, remote: readonly RemoteItem[], remoteBySlug: Map<string, RemoteItem>): void {
+  const ids = new Set(remote.map((item) => item.itemId));
+  for (const [slug, entry] of Object.entries(entries)) {
+    if (entry.isPending || entry.itemId === "" || ids.has(entry.itemId)) continue;
+    const item = remoteBySlug.get(slug);
+    if (item) entries[slug] = { ...entry, itemId: item.itemId, isLive: item.isLive, isDraft: item.isDraft, isArchived: item.isArchived, digest: "", isPending: false };
+    else delete entries[slug];
+  }
+  // Content edited on the site: a blank digest makes the plan compare (settleColdMatches) and rewrite.
+  for (const [slug, entry] of Object.entries(entries)) {
+    const item = remoteBySlug.get(slug);
+    if (item && item.itemId === entry.itemId && entry.digest !== "") entries[slug] = { ...entry, digest: "" };
+  }
 }
 
 /** Uploads the entry's local images and files that the site does not have yet (by MD5), once. */
 async function prepareAssets(options: {
   entry: Entry;
   dependencies: Array<FieldDependency & { key?: string; location?: SourceLocation }>;
+  /** Local image sources of the body, as written (the renderer reported them). */
+  bodyImages: readonly string[];
   run: CollectionRun;
   config: ResolvedConfig;
   client: WebflowClient;
@@ -721,7 +934,7 @@ async function prepareAssets(options: {
   for (const dependency of options.dependencies) {
     if (dependency.kind === "asset") wanted.push({ path: dependency.path, assetKind: dependency.assetKind, line: dependency.location?.line, key: dependency.key ? `${dependency.key}: ` : "" });
   }
-  if (options.run.config.body) for (const src of listLocalImages(entry.body)) wanted.push({ path: src, assetKind: "image", line: entry.bodyLine, key: "" });
+  if (options.run.config.body) for (const src of options.bodyImages) wanted.push({ path: src, assetKind: "image", line: entry.bodyLine, key: "" });
   const errors: WfSyncError[] = [];
   for (const asset of wanted) {
     const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
@@ -777,7 +990,7 @@ async function prepareAssets(options: {
   return errors;
 }
 
-function buildReport(options: { results: ItemResult[]; isDryRun: boolean; isInterrupted: boolean; client: WebflowClient; started: number }): SyncReport {
+function buildReport(options: { results: ItemResult[]; isDryRun: boolean; isInterrupted: boolean; client: WebflowClient; started: number; files: PrepareStats }): SyncReport {
   const collections: Record<string, CollectionCounts> = {};
   const totals = emptyCounts();
   for (const result of options.results) {
@@ -799,5 +1012,6 @@ function buildReport(options: { results: ItemResult[]; isDryRun: boolean; isInte
     rateLimited: stats.rateLimited,
     rateLimitWaitMs: stats.rateLimitWaitMs,
     durationMs: Date.now() - options.started,
+    files: options.files,
   };
 }

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { ManifestEntry } from "../core/plan-changes.ts";
-import type { CollectionSchema, SiteLocale } from "../core/types.ts";
+import type { CollectionSchema, SiteLocale, SyncWarning } from "../core/types.ts";
 
 /** Bump when the manifest's shape changes; an unknown version is rebuilt from the site. */
 export const MANIFEST_VERSION = 1;
@@ -13,8 +13,30 @@ export interface ManifestCollection {
   items: Record<string, ManifestEntry>;
   /** Locale tag → slug → digest of what was written to that locale variant. */
   locales?: Record<string, Record<string, { digest: string; file: string }>>;
-  /** Raw-bytes digest of each source file whose item is up to date: lets a run skip unchanged files unread. */
-  sources?: Record<string, { digest: string; slug: string }>;
+  /** Source path → what its item was last made from: lets a run skip unchanged files unparsed. */
+  sources?: Record<string, SourceRecord>;
+}
+
+/**
+ * Everything an item was made from besides the collection's settings. A file whose record
+ * still holds (same bytes, same assets, same answers for its links and references) is not
+ * parsed again. Written only once the item is known to hold what the file says.
+ */
+export interface SourceRecord {
+  /** SHA-256 (hex) of the file's bytes. */
+  digest: string;
+  /** Slug of the item (for a translation, of its locale variant). */
+  slug: string;
+  /** Local assets the item uses: root-relative path → size and mtime when it was synced. */
+  assets?: Record<string, { size: number; mtimeMs: number }>;
+  /** Relative links of the body, as written → URL they became (null: left as written). */
+  links?: Record<string, string | null>;
+  /** References into synced collections: `<collectionId> <target>` → item id. */
+  refs?: Record<string, string | null>;
+  /** Warnings the file gave; shown again when it is skipped. */
+  warnings?: SyncWarning[];
+  /** Translations only: the primary file, its digest, and the item the variant belongs to. */
+  primary?: { path: string; digest: string; itemId: string; anchor: string };
 }
 
 export interface ManifestAsset {
@@ -76,7 +98,8 @@ export function createManifestWriter(path: string, manifest: Manifest) {
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   async function writeOnce(): Promise<void> {
-    await writeFileAtomic(path, `${JSON.stringify(manifest, null, 1)}\n`);
+    // Compact JSON: the manifest of a big site is rewritten after every batch.
+    await writeFileAtomic(path, `${JSON.stringify(manifest)}\n`);
   }
   function save(): Promise<void> {
     if (!running) {

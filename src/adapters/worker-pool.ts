@@ -1,0 +1,126 @@
+/**
+ * A small pool of worker threads that parse and render files (src/prepare-worker.ts). Files are
+ * read just before their batch is sent and results come back batch by batch, so neither the
+ * sources nor the results of the whole set sit in a queue at once.
+ */
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { PreparedFile, PrepareTask } from "../core/prepare-entry.ts";
+import type { PrepareWorkerData, PrepareWorkerReply } from "../prepare-worker.ts";
+
+export interface PrepareInWorkersOptions {
+  data: PrepareWorkerData;
+  /** Files to prepare, in order; `settings` indexes `data.settings`. */
+  files: ReadonlyArray<{ path: string; settings: number }>;
+  read: (path: string) => Promise<string>;
+  onResult: (file: PreparedFile) => void;
+  /** Worker count; default: the available cores, at least 1 and at most 8. */
+  size?: number;
+  /** Files per message; fewer messages, but coarser balancing. */
+  batchSize?: number;
+}
+
+/** The worker script: the built `.js` beside this module, or the `.ts` source loaded through jiti (tests). */
+function workerScript(): URL {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new URL("../prepare-worker.js", here);
+  // Node 20 runs no TypeScript: bootstrap the worker with jiti, as load-config.ts does for configs.
+  const jiti = pathToFileURL(join(dirname(createRequire(here).resolve("jiti")), "jiti.mjs")).href;
+  const source = new URL("../prepare-worker.ts", here);
+  const code = `import { createJiti } from ${JSON.stringify(jiti)};\nawait createJiti(${JSON.stringify(source.href)}).import(${JSON.stringify(fileURLToPath(source))});\n`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+}
+
+/** Default worker count for this machine. */
+export function defaultPoolSize(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/** Prepares every file in worker threads; resolves once all results were handed to `onResult`. */
+export async function prepareInWorkers(options: PrepareInWorkersOptions): Promise<void> {
+  const batchSize = options.batchSize ?? 16;
+  const size = Math.max(1, Math.min(options.size ?? defaultPoolSize(), Math.ceil(options.files.length / batchSize)));
+  if (options.files.length === 0) return;
+  const script = workerScript();
+  const workers: Worker[] = [];
+  let next = 0;
+  let nextId = 0;
+  let failure: unknown;
+
+  const readBatch = async (): Promise<{ id: number; tasks: PrepareTask[] } | undefined> => {
+    if (next >= options.files.length) return undefined;
+    const slice = options.files.slice(next, next + batchSize);
+    next += slice.length;
+    const id = nextId++;
+    const tasks = await Promise.all(slice.map(async (file) => ({ path: file.path, settings: file.settings, text: await options.read(file.path) })));
+    return { id, tasks };
+  };
+
+  const runWorker = (worker: Worker) =>
+    new Promise<void>((done, fail) => {
+      let inFlight = 0;
+      let isReading = false;
+      const settle = (error?: unknown) => {
+        worker.removeAllListeners();
+        if (error !== undefined) fail(error instanceof Error ? error : new Error(String(error)));
+        else done();
+      };
+      // Two batches in flight per worker: one rendering, one queued behind it while we read the next.
+      const fill = () => {
+        if (isReading || failure !== undefined || inFlight >= 2) return;
+        isReading = true;
+        readBatch().then(
+          (batch) => {
+            isReading = false;
+            if (batch) {
+              inFlight++;
+              worker.postMessage(batch);
+              fill();
+            } else if (inFlight === 0) settle();
+          },
+          (error: unknown) => {
+            isReading = false;
+            failure ??= error;
+            settle(error);
+          },
+        );
+      };
+      worker.on("message", (reply: PrepareWorkerReply) => {
+        inFlight--;
+        if ("crash" in reply) {
+          failure ??= new Error(`A prepare worker crashed:\n${reply.crash}`);
+          settle(failure);
+          return;
+        }
+        try {
+          for (const result of reply.results) options.onResult(result);
+        } catch (error) {
+          failure ??= error;
+          settle(error);
+          return;
+        }
+        if (failure !== undefined) settle(failure);
+        else if (next >= options.files.length && inFlight === 0 && !isReading) settle();
+        else fill();
+      });
+      worker.on("error", (error) => {
+        failure ??= error;
+        settle(error);
+      });
+      worker.on("exit", (code) => settle(new Error(`A prepare worker exited early (code ${code}).`)));
+      fill();
+    });
+
+  try {
+    for (let index = 0; index < size; index++) workers.push(new Worker(script, { workerData: options.data }));
+    const outcomes = await Promise.allSettled(workers.map((worker) => runWorker(worker)));
+    const rejected = outcomes.find((outcome) => outcome.status === "rejected");
+    if (failure !== undefined) throw failure;
+    if (rejected) throw rejected.reason;
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}

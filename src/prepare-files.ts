@@ -1,0 +1,272 @@
+/**
+ * The read → parse → render stage of a sync, incremental: every file is read and hashed; a
+ * file whose bytes, settings and assets are unchanged since its item was last synced is
+ * skipped (its slug comes from the manifest's `sources`); the rest are parsed and rendered,
+ * in worker threads when there are enough of them to pay for starting the workers.
+ */
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { posix } from "node:path";
+import pLimit from "p-limit";
+import { WfSyncError } from "./errors.ts";
+import { slugForEntry } from "./core/map-fields.ts";
+import { parseEntry } from "./core/parse-entry.ts";
+import {
+  createEntryPreparer,
+  fromPreparedError,
+  type PreparedFile,
+  type PrepareResolvers,
+  type PrepareSettings,
+  type RenderLookups,
+} from "./core/prepare-entry.ts";
+import { slugFromPath, slugify } from "./core/slugify.ts";
+import type { Entry, SyncWarning } from "./core/types.ts";
+import type { ManifestCollection, SourceRecord } from "./adapters/manifest-store.ts";
+import { prepareInWorkers } from "./adapters/worker-pool.ts";
+
+/** Fewer changed files than this are prepared on the main thread: starting workers costs more. */
+export const POOL_THRESHOLD = 200;
+
+/** A source file of a run: skipped (slug from the manifest), parsed and rendered, or failed. */
+export interface LoadedFile {
+  path: string;
+  /** SHA-256 of the bytes that were hashed (and, when parsed, parsed). */
+  rawDigest?: string;
+  entry?: Entry;
+  error?: WfSyncError;
+  /** Set when the file was not parsed because nothing it depends on changed. */
+  skipped?: SourceRecord;
+  /** Rendered body and the answers its resolvers gave (checked again before use). */
+  rendered?: { html: string; warnings: SyncWarning[]; lookups: RenderLookups };
+}
+
+/** How much work the prepare stage did; the report carries it (tests and the benchmark read it). */
+export interface PrepareStats {
+  files: number;
+  skipped: number;
+  parsed: number;
+  rendered: number;
+  /** Files parsed and rendered in worker threads. */
+  inWorkers: number;
+  /** Files rendered again on the main thread because a link or image resolved differently. */
+  rerendered: number;
+}
+
+export function emptyPrepareStats(): PrepareStats {
+  return { files: 0, skipped: 0, parsed: 0, rendered: 0, inWorkers: 0, rerendered: 0 };
+}
+
+/** One collection's share of the prepare stage. */
+export interface PrepareCollection {
+  files: LoadedFile[];
+  translations: Array<LoadedFile & { tag: string }>;
+  settings: PrepareSettings;
+  /** URL pattern of its items, for links between files (`{slug}` is replaced). */
+  urlPattern: string;
+  /** Its manifest state, when unchanged settings allow skipping; undefined disables skipping. */
+  skippable: ManifestCollection | undefined;
+}
+
+export interface PrepareFilesOptions {
+  root: string;
+  collections: PrepareCollection[];
+  /** Uploaded assets known from the manifest: root-relative path → URL. */
+  assetUrls: ReadonlyMap<string, string>;
+  stats: PrepareStats;
+  /** Worker threads: "auto" uses them from POOL_THRESHOLD changed files on. */
+  pool?: "auto" | "never" | "always";
+}
+
+export function rawDigestOf(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Size and mtime of a local file, or undefined when it is missing. */
+export async function statAsset(path: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+  try {
+    const info = await stat(path);
+    return info.isFile() ? { size: info.size, mtimeMs: info.mtimeMs } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function assetsUnchanged(root: string, assets: SourceRecord["assets"]): Promise<boolean> {
+  for (const [path, known] of Object.entries(assets ?? {})) {
+    const current = await statAsset(`${root}/${path}`);
+    if (!current || current.size !== known.size || current.mtimeMs !== known.mtimeMs) return false;
+  }
+  return true;
+}
+
+/** The slug a translation belongs to: `translationOf:`, else its file name. */
+export function anchorOf(entry: Entry, path: string): string {
+  const value = entry.data["translationOf"];
+  return typeof value === "string" && value.trim() ? slugify(value) : slugFromPath(path);
+}
+
+function parseLoaded(file: LoadedFile, text: string): void {
+  try {
+    file.entry = parseEntry(file.path, text);
+  } catch (error) {
+    if (!(error instanceof WfSyncError)) throw error;
+    file.error = error;
+  }
+}
+
+function applyPrepared(file: LoadedFile, prepared: PreparedFile): void {
+  if (prepared.error) file.error = fromPreparedError(prepared.error);
+  if (prepared.entry) file.entry = prepared.entry;
+  if (prepared.html !== undefined) file.rendered = { html: prepared.html, warnings: prepared.warnings, lookups: prepared.lookups };
+}
+
+/**
+ * Reads, hashes and (where needed) parses and renders every file of the run. Afterwards each
+ * primary file is skipped, parsed (with `rendered` for body collections) or failed; each
+ * translation is skipped, parsed or failed (translations render later, with their primary).
+ */
+export async function prepareFiles(options: PrepareFilesOptions): Promise<void> {
+  const { root, collections, stats } = options;
+  const io = pLimit(64);
+  const readBytes = (path: string) => io(() => readFile(`${root}/${path}`));
+
+  // 1. Hash every file; decide which can be skipped.
+  const pending: Array<{ file: LoadedFile; settings: number }> = [];
+  const translationsToParse: LoadedFile[] = [];
+  await Promise.all(
+    collections.flatMap((collection, index) => {
+      const state = collection.skippable;
+      const digests = new Map<string, string>();
+      const primary = collection.files.map(async (file) => {
+        stats.files++;
+        file.rawDigest = rawDigestOf(await readBytes(file.path));
+        digests.set(file.path, file.rawDigest);
+        const record = state?.sources?.[file.path];
+        const item = record ? state?.items[record.slug] : undefined;
+        if (record && item && record.digest === file.rawDigest && item.itemId !== "" && !item.isPending && item.file === file.path && (await assetsUnchanged(root, record.assets))) {
+          file.skipped = record;
+          stats.skipped++;
+        } else {
+          pending.push({ file, settings: index });
+        }
+      });
+      return [
+        Promise.all(primary).then(() =>
+          Promise.all(
+            collection.translations.map(async (file) => {
+              stats.files++;
+              file.rawDigest = rawDigestOf(await readBytes(file.path));
+              const record = state?.sources?.[file.path];
+              const anchor = record?.primary?.anchor ?? "";
+              const isSame =
+                record?.primary !== undefined &&
+                record.digest === file.rawDigest &&
+                digests.get(record.primary.path) === record.primary.digest &&
+                state?.items[anchor]?.itemId === record.primary.itemId &&
+                state.locales?.[file.tag]?.[anchor] !== undefined &&
+                (await assetsUnchanged(root, record.assets));
+              if (isSame) {
+                file.skipped = record;
+                stats.skipped++;
+              } else {
+                translationsToParse.push(file);
+              }
+            }),
+          ),
+        ),
+      ];
+    }),
+  );
+
+  // 2. Parse and render what changed. Links resolve against the slugs known so far (skipped
+  // files, then earlier records, then the file name); sync.ts re-checks every answer.
+  const fileUrls = new Map<string, string>();
+  for (const collection of collections) {
+    const state = collection.skippable;
+    for (const file of collection.files) {
+      const slug = file.skipped?.slug ?? state?.sources?.[file.path]?.slug ?? slugFromPath(file.path);
+      fileUrls.set(file.path, collection.urlPattern.replace("{slug}", slug));
+    }
+  }
+  const settings = collections.map((collection) => collection.settings);
+  pending.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
+  const usePool = options.pool === "always" || (options.pool !== "never" && pending.length >= POOL_THRESHOLD);
+  const byPath = new Map(pending.map((item) => [item.file.path, item.file]));
+  const read = async (path: string) => {
+    const bytes = await readBytes(path);
+    const file = byPath.get(path);
+    // Hash what is parsed, so the record always describes the bytes the item was made from.
+    if (file) file.rawDigest = rawDigestOf(bytes);
+    return new TextDecoder().decode(bytes);
+  };
+  const onResult = (prepared: PreparedFile) => {
+    const file = byPath.get(prepared.path);
+    if (!file) return;
+    applyPrepared(file, prepared);
+    stats.parsed++;
+    if (prepared.html !== undefined) stats.rendered++;
+  };
+  if (usePool) {
+    await prepareInWorkers({
+      data: { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls] },
+      files: pending.map((item) => ({ path: item.file.path, settings: item.settings })),
+      read,
+      onResult,
+    });
+    stats.inWorkers += pending.length;
+  } else {
+    const preparer = createEntryPreparer(settings);
+    const resolvers: PrepareResolvers = { urlOfFile: (path) => fileUrls.get(path), urlOfAsset: (path) => options.assetUrls.get(path) };
+    for (const item of pending) onResult(preparer.prepare({ path: item.file.path, settings: item.settings, text: await read(item.file.path) }, resolvers));
+  }
+
+  // 3. Translations are parsed here and rendered with their primary later; a changed
+  // translation of a skipped primary needs that primary's entry too.
+  for (const file of translationsToParse) {
+    const bytes = await readBytes(file.path);
+    file.rawDigest = rawDigestOf(bytes);
+    parseLoaded(file, new TextDecoder().decode(bytes));
+    stats.parsed++;
+  }
+  for (const collection of collections) {
+    const changed = collection.translations.filter((file) => file.entry);
+    if (changed.length === 0) continue;
+    const anchors = new Set(changed.map((file) => anchorOf(file.entry as Entry, file.path)));
+    for (const file of collection.files) {
+      if (!file.skipped || !anchors.has(file.skipped.slug)) continue;
+      await loadSkippedEntry(root, file, stats);
+    }
+  }
+}
+
+/** Parses a skipped file after all (a translation needs it); it stays skipped for its own item. */
+export async function loadSkippedEntry(root: string, file: LoadedFile, stats: PrepareStats): Promise<Entry | undefined> {
+  if (file.entry) return file.entry;
+  parseLoaded(file, await readFile(`${root}/${file.path}`, "utf8"));
+  stats.parsed++;
+  return file.entry;
+}
+
+/** The slug a loaded primary file maps to, parsed or skipped. */
+export function slugOfLoaded(file: LoadedFile): string | undefined {
+  if (file.entry) return slugForEntry(file.entry);
+  return file.skipped?.slug;
+}
+
+/** Root-relative paths of the local assets a file uses (as prepareAssets resolves them). */
+export function assetPathsOf(file: string, paths: readonly string[]): string[] {
+  return [...new Set(paths.map((path) => posix.normalize(posix.join(posix.dirname(file), decodeURI(path)))))];
+}
+
+/** Parses and renders one file on the main thread (a skipped file whose links or references moved). */
+export async function prepareOnMainThread(options: { root: string; file: LoadedFile; settings: PrepareSettings; resolvers: PrepareResolvers; stats: PrepareStats }): Promise<void> {
+  const { file } = options;
+  const bytes = await readFile(`${options.root}/${file.path}`);
+  file.rawDigest = rawDigestOf(bytes);
+  file.skipped = undefined;
+  file.entry = undefined;
+  options.stats.skipped--;
+  applyPrepared(file, createEntryPreparer([options.settings]).prepare({ path: file.path, settings: 0, text: new TextDecoder().decode(bytes) }, options.resolvers));
+  options.stats.parsed++;
+  if (file.rendered) options.stats.rendered++;
+}

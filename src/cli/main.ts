@@ -194,8 +194,9 @@ export async function main(io: CliIo): Promise<number> {
     .description("create, update and (per onDelete) remove live items so the site matches the files")
     .option("--dry-run", "print the plan and write nothing")
     .option("--force", "ignore the manifest and rewrite every item")
+    .option("--verify", "list the site's items and reconcile the manifest with them before planning")
     .option("--yes", "allow removing more than the safety share of a collection")
-    .action(async (commandOptions: { dryRun?: boolean; force?: boolean; yes?: boolean }) => {
+    .action(async (commandOptions: { dryRun?: boolean; force?: boolean; verify?: boolean; yes?: boolean }) => {
       const options = globals();
       const reporter = reporterFor(io, options);
       const config = await loadConfig(io.cwd, { configFile: options.config });
@@ -208,6 +209,7 @@ export async function main(io: CliIo): Promise<number> {
           collections: collectionNames(options.collection),
           isDryRun: Boolean(commandOptions.dryRun),
           isForced: Boolean(commandOptions.force),
+          isVerified: Boolean(commandOptions.verify),
           isStrict: Boolean(options.strict),
           isDeleteAllowed: Boolean(commandOptions.yes),
           signal: io.signal,

@@ -8,7 +8,7 @@ import { AuthError, ExitCode, WfSyncError } from "../errors.ts";
 import { loadConfig } from "../adapters/load-config.ts";
 import { createWebflowClient, DEFAULT_BASE_URL, validateBaseUrl, type WebflowClient } from "../adapters/webflow-client.ts";
 import type { ResolvedConfig } from "../config.ts";
-import { runSync, type SyncReport } from "../sync.ts";
+import { runSync, selectCollections, type SyncReport } from "../sync.ts";
 import { runCheck } from "../check.ts";
 import { runInit } from "../init.ts";
 import { DEMO_SEED, DEMO_SITE_ID, seedDemoContent } from "../init-demo.ts";
@@ -200,6 +200,8 @@ export async function main(io: CliIo): Promise<number> {
       const options = globals();
       const reporter = reporterFor(io, options);
       const config = await loadConfig(io.cwd, { configFile: options.config });
+      // An unknown --collection is a usage error before anything connects or starts the sandbox.
+      selectCollections(config, collectionNames(options.collection));
       const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency, isDryRun: Boolean(commandOptions.dryRun) });
       let report: SyncReport;
       try {

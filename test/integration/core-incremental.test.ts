@@ -279,5 +279,12 @@ describe("--force and --collection", () => {
     expect(result.stderr).toContain('Unknown collection "nope"');
     expect(result.stderr).toContain("posts, team");
     expect(sandbox.requests).toEqual([]);
+
+    // Without a token too: the built-in sandbox is not even started.
+    const files = await project.files();
+    const local = await runCli(["sync", "--collection", "nope"], { cwd: project.dir, env: {} });
+    expect(local.code).toBe(2);
+    expect(local.stderr).toContain('Unknown collection "nope"');
+    expect(await project.files()).toEqual(files);
   });
 });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { AuthError, ItemRejectedError, WebflowApiError, WfSyncError } from "./errors.ts";
+import { AuthError, InterruptedError, ItemRejectedError, WebflowApiError, WfSyncError } from "./errors.ts";
 import type { ItemDraft } from "./core/map-fields.ts";
 import type { ManifestEntry, PlannedRemoval, PlannedUpdate } from "./core/plan-changes.ts";
 import { canonicalJson } from "./core/digest.ts";
@@ -132,21 +132,42 @@ export async function findBySlugs(client: WebflowClient, collectionId: string, s
   return found;
 }
 
+/** The elements of a batch that Webflow's 400 names (`details[].index`), with what it said about each. */
+function namedRejections<T>(batch: readonly T[], error: WebflowApiError): Map<T, unknown[]> | undefined {
+  const named = new Map<T, unknown[]>();
+  for (const detail of error.details) {
+    const index = detail && typeof detail === "object" ? (detail as { index?: unknown }).index : undefined;
+    if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= batch.length) continue;
+    const item = batch[index] as T;
+    named.set(item, [...(named.get(item) ?? []), detail]);
+  }
+  return named.size > 0 ? named : undefined;
+}
+
 /**
- * Sends a batch; when Webflow rejects it with a 400, splits it in halves until the bad items
- * stand alone, so every other item still goes through. `onRejected` gets each bad item.
+ * Sends a batch; when Webflow rejects it with a 400, finds the bad items and sends the rest.
+ * Items named by index in the error's details are taken out at once; without names, the
+ * batch is split in halves until each bad item stands alone. `onRejected` gets each bad item
+ * with the details Webflow gave for it.
  */
 async function sendBisecting<T>(
   batch: readonly T[],
   send: (batch: readonly T[]) => Promise<void>,
-  onRejected: (item: T, error: WebflowApiError) => Promise<void> | void,
+  onRejected: (item: T, error: WebflowApiError, details: readonly unknown[]) => Promise<void> | void,
 ): Promise<void> {
+  if (batch.length === 0) return;
   try {
     await send(batch);
   } catch (error) {
     if (!(error instanceof WebflowApiError) || error.status !== 400) throw error;
     if (batch.length === 1) {
-      await onRejected(batch[0] as T, error);
+      await onRejected(batch[0] as T, error, error.details);
+      return;
+    }
+    const named = namedRejections(batch, error);
+    if (named) {
+      for (const [item, details] of named) await onRejected(item, error, details);
+      await sendBisecting(batch.filter((item) => !named.has(item)), send, onRejected);
       return;
     }
     const middle = Math.ceil(batch.length / 2);
@@ -155,13 +176,37 @@ async function sendBisecting<T>(
   }
 }
 
-function rejection(draft: { file: string }, error: WebflowApiError): ItemRejectedError {
-  return new ItemRejectedError(`Webflow rejected the item: ${error.message}`, { location: { file: draft.file }, cause: error });
+/** Webflow's details as text: `fieldData.rank: Expected a number; …`. */
+function describeDetails(details: readonly unknown[]): string {
+  return details
+    .map((detail) => {
+      if (detail && typeof detail === "object") {
+        const { param, description, field, message } = detail as Record<string, unknown>;
+        const name = param ?? field;
+        const text = description ?? message;
+        if (typeof text === "string") return typeof name === "string" ? `${name}: ${text}` : text;
+      }
+      return typeof detail === "string" ? detail : JSON.stringify(detail);
+    })
+    .join("; ");
+}
+
+/** The error for one item Webflow refused, located at its file, with Webflow's own words. */
+function rejection(draft: { file: string }, error: WebflowApiError, details: readonly unknown[] = error.details): ItemRejectedError {
+  const code = error.apiCode ? ` ${error.apiCode}` : "";
+  const said = details.length > 0 ? describeDetails(details) : error.message;
+  return new ItemRejectedError(`Webflow rejected the item (${error.status}${code}): ${said}`, {
+    location: { file: draft.file },
+    cause: error,
+    hint: "Fix the value in the file; the other items were synced.",
+  });
 }
 
 /** Emits a failure for each item; rethrows errors that stop the whole run (auth). */
 function failAll(context: ApplyContext, drafts: readonly ItemDraft[], action: ItemAction, error: unknown): void {
   if (error instanceof AuthError) throw error;
+  // Never sent because the run was interrupted: not a failure, the next run does it.
+  if (error instanceof InterruptedError) return;
   if (!(error instanceof WebflowApiError) && !(error instanceof WfSyncError)) throw error;
   for (const draft of drafts) {
     context.emit({
@@ -271,11 +316,13 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], r
           return;
         }
       }
-      if (batch.length === 1) {
-        const draft = batch[0] as ItemDraft;
-        delete entries[draft.slug];
+      // Webflow refused the whole batch for some of its items: report those, send the others.
+      const named = batch.length === 1 ? new Map([[batch[0] as ItemDraft, [...error.details]]]) : namedRejections(batch, error);
+      if (named) {
+        for (const draft of named.keys()) delete entries[draft.slug];
         await context.save();
-        failAll(context, [draft], "create", rejection(draft, error));
+        for (const [draft, details] of named) failAll(context, [draft], "create", rejection(draft, error, details));
+        await createBatch(context, batch.filter((draft) => !named.has(draft)), round, adopted);
         return;
       }
       const middle = Math.ceil(batch.length / 2);
@@ -339,8 +386,8 @@ async function sendUpdates(context: ApplyContext, batch: readonly PlannedUpdate[
     }
     await context.save();
   };
-  const reject = (update: PlannedUpdate, error: WebflowApiError) =>
-    failAll(context, [update.draft], "update", rejection(update.draft, error));
+  const reject = (update: PlannedUpdate, error: WebflowApiError, details: readonly unknown[]) =>
+    failAll(context, [update.draft], "update", rejection(update.draft, error, details));
 
   const stagedThenPublish = async (updates: readonly PlannedUpdate[]) => {
     await client.updateItems(collectionId, updates.map((update) => updateWrite(update, { isDraft: false })), { isLive: false });
@@ -423,30 +470,48 @@ export async function removeItems(context: ApplyContext, removals: readonly Plan
     for (const removal of removals) emit(removal, "keep");
     return;
   }
-  for (const batch of chunk(removals)) {
+  for (let batch of chunk(removals)) {
     if (isAbortedSignal(context)) return;
     try {
-      const live = batch.filter((removal) => removal.entry.isLive).map((removal) => removal.entry.itemId);
-      if (policy === "unpublish") {
-        if (live.length > 0) await client.unpublishItems(collectionId, live);
-        for (const removal of batch) entries[removal.slug] = { ...removal.entry, isLive: false, isDraft: true };
-      } else if (policy === "archive") {
-        const toArchive = batch.filter((removal) => !removal.entry.isArchived);
-        if (toArchive.length > 0) {
-          await client.updateItems(collectionId, toArchive.map((removal) => ({ itemId: removal.entry.itemId, fieldData: {}, isArchived: true })), { isLive: false });
-        }
-        if (live.length > 0) await client.unpublishItems(collectionId, live);
-        for (const removal of batch) entries[removal.slug] = { ...removal.entry, isLive: false, isArchived: true };
-      } else {
-        if (live.length > 0) await client.unpublishItems(collectionId, live);
-        await client.deleteItems(collectionId, batch.map((removal) => removal.entry.itemId));
-        for (const removal of batch) delete entries[removal.slug];
+      try {
+        await removeBatch(batch);
+      } catch (error) {
+        // Some items are gone already (removed by hand, or by a run killed before it saved):
+        // they need nothing more; remove the others.
+        if (!(error instanceof WebflowApiError) || error.status !== 404) throw error;
+        const existing = new Set((await client.listItems(collectionId)).map((item) => item.itemId));
+        for (const removal of batch) if (!existing.has(removal.entry.itemId)) delete entries[removal.slug];
+        const gone = batch.filter((removal) => !existing.has(removal.entry.itemId));
+        batch = batch.filter((removal) => existing.has(removal.entry.itemId));
+        await removeBatch(batch);
+        batch = [...gone, ...batch];
       }
       await context.save();
       for (const removal of batch) emit(removal, policy);
     } catch (error) {
       if (error instanceof AuthError) throw error;
+      if (error instanceof InterruptedError) return;
       for (const removal of batch) emit(removal, policy, error);
+    }
+  }
+
+  async function removeBatch(batch: readonly PlannedRemoval[]): Promise<void> {
+    if (batch.length === 0) return;
+    const live = batch.filter((removal) => removal.entry.isLive).map((removal) => removal.entry.itemId);
+    if (policy === "unpublish") {
+      if (live.length > 0) await client.unpublishItems(collectionId, live);
+      for (const removal of batch) entries[removal.slug] = { ...removal.entry, isLive: false, isDraft: true };
+    } else if (policy === "archive") {
+      const toArchive = batch.filter((removal) => !removal.entry.isArchived);
+      if (toArchive.length > 0) {
+        await client.updateItems(collectionId, toArchive.map((removal) => ({ itemId: removal.entry.itemId, fieldData: {}, isArchived: true })), { isLive: false });
+      }
+      if (live.length > 0) await client.unpublishItems(collectionId, live);
+      for (const removal of batch) entries[removal.slug] = { ...removal.entry, isLive: false, isArchived: true };
+    } else {
+      if (live.length > 0) await client.unpublishItems(collectionId, live);
+      await client.deleteItems(collectionId, batch.map((removal) => removal.entry.itemId));
+      for (const removal of batch) delete entries[removal.slug];
     }
   }
 }

@@ -10,14 +10,19 @@ import type { Sandbox, SandboxItem, SandboxSeed } from "../../src/sandbox/index.
 
 export const RESILIENCE_SITE_ID = "5e5e5e5e5e5e5e5e5e5e5e5e";
 export const RESILIENCE_COLLECTION_ID = "c0c0c0c0c0c0c0c0c0c0c001";
+/** A collection the posts may reference; the project does not sync it. */
+export const RESILIENCE_TAGS_ID = "c0c0c0c0c0c0c0c0c0c0c002";
+/** Looks like an item id, so wf-sync sends it as is; Webflow refuses it: no such item. */
+export const UNKNOWN_ITEM_ID = "0123456789abcdef01234567";
 
-/** One collection: name, slug, a rich-text body, a summary and a number. */
+/** Posts (name, slug, rich-text body, summary, number, reference) and an empty tags collection. */
 export const resilienceSeed: SandboxSeed = {
   sites: [
     {
       id: RESILIENCE_SITE_ID,
       displayName: "Resilience site",
       collections: [
+        { id: RESILIENCE_TAGS_ID, displayName: "Tags", singularName: "Tag", slug: "tags", fields: [] },
         {
           id: RESILIENCE_COLLECTION_ID,
           displayName: "Posts",
@@ -27,6 +32,7 @@ export const resilienceSeed: SandboxSeed = {
             { slug: "body", type: "RichText" },
             { slug: "summary", type: "PlainText" },
             { slug: "rank", type: "Number" },
+            { slug: "related", type: "Reference", validations: { collectionId: RESILIENCE_TAGS_ID } },
           ],
         },
       ],
@@ -39,7 +45,7 @@ export interface PostSpec {
   index: number;
   version: number;
   isDraft?: boolean;
-  /** A value the collection rejects (a string in a Number field): Webflow answers 400 for it. */
+  /** References an item that does not exist: valid locally, refused by Webflow with a 400. */
   isInvalid?: boolean;
 }
 
@@ -72,7 +78,8 @@ function markdownOf(spec: PostSpec): string {
     "---",
     `title: "${String(fields["name"])}"`,
     `summary: "${String(fields["summary"])}"`,
-    spec.isInvalid ? `rank: "not a number"` : `rank: ${String(fields["rank"])}`,
+    `rank: ${String(fields["rank"])}`,
+    ...(spec.isInvalid ? [`related: "${UNKNOWN_ITEM_ID}"`] : []),
     ...(spec.isDraft ? ["draft: true"] : []),
     "---",
     "",

@@ -29,7 +29,13 @@ function chunk<T>(items: readonly T[]): T[][] {
  */
 export async function createLocalizedItems(context: ApplyContext, drafts: readonly ItemDraft[], cmsLocaleIds: readonly string[]): Promise<PlannedUpdate[]> {
   const adopted: PlannedUpdate[] = [];
-  await Promise.all(chunk(drafts).map((batch) => createBatch(context, batch, cmsLocaleIds, adopted, 0)));
+  // One bulk request carries one isDraft/isArchived pair, so drafts and archived items go in batches of their own.
+  const groups = new Map<string, ItemDraft[]>();
+  for (const draft of drafts) {
+    const key = `${draft.isDraft} ${draft.isArchived}`;
+    groups.set(key, [...(groups.get(key) ?? []), draft]);
+  }
+  await Promise.all([...groups.values()].flatMap((group) => chunk(group)).map((batch) => createBatch(context, batch, cmsLocaleIds, adopted, 0)));
   return adopted;
 }
 
@@ -48,7 +54,7 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], c
   await context.save();
   let created: Map<string, string>;
   try {
-    const items = await client.createItemsInLocales(collectionId, batch.map((draft) => ({ fieldData: draft.fieldData })), cmsLocaleIds);
+    const items = await client.createItemsInLocales(collectionId, batch.map((draft) => ({ fieldData: draft.fieldData, isDraft: draft.isDraft, isArchived: draft.isArchived })), cmsLocaleIds);
     created = new Map(items.map((item) => [item.slug, item.itemId]));
     const missing = batch.filter((draft) => !created.has(draft.slug)).map((draft) => draft.slug);
     for (const [slug, item] of await findBySlugs(client, collectionId, missing)) created.set(slug, item.itemId);
@@ -134,7 +140,7 @@ export async function writeLocaleVariants(context: ApplyContext, writes: readonl
         collectionId,
         batch.map((write) => {
           const fieldData = { ...write.draft.fieldData };
-          return { itemId: write.itemId, cmsLocaleId: write.cmsLocaleId, fieldData, isDraft: write.draft.isDraft };
+          return { itemId: write.itemId, cmsLocaleId: write.cmsLocaleId, fieldData, isDraft: write.draft.isDraft, isArchived: write.draft.isArchived };
         }),
         { isLive: false },
       );

@@ -68,7 +68,7 @@ export interface WebflowClient {
   listItems(collectionId: string, options?: { isLive?: boolean; cmsLocaleId?: string; slug?: string }): Promise<RemoteItem[]>;
   /** Creates items (live unless `isLive: false`). May throw an uncertain error: then reconcile by slug. */
   createItems(collectionId: string, items: readonly ItemWrite[], options: { isLive: boolean }): Promise<RemoteItem[]>;
-  /** Creates staged items in several locales at once; all variants share one id. */
+  /** Creates staged items in several locales at once; all variants share one id. The items of one call share `isDraft` and `isArchived`. */
   createItemsInLocales(collectionId: string, items: readonly ItemWrite[], cmsLocaleIds: readonly string[]): Promise<RemoteItem[]>;
   /** Updates items; live updates of never-published items fail with status 409. */
   updateItems(collectionId: string, items: readonly ItemWrite[], options: { isLive: boolean }): Promise<RemoteItem[]>;
@@ -623,7 +623,8 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
     async createItemsInLocales(collectionId, items, cmsLocaleIds) {
       const raw = await run<{ items?: RawItem[] }>("POST", `${collectionPath(collectionId)}/items/bulk`, {
         isIdempotent: false,
-        body: { cmsLocaleIds, isDraft: false, fieldData: items.map((item) => item.fieldData) },
+        // The bulk endpoint takes the flags once per request: callers send items that share them.
+        body: { cmsLocaleIds, isDraft: items[0]?.isDraft ?? false, isArchived: items[0]?.isArchived ?? false, fieldData: items.map((item) => item.fieldData) },
       });
       return (raw?.items ?? []).filter((item) => typeof item.id === "string").map(toRemoteItem);
     },

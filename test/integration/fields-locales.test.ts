@@ -98,4 +98,29 @@ describe("a collection in two locales", () => {
     // The primary item and its fr variant exist (created in both locales), holding the primary content.
     expect(variants(sandbox, fr).get("about")?.fieldData["name"]).toBe("About us");
   });
+
+  it("keeps a draft page and its translation off the live site in both locales, and an archived one too", async () => {
+    await using sandbox = await startTestSandbox(await fixtureSeed(FIELDS_FIXTURE));
+    await using project = await copyFixture(FIELDS_FIXTURE);
+    await project.write("content/pages/draft.md", "---\ntitle: Coming soon\ndraft: true\ntagline: Soon\n---\nSoon.\n");
+    await project.write("content/pages/fr/draft.md", "---\ntitle: Bientôt\n---\nBientôt.\n");
+    await project.write("content/pages/gone.md", "---\ntitle: Gone\narchived: true\n---\nGone.\n");
+    const locales = await cmsLocaleIds(sandbox);
+    const fr = locales["fr-FR"] as string;
+    const en = locales["en-US"] as string;
+
+    const result = await syncWith(sandbox, project);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(variants(sandbox, en).get("draft")).toMatchObject({ isDraft: true, fieldData: { name: "Coming soon" } });
+    expect(variants(sandbox, fr).get("draft")).toMatchObject({ isDraft: true, fieldData: { name: "Bientôt", tagline: "Soon" } });
+    expect(variants(sandbox, en).get("gone")).toMatchObject({ isArchived: true });
+    for (const cmsLocaleId of [en, fr]) {
+      expect(sandbox.liveItems(PAGES, { cmsLocaleId }).map((item) => item.fieldData["slug"]).sort()).toEqual(["about", "contact"]);
+    }
+
+    sandbox.requests.length = 0;
+    expect((await syncWith(sandbox, project)).code).toBe(0);
+    expect(describeRequests(writeRequests(sandbox))).toEqual([]);
+  });
 });

@@ -1,0 +1,118 @@
+/**
+ * Issue 3: bulk writes. Batches of up to 100; a 400 costs only its bad items, each reported at
+ * its file with Webflow's details; a live PATCH refused with 409 (never published) still gets
+ * the file's content live; drafts are created staged; a live item whose file turns to draft is
+ * unpublished in batches.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
+import {
+  createResilienceProject,
+  fileOf,
+  findProblems,
+  postsAt,
+  RESILIENCE_COLLECTION_ID,
+  resilienceSeed,
+  slugOf,
+  UNKNOWN_ITEM_ID,
+  type PostSpec,
+  type ResilienceProject,
+} from "../helpers/resilience-project.ts";
+import { syncProject } from "../helpers/resilience-sync.ts";
+
+const projects: ResilienceProject[] = [];
+afterEach(async () => {
+  for (const project of projects.splice(0)) await project.remove();
+});
+
+async function project(specs: readonly PostSpec[]): Promise<ResilienceProject> {
+  const created = await createResilienceProject(specs);
+  projects.push(created);
+  return created;
+}
+
+function requestsTo(sandbox: Sandbox, method: string, suffix: string) {
+  const path = `/v2/collections/${RESILIENCE_COLLECTION_ID}${suffix}`;
+  return sandbox.requests.filter((request) => request.method === method && request.path === path);
+}
+
+describe("bulk writes", () => {
+  it("creates in batches of 100 and, when Webflow refuses a batch, syncs all the others and reports each bad item", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true });
+    const bad = new Set([5, 60, 140]);
+    const specs = postsAt(150, 1).map((spec) => ({ ...spec, isInvalid: bad.has(spec.index) }));
+    const { root } = await project(specs);
+
+    const { report } = await syncProject(root, sandbox);
+    expect(findProblems(sandbox, specs.filter((spec) => !spec.isInvalid))).toEqual([]);
+    expect(sandbox.items(RESILIENCE_COLLECTION_ID)).toHaveLength(147);
+    const failed = report.items.filter((item) => item.error);
+    expect(failed.map((item) => item.file).sort()).toEqual([...bad].map((index) => fileOf(index)).sort());
+    for (const item of failed) {
+      expect(item.error).toContain(`fieldData.related: Referenced item not found: '${UNKNOWN_ITEM_ID}'`);
+      expect(item.cause?.location?.file).toBe(item.file);
+    }
+    // Two batches refused, each re-sent once without the items Webflow named: no item alone.
+    const creates = requestsTo(sandbox, "POST", "/items/live");
+    expect(creates).toHaveLength(4);
+    expect(creates.map((request) => (request.body as { items: unknown[] }).items.length)).toEqual(expect.arrayContaining([100, 98, 50, 49]));
+  });
+
+  it("sends 100 changed items in one live PATCH, and a never-published item (409) still goes live", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true });
+    const { root, write } = await project(postsAt(110, 1));
+    await syncProject(root, sandbox);
+
+    // Someone unpublishes two items on the site; the manifest still thinks they are live.
+    const bySlug = new Map(sandbox.items(RESILIENCE_COLLECTION_ID).map((item) => [item.fieldData["slug"], item.id]));
+    const unpublished = [bySlug.get(slugOf(3)), bySlug.get(slugOf(104))];
+    const response = await fetch(`${sandbox.baseUrl}/collections/${RESILIENCE_COLLECTION_ID}/items/live`, {
+      method: "DELETE",
+      headers: { authorization: "Bearer test-token", "content-type": "application/json" },
+      body: JSON.stringify({ items: unpublished.map((id) => ({ id })) }),
+    });
+    expect(response.status).toBe(204);
+
+    await write(postsAt(110, 2));
+    sandbox.requests.length = 0;
+    const { report } = await syncProject(root, sandbox);
+    expect(report.totals).toMatchObject({ updated: 110, failed: 0 });
+    expect(findProblems(sandbox, postsAt(110, 2))).toEqual([]);
+    const livePatches = requestsTo(sandbox, "PATCH", "/items/live");
+    expect(livePatches.map((request) => request.status)).toEqual(expect.arrayContaining([409, 409]));
+    expect(livePatches.filter((request) => request.status === 200).length).toBe(0);
+    // The refused batches go through staged + publish instead: still one request per batch.
+    expect(requestsTo(sandbox, "PATCH", "/items").map((request) => (request.body as { items: unknown[] }).items.length).sort()).toEqual([10, 100]);
+    expect(requestsTo(sandbox, "POST", "/items/publish")).toHaveLength(2);
+  });
+
+  it("creates drafts staged, unpublishes items whose file turns to draft in batches, and publishes them again", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true });
+    const drafts = postsAt(120, 1).map((spec) => ({ ...spec, isDraft: spec.index <= 10 }));
+    const { root, write } = await project(drafts);
+    await syncProject(root, sandbox);
+    expect(findProblems(sandbox, drafts)).toEqual([]);
+    expect(requestsTo(sandbox, "POST", "/items").map((request) => (request.body as { items: unknown[] }).items.length)).toEqual([10]);
+    expect(sandbox.liveItems(RESILIENCE_COLLECTION_ID)).toHaveLength(110);
+
+    // Every published file turns to draft: 110 items come off the live site in two unpublish calls.
+    const allDrafts = postsAt(120, 2, { isDraft: true });
+    await write(allDrafts);
+    sandbox.requests.length = 0;
+    const hidden = await syncProject(root, sandbox);
+    expect(hidden.report.totals).toMatchObject({ updated: 120, failed: 0 });
+    expect(findProblems(sandbox, allDrafts)).toEqual([]);
+    expect(sandbox.liveItems(RESILIENCE_COLLECTION_ID)).toHaveLength(0);
+    const unpublishes = requestsTo(sandbox, "DELETE", "/items/live");
+    expect(unpublishes).toHaveLength(2);
+    expect(unpublishes.reduce((sum, request) => sum + (request.body as { items: unknown[] }).items.length, 0)).toBe(110);
+
+    // And back: staged update, then one publish call per batch.
+    await write(postsAt(120, 3));
+    sandbox.requests.length = 0;
+    const shown = await syncProject(root, sandbox);
+    expect(shown.report.totals).toMatchObject({ updated: 120, failed: 0 });
+    expect(findProblems(sandbox, postsAt(120, 3))).toEqual([]);
+    expect(requestsTo(sandbox, "POST", "/items/publish")).toHaveLength(2);
+  });
+});

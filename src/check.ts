@@ -1,9 +1,10 @@
 import { dirname, posix, resolve } from "node:path";
 import type { ResolvedConfig } from "./config.ts";
-import { AssetError, DuplicateSlugError, WfSyncError, type SourceLocation } from "./errors.ts";
+import { AssetError, DuplicateSlugError, ReferenceError, WfSyncError, type SourceLocation } from "./errors.ts";
 import { checkAssetLimits } from "./core/convert-field.ts";
 import { listEntryDependencies, mapFields, slugForEntry } from "./core/map-fields.ts";
 import { createMarkdownRenderer, listLocalImages } from "./core/render-markdown.ts";
+import { slugFromPath, slugify } from "./core/slugify.ts";
 import type { SyncWarning } from "./core/types.ts";
 import { assetSize } from "./adapters/read-asset.ts";
 import { readManifest, readSchemaCache } from "./adapters/manifest-store.ts";
@@ -44,6 +45,14 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
   for (const { collection, files } of loaded) {
     slugsByCollection.set(collection.collectionId, new Set(files.flatMap((file) => (file.entry ? [slugForEntry(file.entry)] : []))));
   }
+  const resolveReference = (target: string, collectionId: string): string | undefined => {
+    const slugs = slugsByCollection.get(collectionId);
+    const targetSlug = /\.(md|markdown)$/i.test(target) ? slugForEntry({ file: target, data: {}, keyLines: {}, body: "", bodyLine: 1 }) : target;
+    // Offline, a reference is good when the item is in the files or the manifest; other
+    // collections' items are unknown here, so they are let through to the online run.
+    if (!slugs) return manifest?.collections[collectionId]?.items[targetSlug]?.itemId || "unverified";
+    return slugs.has(targetSlug) || manifest?.collections[collectionId]?.items[targetSlug] ? "ok" : undefined;
+  };
   let checked = 0;
   for (const { collection, files } of loaded) {
     const schema = cache?.collections[collection.collectionId];
@@ -96,17 +105,43 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
         html: rendered?.html,
         isStrict: options.isStrict ?? false,
         resolveAsset: (path) => ({ fileId: "local", url: path }),
-        resolveReference: (target, collectionId) => {
-          const slugs = slugsByCollection.get(collectionId);
-          const targetSlug = /\.(md|markdown)$/i.test(target) ? slugForEntry({ file: target, data: {}, keyLines: {}, body: "", bodyLine: 1 }) : target;
-          // Offline, a reference is good when the item is in the files or the manifest; other
-          // collections' items are unknown here, so they are let through to the online run.
-          if (!slugs) return manifest?.collections[collectionId]?.items[targetSlug]?.itemId || "unverified";
-          return slugs.has(targetSlug) || manifest?.collections[collectionId]?.items[targetSlug] ? "ok" : undefined;
-        },
+        resolveReference,
       });
       for (const warning of mapped.warnings) warn(warning);
       if (!mapped.ok) fail(slug, mapped.errors[0] as WfSyncError);
+    }
+  }
+
+  // Translations, merged with their primary file as sync writes them; an error is the
+  // translation's when it is at one of its own keys (or the primary file itself is fine).
+  for (const { collection, files } of loaded) {
+    const schema = cache?.collections[collection.collectionId];
+    const primaryBySlug = new Map(files.flatMap((file) => (file.entry ? [[slugForEntry(file.entry), file.entry] as const] : [])));
+    for (const [tag, include] of Object.entries(collection.locales ?? {})) {
+      for (const file of await loadCollectionFiles(config.root, { ...collection, include })) {
+        checked++;
+        const fail = (slug: string, error: WfSyncError) =>
+          items.push({ collection: `${collection.name}[${tag}]`, file: file.path, slug, action: "invalid", itemId: null, error: error.message, cause: error });
+        if (!file.entry) {
+          fail("", file.error as WfSyncError);
+          continue;
+        }
+        const anchorValue = file.entry.data["translationOf"];
+        const anchor = typeof anchorValue === "string" && anchorValue.trim() ? slugify(anchorValue) : slugFromPath(file.path);
+        const primary = primaryBySlug.get(anchor);
+        if (!primary) {
+          fail(anchor, new ReferenceError(`translation of "${anchor}", but no primary file of "${collection.name}" has that slug.`, { location: { file: file.path }, hint: "Name the file like its primary file, or set `translationOf: <slug>`." }));
+          continue;
+        }
+        if (!schema) continue;
+        const { translationOf: _anchor, ...own } = file.entry.data;
+        const merged = { file: file.path, data: { ...primary.data, slug: own["slug"] ?? anchor, ...own }, keyLines: file.entry.keyLines, body: file.entry.body, bodyLine: file.entry.bodyLine };
+        const mapped = mapFields(merged, { mapping: collection, schema, isStrict: options.isStrict ?? false, resolveAsset: (path) => ({ fileId: "local", url: path }), resolveReference });
+        if (mapped.ok) continue;
+        const isPrimaryFailed = items.some((item) => item.file === primary.file);
+        const ownError = mapped.errors.find((error) => error.location?.file === file.path && error.location.line !== undefined) ?? (isPrimaryFailed ? undefined : mapped.errors[0]);
+        if (ownError) fail(anchor, ownError);
+      }
     }
   }
   return { items, schemaFetchedAt: cache?.fetchedAt, checked, failed: items.length };

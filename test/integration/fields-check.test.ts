@@ -28,12 +28,14 @@ describe("check offline after an online sync", () => {
     const valid = await runCli(["check"], { cwd: project.dir, env: {} });
     expect(valid.stderr).toBe("");
     expect(valid.code).toBe(0);
-    expect(valid.stdout).toMatch(/Checked 8 files: all valid/);
+    expect(valid.stdout).toMatch(/Checked 9 files: all valid/); // the fr-FR translation included
 
     await project.edit("content/posts/every-field.md", "category: engineering", "category: Gardening");
     await project.edit("content/posts/minimal.md", "featured: false", 'featured: false\nrating: "7"');
     await project.edit("content/people/grace.md", "photo: ../media/red.png", "photo: ../media/nope.png");
     await project.edit("content/people/ada.md", "favorite-post: every-field", "favorite-post: no-such-post");
+    await project.edit("content/pages/fr/about.md", "tagline: Nous construisons des choses", 'tagline: Nous construisons des choses\norder: "premier"');
+    await project.write("content/pages/fr/nowhere.md", "---\ntitle: Nulle part\n---\n");
     const invalid = await runCli(["check"], { cwd: project.dir, env: {} });
     expect(invalid.code).toBe(1);
     expect(failureFor(invalid.stderr, "content/posts/every-field.md")).toMatch(
@@ -42,7 +44,10 @@ describe("check offline after an online sync", () => {
     expect(failureFor(invalid.stderr, "content/posts/minimal.md")).toMatch(new RegExp(`^✖ content/posts/minimal\\.md:${await lineOf(project, "content/posts/minimal.md", "rating:")}: rating: `));
     expect(failureFor(invalid.stderr, "content/people/grace.md")).toMatch(new RegExp(`^✖ content/people/grace\\.md:${await lineOf(project, "content/people/grace.md", "photo:")}: photo: .*nope\\.png`));
     expect(failureFor(invalid.stderr, "content/people/ada.md")).toMatch(new RegExp(`^✖ content/people/ada\\.md:${await lineOf(project, "content/people/ada.md", "favorite-post:")}: favorite-post: .*no-such-post`));
-    expect(invalid.stdout).toMatch(/Checked 8 files: 4 invalid/);
+    // Translations are checked merged with their primary file, errors at their own keys.
+    expect(failureFor(invalid.stderr, "content/pages/fr/about.md")).toMatch(new RegExp(`^✖ content/pages/fr/about\\.md:${await lineOf(project, "content/pages/fr/about.md", "order:")}: order: `));
+    expect(failureFor(invalid.stderr, "content/pages/fr/nowhere.md")).toMatch(/^✖ content\/pages\/fr\/nowhere\.md: translation of "nowhere"/);
+    expect(invalid.stdout).toMatch(/Checked 10 files: 6 invalid/);
   });
 
   it("--strict makes an unknown key an error in check and in sync; without it the key is a warning", async () => {

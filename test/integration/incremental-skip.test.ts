@@ -1,0 +1,183 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/adapters/load-config.ts";
+import { createWebflowClient } from "../../src/adapters/webflow-client.ts";
+import { BENCH_COLLECTION_ID, benchSeed, generateProject, postPath } from "../../src/bench/generate-markdown.ts";
+import { emptyPrepareStats, prepareFiles, type LoadedFile } from "../../src/prepare-files.ts";
+import { runSync, type RunSyncOptions } from "../../src/sync.ts";
+import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { describeRequests, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
+
+const POSTS = BENCH_COLLECTION_ID;
+/** A 1×1 PNG, and the same picture with other bytes (and another size, so the site's copy is not adopted). */
+const PNG_A = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG_B = Buffer.concat([PNG_A, Buffer.from("trailing bytes")]);
+
+/** A generated project of `count` posts synced into a fresh sandbox. */
+async function generatedProject(count: number) {
+  const dir = await mkdtemp(join(tmpdir(), "wf-sync-incremental-"));
+  await generateProject(dir, count);
+  const sandbox = await startTestSandbox(benchSeed());
+  const client = createWebflowClient({ token: "test-token", baseUrl: sandbox.baseUrl, retryBaseMs: 20 });
+  const sync = async (extra: Partial<RunSyncOptions> = {}) => runSync({ config: await loadConfig(dir), client, ...extra });
+  return {
+    dir,
+    sandbox,
+    client,
+    sync,
+    path: (file: string) => join(dir, file),
+    idsBySlug: () => Object.fromEntries(sandbox.items(POSTS).map((item) => [item.fieldData["slug"], item.id])),
+    async [Symbol.asyncDispose]() {
+      await client.close();
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function appendTo(path: string, text: string): Promise<void> {
+  await writeFile(path, `${await readFile(path, "utf8")}${text}`);
+}
+
+describe("incremental sync: unchanged files are not parsed", () => {
+  it("parses every file once, nothing on an unchanged run, and only the edited file after an edit", async () => {
+    await using project = await generatedProject(24);
+    const first = await project.sync();
+    expect(first.totals).toMatchObject({ created: 24, failed: 0 });
+    expect(first.files).toMatchObject({ files: 24, skipped: 0, parsed: 24, rendered: 24 });
+
+    project.sandbox.requests.length = 0;
+    const second = await project.sync();
+    expect(second.totals).toMatchObject({ unchanged: 24, created: 0, updated: 0, failed: 0 });
+    expect(second.files).toMatchObject({ files: 24, skipped: 24, parsed: 0, rendered: 0 });
+    // No remote listing either: the manifest is trusted unless --verify.
+    expect(describeRequests(project.sandbox.requests).filter((line) => line.startsWith("GET") && line.endsWith("/items"))).toEqual([]);
+    expect(writeRequests(project.sandbox)).toEqual([]);
+
+    await appendTo(project.path(postPath(3)), "\nOne more paragraph.\n");
+    project.sandbox.requests.length = 0;
+    const third = await project.sync();
+    expect(third.files).toMatchObject({ skipped: 23, parsed: 1, rendered: 1 });
+    expect(third.totals).toMatchObject({ updated: 1, unchanged: 23 });
+    expect(describeRequests(writeRequests(project.sandbox))).toHaveLength(1);
+
+    // --force disables skipping.
+    const forced = await project.sync({ isForced: true });
+    expect(forced.files).toMatchObject({ skipped: 0, parsed: 24 });
+  });
+
+  it("re-renders everything once when the rendering settings change, without creating items", async () => {
+    await using project = await generatedProject(12);
+    await project.sync();
+    const ids = project.idsBySlug();
+    const configPath = project.path("wf-sync.config.ts");
+    await writeFile(configPath, (await readFile(configPath, "utf8")).replace('"body": "post-body",', '"body": "post-body",\n      "richText": { "headingIds": true },'));
+
+    const changed = await project.sync();
+    expect(changed.files).toMatchObject({ skipped: 0, parsed: 12, rendered: 12 });
+    expect(changed.totals).toMatchObject({ created: 0, updated: 12, failed: 0 });
+    expect(project.idsBySlug()).toEqual(ids);
+    expect(project.sandbox.items(POSTS).every((item) => String(item.fieldData["post-body"]).includes(' id="'))).toBe(true);
+
+    const after = await project.sync();
+    expect(after.files).toMatchObject({ skipped: 12, parsed: 0 });
+    expect(after.totals).toMatchObject({ unchanged: 12, updated: 0 });
+  });
+
+  it("sends a file through again when a local image it shows changed, though the Markdown did not", async () => {
+    await using project = await generatedProject(6);
+    await writeFile(project.path("content/posts/pic.png"), PNG_A);
+    await appendTo(project.path(postPath(2)), "\n![A picture](pic.png)\n");
+    await project.sync();
+    const before = project.sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "post-00002");
+    expect(project.sandbox.assets()).toHaveLength(1);
+
+    expect((await project.sync()).files).toMatchObject({ skipped: 6, parsed: 0 });
+
+    await writeFile(project.path("content/posts/pic.png"), PNG_B);
+    project.sandbox.requests.length = 0;
+    const report = await project.sync();
+    expect(report.files).toMatchObject({ skipped: 5, parsed: 1 });
+    expect(report.totals).toMatchObject({ updated: 1, unchanged: 5 });
+    expect(project.sandbox.assets()).toHaveLength(2);
+    const after = project.sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "post-00002");
+    expect(after?.id).toBe(before?.id);
+    expect(after?.fieldData["post-body"]).not.toEqual(before?.fieldData["post-body"]);
+  });
+
+  it("renders a linking file again when the file it links to changes its slug", async () => {
+    await using project = await generatedProject(8);
+    await appendTo(project.path(postPath(0)), "\nSee [the next one](./post-00001.md).\n");
+    await project.sync();
+    const text = await readFile(project.path(postPath(1)), "utf8");
+    await writeFile(project.path(postPath(1)), text.replace("---\n", "---\nslug: renamed-post\n"));
+
+    // Post 1 itself, and every file that links to it; nothing else.
+    const linking = await Promise.all([0, 2, 3, 4, 5, 6, 7].map(async (index) => (await readFile(project.path(postPath(index)), "utf8")).includes("post-00001.md")));
+    const report = await project.sync();
+    expect(report.files).toMatchObject({ parsed: 1 + linking.filter(Boolean).length, skipped: 7 - linking.filter(Boolean).length });
+    const post0 = project.sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "post-00000");
+    expect(String(post0?.fieldData["post-body"])).toContain('href="/blog/renamed-post"');
+  });
+});
+
+describe("the worker pool", () => {
+  it("gives byte-identical results to rendering on the main thread", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "wf-sync-pool-"));
+    try {
+      await generateProject(dir, 40);
+      const files = Array.from({ length: 40 }, (_, index) => postPath(index));
+      const prepare = async (pool: "always" | "never") => {
+        const loaded: LoadedFile[] = files.map((path) => ({ path }));
+        const stats = emptyPrepareStats();
+        await prepareFiles({
+          root: dir,
+          collections: [{ files: loaded, translations: [], settings: { hasBody: true, renderOptions: { highlight: true } }, urlPattern: "/blog/{slug}", skippable: undefined }],
+          assetUrls: new Map(),
+          stats,
+          pool,
+        });
+        return { loaded, stats };
+      };
+      const inWorkers = await prepare("always");
+      const inProcess = await prepare("never");
+      expect(inWorkers.stats).toMatchObject({ parsed: 40, rendered: 40, inWorkers: 40 });
+      expect(inProcess.stats).toMatchObject({ parsed: 40, rendered: 40, inWorkers: 0 });
+      expect(inWorkers.loaded).toEqual(inProcess.loaded);
+      expect(inWorkers.loaded.every((file) => file.rendered && file.rendered.html.length > 500)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("sync --verify", () => {
+  it("lists the site and repairs items deleted or edited there, which a plain run trusts the manifest about", async () => {
+    await using project = await generatedProject(5);
+    await project.sync();
+    const ids = project.idsBySlug();
+    await project.client.deleteItems(POSTS, [ids["post-00001"] as string]);
+    await project.client.updateItems(POSTS, [{ itemId: ids["post-00002"] as string, fieldData: { "post-summary": "Edited on the site." } }], { isLive: true });
+
+    const env = sandboxEnv(project.sandbox.baseUrl);
+    project.sandbox.requests.length = 0;
+    const plain = await runCli(["sync"], { cwd: project.dir, env });
+    expect(plain.code).toBe(0);
+    expect(writeRequests(project.sandbox)).toEqual([]);
+
+    project.sandbox.requests.length = 0;
+    const verified = await runCli(["sync", "--verify"], { cwd: project.dir, env });
+    expect(verified.code).toBe(0);
+    expect(describeRequests(project.sandbox.requests)).toContain(`GET /v2/collections/${POSTS}/items`);
+    expect(verified.stdout).toMatch(/created posts\/post-00001/);
+    expect(verified.stdout).toMatch(/updated posts\/post-00002/);
+    const summary = project.sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "post-00002")?.fieldData["post-summary"];
+    expect(summary).not.toBe("Edited on the site.");
+
+    project.sandbox.requests.length = 0;
+    expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
+    expect(writeRequests(project.sandbox)).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
-import { AuthError, ExitCode, WfSyncError } from "../errors.ts";
+import { AuthError, ExitCode, InterruptedError, WfSyncError } from "../errors.ts";
 import { loadConfig } from "../adapters/load-config.ts";
 import { createWebflowClient, DEFAULT_BASE_URL, validateBaseUrl, type WebflowClient } from "../adapters/webflow-client.ts";
 import type { ResolvedConfig } from "../config.ts";
@@ -84,7 +84,7 @@ async function connect(options: { io: CliIo; config: ResolvedConfig; reporter: R
   const debug = io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined;
   if (token) {
     const baseUrl = validateBaseUrl(baseUrlFrom(io.env, io.cwd));
-    const client = createWebflowClient({ token, baseUrl, concurrency: options.concurrency, retryBaseMs, debug, onNotice: (message) => reporter.event({ type: "notice", message }) });
+    const client = createWebflowClient({ token, baseUrl, concurrency: options.concurrency, retryBaseMs, debug, signal: io.signal, onNotice: (message) => reporter.event({ type: "notice", message }) });
     return { client, close: () => client.close() };
   }
   if (isTruthy(io.env["CI"])) {
@@ -94,7 +94,7 @@ async function connect(options: { io: CliIo; config: ResolvedConfig; reporter: R
   }
   const { sandbox, token: sandboxToken, close: closeSandbox } = await startLocalSandbox(config, { isReadOnly: options.isDryRun ?? false });
   reporter.event({ type: "notice", message: "No WEBFLOW_API_TOKEN set: using the built-in local sandbox (state in .wf-sync/sandbox.json), not a real site." });
-  const client = createWebflowClient({ token: sandboxToken, baseUrl: sandbox.baseUrl, concurrency: options.concurrency, retryBaseMs, debug, target: "sandbox" });
+  const client = createWebflowClient({ token: sandboxToken, baseUrl: sandbox.baseUrl, concurrency: options.concurrency, retryBaseMs, debug, signal: io.signal, target: "sandbox" });
   return {
     client,
     close: async () => {
@@ -367,6 +367,12 @@ export async function main(io: CliIo): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.CannotRun;
+    const stoppedBy = io.interruptedBy?.();
+    if (error instanceof InterruptedError && stoppedBy) {
+      // Interrupted before the run got to its writes (a read was waiting): nothing half done.
+      io.stderr(`Stopped by ${stoppedBy}: finished writes are recorded in the manifest; run sync again to finish.`);
+      return stoppedBy === "SIGINT" ? 130 : 143;
+    }
     if (error instanceof WfSyncError) {
       const reporter = reporterFor(io, program.opts<GlobalOptions>());
       reporter.error(error);

@@ -9,19 +9,36 @@ export const SITE = "66f000000000000000000001";
 export const PEOPLE = "66f0000000000000000000a1";
 export const POSTS = "66f0000000000000000000a2";
 export const PAGES = "66f0000000000000000000a3";
-export const OPTION_IDS = { engineering: "66f00000000000000000e001", product: "66f00000000000000000e002", design: "66f00000000000000000e003" } as const;
+export const OPTION_IDS = {
+  engineering: "66f00000000000000000e001",
+  product: "66f00000000000000000e002",
+  design: "66f00000000000000000e003",
+} as const;
 
 /** `wf-sync <args>` in-process against a test sandbox. */
-export function syncWith(sandbox: Sandbox, project: TempProject, args: readonly string[] = ["sync"]): Promise<CliRun> {
+export function syncWith(
+  sandbox: Sandbox,
+  project: TempProject,
+  args: readonly string[] = ["sync"],
+): Promise<CliRun> {
   return runCli(args, { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) });
 }
 
 /** The site's cmsLocaleIds by tag, read through the API as the tool reads them. */
 export async function cmsLocaleIds(sandbox: Sandbox): Promise<Record<string, string>> {
-  const response = await fetch(`${sandbox.baseUrl}/sites/${SITE}`, { headers: { authorization: "Bearer test-token" } });
-  const site = (await response.json()) as { locales: { primary: { tag: string; cmsLocaleId: string }; secondary: Array<{ tag: string; cmsLocaleId: string }> } };
+  const response = await fetch(`${sandbox.baseUrl}/sites/${SITE}`, {
+    headers: { authorization: "Bearer test-token" },
+  });
+  const site = (await response.json()) as {
+    locales: {
+      primary: { tag: string; cmsLocaleId: string };
+      secondary: Array<{ tag: string; cmsLocaleId: string }>;
+    };
+  };
   sandbox.requests.pop(); // this look-up is the test's, not the tool's
-  return Object.fromEntries([site.locales.primary, ...site.locales.secondary].map((locale) => [locale.tag, locale.cmsLocaleId]));
+  return Object.fromEntries(
+    [site.locales.primary, ...site.locales.secondary].map((locale) => [locale.tag, locale.cmsLocaleId]),
+  );
 }
 
 /** The one asset of the site uploaded under `fileName`; fails when there is none or several. */
@@ -36,7 +53,9 @@ export function assetTraffic(sandbox: Sandbox): { creates: string[]; uploads: nu
   const creates = sandbox.requests
     .filter((request) => request.method === "POST" && request.path === `/v2/sites/${SITE}/assets`)
     .map((request) => String((request.body as { fileName?: unknown } | null)?.fileName));
-  const uploads = sandbox.requests.filter((request) => request.method === "POST" && request.path.startsWith("/upload/")).length;
+  const uploads = sandbox.requests.filter(
+    (request) => request.method === "POST" && request.path.startsWith("/upload/"),
+  ).length;
   return { creates: creates.sort(), uploads };
 }
 

@@ -34,42 +34,76 @@ describe("check offline after an online sync", () => {
     await project.edit("content/posts/minimal.md", "featured: false", 'featured: false\nrating: "7"');
     await project.edit("content/people/grace.md", "photo: ../media/red.png", "photo: ../media/nope.png");
     await project.edit("content/people/ada.md", "favorite-post: every-field", "favorite-post: no-such-post");
-    await project.edit("content/pages/fr/about.md", "tagline: Nous construisons des choses", 'tagline: Nous construisons des choses\norder: "premier"');
+    await project.edit(
+      "content/pages/fr/about.md",
+      "tagline: Nous construisons des choses",
+      'tagline: Nous construisons des choses\norder: "premier"',
+    );
     await project.write("content/pages/fr/nowhere.md", "---\ntitle: Nulle part\n---\n");
     const invalid = await runCli(["check"], { cwd: project.dir, env: {} });
     expect(invalid.code).toBe(1);
     expect(failureFor(invalid.stderr, "content/posts/every-field.md")).toMatch(
-      new RegExp(`^✖ content/posts/every-field\\.md:${await lineOf(project, "content/posts/every-field.md", "category:")}: category: .*Gardening.*Engineering`),
+      new RegExp(
+        `^✖ content/posts/every-field\\.md:${await lineOf(project, "content/posts/every-field.md", "category:")}: category: .*Gardening.*Engineering`,
+      ),
     );
-    expect(failureFor(invalid.stderr, "content/posts/minimal.md")).toMatch(new RegExp(`^✖ content/posts/minimal\\.md:${await lineOf(project, "content/posts/minimal.md", "rating:")}: rating: `));
-    expect(failureFor(invalid.stderr, "content/people/grace.md")).toMatch(new RegExp(`^✖ content/people/grace\\.md:${await lineOf(project, "content/people/grace.md", "photo:")}: photo: .*nope\\.png`));
-    expect(failureFor(invalid.stderr, "content/people/ada.md")).toMatch(new RegExp(`^✖ content/people/ada\\.md:${await lineOf(project, "content/people/ada.md", "favorite-post:")}: favorite-post: .*no-such-post`));
+    expect(failureFor(invalid.stderr, "content/posts/minimal.md")).toMatch(
+      new RegExp(
+        `^✖ content/posts/minimal\\.md:${await lineOf(project, "content/posts/minimal.md", "rating:")}: rating: `,
+      ),
+    );
+    expect(failureFor(invalid.stderr, "content/people/grace.md")).toMatch(
+      new RegExp(
+        `^✖ content/people/grace\\.md:${await lineOf(project, "content/people/grace.md", "photo:")}: photo: .*nope\\.png`,
+      ),
+    );
+    expect(failureFor(invalid.stderr, "content/people/ada.md")).toMatch(
+      new RegExp(
+        `^✖ content/people/ada\\.md:${await lineOf(project, "content/people/ada.md", "favorite-post:")}: favorite-post: .*no-such-post`,
+      ),
+    );
     // Translations are checked merged with their primary file, errors at their own keys.
-    expect(failureFor(invalid.stderr, "content/pages/fr/about.md")).toMatch(new RegExp(`^✖ content/pages/fr/about\\.md:${await lineOf(project, "content/pages/fr/about.md", "order:")}: order: `));
-    expect(failureFor(invalid.stderr, "content/pages/fr/nowhere.md")).toMatch(/^✖ content\/pages\/fr\/nowhere\.md: translation of "nowhere"/);
+    expect(failureFor(invalid.stderr, "content/pages/fr/about.md")).toMatch(
+      new RegExp(
+        `^✖ content/pages/fr/about\\.md:${await lineOf(project, "content/pages/fr/about.md", "order:")}: order: `,
+      ),
+    );
+    expect(failureFor(invalid.stderr, "content/pages/fr/nowhere.md")).toMatch(
+      /^✖ content\/pages\/fr\/nowhere\.md: translation of "nowhere"/,
+    );
     expect(invalid.stdout).toMatch(/Checked 10 files: 6 invalid/);
   });
 
   it("--strict makes an unknown key an error in check and in sync; without it the key is a warning", async () => {
     await using project = await copyFixture(FIELDS_FIXTURE);
     await syncOnce(project);
-    await project.edit("content/pages/contact.md", "tagline: Say hello", "tagline: Say hello\nmood: cheerful");
+    await project.edit(
+      "content/pages/contact.md",
+      "tagline: Say hello",
+      "tagline: Say hello\nmood: cheerful",
+    );
     const line = await lineOf(project, "content/pages/contact.md", "mood:");
 
     const lenient = await runCli(["check"], { cwd: project.dir, env: {} });
     expect(lenient.code).toBe(0);
-    expect(lenient.stderr).toMatch(new RegExp(`warning.*content/pages/contact\\.md:${line}: mood: not a field`));
+    expect(lenient.stderr).toMatch(
+      new RegExp(`warning.*content/pages/contact\\.md:${line}: mood: not a field`),
+    );
 
     const strict = await runCli(["check", "--strict"], { cwd: project.dir, env: {} });
     expect(strict.code).toBe(1);
-    expect(failureFor(strict.stderr, "content/pages/contact.md")).toMatch(new RegExp(`^✖ content/pages/contact\\.md:${line}: mood: not a field`));
+    expect(failureFor(strict.stderr, "content/pages/contact.md")).toMatch(
+      new RegExp(`^✖ content/pages/contact\\.md:${line}: mood: not a field`),
+    );
 
     await using sandbox = await startTestSandbox(await fixtureSeed(FIELDS_FIXTURE));
     await using fresh = await copyFixture(FIELDS_FIXTURE);
     await fresh.edit("content/pages/contact.md", "tagline: Say hello", "tagline: Say hello\nmood: cheerful");
     const strictSync = await syncWith(sandbox, fresh, ["sync", "--strict"]);
     expect(strictSync.code).toBe(1);
-    expect(failureFor(strictSync.stderr, "content/pages/contact.md")).toMatch(new RegExp(`^✖ content/pages/contact\\.md:${line}: mood: `));
+    expect(failureFor(strictSync.stderr, "content/pages/contact.md")).toMatch(
+      new RegExp(`^✖ content/pages/contact\\.md:${line}: mood: `),
+    );
     expect([...itemsBySlug(sandbox, PAGES).keys()]).toEqual(["about"]);
 
     const lenientSync = await syncWith(sandbox, fresh);

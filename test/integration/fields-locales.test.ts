@@ -2,8 +2,22 @@
 // translation: the fr variant holds the translation, keys it leaves out fall back to the primary.
 import { describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/project.ts";
-import { describeRequests, fixtureSeed, itemIdsOf, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
-import { assetNamed, cmsLocaleIds, failureFor, FIELDS_FIXTURE, PAGES, PEOPLE, syncWith } from "../helpers/fields-project.ts";
+import {
+  describeRequests,
+  fixtureSeed,
+  itemIdsOf,
+  startTestSandbox,
+  writeRequests,
+} from "../helpers/sandbox.ts";
+import {
+  assetNamed,
+  cmsLocaleIds,
+  failureFor,
+  FIELDS_FIXTURE,
+  PAGES,
+  PEOPLE,
+  syncWith,
+} from "../helpers/fields-project.ts";
 import type { Sandbox } from "../../src/sandbox/index.ts";
 
 function variants(sandbox: Sandbox, cmsLocaleId: string) {
@@ -51,15 +65,29 @@ describe("a collection in two locales", () => {
     });
     // A page with no translation exists in both locales with the primary content; both are live.
     expect(french.get("contact")?.fieldData).toEqual(english.get("contact")?.fieldData);
-    expect(sandbox.liveItems(PAGES, { cmsLocaleId: fr }).map((item) => item.fieldData["name"]).sort()).toEqual(["Contact", "À propos"]);
-    expect(sandbox.liveItems(PAGES, { cmsLocaleId: en }).map((item) => item.fieldData["name"]).sort()).toEqual(["About us", "Contact"]);
+    expect(
+      sandbox
+        .liveItems(PAGES, { cmsLocaleId: fr })
+        .map((item) => item.fieldData["name"])
+        .sort(),
+    ).toEqual(["Contact", "À propos"]);
+    expect(
+      sandbox
+        .liveItems(PAGES, { cmsLocaleId: en })
+        .map((item) => item.fieldData["name"])
+        .sort(),
+    ).toEqual(["About us", "Contact"]);
 
     sandbox.requests.length = 0;
     expect((await syncWith(sandbox, project)).code).toBe(0);
     expect(describeRequests(writeRequests(sandbox))).toEqual([]);
 
     // Editing only the translation writes only the fr-FR variant of that item.
-    await project.edit("content/pages/fr/about.md", "tagline: Nous construisons des choses", "tagline: Nous fabriquons des choses");
+    await project.edit(
+      "content/pages/fr/about.md",
+      "tagline: Nous construisons des choses",
+      "tagline: Nous fabriquons des choses",
+    );
     const englishBefore = sandbox.items(PAGES, { cmsLocaleId: en });
     sandbox.requests.length = 0;
     expect((await syncWith(sandbox, project)).code).toBe(0);
@@ -67,10 +95,13 @@ describe("a collection in two locales", () => {
     expect(writes.flatMap(itemIdsOf)).toEqual(writes.map(() => aboutId));
     for (const write of writes) {
       const body = write.body as { items?: Array<{ cmsLocaleId?: string; cmsLocaleIds?: string[] }> };
-      for (const item of body.items ?? []) expect(item.cmsLocaleId ?? item.cmsLocaleIds).toEqual(item.cmsLocaleId ? fr : [fr]);
+      for (const item of body.items ?? [])
+        expect(item.cmsLocaleId ?? item.cmsLocaleIds).toEqual(item.cmsLocaleId ? fr : [fr]);
     }
     expect(variants(sandbox, fr).get("about")?.fieldData["tagline"]).toBe("Nous fabriquons des choses");
-    expect(sandbox.liveItems(PAGES, { cmsLocaleId: fr }).find((item) => item.id === aboutId)?.fieldData["tagline"]).toBe("Nous fabriquons des choses");
+    expect(
+      sandbox.liveItems(PAGES, { cmsLocaleId: fr }).find((item) => item.id === aboutId)?.fieldData["tagline"],
+    ).toBe("Nous fabriquons des choses");
     expect(sandbox.items(PAGES, { cmsLocaleId: en })).toEqual(englishBefore);
 
     // A primary value the translation inherits reaches both variants.
@@ -89,12 +120,18 @@ describe("a collection in two locales", () => {
   it("fails a translation with a bad value alone, naming the translation's file and line", async () => {
     await using sandbox = await startTestSandbox(await fixtureSeed(FIELDS_FIXTURE));
     await using project = await copyFixture(FIELDS_FIXTURE);
-    await project.edit("content/pages/fr/about.md", "tagline: Nous construisons des choses", 'tagline: Nous construisons des choses\norder: "premier"');
+    await project.edit(
+      "content/pages/fr/about.md",
+      "tagline: Nous construisons des choses",
+      'tagline: Nous construisons des choses\norder: "premier"',
+    );
     const fr = (await cmsLocaleIds(sandbox))["fr-FR"] as string;
 
     const result = await syncWith(sandbox, project);
     expect(result.code).toBe(1);
-    expect(failureFor(result.stderr, "content/pages/fr/about.md")).toMatch(/^✖ content\/pages\/fr\/about\.md:4: order: /);
+    expect(failureFor(result.stderr, "content/pages/fr/about.md")).toMatch(
+      /^✖ content\/pages\/fr\/about\.md:4: order: /,
+    );
     // The primary item and its fr variant exist (created in both locales), holding the primary content.
     expect(variants(sandbox, fr).get("about")?.fieldData["name"]).toBe("About us");
   });
@@ -102,7 +139,10 @@ describe("a collection in two locales", () => {
   it("keeps a draft page and its translation off the live site in both locales, and an archived one too", async () => {
     await using sandbox = await startTestSandbox(await fixtureSeed(FIELDS_FIXTURE));
     await using project = await copyFixture(FIELDS_FIXTURE);
-    await project.write("content/pages/draft.md", "---\ntitle: Coming soon\ndraft: true\ntagline: Soon\n---\nSoon.\n");
+    await project.write(
+      "content/pages/draft.md",
+      "---\ntitle: Coming soon\ndraft: true\ntagline: Soon\n---\nSoon.\n",
+    );
     await project.write("content/pages/fr/draft.md", "---\ntitle: Bientôt\n---\nBientôt.\n");
     await project.write("content/pages/gone.md", "---\ntitle: Gone\narchived: true\n---\nGone.\n");
     const locales = await cmsLocaleIds(sandbox);
@@ -112,11 +152,22 @@ describe("a collection in two locales", () => {
     const result = await syncWith(sandbox, project);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(variants(sandbox, en).get("draft")).toMatchObject({ isDraft: true, fieldData: { name: "Coming soon" } });
-    expect(variants(sandbox, fr).get("draft")).toMatchObject({ isDraft: true, fieldData: { name: "Bientôt", tagline: "Soon" } });
+    expect(variants(sandbox, en).get("draft")).toMatchObject({
+      isDraft: true,
+      fieldData: { name: "Coming soon" },
+    });
+    expect(variants(sandbox, fr).get("draft")).toMatchObject({
+      isDraft: true,
+      fieldData: { name: "Bientôt", tagline: "Soon" },
+    });
     expect(variants(sandbox, en).get("gone")).toMatchObject({ isArchived: true });
     for (const cmsLocaleId of [en, fr]) {
-      expect(sandbox.liveItems(PAGES, { cmsLocaleId }).map((item) => item.fieldData["slug"]).sort()).toEqual(["about", "contact"]);
+      expect(
+        sandbox
+          .liveItems(PAGES, { cmsLocaleId })
+          .map((item) => item.fieldData["slug"])
+          .sort(),
+      ).toEqual(["about", "contact"]);
     }
 
     sandbox.requests.length = 0;

@@ -3,8 +3,23 @@
 import { appendFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/project.ts";
-import { describeRequests, fixtureSeed, itemIdsOf, itemsBySlug, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
-import { assetNamed, assetTraffic, failureFor, FIELDS_FIXTURE, PEOPLE, POSTS, syncWith } from "../helpers/fields-project.ts";
+import {
+  describeRequests,
+  fixtureSeed,
+  itemIdsOf,
+  itemsBySlug,
+  startTestSandbox,
+  writeRequests,
+} from "../helpers/sandbox.ts";
+import {
+  assetNamed,
+  assetTraffic,
+  failureFor,
+  FIELDS_FIXTURE,
+  PEOPLE,
+  POSTS,
+  syncWith,
+} from "../helpers/fields-project.ts";
 
 describe("references between synced collections", () => {
   it("resolves a cycle (people ↔ posts) by slug and by path, then writes nothing on a second run", async () => {
@@ -12,7 +27,9 @@ describe("references between synced collections", () => {
     await using project = await copyFixture(FIELDS_FIXTURE);
     const first = await syncWith(sandbox, project, ["sync", "--json"]);
     expect(first.code).toBe(0);
-    const report = JSON.parse(first.stdout) as { items: Array<{ slug: string; action: string; error: string | null }> };
+    const report = JSON.parse(first.stdout) as {
+      items: Array<{ slug: string; action: string; error: string | null }>;
+    };
     expect(report.items.filter((item) => item.error !== null)).toEqual([]);
 
     const people = itemsBySlug(sandbox, PEOPLE);
@@ -21,7 +38,10 @@ describe("references between synced collections", () => {
     expect(people.get("ada")?.fieldData["favorite-post"]).toBe(posts.get("every-field")?.id);
     expect(posts.get("every-field")?.fieldData["author"]).toBe(people.get("ada")?.id);
     expect(people.get("grace")?.fieldData["favorite-post"]).toBe(posts.get("minimal")?.id); // written as ../posts/minimal.md
-    expect(posts.get("every-field")?.fieldData["co-authors"]).toEqual([people.get("grace")?.id, people.get("ada")?.id]);
+    expect(posts.get("every-field")?.fieldData["co-authors"]).toEqual([
+      people.get("grace")?.id,
+      people.get("ada")?.id,
+    ]);
     // Exactly one item of each collection, no duplicates.
     expect(sandbox.items(PEOPLE)).toHaveLength(2);
     expect(sandbox.items(POSTS)).toHaveLength(4);
@@ -31,7 +51,11 @@ describe("references between synced collections", () => {
     expect(describeRequests(writeRequests(sandbox))).toEqual([]);
 
     // Pointing a reference elsewhere writes that one item.
-    await project.edit("content/people/ada.md", "favorite-post: every-field", "favorite-post: ../posts/minimal.md");
+    await project.edit(
+      "content/people/ada.md",
+      "favorite-post: every-field",
+      "favorite-post: ../posts/minimal.md",
+    );
     sandbox.requests.length = 0;
     expect((await syncWith(sandbox, project)).code).toBe(0);
     const ada = itemsBySlug(sandbox, PEOPLE).get("ada");
@@ -42,15 +66,30 @@ describe("references between synced collections", () => {
   it("fails an item whose reference names no item, by slug or by path, and syncs the rest", async () => {
     await using sandbox = await startTestSandbox(await fixtureSeed(FIELDS_FIXTURE));
     await using project = await copyFixture(FIELDS_FIXTURE);
-    await project.write("content/people/alan.md", "---\nname: Alan Turing\nfavorite-post: no-such-post\n---\nAlan.\n");
-    await project.write("content/posts/dangling.md", "---\ntitle: Dangling\nsummary: Points at nobody.\nauthor: ../people/nobody.md\n---\nHi.\n");
+    await project.write(
+      "content/people/alan.md",
+      "---\nname: Alan Turing\nfavorite-post: no-such-post\n---\nAlan.\n",
+    );
+    await project.write(
+      "content/posts/dangling.md",
+      "---\ntitle: Dangling\nsummary: Points at nobody.\nauthor: ../people/nobody.md\n---\nHi.\n",
+    );
 
     const result = await syncWith(sandbox, project);
     expect(result.code).toBe(1);
-    expect(failureFor(result.stderr, "content/people/alan.md")).toMatch(/^✖ content\/people\/alan\.md:3: favorite-post: .*no-such-post/);
-    expect(failureFor(result.stderr, "content/posts/dangling.md")).toMatch(/^✖ content\/posts\/dangling\.md:4: author: .*\.\.\/people\/nobody\.md/);
+    expect(failureFor(result.stderr, "content/people/alan.md")).toMatch(
+      /^✖ content\/people\/alan\.md:3: favorite-post: .*no-such-post/,
+    );
+    expect(failureFor(result.stderr, "content/posts/dangling.md")).toMatch(
+      /^✖ content\/posts\/dangling\.md:4: author: .*\.\.\/people\/nobody\.md/,
+    );
     expect([...itemsBySlug(sandbox, PEOPLE).keys()].sort()).toEqual(["ada", "grace"]);
-    expect([...itemsBySlug(sandbox, POSTS).keys()].sort()).toEqual(["every-field", "minimal", "old-news", "work-in-progress"]);
+    expect([...itemsBySlug(sandbox, POSTS).keys()].sort()).toEqual([
+      "every-field",
+      "minimal",
+      "old-news",
+      "work-in-progress",
+    ]);
 
     sandbox.requests.length = 0;
     expect((await syncWith(sandbox, project)).code).toBe(1);
@@ -64,7 +103,10 @@ describe("local images and files as assets", () => {
     await using project = await copyFixture(FIELDS_FIXTURE);
     expect((await syncWith(sandbox, project)).code).toBe(0);
     // red.png is used by three items, green.png by four, blue.png in a body: one upload each.
-    expect(assetTraffic(sandbox)).toEqual({ creates: ["blue.png", "green.png", "red.png", "slides.pdf"], uploads: 4 });
+    expect(assetTraffic(sandbox)).toEqual({
+      creates: ["blue.png", "green.png", "red.png", "slides.pdf"],
+      uploads: 4,
+    });
     const oldRed = assetNamed(sandbox, "red.png");
 
     sandbox.requests.length = 0;
@@ -85,18 +127,37 @@ describe("local images and files as assets", () => {
     sandbox.requests.length = 0;
     expect((await syncWith(sandbox, project)).code).toBe(0);
     expect(assetTraffic(sandbox)).toEqual({ creates: ["blue.png", "red.png"], uploads: 2 });
-    const newRed = sandbox.assets().find((asset) => asset.originalFileName === "red.png" && asset.id !== oldRed.id);
-    const newBlue = sandbox.assets().filter((asset) => asset.originalFileName === "blue.png").at(-1);
+    const newRed = sandbox
+      .assets()
+      .find((asset) => asset.originalFileName === "red.png" && asset.id !== oldRed.id);
+    const newBlue = sandbox
+      .assets()
+      .filter((asset) => asset.originalFileName === "blue.png")
+      .at(-1);
     expect(newRed?.isUploaded).toBe(true);
     const people = itemsBySlug(sandbox, PEOPLE);
     const posts = itemsBySlug(sandbox, POSTS);
-    expect(people.get("ada")?.fieldData["avatar"]).toEqual({ fileId: newRed?.id, url: newRed?.hostedUrl, alt: "A red square" });
-    expect(people.get("grace")?.fieldData["avatar"]).toMatchObject({ fileId: newRed?.id, url: newRed?.hostedUrl });
-    expect(posts.get("every-field")?.fieldData["cover"]).toMatchObject({ fileId: newRed?.id, url: newRed?.hostedUrl });
-    expect(String(posts.get("every-field")?.fieldData["post-body"])).toContain(`<img src="${newBlue?.hostedUrl}"`);
+    expect(people.get("ada")?.fieldData["avatar"]).toEqual({
+      fileId: newRed?.id,
+      url: newRed?.hostedUrl,
+      alt: "A red square",
+    });
+    expect(people.get("grace")?.fieldData["avatar"]).toMatchObject({
+      fileId: newRed?.id,
+      url: newRed?.hostedUrl,
+    });
+    expect(posts.get("every-field")?.fieldData["cover"]).toMatchObject({
+      fileId: newRed?.id,
+      url: newRed?.hostedUrl,
+    });
+    expect(String(posts.get("every-field")?.fieldData["post-body"])).toContain(
+      `<img src="${newBlue?.hostedUrl}"`,
+    );
     // Only the items using an edited file were written.
     const written = new Set(writeRequests(sandbox).flatMap(itemIdsOf));
-    expect([...written].sort()).toEqual([people.get("ada")?.id, people.get("grace")?.id, posts.get("every-field")?.id].sort());
+    expect([...written].sort()).toEqual(
+      [people.get("ada")?.id, people.get("grace")?.id, posts.get("every-field")?.id].sort(),
+    );
 
     sandbox.requests.length = 0;
     expect((await syncWith(sandbox, project)).code).toBe(0);
@@ -107,13 +168,23 @@ describe("local images and files as assets", () => {
     await using sandbox = await startTestSandbox(await fixtureSeed(FIELDS_FIXTURE));
     await using project = await copyFixture(FIELDS_FIXTURE);
     await project.write("content/media/huge.png", "x".repeat(4 * 1024 * 1024 + 1));
-    await project.write("content/posts/huge-cover.md", "---\ntitle: Huge cover\nsummary: Too big.\ncover: ../media/huge.png\n---\nHi.\n");
-    await project.write("content/posts/huge-body.md", "---\ntitle: Huge body\nsummary: Too big.\n---\nLook:\n\n![big](../media/huge.png)\n");
+    await project.write(
+      "content/posts/huge-cover.md",
+      "---\ntitle: Huge cover\nsummary: Too big.\ncover: ../media/huge.png\n---\nHi.\n",
+    );
+    await project.write(
+      "content/posts/huge-body.md",
+      "---\ntitle: Huge body\nsummary: Too big.\n---\nLook:\n\n![big](../media/huge.png)\n",
+    );
 
     const result = await syncWith(sandbox, project);
     expect(result.code).toBe(1);
-    expect(failureFor(result.stderr, "content/posts/huge-cover.md")).toMatch(/^✖ content\/posts\/huge-cover\.md:4: cover: content\/media\/huge\.png is 4\.1 MB; Webflow takes images up to 4 MB\./);
-    expect(failureFor(result.stderr, "content/posts/huge-body.md")).toMatch(/^✖ content\/posts\/huge-body\.md:\d+: content\/media\/huge\.png is 4\.1 MB; Webflow takes images up to 4 MB\./);
+    expect(failureFor(result.stderr, "content/posts/huge-cover.md")).toMatch(
+      /^✖ content\/posts\/huge-cover\.md:4: cover: content\/media\/huge\.png is 4\.1 MB; Webflow takes images up to 4 MB\./,
+    );
+    expect(failureFor(result.stderr, "content/posts/huge-body.md")).toMatch(
+      /^✖ content\/posts\/huge-body\.md:\d+: content\/media\/huge\.png is 4\.1 MB; Webflow takes images up to 4 MB\./,
+    );
     expect(assetTraffic(sandbox).creates).not.toContain("huge.png");
     expect(sandbox.assets().map((asset) => asset.originalFileName)).not.toContain("huge.png");
     expect([...itemsBySlug(sandbox, POSTS).keys()]).not.toContain("huge-cover");

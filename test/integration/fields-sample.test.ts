@@ -22,7 +22,8 @@ describe("the repo's sample project", () => {
   it("syncs every field type, references, images and the fr-FR translation into the built-in sandbox, then writes nothing", async () => {
     const dir = await mkdtemp(join(tmpdir(), "wf-sync-sample-"));
     try {
-      for (const entry of ["content", "wf-sync.config.ts", "wf-sync.sandbox.json"]) await cp(resolve(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+      for (const entry of ["content", "wf-sync.config.ts", "wf-sync.sandbox.json"])
+        await cp(resolve(REPO_ROOT, entry), join(dir, entry), { recursive: true });
       const env = { HOME: dir }; // no WEBFLOW_API_TOKEN, no CI
 
       const first = await spawnCli(["sync", "--json"], { cwd: dir, env });
@@ -32,7 +33,13 @@ describe("the repo's sample project", () => {
       expect(report.items.filter((item) => item.error !== null)).toEqual([]);
       expect(report.summary.failed).toBe(0);
       expect(report.summary.created).toBeGreaterThanOrEqual(10);
-      expect(report.items).toContainEqual(expect.objectContaining({ collection: "blog[fr-FR]", slug: "shipping-markdown-to-webflow", action: "update" }));
+      expect(report.items).toContainEqual(
+        expect.objectContaining({
+          collection: "blog[fr-FR]",
+          slug: "shipping-markdown-to-webflow",
+          action: "update",
+        }),
+      );
 
       const second = await spawnCli(["sync", "--json"], { cwd: dir, env });
       expect(second.code).toBe(0);
@@ -41,14 +48,27 @@ describe("the repo's sample project", () => {
       expect(new Set(again.items.map((item) => item.action))).toEqual(new Set(["unchanged"]));
 
       // What the sandbox kept (read from its state file, with the CLI gone).
-      await using sandbox = await startSandbox({ port: 0, statePath: join(dir, ".wf-sync/sandbox.json"), quiet: true });
+      await using sandbox = await startSandbox({
+        port: 0,
+        statePath: join(dir, ".wf-sync/sandbox.json"),
+        quiet: true,
+      });
       const blog = new Map(sandbox.items(BLOG).map((item) => [item.fieldData["slug"], item]));
       const authors = new Map(sandbox.items(AUTHORS).map((item) => [item.fieldData["slug"], item]));
       const shipping = blog.get("shipping-markdown-to-webflow");
-      expect(shipping?.fieldData).toMatchObject({ author: authors.get("jane-doe")?.id, "co-authors": [authors.get("omar-haddad")?.id], category: expect.any(String), "main-image": { fileId: expect.any(String) } });
+      expect(shipping?.fieldData).toMatchObject({
+        author: authors.get("jane-doe")?.id,
+        "co-authors": [authors.get("omar-haddad")?.id],
+        category: expect.any(String),
+        "main-image": { fileId: expect.any(String) },
+      });
       expect(authors.get("jane-doe")?.fieldData["favorite-post"]).toBe(shipping?.id);
-      expect(String(shipping?.fieldData["post-body"])).toMatch(/<img src="http:\/\/127\.0\.0\.1:\d+\/files\/[^"]+_pipeline\.png"/);
-      const french = sandbox.items(BLOG, { cmsLocaleId: await frenchLocaleOf(sandbox) }).find((item) => item.id === shipping?.id);
+      expect(String(shipping?.fieldData["post-body"])).toMatch(
+        /<img src="http:\/\/127\.0\.0\.1:\d+\/files\/[^"]+_pipeline\.png"/,
+      );
+      const french = sandbox
+        .items(BLOG, { cmsLocaleId: await frenchLocaleOf(sandbox) })
+        .find((item) => item.id === shipping?.id);
       expect(french?.fieldData["name"]).toBe("Publier du Markdown sur Webflow sans copier-coller");
       expect(french?.fieldData["author"]).toBe(authors.get("jane-doe")?.id); // left out of the translation
     } finally {
@@ -59,7 +79,11 @@ describe("the repo's sample project", () => {
 
 /** The fr-FR cmsLocaleId, read through the sandbox's API like the tool reads it. */
 async function frenchLocaleOf(sandbox: Sandbox): Promise<string> {
-  const response = await fetch(`${sandbox.baseUrl}/sites/${SITE}`, { headers: { authorization: "Bearer any" } });
-  const site = (await response.json()) as { locales: { secondary: Array<{ tag: string; cmsLocaleId: string }> } };
+  const response = await fetch(`${sandbox.baseUrl}/sites/${SITE}`, {
+    headers: { authorization: "Bearer any" },
+  });
+  const site = (await response.json()) as {
+    locales: { secondary: Array<{ tag: string; cmsLocaleId: string }> };
+  };
   return site.locales.secondary.find((locale) => locale.tag === "fr-FR")?.cmsLocaleId ?? "";
 }

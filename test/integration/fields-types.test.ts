@@ -2,8 +2,23 @@
 // values, and every way a value can be wrong failing that item alone with file:line and key.
 import { describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/project.ts";
-import { describeRequests, fixtureSeed, itemsBySlug, liveSlugs, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
-import { assetNamed, failureFor, FIELDS_FIXTURE, OPTION_IDS, PEOPLE, POSTS, syncWith } from "../helpers/fields-project.ts";
+import {
+  describeRequests,
+  fixtureSeed,
+  itemsBySlug,
+  liveSlugs,
+  startTestSandbox,
+  writeRequests,
+} from "../helpers/sandbox.ts";
+import {
+  assetNamed,
+  failureFor,
+  FIELDS_FIXTURE,
+  OPTION_IDS,
+  PEOPLE,
+  POSTS,
+  syncWith,
+} from "../helpers/fields-project.ts";
 
 describe("every field type reaches Webflow in the exact form it takes", () => {
   it("stores each type's value, sends it in that form, and a second run writes nothing", async () => {
@@ -34,7 +49,11 @@ describe("every field type reaches Webflow in the exact form it takes", () => {
       cover: { fileId: red.id, url: red.hostedUrl, alt: "A red square" }, // Image: local file, uploaded
       gallery: [
         { fileId: green.id, url: green.hostedUrl, alt: null }, // MultiImage: a local file…
-        { fileId: expect.stringMatching(/^[0-9a-f]{24}$/), url: "https://example.com/remote.jpg", alt: "A remote picture" }, // …and a URL Webflow fetches
+        {
+          fileId: expect.stringMatching(/^[0-9a-f]{24}$/),
+          url: "https://example.com/remote.jpg",
+          alt: "A remote picture",
+        }, // …and a URL Webflow fetches
       ],
       video: "https://vimeo.com/76979871", // VideoLink
       website: "https://example.com/about", // Link
@@ -55,13 +74,28 @@ describe("every field type reaches Webflow in the exact form it takes", () => {
     expect(String(body)).toMatch(/^<p>A body with an image:<\/p><figure [^>]*data-rt-type="image"/);
 
     // Option names match case-insensitively; an empty PlainText is left out (cleared).
-    expect(posts.get("minimal")?.fieldData).toEqual({ name: "Minimal", slug: "minimal", "post-summary": "Only what is required.", featured: false, category: OPTION_IDS.design, "post-body": "<p>Short.</p>" });
+    expect(posts.get("minimal")?.fieldData).toEqual({
+      name: "Minimal",
+      slug: "minimal",
+      "post-summary": "Only what is required.",
+      featured: false,
+      category: OPTION_IDS.design,
+      "post-body": "<p>Short.</p>",
+    });
 
     // What was sent, not only what was stored: the create carries Webflow's write forms, and the
     // references to items created later in the run follow in an update of that item.
     const sent = writeRequests(sandbox).flatMap((request) => {
-      const body = request.body as { items?: Array<{ id?: string; fieldData?: Record<string, unknown> }>; id?: string; fieldData?: Record<string, unknown> } | null;
-      return (body?.items ?? (body?.fieldData ? [body] : [])).map((item) => ({ request: `${request.method} ${request.path}`, id: item.id, fieldData: item.fieldData ?? {} }));
+      const body = request.body as {
+        items?: Array<{ id?: string; fieldData?: Record<string, unknown> }>;
+        id?: string;
+        fieldData?: Record<string, unknown>;
+      } | null;
+      return (body?.items ?? (body?.fieldData ? [body] : [])).map((item) => ({
+        request: `${request.method} ${request.path}`,
+        id: item.id,
+        fieldData: item.fieldData ?? {},
+      }));
     });
     const created = sent.find((item) => item.fieldData["slug"] === "every-field");
     expect(created?.request).toBe(`POST /v2/collections/${POSTS}/items/live`);
@@ -69,13 +103,22 @@ describe("every field type reaches Webflow in the exact form it takes", () => {
       ...fields,
       "post-body": body,
       cover: { fileId: red.id, url: red.hostedUrl, alt: "A red square" },
-      gallery: [{ fileId: green.id, url: green.hostedUrl }, { url: "https://example.com/remote.jpg", alt: "A remote picture" }],
+      gallery: [
+        { fileId: green.id, url: green.hostedUrl },
+        { url: "https://example.com/remote.jpg", alt: "A remote picture" },
+      ],
       slides: { fileId: slides.id, url: slides.hostedUrl },
       author: undefined,
       "co-authors": undefined,
     });
     const referenceUpdate = sent.filter((item) => item.id === every?.id);
-    expect(referenceUpdate).toEqual([{ request: `PATCH /v2/collections/${POSTS}/items/live`, id: every?.id, fieldData: expect.objectContaining({ author: ada, "co-authors": [grace, ada] }) }]);
+    expect(referenceUpdate).toEqual([
+      {
+        request: `PATCH /v2/collections/${POSTS}/items/live`,
+        id: every?.id,
+        fieldData: expect.objectContaining({ author: ada, "co-authors": [grace, ada] }),
+      },
+    ]);
 
     sandbox.requests.length = 0;
     const second = await syncWith(sandbox, project);
@@ -91,8 +134,16 @@ describe("every field type reaches Webflow in the exact form it takes", () => {
     const people = itemsBySlug(sandbox, PEOPLE);
     const posts = itemsBySlug(sandbox, POSTS);
     const green = assetNamed(sandbox, "green.png");
-    expect(posts.get("work-in-progress")).toMatchObject({ isDraft: true, isArchived: false, fieldData: { author: people.get("grace")?.id, cover: { fileId: green.id, url: green.hostedUrl } } });
-    expect(posts.get("old-news")).toMatchObject({ isDraft: false, isArchived: true, fieldData: { "co-authors": [people.get("ada")?.id] } });
+    expect(posts.get("work-in-progress")).toMatchObject({
+      isDraft: true,
+      isArchived: false,
+      fieldData: { author: people.get("grace")?.id, cover: { fileId: green.id, url: green.hostedUrl } },
+    });
+    expect(posts.get("old-news")).toMatchObject({
+      isDraft: false,
+      isArchived: true,
+      fieldData: { "co-authors": [people.get("ada")?.id] },
+    });
     expect(liveSlugs(sandbox, POSTS)).toEqual(["every-field", "minimal"]);
   });
 });
@@ -203,7 +254,15 @@ const BAD_VALUES: Record<string, BadValue[]> = {
 };
 
 describe("each way a value can be wrong fails that item alone", () => {
-  const cases = Object.entries(BAD_VALUES).flatMap(([type, rows]) => rows.map(([key, yaml, mentions], index) => ({ type, key, yaml, mentions, file: `content/posts/bad-${type.toLowerCase()}-${index + 1}.md` })));
+  const cases = Object.entries(BAD_VALUES).flatMap(([type, rows]) =>
+    rows.map(([key, yaml, mentions], index) => ({
+      type,
+      key,
+      yaml,
+      mentions,
+      file: `content/posts/bad-${type.toLowerCase()}-${index + 1}.md`,
+    })),
+  );
 
   it(`names file, line and key for all ${cases.length} bad values, sends none of them, exits 1, and stays idempotent`, async () => {
     await using sandbox = await startTestSandbox(await fixtureSeed(FIELDS_FIXTURE));
@@ -212,7 +271,10 @@ describe("each way a value can be wrong fails that item alone", () => {
     for (const bad of cases) {
       const summary = bad.key === "summary" ? "" : "summary: A bad value follows.\n";
       // The bad key sits on line 4 (line 3 when there is no summary line).
-      await project.write(bad.file, `---\ntitle: Bad ${bad.type}\n${summary}${bad.key}: ${bad.yaml}\n---\nBody.\n`);
+      await project.write(
+        bad.file,
+        `---\ntitle: Bad ${bad.type}\n${summary}${bad.key}: ${bad.yaml}\n---\nBody.\n`,
+      );
     }
 
     const result = await syncWith(sandbox, project);
@@ -226,9 +288,19 @@ describe("each way a value can be wrong fails that item alone", () => {
     expect(result.stdout).toContain(`${cases.length} failed`);
 
     // The good items synced; nothing of a bad file was sent.
-    expect([...itemsBySlug(sandbox, POSTS).keys()].sort()).toEqual(["every-field", "minimal", "old-news", "work-in-progress"]);
+    expect([...itemsBySlug(sandbox, POSTS).keys()].sort()).toEqual([
+      "every-field",
+      "minimal",
+      "old-news",
+      "work-in-progress",
+    ]);
     expect(JSON.stringify(writeRequests(sandbox).map((request) => request.body))).not.toContain("Bad ");
-    expect(sandbox.assets().map((asset) => asset.originalFileName).sort()).toEqual(["blue.png", "green.png", "red.png", "slides.pdf"]);
+    expect(
+      sandbox
+        .assets()
+        .map((asset) => asset.originalFileName)
+        .sort(),
+    ).toEqual(["blue.png", "green.png", "red.png", "slides.pdf"]);
 
     sandbox.requests.length = 0;
     const again = await syncWith(sandbox, project);

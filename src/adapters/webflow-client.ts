@@ -267,14 +267,23 @@ class RateGate {
 
   /** True once the window end is known well enough to spread the budget up to it. */
   private get isPaceable(): boolean {
-    return this.isWindowKnown && this.highMs - this.lowMs <= Math.max(50, this.highMs * 0.1);
+    // Spreading a budget of a few requests gains nothing and only delays the last one.
+    return this.isWindowKnown && (this.limit ?? 0) >= 10 && this.highMs - this.lowMs <= Math.max(50, this.highMs * 0.1);
   }
 
-  /** When to send the probe, counted from the window start: halve the uncertainty until it is small. */
+  /** True while the window length is still worth narrowing down. */
+  private get isNarrowing(): boolean {
+    return this.highMs - this.lowMs > Math.max(25, this.highMs * 0.01);
+  }
+
+  /**
+   * When to send the probe for the next window, counted from the window start. With a budget of
+   * one there is no spare request to test with, so the probe itself halves the uncertainty (a
+   * probe too early costs a 429); otherwise the probe goes when the window has surely turned.
+   */
   private probeOffsetMs(): number {
-    const precisionMs = Math.max(25, this.highMs * 0.01);
-    if (this.highMs - this.lowMs <= precisionMs) return this.highMs + 5;
-    return this.lowMs + (this.highMs - this.lowMs) / 2;
+    if (this.limit === 1 && this.isNarrowing) return this.lowMs + (this.highMs - this.lowMs) / 2;
+    return this.highMs + 5;
   }
 
   async acquire(signal?: AbortSignal): Promise<GateTicket> {
@@ -300,6 +309,17 @@ class RateGate {
       }
       const available = this.remaining - this.inFlight;
       if (available > 0) {
+        if (available === 1 && this.isWindowKnown && this.isStartExact && this.isNarrowing && this.windowStart !== undefined) {
+          // The window's last request tests where the window ends: sent halfway through the
+          // uncertainty, it lands either in this window (the window is longer) or opens the
+          // next one (it is shorter). Either way no 429, and the work gets done.
+          const testAt = this.windowStart + this.lowMs + (this.highMs - this.lowMs) / 2;
+          if (now < testAt) {
+            await this.pause(testAt - now, signal);
+            continue;
+          }
+          return this.grant(false);
+        }
         if (this.isPaceable && this.windowStart !== undefined && available <= this.limit * (1 - BURST_SHARE)) {
           // Spread what is left so that the last request still goes out before the earliest possible turn.
           const spacingMs = Math.max(0, this.windowStart + this.lowMs - 20 - now) / available;

@@ -202,11 +202,13 @@ const BURST_SHARE = 0.5;
  * - a window starts with the first request that sees a fresh budget (`Remaining = Limit - 1`),
  *   noticed because the budget went up although nothing could have refilled it;
  * - every answer inside a window proves the window is longer than that (`lowMs`), every
- *   fresh window after a known start proves it is at most that long (`highMs`), and a 429's
- *   `Retry-After` bounds both (whole seconds, so the end lies in its last second).
+ *   fresh window after a known start proves it is at most that long (`highMs`), and so does a
+ *   429's `Retry-After`;
+ * - the last request of each window's budget is sent halfway between the two bounds, and where
+ *   it lands (this window or the next) halves the uncertainty, without risking a 429.
  * It spends half of a window's budget at once, spreads the rest over what is left of the
- * window, and once the budget is gone sends a single probe when the window should have
- * turned; before the window is known that probe finds out from the 429's Retry-After.
+ * window, and once the budget is gone sends a single probe when the window has surely turned;
+ * before anything is known that probe finds out from the 429's Retry-After.
  * After a 429 nothing is sent before Retry-After (plus jitter) has passed.
  */
 class RateGate {
@@ -218,6 +220,11 @@ class RateGate {
   generation = 0;
   lowMs = 0;
   highMs = Number.POSITIVE_INFINITY;
+  /**
+   * A 429's Retry-After bounded the window. Until then the only upper bounds come from idle
+   * gaps, which can be far too long, so running out of budget is settled by asking: one 429.
+   */
+  hasRetryAfterBound = false;
   blockedUntil = 0;
   inFlight = 0;
   isProbing = false;
@@ -262,7 +269,7 @@ class RateGate {
 
   /** True once the window length is known closely enough to plan the next turn by it. */
   private get isWindowKnown(): boolean {
-    return this.windowStart !== undefined && Number.isFinite(this.highMs) && this.highMs - this.lowMs <= Math.max(1100, this.highMs * 0.2);
+    return this.windowStart !== undefined && this.hasRetryAfterBound && Number.isFinite(this.highMs);
   }
 
   /** True once the window end is known well enough to spread the budget up to it. */
@@ -277,12 +284,10 @@ class RateGate {
   }
 
   /**
-   * When to send the probe for the next window, counted from the window start. With a budget of
-   * one there is no spare request to test with, so the probe itself halves the uncertainty (a
-   * probe too early costs a 429); otherwise the probe goes when the window has surely turned.
+   * When to send the probe for the next window, counted from the window start: when it has
+   * surely turned. (Probing earlier would risk a 429, and with it a wait of a whole Retry-After.)
    */
   private probeOffsetMs(): number {
-    if (this.limit === 1 && this.isNarrowing) return this.lowMs + (this.highMs - this.lowMs) / 2;
     return this.highMs + 5;
   }
 
@@ -372,10 +377,12 @@ class RateGate {
     if (answer.status === 429) {
       const retryAfterMs = answer.retryAfterMs ?? 60_000;
       if (sinceStart !== undefined && this.isStartExact) {
-        // The window was still running when this arrived, and ends within Retry-After (its last second, if exact).
-        this.lowMs = Math.max(this.lowMs, sinceStart + Math.max(0, retryAfterMs - 1000));
+        // The window was still running when this arrived, and has turned once Retry-After has
+        // passed. (Retry-After may be a fixed 60 rather than the time left, so it gives no lower bound.)
+        this.lowMs = Math.max(this.lowMs, sinceStart);
         this.highMs = Math.min(this.highMs, sinceStart + retryAfterMs + 50);
         if (this.lowMs >= this.highMs) this.lowMs = 0;
+        this.hasRetryAfterBound = true;
       }
       this.remaining = 0;
       this.blockedUntil = Math.max(this.blockedUntil, this.now() + retryAfterMs + jitterMs(retryAfterMs));

@@ -50,7 +50,7 @@ export interface ClientStats {
   retries: number;
   /** 429 answers received. */
   rateLimited: number;
-  /** Time spent holding requests back for the rate limit: pacing, window turns and Retry-After. */
+  /** Wall time during which requests were held back for the rate limit: pacing, window turns, Retry-After. */
   rateLimitWaitMs: number;
   /** Requests whose retry budget ran out (each one is reported as a failure of its items). */
   gaveUp: number;
@@ -230,6 +230,8 @@ class RateGate {
   isProbing = false;
   lastSentAt = 0;
   private waiters = new Set<() => void>();
+  private holding = 0;
+  private holdingSince = 0;
   private readonly stats: ClientStats;
   private readonly now: () => number;
   constructor(stats: ClientStats, now: () => number = Date.now) {
@@ -262,9 +264,14 @@ class RateGate {
     });
   }
 
+  /** Holds a request back; the stats count wall time during which any request was held, not the sum. */
   private async pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    this.stats.rateLimitWaitMs += ms;
-    await sleep(ms, undefined, signal ? { signal } : undefined);
+    if (this.holding++ === 0) this.holdingSince = this.now();
+    try {
+      await sleep(ms, undefined, signal ? { signal } : undefined);
+    } finally {
+      if (--this.holding === 0) this.stats.rateLimitWaitMs += this.now() - this.holdingSince;
+    }
   }
 
   /** True once the window length is known closely enough to plan the next turn by it. */

@@ -842,7 +842,15 @@ function checkDeletionGuard(options: { runs: CollectionRun[]; manifest: Manifest
     const entries = manifest.collections[run.config.collectionId]?.items ?? {};
     const present = new Set(run.files.map((file) => file.path));
     const slugs = new Set(run.files.flatMap((file) => slugOfLoaded(file) ?? []));
-    const candidates = Object.entries(entries).filter(([slug, entry]) => entry.itemId !== "" && !slugs.has(slug) && !present.has(entry.file));
+    // A file moved with its bytes unchanged (git mv) keeps its item: the plan updates its slug,
+    // so it is not a removal. Recognised by the raw digest the manifest recorded for the old path.
+    const sources = manifest.collections[run.config.collectionId]?.sources ?? {};
+    const newDigests = new Set(run.files.filter((file) => !sources[file.path]).map((file) => file.rawDigest));
+    const candidates = Object.entries(entries).filter(([slug, entry]) => {
+      if (entry.itemId === "" || slugs.has(slug) || present.has(entry.file)) return false;
+      const recorded = sources[entry.file]?.digest;
+      return !(recorded !== undefined && newDigests.has(recorded));
+    });
     const removals = pendingRemovals(candidates.map(([slug, entry]) => ({ slug, entry })), config.onDelete);
     const total = Object.keys(entries).length;
     if (removals.length > 0 && removals.length > config.maxDeleteShare * total) {

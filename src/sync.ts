@@ -359,8 +359,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       });
     }
 
-    const resolveReference = (target: string, referencedId: string): string | undefined => {
-      const slug = slugOfReference(target, byPath);
+    const resolveReference = (target: string, referencedId: string, fromFile?: string): string | undefined => {
+      const slug = slugOfReference(target, byPath, fromFile);
       if (slug === undefined) return undefined;
       const known = manifest.collections[referencedId]?.items[slug]?.itemId;
       if (known) return known;
@@ -390,7 +390,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         const holds = lookupsHold({ links: record.links ?? {}, images: {} }, file.path, { urlOfFile, urlOfAsset: () => undefined }) &&
           Object.entries(record.refs ?? {}).every(([key, itemId]) => {
             const [referencedId = "", ...rest] = key.split(" ");
-            return (resolveReference(rest.join(" "), referencedId) ?? null) === itemId;
+            return (resolveReference(rest.join(" "), referencedId, file.path) ?? null) === itemId;
           });
         const entry = entries[record.slug];
         if (holds && entry) {
@@ -409,7 +409,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       const refs: Record<string, string | null> = {};
       const isSyncedCollection = (collectionId: string) => runs.some((candidate) => candidate.config.collectionId === collectionId);
       const recordingResolver = (target: string, referencedId: string) => {
-        const itemId = resolveReference(target, referencedId);
+        const itemId = resolveReference(target, referencedId, entry.file);
         if (isSyncedCollection(referencedId)) refs[`${referencedId} ${target}`] = itemId ?? null;
         return itemId;
       };
@@ -421,7 +421,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         if (dependency.kind !== "reference") continue;
         const referencedId = dependency.collectionId;
         const isSynced = runs.some((candidate) => candidate.config.collectionId === referencedId);
-        const targetSlug = slugOfReference(dependency.target, byPath);
+        const targetSlug = slugOfReference(dependency.target, byPath, entry.file);
         if (isSynced && targetSlug && pendingSlugs.get(referencedId)?.has(targetSlug)) {
           // No manifest record for that collection yet (a fresh runner): the item may already be on the site.
           if (!manifest.collections[referencedId]) {
@@ -469,8 +469,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       }
       if (isDeferred) {
         // A deferred field still fails now when one of its targets is neither known nor created later in this run.
-        const isPending = (target: string, referencedId: string) => pendingSlugs.get(referencedId)?.has(slugOfReference(target, byPath) ?? "") ?? false;
-        const checked = mapFields(entry, { ...mapOptions, html: rendered?.html, resolveAsset, resolveReference: (target, referencedId) => resolveReference(target, referencedId) ?? (isPending(target, referencedId) ? "(pending)" : undefined) });
+        const isPending = (target: string, referencedId: string) => pendingSlugs.get(referencedId)?.has(slugOfReference(target, byPath, entry.file) ?? "") ?? false;
+        const checked = mapFields(entry, { ...mapOptions, html: rendered?.html, resolveAsset, resolveReference: (target, referencedId) => resolveReference(target, referencedId, entry.file) ?? (isPending(target, referencedId) ? "(pending)" : undefined) });
         if (!checked.ok) {
           fail(entry.file, slugForEntry(entry), checked.errors[0] as WfSyncError);
           continue;
@@ -565,7 +565,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       const drafts: ItemDraft[] = [];
       for (const { entry, resolveAsset } of mine) {
         const resolveReference = (target: string, referencedId: string) =>
-          manifest.collections[referencedId]?.items[slugOfReference(target, byPath) ?? ""]?.itemId || undefined;
+          manifest.collections[referencedId]?.items[slugOfReference(target, byPath, entry.file) ?? ""]?.itemId || undefined;
         const rendered = run.config.body
           ? run.renderer.render(entry.body, { file: entry.file, lineOffset: entry.bodyLine - 1, resolveLink: (href) => resolveLink(href, entry.file, byPath), resolveImage: resolveAsset })
           : undefined;
@@ -652,7 +652,13 @@ async function syncTranslations(options: {
   const remoteByTag = new Map<string, Map<string, RemoteItem>>();
   const sources = options.isDryRun ? {} : (collectionState.sources ??= {});
   const rawDigests = new Map(run.files.map((file) => [file.path, file.rawDigest ?? ""]));
-  const resolveReference = (target: string, referencedId: string) => manifest.collections[referencedId]?.items[slugOfReference(target, byPath) ?? ""]?.itemId || (/^[0-9a-f]{24}$/.test(target) ? target : undefined);
+  const resolveFrom = (target: string, referencedId: string, fromFile: string) =>
+    manifest.collections[referencedId]?.items[slugOfReference(target, byPath, fromFile) ?? ""]?.itemId || (/^[0-9a-f]{24}$/.test(target) ? target : undefined);
+  // A translation's values may be its own or inherited from the primary file: a path is tried
+  // from the translation's folder first, then from the primary file's.
+  const primaryPathOf = (translationPath: string) => sources[translationPath]?.primary?.path;
+  const resolveReference = (target: string, referencedId: string, fromFile: string, primaryFile?: string) =>
+    resolveFrom(target, referencedId, fromFile) ?? (primaryFile ?? primaryPathOf(fromFile) ? resolveFrom(target, referencedId, (primaryFile ?? primaryPathOf(fromFile)) as string) : undefined);
   const resolveTranslationLink = (href: string, from: string) => resolveLink(href, from, byPath);
   const pendingRecords = new Map<string, SourceRecord>();
   for (const path of Object.keys(sources)) if (!run.files.some((file) => file.path === path) && !run.translations.some((file) => file.path === path)) delete sources[path];
@@ -668,7 +674,7 @@ async function syncTranslations(options: {
         Object.entries(record.links ?? {}).every(([href, url]) => (resolveTranslationLink(href, file.path) ?? null) === url) &&
         Object.entries(record.refs ?? {}).every(([key, itemId]) => {
           const [referencedId = "", ...rest] = key.split(" ");
-          return (resolveReference(rest.join(" "), referencedId) ?? null) === itemId;
+          return (resolveReference(rest.join(" "), referencedId, file.path, record.primary?.path) ?? null) === itemId;
         });
       if (holds) {
         for (const warning of record.warnings ?? []) options.emit({ type: "warning", warning });
@@ -738,7 +744,7 @@ async function syncTranslations(options: {
       isStrict: options.isStrict,
       resolveAsset,
       resolveReference: (target, referencedId) => {
-        const itemId = resolveReference(target, referencedId);
+        const itemId = resolveReference(target, referencedId, file.path, primary.file);
         refs[`${referencedId} ${target}`] = itemId ?? null;
         return itemId;
       },
@@ -863,9 +869,21 @@ function checkDeletionGuard(options: { runs: CollectionRun[]; manifest: Manifest
   }
 }
 
-/** The slug a reference target names: the target itself, or the slug of the synced Markdown file a path points at. */
-function slugOfReference(target: string, byPath: Map<string, { run: CollectionRun; slug: string }>): string | undefined {
-  if (!/\.(md|markdown)$/i.test(target)) return target;
+/**
+ * The slug a reference target names: the target itself, or the slug of the synced Markdown
+ * file a path points at, resolved from the referring file's folder (paths contain `/` or end
+ * in `.md`). Without the referring file, a path is matched by its end.
+ */
+function slugOfReference(target: string, byPath: Map<string, { run: CollectionRun; slug: string }>, fromFile?: string): string | undefined {
+  if (!target.includes("/") && !/\.(md|markdown)$/i.test(target)) return target;
+  if (fromFile !== undefined) {
+    const resolved = posix.normalize(posix.join(posix.dirname(fromFile), target));
+    for (const candidate of [resolved, `${resolved}.md`]) {
+      const found = byPath.get(candidate);
+      if (found) return found.slug;
+    }
+    return undefined;
+  }
   const suffix = `/${target.replace(/^(\.\.?\/)+/, "")}`;
   return [...byPath.entries()].find(([path]) => path === target || path.endsWith(suffix))?.[1].slug;
 }

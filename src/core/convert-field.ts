@@ -49,7 +49,7 @@ export interface FieldContext {
    * file; undefined = not found. Should also accept an item id, so values pulled for items
    * whose slug was unknown convert back.
    */
-  resolveReference?: (target: string, collectionId: string) => string | undefined;
+  resolveReference?: (target: string, collectionId: string, fromFile: string) => string | undefined;
   /** uploaded asset for a local path as written (relative to the Markdown file); undefined = not uploaded (yet) */
   resolveAsset?: (path: string) => { fileId: string; url: string } | undefined;
 }

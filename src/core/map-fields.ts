@@ -44,7 +44,8 @@ export interface MapFieldsOptions {
   html?: string;
   /** Unknown frontmatter keys are errors instead of warnings. */
   isStrict?: boolean;
-  resolveReference?: (target: string, collectionId: string) => string | undefined;
+  /** Item id for a reference target (slug, or path relative to `fromFile`). */
+  resolveReference?: (target: string, collectionId: string, fromFile: string) => string | undefined;
   resolveAsset?: (path: string) => { fileId: string; url: string } | undefined;
   /** Field slugs to leave out of fieldData (references resolved in a second pass). */
   omitFields?: ReadonlySet<string>;

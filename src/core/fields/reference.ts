@@ -88,7 +88,7 @@ export const convertReference: Converter = (field, raw, context) => {
   }
   const collection = collectionIdOf(field, context);
   if ("result" in collection) return collection.result;
-  const itemId = context.resolveReference?.(target, collection.collectionId);
+  const itemId = context.resolveReference?.(target, collection.collectionId, context.location.file);
   if (itemId === undefined) {
     return unresolved({ context, field, collectionId: collection.collectionId, missing: [target] });
   }
@@ -109,7 +109,7 @@ export const convertMultiReference: Converter = (field, raw, context) => {
   const itemIds: string[] = [];
   const missing: string[] = [];
   for (const target of read.targets) {
-    const itemId = context.resolveReference?.(target, collection.collectionId);
+    const itemId = context.resolveReference?.(target, collection.collectionId, context.location.file);
     if (itemId === undefined) missing.push(target);
     // A slug and a path can name the same item; Webflow would store it twice.
     else if (!itemIds.includes(itemId)) itemIds.push(itemId);

@@ -24,6 +24,14 @@ import type { Entry, SyncWarning } from "./core/types.ts";
 import type { ManifestCollection, SourceRecord } from "./adapters/manifest-store.ts";
 import { prepareInWorkers } from "./adapters/worker-pool.ts";
 
+/**
+ * The Markdown toolchain, loaded on first need: a run where no file changed never renders and
+ * so never pays the few hundred milliseconds it takes to load.
+ */
+export function loadRenderer(): Promise<typeof import("./core/render-markdown.ts")> {
+  return import("./core/render-markdown.ts");
+}
+
 /** Fewer changed files than this are prepared on the main thread: starting workers costs more. */
 export const POOL_THRESHOLD = 200;
 
@@ -215,7 +223,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     });
     stats.inWorkers += pending.length;
   } else {
-    const preparer = createEntryPreparer(settings);
+    const preparer = createEntryPreparer(settings, (await loadRenderer()).createMarkdownRenderer);
     const resolvers: PrepareResolvers = { urlOfFile: (path) => fileUrls.get(path), urlOfAsset: (path) => options.assetUrls.get(path) };
     for (const item of pending) onResult(preparer.prepare({ path: item.file.path, settings: item.settings, text: await read(item.file.path) }, resolvers));
   }
@@ -266,7 +274,8 @@ export async function prepareOnMainThread(options: { root: string; file: LoadedF
   file.skipped = undefined;
   file.entry = undefined;
   options.stats.skipped--;
-  applyPrepared(file, createEntryPreparer([options.settings]).prepare({ path: file.path, settings: 0, text: new TextDecoder().decode(bytes) }, options.resolvers));
+  const { createMarkdownRenderer } = await loadRenderer();
+  applyPrepared(file, createEntryPreparer([options.settings], createMarkdownRenderer).prepare({ path: file.path, settings: 0, text: new TextDecoder().decode(bytes) }, options.resolvers));
   options.stats.parsed++;
   if (file.rendered) options.stats.rendered++;
 }

@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { createEntryPreparer, type PreparedFile, type PrepareSettings, type PrepareTask } from "./core/prepare-entry.ts";
+import { createMarkdownRenderer } from "./core/render-markdown.ts";
 
 /** What the pool hands each worker when it starts it. */
 export interface PrepareWorkerData {
@@ -17,7 +18,7 @@ export interface PrepareWorkerData {
 export type PrepareWorkerReply = { id: number; results: PreparedFile[] } | { id: number; crash: string };
 
 const data = workerData as PrepareWorkerData;
-const preparer = createEntryPreparer(data.settings);
+const preparer = createEntryPreparer(data.settings, createMarkdownRenderer);
 const fileUrls = new Map(data.fileUrls);
 const assetUrls = new Map(data.assetUrls);
 const resolvers = { urlOfFile: (path: string) => fileUrls.get(path), urlOfAsset: (path: string) => assetUrls.get(path) };

@@ -17,7 +17,7 @@ import { digestOf } from "./core/digest.ts";
 import { listEntryDependencies, mapFields, slugForEntry, type ItemDraft, type MapFieldsOptions } from "./core/map-fields.ts";
 import { parseEntry } from "./core/parse-entry.ts";
 import { planChanges, type ManifestEntry, type PlannedRemoval, type SyncPlan } from "./core/plan-changes.ts";
-import { createMarkdownRenderer, resolveRenderOptions, type MarkdownRenderer } from "./core/render-markdown.ts";
+import { resolveRenderOptions, type MarkdownRenderer, type RenderOptions } from "./core/render-options.ts";
 import { lookupsHold, renderEntry, resolveFileLink, type PrepareResolvers } from "./core/prepare-entry.ts";
 import {
   anchorOf,
@@ -29,8 +29,7 @@ import {
   slugOfLoaded,
   statAsset,
   type LoadedFile,
-  type PrepareStats,
-} from "./prepare-files.ts";
+  type PrepareStats, loadRenderer } from "./prepare-files.ts";
 import type { CollectionSchema, Entry, SiteLocale, SyncWarning } from "./core/types.ts";
 import { createLocalizedItems, writeLocaleVariants, type LocaleWrite } from "./apply-locales.ts";
 import { assetSize, contentTypeFor, readAsset } from "./adapters/read-asset.ts";
@@ -129,6 +128,26 @@ const COUNT_KEYS: Record<string, keyof CollectionCounts | undefined> = {
 
 function emptyCounts(): CollectionCounts {
   return { created: 0, updated: 0, unchanged: 0, removed: 0, kept: 0, failed: 0 };
+}
+
+/** The loaded Markdown toolchain, once `ensureRenderer()` has run. */
+let renderModule: Awaited<ReturnType<typeof loadRenderer>> | undefined;
+
+/** Loads the Markdown toolchain before the first render of a run (see loadRenderer). */
+async function ensureRenderer(): Promise<void> {
+  renderModule ??= await loadRenderer();
+}
+
+/** A renderer created on first use; `ensureRenderer()` must have run before `render()`. */
+function lazyRenderer(options: RenderOptions): MarkdownRenderer {
+  let renderer: MarkdownRenderer | undefined;
+  return {
+    render(markdown, context) {
+      if (!renderModule) throw new Error("ensureRenderer() was not awaited before rendering");
+      renderer ??= renderModule.createMarkdownRenderer(options);
+      return renderer.render(markdown, context);
+    },
+  };
 }
 
 /** Chooses the collections of this run; an unknown name is a usage error. */
@@ -246,7 +265,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       // A file matched by a locale's pattern is a translation, never a primary item of its own.
       files: primaryPaths.filter((path) => !translated.has(path)).map((path) => ({ path })),
       translations,
-      renderer: createMarkdownRenderer(renderOptions),
+      renderer: lazyRenderer(renderOptions),
       renderOptions,
       settingsDigest: digestOf({ mapping: { fields: collection.fields, body: collection.body }, render: resolveRenderOptions(renderOptions), schema: schema.fields }),
     });
@@ -455,6 +474,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       if (run.config.body && (!rendered || !lookupsHold(rendered.lookups, entry.file, resolvers))) {
         // Rendered before the final slugs and uploads were known, and one of its answers changed.
         if (rendered) fileStats.rerendered++;
+        await ensureRenderer();
         rendered = renderEntry(run.renderer, entry, resolvers);
       }
       file.rendered = undefined;
@@ -564,6 +584,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       const entries = manifest.collections[run.config.collectionId]?.items ?? {};
       const drafts: ItemDraft[] = [];
       for (const { entry, resolveAsset } of mine) {
+        await ensureRenderer();
         const resolveReference = (target: string, referencedId: string) =>
           manifest.collections[referencedId]?.items[slugOfReference(target, byPath, entry.file) ?? ""]?.itemId || undefined;
         const rendered = run.config.body
@@ -723,6 +744,7 @@ async function syncTranslations(options: {
     };
     const links: Record<string, string | null> = {};
     const refs: Record<string, string | null> = {};
+    if (run.config.body) await ensureRenderer();
     const rendered = run.config.body
       ? run.renderer.render(merged.body, {
           file: file.path,

@@ -9,14 +9,9 @@ import { loadConfig } from "../adapters/load-config.ts";
 import { createWebflowClient, DEFAULT_BASE_URL, validateBaseUrl, type WebflowClient } from "../adapters/webflow-client.ts";
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../sync.ts";
-import { runCheck } from "../check.ts";
-import { runInit } from "../init.ts";
-import { DEMO_SEED, DEMO_SITE_ID, seedDemoContent } from "../init-demo.ts";
-import { runPull } from "../pull.ts";
 import { startLocalSandbox, sandboxSeedFor } from "../local-sandbox.ts";
-import { serveSandbox, startSandbox } from "../sandbox/index.ts";
+import { startSandbox } from "../sandbox/index.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
-import { runPreview } from "./preview.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
 export interface CliIo {
@@ -127,6 +122,7 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
       hint: "Run `wf-sync init` on your machine with the token in WEBFLOW_API_TOKEN (or .env), then commit the config.",
     });
   }
+  const { DEMO_SEED, DEMO_SITE_ID, seedDemoContent } = await import("../init-demo.ts");
   const seedFile = "wf-sync.sandbox.json";
   const seedPath = resolve(io.cwd, seedFile);
   if (!existsSync(seedPath)) await writeFile(seedPath, `${JSON.stringify(DEMO_SEED, null, 2)}\n`);
@@ -243,6 +239,8 @@ export async function main(io: CliIo): Promise<number> {
       const options = globals();
       const reporter = reporterFor(io, options);
       const config = await loadConfig(io.cwd, { configFile: options.config });
+      // Each command loads what only it needs: a sync where nothing changed starts faster.
+      const { runCheck } = await import("../check.ts");
       const report = await runCheck({ config, collections: collectionNames(options.collection), isStrict: Boolean(options.strict), onWarning: (warning) => reporter.warning(warning) });
       for (const item of report.items) reporter.event({ type: "item", result: item });
       reporter.flushWarnings();
@@ -265,6 +263,7 @@ export async function main(io: CliIo): Promise<number> {
       const config = await loadConfig(io.cwd, { configFile: options.config });
       const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
       try {
+        const { runPull } = await import("../pull.ts");
         const report = await runPull({
           config,
           client,
@@ -291,6 +290,7 @@ export async function main(io: CliIo): Promise<number> {
       const reporter = reporterFor(io, options);
       const { client, close, sandboxSeed, siteId } = await connectForInit({ io, reporter });
       try {
+        const { runInit } = await import("../init.ts");
         const report = await runInit({
           client,
           root: io.cwd,
@@ -323,6 +323,7 @@ export async function main(io: CliIo): Promise<number> {
       const options = globals();
       const config = await loadConfig(io.cwd, { configFile: options.config });
       const reporter = reporterFor(io, options);
+      const { runPreview } = await import("./preview.ts");
       const result = await runPreview({ config, file, cwd: io.cwd, out: commandOptions.out, onWarning: (warning) => reporter.warning(warning) });
       reporter.flushWarnings();
       io.stdout(result.outFile);
@@ -345,6 +346,7 @@ export async function main(io: CliIo): Promise<number> {
       }
       const statePath = resolve(io.cwd, commandOptions.state);
       await mkdir(resolve(statePath, ".."), { recursive: true });
+      const { serveSandbox } = await import("../sandbox/index.ts");
       await serveSandbox({
         port: Number(commandOptions.port),
         statePath,

@@ -7,7 +7,7 @@
 import { posix } from "node:path";
 import { FrontmatterError, WfSyncError, type SourceLocation } from "../errors.ts";
 import { parseEntry } from "./parse-entry.ts";
-import { createMarkdownRenderer, type MarkdownRenderer, type RenderOptions } from "./render-markdown.ts";
+import type { MarkdownRenderer, RenderOptions } from "./render-options.ts";
 import type { Entry, SyncWarning } from "./types.ts";
 
 /** What one collection's files need to be prepared. */
@@ -114,8 +114,8 @@ export function lookupsHold(lookups: RenderLookups, fromFile: string, resolvers:
 }
 
 /** Prepares files for a fixed list of collection settings; one instance serves any number of files. */
-export function createEntryPreparer(settings: readonly PrepareSettings[]) {
-  const renderers = settings.map((setting) => createMarkdownRenderer(setting.renderOptions));
+export function createEntryPreparer(settings: readonly PrepareSettings[], createRenderer: (options: RenderOptions) => MarkdownRenderer) {
+  const renderers = settings.map((setting) => createRenderer(setting.renderOptions));
   return {
     prepare(task: PrepareTask, resolvers: PrepareResolvers): PreparedFile {
       let entry: Entry;

@@ -1,0 +1,105 @@
+/**
+ * Rendering options, their defaults and the context/result types of the renderer. Kept apart
+ * from render-markdown.ts so that code which only needs the options (the settings digest) does
+ * not load the Markdown toolchain: a no-op sync never renders, and should not pay for it.
+ */
+import type { SyncWarning } from "./types.ts";
+
+/** How a Markdown body is turned into rich text. Every field is optional; the defaults suit a Webflow site. */
+export interface RenderOptions {
+  /**
+   * Fenced and indented code blocks. `"embed"` (default): a custom-code embed holding an
+   * escaped `<pre><code>`, which Webflow stores verbatim. `"paragraph"`: a paragraph of inline
+   * `<code>` with `<br>` line breaks (stays editable in the Designer, loses tabs and wrapping).
+   */
+  codeBlocks?: "embed" | "paragraph";
+  /**
+   * GFM tables. `"embed"` (default): the `<table>` inside a custom-code embed.
+   * `"list"`: a bulleted list with one item per row, each cell as `Header: value`.
+   */
+  tables?: "embed" | "list";
+  /**
+   * Raw HTML in the Markdown. `"sanitize"` (default): parsed, cleaned with GitHub's schema
+   * (no scripts, styles, event handlers or unknown attributes; a warning names what was
+   * removed), then mapped like Markdown. `"keep"`: trusted repositories only; not sanitised,
+   * so HTML with no rich-text form (scripts, iframes, `<sub>`, …) is sent as written, blocks
+   * inside custom-code embeds. `"escape"`: shown as text.
+   */
+  rawHtml?: "sanitize" | "keep" | "escape";
+  /** Give headings an `id` made from their text (GitHub style), for in-page links. Default false. */
+  headingIds?: boolean;
+  /**
+   * `"demote"` (default): when the body has an `h1`, every heading moves down one level
+   * (h6 stays h6), because the page template usually renders the title as the `h1`.
+   * `"keep"`: levels as written.
+   */
+  h1?: "keep" | "demote";
+  /**
+   * Highlight code blocks at build time (highlight.js grammars via lowlight; `hljs-*`
+   * classes, so the site needs a highlight.js theme in its custom code). Only with
+   * `codeBlocks: "embed"` and a known language on the fence. Default false.
+   */
+  highlight?: boolean;
+  /** A YouTube or Vimeo link alone in a paragraph becomes Webflow's video figure. Default true. */
+  videoEmbeds?: boolean;
+  /** Alignment of image figures, as Webflow's image toolbar sets it. Default `"center"`. */
+  imageAlign?: "fullwidth" | "center" | "normal" | "floatleft" | "floatright";
+  /** Bold line shown above the footnote list; `""` for none. Default `"Footnotes"`. */
+  footnoteLabel?: string;
+}
+
+/** RenderOptions with every default applied. */
+export type ResolvedRenderOptions = Required<RenderOptions>;
+
+/** What the renderer needs to know about the file being rendered. */
+export interface RenderContext {
+  /** POSIX path used in warnings. */
+  file: string;
+  /** Added to body line numbers to get file lines (the body starts after the frontmatter); default 0. */
+  lineOffset?: number;
+  /** Maps a relative link target (as written, e.g. "../other.md#x") to a URL path, or undefined if not a synced file. */
+  resolveLink?: (href: string) => string | undefined;
+  /** Maps a local image src (as written, relative to the Markdown file) to its uploaded URL, or undefined if not uploaded. */
+  resolveImage?: (src: string) => { url: string } | undefined;
+}
+
+/** The RichText value and what could not be rendered faithfully. */
+export interface RenderResult {
+  html: string;
+  warnings: SyncWarning[];
+}
+
+/** Renders Markdown bodies; one instance serves any number of files. */
+export interface MarkdownRenderer {
+  render(markdown: string, context: RenderContext): RenderResult;
+}
+
+const DEFAULT_OPTIONS: ResolvedRenderOptions = {
+  codeBlocks: "embed",
+  tables: "embed",
+  rawHtml: "sanitize",
+  headingIds: false,
+  h1: "demote",
+  highlight: false,
+  videoEmbeds: true,
+  imageAlign: "center",
+  footnoteLabel: "Footnotes",
+};
+
+/** The options with defaults applied, as a plain JSON-able object (it goes into the settings digest). */
+export function resolveRenderOptions(options: RenderOptions = {}): ResolvedRenderOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const resolved = { ...DEFAULT_OPTIONS, ...defined } as ResolvedRenderOptions;
+  // A fixed key order keeps the settings digest stable whatever order the user wrote.
+  return {
+    codeBlocks: resolved.codeBlocks,
+    tables: resolved.tables,
+    rawHtml: resolved.rawHtml,
+    headingIds: resolved.headingIds,
+    h1: resolved.h1,
+    highlight: resolved.highlight,
+    videoEmbeds: resolved.videoEmbeds,
+    imageAlign: resolved.imageAlign,
+    footnoteLabel: resolved.footnoteLabel,
+  };
+}

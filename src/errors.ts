@@ -89,12 +89,6 @@ export class ApiUnavailableError extends WfSyncError {
   readonly exitCode = ExitCode.CannotRun;
 }
 
-/** `check` needs a cached schema and there is none. */
-export class SchemaCacheError extends WfSyncError {
-  readonly code = "WF_SCHEMA_CACHE";
-  readonly exitCode = ExitCode.CannotRun;
-}
-
 /** A removal would take away more than the safety share of a collection without --yes. */
 export class DeletionGuardError extends WfSyncError {
   readonly code = "WF_DELETION_GUARD";

@@ -13,9 +13,17 @@ import { toHtml } from "hast-util-to-html";
 import { common, createLowlight } from "lowlight";
 import type { Definition, Nodes as MdastNodes, Root as MdastRoot } from "mdast";
 import remarkGfm from "remark-gfm";
+import { gfmFootnoteFromMarkdown } from "mdast-util-gfm-footnote";
+import { gfmStrikethroughFromMarkdown } from "mdast-util-gfm-strikethrough";
+import { gfmTableFromMarkdown } from "mdast-util-gfm-table";
+import { gfmTaskListItemFromMarkdown } from "mdast-util-gfm-task-list-item";
+import { gfmFootnote } from "micromark-extension-gfm-footnote";
+import { gfmStrikethrough } from "micromark-extension-gfm-strikethrough";
+import { gfmTable } from "micromark-extension-gfm-table";
+import { gfmTaskListItem } from "micromark-extension-gfm-task-list-item";
 import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
-import { unified } from "unified";
+import { unified, type Processor } from "unified";
 import { prepareMarkdown } from "./render/markdown-pass.ts";
 import { parseRawHtml } from "./render/raw-html.ts";
 import { createRenderState } from "./render/state.ts";
@@ -35,6 +43,39 @@ import { resolveRenderOptions, type MarkdownRenderer, type RenderOptions } from 
 
 /** CommonMark + GFM parser; shared because building it is the costly part. */
 const markdownParser = unified().use(remarkParse).use(remarkGfm).freeze();
+
+/**
+ * GFM without autolink literals. That one extension roughly doubles parse time, because it
+ * inspects every character of text; a body in which no bare URL or e-mail address can start
+ * parses to the same tree without it.
+ */
+function remarkGfmWithoutAutolinkLiterals(this: Processor): void {
+  const data = this.data();
+  (data.micromarkExtensions ??= []).push(gfmFootnote(), gfmStrikethrough(), gfmTable(), gfmTaskListItem());
+  (data.fromMarkdownExtensions ??= []).push(
+    gfmFootnoteFromMarkdown(),
+    gfmStrikethroughFromMarkdown(),
+    gfmTableFromMarkdown(),
+    gfmTaskListItemFromMarkdown(),
+  );
+}
+const markdownParserWithoutAutolinkLiterals = unified().use(remarkParse).use(remarkGfmWithoutAutolinkLiterals).freeze();
+
+/** Destinations of inline links and images, `<…>` autolinks and definitions: never bare URLs. */
+const NON_LITERAL_URLS = /\]\(\s*<?[^\s()<>]*>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)|<[a-z][a-z0-9+.-]*:[^\s<>]*>|^ {0,3}\[[^\]\n]+\]:[^\n]*/gim;
+/** Where GFM could start an autolink literal: www., a scheme it links, or an e-mail's @. */
+const LITERAL_START = /www\.|https?:\/\/|mailto:|xmpp:|@/i;
+
+/**
+ * The parser for a body: the full GFM one when an autolink literal could occur, else the
+ * faster one. Conservative: a backslash-escaped bracket (which can turn a link back into
+ * text) or any candidate left after removing link destinations selects the full parser.
+ */
+export function parserFor(markdown: string): typeof markdownParser {
+  if (!LITERAL_START.test(markdown)) return markdownParserWithoutAutolinkLiterals;
+  if (/\\[[\]]/.test(markdown)) return markdownParser;
+  return LITERAL_START.test(markdown.replace(NON_LITERAL_URLS, "")) ? markdownParser : markdownParserWithoutAutolinkLiterals;
+}
 /** Footnote texts are replaced later; only the structure of remark-rehype's output is used. */
 const toHastProcessor = unified().use(remarkRehype, { allowDangerousHtml: true }).freeze();
 
@@ -56,7 +97,7 @@ export function createMarkdownRenderer(options: RenderOptions = {}): MarkdownRen
   return {
     render(markdown, context) {
       const state = createRenderState(context);
-      const mdast = markdownParser.parse(markdown);
+      const mdast = parserFor(markdown).parse(markdown);
       prepareMarkdown(mdast, resolved, state);
       let hast = toHastProcessor.runSync(mdast) as HastRoot;
       if (resolved.rawHtml !== "escape") {
@@ -90,7 +131,7 @@ function sortByLocation(warnings: SyncWarning[]): SyncWarning[] {
  * reference-style images and `<img src>` in raw HTML.
  */
 export function listLocalImages(markdown: string): string[] {
-  const tree: MdastRoot = markdownParser.parse(markdown);
+  const tree: MdastRoot = parserFor(markdown).parse(markdown);
   const definitions = new Map<string, Definition>();
   const sources: string[] = [];
   const pending: MdastNodes[] = [tree];

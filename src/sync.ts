@@ -228,8 +228,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
 
   const manifestPath = resolve(config.root, config.manifest);
   const target = `${client.target}${config.siteId ? `#${config.siteId}` : ""}`;
-  const { manifest, isFresh } = await readManifest(manifestPath, target);
-  const writer = createManifestWriter(manifestPath, manifest);
+  const { manifest, isFresh, text: manifestText } = await readManifest(manifestPath, target);
+  const writer = createManifestWriter(manifestPath, manifest, { writtenText: manifestText });
   const save = isDryRun ? async () => {} : writer.save;
 
   // One schema read per collection per run; cached for the offline `check`.

@@ -62,7 +62,7 @@ export function emptyManifest(target: string): Manifest {
  * Reads the manifest. A missing file, another version or another target gives an empty
  * manifest: the manifest is a cache, and the sync rebuilds it from the site by slug.
  */
-export async function readManifest(path: string, target: string): Promise<{ manifest: Manifest; isFresh: boolean }> {
+export async function readManifest(path: string, target: string): Promise<{ manifest: Manifest; isFresh: boolean; text?: string }> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -75,7 +75,7 @@ export async function readManifest(path: string, target: string): Promise<{ mani
     if (parsed.version !== MANIFEST_VERSION || parsed.target !== target || typeof parsed.collections !== "object") {
       return { manifest: { ...emptyManifest(target), assets: parsed.target === target ? (parsed.assets ?? {}) : {} }, isFresh: true };
     }
-    return { manifest: { ...emptyManifest(target), ...parsed } as Manifest, isFresh: false };
+    return { manifest: { ...emptyManifest(target), ...parsed } as Manifest, isFresh: false, text };
   } catch {
     // A torn or hand-edited manifest is only a lost cache: rebuild it.
     return { manifest: emptyManifest(target), isFresh: true };
@@ -94,12 +94,18 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
  * Serialises manifest writes: each `save()` resolves once a write that includes the state at
  * the time of the call has reached the disk; calls during a write are folded into the next one.
  */
-export function createManifestWriter(path: string, manifest: Manifest) {
+export function createManifestWriter(path: string, manifest: Manifest, options: { writtenText?: string | undefined } = {}) {
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
+  // What the file holds now: a save that would write the same text again is skipped, so a
+  // run where nothing changed leaves the manifest alone.
+  let writtenText = options.writtenText;
   async function writeOnce(): Promise<void> {
     // Compact JSON: the manifest of a big site is rewritten after every batch.
-    await writeFileAtomic(path, `${JSON.stringify(manifest)}\n`);
+    const text = `${JSON.stringify(manifest)}\n`;
+    if (text === writtenText) return;
+    await writeFileAtomic(path, text);
+    writtenText = text;
   }
   function save(): Promise<void> {
     if (!running) {

@@ -8,6 +8,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import type { SandboxSeed } from "../sandbox/index.ts";
+import { mulberry32 } from "../sandbox/limits.ts";
 
 export const BENCH_SITE_ID = "6b0000000000000000000001";
 export const BENCH_COLLECTION_ID = "6b00000000000000000000c1";
@@ -21,17 +22,6 @@ const WORDS = (
 
 const LANGUAGES = ["ts", "js", "bash", "json", "python", "go"];
 const CATEGORIES = ["Engineering", "Product", "Company"];
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Writer {
   random: () => number;

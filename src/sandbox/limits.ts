@@ -56,7 +56,7 @@ export class RateLimiter {
 }
 
 /** mulberry32: a tiny seeded PRNG, so a fault schedule repeats run after run. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

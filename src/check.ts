@@ -1,6 +1,7 @@
 import { dirname, posix, resolve } from "node:path";
 import type { ResolvedConfig } from "./config.ts";
 import { AssetError, DuplicateSlugError, ReferenceError, WfSyncError, type SourceLocation } from "./errors.ts";
+import { resolveFileLink } from "./core/prepare-entry.ts";
 import { checkAssetLimits } from "./core/convert-field.ts";
 import { listEntryDependencies, mapFields, slugForEntry } from "./core/map-fields.ts";
 import { createMarkdownRenderer, listLocalImages } from "./core/render-markdown.ts";
@@ -45,9 +46,23 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
   for (const { collection, files } of loaded) {
     slugsByCollection.set(collection.collectionId, new Set(files.flatMap((file) => (file.entry ? [slugForEntry(file.entry)] : []))));
   }
-  const resolveReference = (target: string, collectionId: string): string | undefined => {
+  // Every synced file's slug and URL, for path references and links between files.
+  const byPath = new Map<string, { slug: string; url: string }>();
+  for (const { collection, files } of loaded) {
+    const pattern = collection.urlPattern ?? `/${cache?.collections[collection.collectionId]?.slug || collection.name}/{slug}`;
+    for (const file of files) {
+      if (!file.entry) continue;
+      const slug = slugForEntry(file.entry);
+      byPath.set(file.path, { slug, url: pattern.replace("{slug}", slug) });
+    }
+  }
+  const resolveLink = (href: string, fromFile: string) => resolveFileLink(href, fromFile, (path) => byPath.get(path)?.url);
+  const resolveReference = (target: string, collectionId: string, fromFile: string): string | undefined => {
     const slugs = slugsByCollection.get(collectionId);
-    const targetSlug = /\.(md|markdown)$/i.test(target) ? slugForEntry({ file: target, data: {}, keyLines: {}, body: "", bodyLine: 1 }) : target;
+    const isPath = target.includes("/") || /\.(md|markdown)$/i.test(target);
+    const resolved = isPath ? posix.normalize(posix.join(posix.dirname(fromFile), target)) : undefined;
+    const targetSlug = resolved === undefined ? target : (byPath.get(resolved) ?? byPath.get(`${resolved}.md`))?.slug;
+    if (targetSlug === undefined) return undefined;
     // Offline, a reference is good when the item is in the files or the manifest; other
     // collections' items are unknown here, so they are let through to the online run.
     if (!slugs) return manifest?.collections[collectionId]?.items[targetSlug]?.itemId || "unverified";
@@ -96,7 +111,9 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
         }
       }
       if (failed) continue;
-      const rendered = collection.body ? renderer.render(entry.body, { file: entry.file, lineOffset: entry.bodyLine - 1, resolveImage: (src) => ({ url: src }) }) : undefined;
+      const rendered = collection.body
+        ? renderer.render(entry.body, { file: entry.file, lineOffset: entry.bodyLine - 1, resolveImage: (src) => ({ url: src }), resolveLink: (href) => resolveLink(href, entry.file) })
+        : undefined;
       for (const warning of rendered?.warnings ?? []) warn(warning);
       if (!schema) continue;
       const mapped = mapFields(entry, {
@@ -136,7 +153,10 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
         if (!schema) continue;
         const { translationOf: _anchor, ...own } = file.entry.data;
         const merged = { file: file.path, data: { ...primary.data, slug: own["slug"] ?? anchor, ...own }, keyLines: file.entry.keyLines, body: file.entry.body, bodyLine: file.entry.bodyLine };
-        const mapped = mapFields(merged, { mapping: collection, schema, isStrict: options.isStrict ?? false, resolveAsset: (path) => ({ fileId: "local", url: path }), resolveReference });
+        const mapped = mapFields(merged, { mapping: collection, schema, isStrict: options.isStrict ?? false, resolveAsset: (path) => ({ fileId: "local", url: path }),
+          // Values inherited from the primary file are relative to it.
+          resolveReference: (target, collectionId, fromFile) => resolveReference(target, collectionId, fromFile) ?? resolveReference(target, collectionId, primary.file),
+        });
         if (mapped.ok) continue;
         const isPrimaryFailed = items.some((item) => item.file === primary.file);
         const ownError = mapped.errors.find((error) => error.location?.file === file.path && error.location.line !== undefined) ?? (isPrimaryFailed ? undefined : mapped.errors[0]);

@@ -7,6 +7,7 @@ import { renderPreviewPage } from "../core/preview-page.ts";
 import { createMarkdownRenderer } from "../core/render-markdown.ts";
 import type { SyncWarning } from "../core/types.ts";
 import { renderOptionsFor } from "../sync.ts";
+import { listSources } from "../adapters/read-sources.ts";
 
 /**
  * `wf-sync preview <file>`: renders the body exactly as a sync would send it and writes it,
@@ -28,7 +29,14 @@ export async function runPreview(options: {
   } catch {
     throw new UsageError(`${options.file}: file not found.`);
   }
-  const collection = config.collections.find((candidate) => (candidate.body ? true : false)) ?? config.collections[0];
+  // The collection whose patterns take this file decides the rendering options.
+  let collection = config.collections.find((candidate) => Boolean(candidate.body)) ?? config.collections[0];
+  for (const candidate of config.collections) {
+    if ((await listSources({ root: config.root, include: candidate.include, exclude: candidate.exclude })).includes(path)) {
+      collection = candidate;
+      break;
+    }
+  }
   let isOk = true;
   let title = path;
   let html = "";

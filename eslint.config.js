@@ -32,7 +32,12 @@ export default tseslint.config(
             { name: "node:http", message: "core/ is pure: no network." },
             { name: "node:https", message: "core/ is pure: no network." },
           ],
-          patterns: [{ group: ["../adapters/*", "../cli/*", "../sandbox/*"], message: "core/ may import only core/ and errors." }],
+          patterns: [
+            {
+              group: ["../adapters/*", "../cli/*", "../sandbox/*"],
+              message: "core/ may import only core/ and errors.",
+            },
+          ],
         },
       ],
       "no-restricted-globals": ["error", { name: "process", message: "core/ may not read process." }],

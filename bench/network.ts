@@ -65,7 +65,14 @@ function pushFraction(phase: PhaseResult): number {
 }
 
 /** One sync of a project at a version; measured from outside, as a user would see it. */
-async function measuredSync(options: { name: string; root: string; sandbox: Sandbox; specs: PostSpec[]; limit: number; windowMs: number }): Promise<PhaseResult> {
+async function measuredSync(options: {
+  name: string;
+  root: string;
+  sandbox: Sandbox;
+  specs: PostSpec[];
+  limit: number;
+  windowMs: number;
+}): Promise<PhaseResult> {
   const { sandbox } = options;
   const writesBefore = countWrites(sandbox);
   const refusedBefore = sandbox.stats.rateLimited;
@@ -89,14 +96,34 @@ async function measuredSync(options: { name: string; root: string; sandbox: Sand
 }
 
 /** Creates N items, then updates all of them, under the given limit and faults. */
-async function createThenUpdate(options: { label: string; items: number; limit: number; windowMs: number; faults?: FaultOptions }): Promise<{ phases: PhaseResult[]; confirmWrites: number }> {
-  await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true, rateLimit: { limit: options.limit, windowMs: options.windowMs }, ...(options.faults ? { faults: options.faults } : {}) });
+async function createThenUpdate(options: {
+  label: string;
+  items: number;
+  limit: number;
+  windowMs: number;
+  faults?: FaultOptions;
+}): Promise<{ phases: PhaseResult[]; confirmWrites: number }> {
+  await using sandbox = await startSandbox({
+    port: 0,
+    seed: resilienceSeed,
+    quiet: true,
+    rateLimit: { limit: options.limit, windowMs: options.windowMs },
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
   const project = await createResilienceProject(postsAt(options.items, 1));
   try {
     const common = { root: project.root, sandbox, limit: options.limit, windowMs: options.windowMs };
-    const created = await measuredSync({ ...common, name: `${options.label} create`, specs: postsAt(options.items, 1) });
+    const created = await measuredSync({
+      ...common,
+      name: `${options.label} create`,
+      specs: postsAt(options.items, 1),
+    });
     await project.write(postsAt(options.items, 2));
-    const updated = await measuredSync({ ...common, name: `${options.label} update`, specs: postsAt(options.items, 2) });
+    const updated = await measuredSync({
+      ...common,
+      name: `${options.label} update`,
+      specs: postsAt(options.items, 2),
+    });
     sandbox.setFaults(undefined);
     const before = countWrites(sandbox);
     await syncProject(project.root, sandbox);
@@ -107,8 +134,17 @@ async function createThenUpdate(options: { label: string; items: number; limit: 
 }
 
 /** The naive way: one live POST per item, then one live PATCH per item, four at a time, waiting out each 429. */
-async function naiveBaseline(options: { items: number; limit: number; windowMs: number }): Promise<{ createMs: number; updateMs: number; requests: number; rateLimited: number }> {
-  await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true, rateLimit: { limit: options.limit, windowMs: options.windowMs } });
+async function naiveBaseline(options: {
+  items: number;
+  limit: number;
+  windowMs: number;
+}): Promise<{ createMs: number; updateMs: number; requests: number; rateLimited: number }> {
+  await using sandbox = await startSandbox({
+    port: 0,
+    seed: resilienceSeed,
+    quiet: true,
+    rateLimit: { limit: options.limit, windowMs: options.windowMs },
+  });
   const base = `${sandbox.baseUrl}/collections/${RESILIENCE_COLLECTION_ID}/items`;
   const headers = { authorization: "Bearer bench-token", "content-type": "application/json" };
   const fieldDataOf = (spec: PostSpec) => ({ ...expectedFields(spec), body: `<p>${bodyMarker(spec)}</p>` });
@@ -137,13 +173,23 @@ async function naiveBaseline(options: { items: number; limit: number; windowMs: 
   );
   const createMs = performance.now() - started;
   started = performance.now();
-  await Promise.all(postsAt(options.items, 2).map((spec) => limit(() => send("PATCH", `${base}/${ids.get(spec.index) ?? ""}/live`, { fieldData: fieldDataOf(spec) }))));
+  await Promise.all(
+    postsAt(options.items, 2).map((spec) =>
+      limit(() =>
+        send("PATCH", `${base}/${ids.get(spec.index) ?? ""}/live`, { fieldData: fieldDataOf(spec) }),
+      ),
+    ),
+  );
   const updateMs = performance.now() - started;
   return { createMs, updateMs, requests: sandbox.requests.length, rateLimited: sandbox.stats.rateLimited };
 }
 
 function formatRow(cells: Array<string | number>, widths: number[]): string {
-  return cells.map((cell, index) => (index === 0 ? String(cell).padEnd(widths[index] ?? 0) : String(cell).padStart(widths[index] ?? 0))).join("  ");
+  return cells
+    .map((cell, index) =>
+      index === 0 ? String(cell).padEnd(widths[index] ?? 0) : String(cell).padStart(widths[index] ?? 0),
+    )
+    .join("  ");
 }
 
 function percent(fraction: number): string {
@@ -152,7 +198,9 @@ function percent(fraction: number): string {
 
 export async function runNetworkBench(options: NetworkBenchOptions): Promise<{ isGoalMet: boolean }> {
   const { items, limit, windowMs, log } = options;
-  log(`network benchmark: ${items} items, rate limit ${limit} requests / ${windowMs} ms (bound ${boundPerSecond(limit, windowMs).toFixed(0)} items/s)`);
+  log(
+    `network benchmark: ${items} items, rate limit ${limit} requests / ${windowMs} ms (bound ${boundPerSecond(limit, windowMs).toFixed(0)} items/s)`,
+  );
 
   const plain = await createThenUpdate({ label: "batched", items, limit, windowMs });
   log(`  running under 10 % 5xx and 5 % dropped connections...`);
@@ -161,12 +209,32 @@ export async function runNetworkBench(options: NetworkBenchOptions): Promise<{ i
     items,
     limit,
     windowMs,
-    faults: { seed: 42, serverErrorRate: 0.1, dropBeforeRate: 0.025, dropAfterRate: 0.025, onlyWrites: false },
+    faults: {
+      seed: 42,
+      serverErrorRate: 0.1,
+      dropBeforeRate: 0.025,
+      dropAfterRate: 0.025,
+      onlyWrites: false,
+    },
   });
-  log(`  running under a limit of ${options.tightLimit} requests / ${windowMs} ms, so that the limit sets the pace...`);
+  log(
+    `  running under a limit of ${options.tightLimit} requests / ${windowMs} ms, so that the limit sets the pace...`,
+  );
   const tight = await createThenUpdate({ label: "tight limit", items, limit: options.tightLimit, windowMs });
 
-  const header = ["phase", "items", "wall s", "push s", "writes", "writes/item", "push items/s", "of bound", "429s", "failed", "wrong items"];
+  const header = [
+    "phase",
+    "items",
+    "wall s",
+    "push s",
+    "writes",
+    "writes/item",
+    "push items/s",
+    "of bound",
+    "429s",
+    "failed",
+    "wrong items",
+  ];
   const rows = [...plain.phases, ...faulty.phases, ...tight.phases].map((phase) => {
     const fraction = pushFraction(phase);
     return [
@@ -183,15 +251,21 @@ export async function runNetworkBench(options: NetworkBenchOptions): Promise<{ i
       phase.problems.length,
     ];
   });
-  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => String(row[column]).length)));
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...rows].map((row) => String(row[column]).length)),
+  );
   log("");
   log(formatRow(header, widths));
   for (const row of rows) log(formatRow(row, widths));
   for (const phase of [...plain.phases, ...faulty.phases, ...tight.phases]) {
     for (const problem of phase.problems.slice(0, 5)) log(`  ${phase.name}: ${problem}`);
   }
-  log("(push = first write request to the end of the run; wall includes reading and rendering the files. Above 100 %: the limit did not bind.)");
-  log(`confirming runs after the batched / faulty / tight runs sent ${plain.confirmWrites} / ${faulty.confirmWrites} / ${tight.confirmWrites} writes`);
+  log(
+    "(push = first write request to the end of the run; wall includes reading and rendering the files. Above 100 %: the limit did not bind.)",
+  );
+  log(
+    `confirming runs after the batched / faulty / tight runs sent ${plain.confirmWrites} / ${faulty.confirmWrites} / ${tight.confirmWrites} writes`,
+  );
 
   const batchedMs = plain.phases.reduce((sum, phase) => sum + phase.wallMs, 0);
   if (options.isBaselineRun) {
@@ -209,10 +283,22 @@ export async function runNetworkBench(options: NetworkBenchOptions): Promise<{ i
   const tightFraction = Math.min(...tight.phases.map((phase) => pushFraction(phase)));
   const goals: Array<[string, boolean]> = [
     [`write requests per changed item ≤ 0.011 (${writesPerItem.toFixed(4)})`, writesPerItem <= 0.011],
-    [`item throughput where the limit sets the pace ≥ 90 % of the bound (${percent(tightFraction)})`, tightFraction >= 0.9],
-    [`zero failed items (${all.reduce((sum, phase) => sum + phase.failed, 0)})`, all.every((phase) => phase.failed === 0)],
-    [`every item exactly once with the right content (${all.reduce((sum, phase) => sum + phase.problems.length, 0)} wrong)`, all.every((phase) => phase.problems.length === 0)],
-    [`after the faulty run a second run writes nothing (${faulty.confirmWrites})`, faulty.confirmWrites === 0],
+    [
+      `item throughput where the limit sets the pace ≥ 90 % of the bound (${percent(tightFraction)})`,
+      tightFraction >= 0.9,
+    ],
+    [
+      `zero failed items (${all.reduce((sum, phase) => sum + phase.failed, 0)})`,
+      all.every((phase) => phase.failed === 0),
+    ],
+    [
+      `every item exactly once with the right content (${all.reduce((sum, phase) => sum + phase.problems.length, 0)} wrong)`,
+      all.every((phase) => phase.problems.length === 0),
+    ],
+    [
+      `after the faulty run a second run writes nothing (${faulty.confirmWrites})`,
+      faulty.confirmWrites === 0,
+    ],
   ];
   log("");
   for (const [goal, isMet] of goals) log(`${isMet ? "✔" : "✘"} ${goal}`);

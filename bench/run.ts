@@ -39,7 +39,9 @@ if (!values.only || values.only === "files") {
   // The files benchmark runs its phases as child processes of its compiled self, so it is
   // imported from dist/ (npm run bench builds first), by a name tsc does not resolve.
   const filesModule = "../dist/bench/files.js";
-  const files = (await import(filesModule)) as { runFilesBench: (options: { files?: number | undefined; log: (line: string) => void }) => Promise<unknown> };
+  const files = (await import(filesModule)) as {
+    runFilesBench: (options: { files?: number | undefined; log: (line: string) => void }) => Promise<unknown>;
+  };
   await files.runFilesBench({ files: Number(process.env["BENCH_FILES"] ?? "") || undefined, log });
 }
 

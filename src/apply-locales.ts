@@ -17,7 +17,8 @@ export interface LocaleWrite {
 
 function chunk<T>(items: readonly T[]): T[][] {
   const batches: T[][] = [];
-  for (let index = 0; index < items.length; index += BATCH_SIZE) batches.push(items.slice(index, index + BATCH_SIZE));
+  for (let index = 0; index < items.length; index += BATCH_SIZE)
+    batches.push(items.slice(index, index + BATCH_SIZE));
   return batches;
 }
 
@@ -27,7 +28,11 @@ function chunk<T>(items: readonly T[]): T[][] {
  * drafts are then published in every locale. Same never-twice rules as plain creates: the
  * batch is journaled as pending first, and an unknown outcome is settled by slug.
  */
-export async function createLocalizedItems(context: ApplyContext, drafts: readonly ItemDraft[], cmsLocaleIds: readonly string[]): Promise<PlannedUpdate[]> {
+export async function createLocalizedItems(
+  context: ApplyContext,
+  drafts: readonly ItemDraft[],
+  cmsLocaleIds: readonly string[],
+): Promise<PlannedUpdate[]> {
   const adopted: PlannedUpdate[] = [];
   // One bulk request carries one isDraft/isArchived pair, so drafts and archived items go in batches of their own.
   const groups = new Map<string, ItemDraft[]>();
@@ -35,40 +40,100 @@ export async function createLocalizedItems(context: ApplyContext, drafts: readon
     const key = `${draft.isDraft} ${draft.isArchived}`;
     groups.set(key, [...(groups.get(key) ?? []), draft]);
   }
-  await Promise.all([...groups.values()].flatMap((group) => chunk(group)).map((batch) => createBatch(context, batch, cmsLocaleIds, adopted, 0)));
+  await Promise.all(
+    [...groups.values()]
+      .flatMap((group) => chunk(group))
+      .map((batch) => createBatch(context, batch, cmsLocaleIds, adopted, 0)),
+  );
   return adopted;
 }
 
-async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], cmsLocaleIds: readonly string[], adopted: PlannedUpdate[], round: number): Promise<void> {
+async function createBatch(
+  context: ApplyContext,
+  batch: readonly ItemDraft[],
+  cmsLocaleIds: readonly string[],
+  adopted: PlannedUpdate[],
+  round: number,
+): Promise<void> {
   if (batch.length === 0 || context.signal?.aborted) return;
   const { client, collectionId, entries } = context;
   const record = (draft: ItemDraft, itemId: string, isLive: boolean) => {
-    entries[draft.slug] = { itemId, digest: draft.digest, fields: draft.fieldDigests, file: draft.file, isDraft: draft.isDraft, isArchived: draft.isArchived, isLive };
+    entries[draft.slug] = {
+      itemId,
+      digest: draft.digest,
+      fields: draft.fieldDigests,
+      file: draft.file,
+      isDraft: draft.isDraft,
+      isArchived: draft.isArchived,
+      isLive,
+    };
   };
   const fail = (draft: ItemDraft, error: unknown) => {
-    context.emit({ collection: context.collectionName, file: draft.file, slug: draft.slug, action: "create", itemId: null, error: error instanceof Error ? error.message : String(error) });
+    context.emit({
+      collection: context.collectionName,
+      file: draft.file,
+      slug: draft.slug,
+      action: "create",
+      itemId: null,
+      error: error instanceof Error ? error.message : String(error),
+    });
   };
   for (const draft of batch) {
-    entries[draft.slug] = { itemId: "", digest: "", fields: {}, file: draft.file, isDraft: draft.isDraft, isArchived: draft.isArchived, isLive: false, isPending: true };
+    entries[draft.slug] = {
+      itemId: "",
+      digest: "",
+      fields: {},
+      file: draft.file,
+      isDraft: draft.isDraft,
+      isArchived: draft.isArchived,
+      isLive: false,
+      isPending: true,
+    };
   }
   await context.save();
   let created: Map<string, string>;
   try {
-    const items = await client.createItemsInLocales(collectionId, batch.map((draft) => ({ fieldData: draft.fieldData, isDraft: draft.isDraft, isArchived: draft.isArchived })), cmsLocaleIds);
+    const items = await client.createItemsInLocales(
+      collectionId,
+      batch.map((draft) => ({
+        fieldData: draft.fieldData,
+        isDraft: draft.isDraft,
+        isArchived: draft.isArchived,
+      })),
+      cmsLocaleIds,
+    );
     created = new Map(items.map((item) => [item.slug, item.itemId]));
     const missing = batch.filter((draft) => !created.has(draft.slug)).map((draft) => draft.slug);
-    for (const [slug, item] of await findBySlugs(client, collectionId, missing)) created.set(slug, item.itemId);
+    for (const [slug, item] of await findBySlugs(client, collectionId, missing))
+      created.set(slug, item.itemId);
   } catch (error) {
     if (!(error instanceof WebflowApiError)) throw error;
-    const found = await findBySlugs(client, collectionId, batch.map((draft) => draft.slug));
+    const found = await findBySlugs(
+      client,
+      collectionId,
+      batch.map((draft) => draft.slug),
+    );
     const adopt = (draft: ItemDraft, item: RemoteItem) => {
       if (holdsDraft(item, draft)) {
         record(draft, item.itemId, item.isLive);
         return;
       }
-      const previous: ManifestEntry = { itemId: item.itemId, digest: "", fields: {}, file: draft.file, isDraft: item.isDraft, isArchived: item.isArchived, isLive: item.isLive };
+      const previous: ManifestEntry = {
+        itemId: item.itemId,
+        digest: "",
+        fields: {},
+        file: draft.file,
+        isDraft: item.isDraft,
+        isArchived: item.isArchived,
+        isLive: item.isLive,
+      };
       entries[draft.slug] = previous;
-      adopted.push({ draft, previous, previousSlug: draft.slug, changedFields: Object.keys(draft.fieldData) });
+      adopted.push({
+        draft,
+        previous,
+        previousSlug: draft.slug,
+        changedFields: Object.keys(draft.fieldData),
+      });
     };
     for (const draft of batch) {
       const item = found.get(draft.slug);
@@ -82,7 +147,12 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], c
         const draft = remaining[0] as ItemDraft;
         delete entries[draft.slug];
         await context.save();
-        fail(draft, new ItemRejectedError(`Webflow rejected the item: ${error.message}`, { location: { file: draft.file } }));
+        fail(
+          draft,
+          new ItemRejectedError(`Webflow rejected the item: ${error.message}`, {
+            location: { file: draft.file },
+          }),
+        );
         return;
       }
       const middle = Math.ceil(remaining.length / 2);
@@ -102,8 +172,18 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], c
   let published = new Set<string>();
   if (toPublish.length > 0) {
     try {
-      const result = await client.publishItems(collectionId, toPublish.map((draft) => ({ itemId: created.get(draft.slug) as string, cmsLocaleIds: [...cmsLocaleIds] })));
-      published = new Set(result.published.length > 0 || result.errors.length > 0 ? result.published : toPublish.map((draft) => created.get(draft.slug) as string));
+      const result = await client.publishItems(
+        collectionId,
+        toPublish.map((draft) => ({
+          itemId: created.get(draft.slug) as string,
+          cmsLocaleIds: [...cmsLocaleIds],
+        })),
+      );
+      published = new Set(
+        result.published.length > 0 || result.errors.length > 0
+          ? result.published
+          : toPublish.map((draft) => created.get(draft.slug) as string),
+      );
     } catch (error) {
       if (!(error instanceof WebflowApiError)) throw error;
     }
@@ -111,7 +191,12 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], c
   for (const draft of batch) {
     const itemId = created.get(draft.slug);
     if (!itemId) {
-      fail(draft, new ItemRejectedError("Webflow accepted the create but the item cannot be found.", { location: { file: draft.file } }));
+      fail(
+        draft,
+        new ItemRejectedError("Webflow accepted the create but the item cannot be found.", {
+          location: { file: draft.file },
+        }),
+      );
       continue;
     }
     const shouldBeLive = !draft.isDraft && !draft.isArchived;
@@ -119,10 +204,22 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], c
     if (shouldBeLive && !published.has(itemId)) {
       // Recorded as not live with the right content: the next run publishes it through the update path.
       entries[draft.slug] = { ...(entries[draft.slug] as ManifestEntry), digest: "" };
-      fail(draft, new ItemRejectedError("The item was created but Webflow did not publish it; the next sync retries.", { location: { file: draft.file } }));
+      fail(
+        draft,
+        new ItemRejectedError("The item was created but Webflow did not publish it; the next sync retries.", {
+          location: { file: draft.file },
+        }),
+      );
       continue;
     }
-    context.emit({ collection: context.collectionName, file: draft.file, slug: draft.slug, action: "create", itemId, error: null });
+    context.emit({
+      collection: context.collectionName,
+      file: draft.file,
+      slug: draft.slug,
+      action: "create",
+      itemId,
+      error: null,
+    });
   }
   await context.save();
 }
@@ -131,7 +228,11 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], c
  * Writes translated variants: staged PATCH with `cmsLocaleId`, then publish in that locale.
  * Going through staged + publish avoids the live PATCH 409 for variants never published.
  */
-export async function writeLocaleVariants(context: ApplyContext, writes: readonly LocaleWrite[], onWritten: (write: LocaleWrite) => void): Promise<void> {
+export async function writeLocaleVariants(
+  context: ApplyContext,
+  writes: readonly LocaleWrite[],
+  onWritten: (write: LocaleWrite) => void,
+): Promise<void> {
   const { client, collectionId } = context;
   for (const batch of chunk(writes)) {
     if (context.signal?.aborted) return;
@@ -140,22 +241,49 @@ export async function writeLocaleVariants(context: ApplyContext, writes: readonl
         collectionId,
         batch.map((write) => {
           const fieldData = { ...write.draft.fieldData };
-          return { itemId: write.itemId, cmsLocaleId: write.cmsLocaleId, fieldData, isDraft: write.draft.isDraft, isArchived: write.draft.isArchived };
+          return {
+            itemId: write.itemId,
+            cmsLocaleId: write.cmsLocaleId,
+            fieldData,
+            isDraft: write.draft.isDraft,
+            isArchived: write.draft.isArchived,
+          };
         }),
         { isLive: false },
       );
       const live = batch.filter((write) => !write.draft.isDraft && !write.draft.isArchived);
-      if (live.length > 0) await client.publishItems(collectionId, live.map((write) => ({ itemId: write.itemId, cmsLocaleIds: [write.cmsLocaleId] })));
+      if (live.length > 0)
+        await client.publishItems(
+          collectionId,
+          live.map((write) => ({ itemId: write.itemId, cmsLocaleIds: [write.cmsLocaleId] })),
+        );
       for (const write of batch) {
         onWritten(write);
-        context.emit({ collection: `${context.collectionName}[${write.tag}]`, file: write.draft.file, slug: write.draft.slug, action: "update", itemId: write.itemId, error: null });
+        context.emit({
+          collection: `${context.collectionName}[${write.tag}]`,
+          file: write.draft.file,
+          slug: write.draft.slug,
+          action: "update",
+          itemId: write.itemId,
+          error: null,
+        });
       }
       await context.save();
     } catch (error) {
       if (!(error instanceof WebflowApiError)) throw error;
       for (const write of batch) {
-        const hint = error.status === 404 ? " (Webflow cannot add a locale to an item created before the locale existed; recreate the item)" : "";
-        context.emit({ collection: `${context.collectionName}[${write.tag}]`, file: write.draft.file, slug: write.draft.slug, action: "update", itemId: write.itemId, error: `${error.message}${hint}` });
+        const hint =
+          error.status === 404
+            ? " (Webflow cannot add a locale to an item created before the locale existed; recreate the item)"
+            : "";
+        context.emit({
+          collection: `${context.collectionName}[${write.tag}]`,
+          file: write.draft.file,
+          slug: write.draft.slug,
+          action: "update",
+          itemId: write.itemId,
+          error: `${error.message}${hint}`,
+        });
       }
     }
   }

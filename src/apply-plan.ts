@@ -8,7 +8,8 @@ import type { ItemWrite, RemoteItem, WebflowClient } from "./adapters/webflow-cl
 /** Webflow takes at most 100 items a request (API-NOTES §2.2). */
 export const BATCH_SIZE = 100;
 
-export type ItemAction = "create" | "update" | "unchanged" | "delete" | "unpublish" | "archive" | "keep" | "invalid";
+export type ItemAction =
+  "create" | "update" | "unchanged" | "delete" | "unpublish" | "archive" | "keep" | "invalid";
 
 /** The outcome for one item, as the reporter and `--json` show it. */
 export interface ItemResult {
@@ -98,7 +99,10 @@ function normaliseValue(value: unknown): unknown {
 
 /** The remote value shaped like the draft's, so that an image sent as `{url}` compares by URL. */
 function normaliseRemote(remote: unknown, draft: unknown): unknown {
-  if (Array.isArray(remote)) return remote.map((inner, index) => normaliseRemote(inner, Array.isArray(draft) ? draft[index] : undefined));
+  if (Array.isArray(remote))
+    return remote.map((inner, index) =>
+      normaliseRemote(inner, Array.isArray(draft) ? draft[index] : undefined),
+    );
   if (remote && typeof remote === "object" && draft && typeof draft === "object" && !("fileId" in draft)) {
     const record = remote as Record<string, unknown>;
     return { url: record["url"] ?? null, alt: record["alt"] ?? null };
@@ -113,13 +117,18 @@ export function holdsDraft(remote: RemoteItem, draft: ItemDraft): boolean {
   if (remote.isLive !== (!draft.isDraft && !draft.isArchived)) return false;
   for (const [key, value] of Object.entries(draft.fieldData)) {
     const remoteValue = remote.fieldData[key];
-    if (canonicalJson(normaliseValue(value)) !== canonicalJson(normaliseRemote(remoteValue, value))) return false;
+    if (canonicalJson(normaliseValue(value)) !== canonicalJson(normaliseRemote(remoteValue, value)))
+      return false;
   }
   return true;
 }
 
 /** Looks up items by slug: one request per slug for a few, one listing for many. */
-export async function findBySlugs(client: WebflowClient, collectionId: string, slugs: readonly string[]): Promise<Map<string, RemoteItem>> {
+export async function findBySlugs(
+  client: WebflowClient,
+  collectionId: string,
+  slugs: readonly string[],
+): Promise<Map<string, RemoteItem>> {
   const found = new Map<string, RemoteItem>();
   if (slugs.length === 0) return found;
   const wanted = new Set(slugs);
@@ -127,7 +136,8 @@ export async function findBySlugs(client: WebflowClient, collectionId: string, s
     const lists = await Promise.all(slugs.map((slug) => client.listItems(collectionId, { slug })));
     for (const item of lists.flat()) if (wanted.has(item.slug)) found.set(item.slug, item);
   } else {
-    for (const item of await client.listItems(collectionId)) if (wanted.has(item.slug)) found.set(item.slug, item);
+    for (const item of await client.listItems(collectionId))
+      if (wanted.has(item.slug)) found.set(item.slug, item);
   }
   return found;
 }
@@ -167,7 +177,11 @@ async function sendBisecting<T>(
     const named = namedRejections(batch, error);
     if (named) {
       for (const [item, details] of named) await onRejected(item, error, details);
-      await sendBisecting(batch.filter((item) => !named.has(item)), send, onRejected);
+      await sendBisecting(
+        batch.filter((item) => !named.has(item)),
+        send,
+        onRejected,
+      );
       return;
     }
     const middle = Math.ceil(batch.length / 2);
@@ -192,7 +206,11 @@ function describeDetails(details: readonly unknown[]): string {
 }
 
 /** The error for one item Webflow refused, located at its file, with Webflow's own words. */
-function rejection(draft: { file: string }, error: WebflowApiError, details: readonly unknown[] = error.details): ItemRejectedError {
+function rejection(
+  draft: { file: string },
+  error: WebflowApiError,
+  details: readonly unknown[] = error.details,
+): ItemRejectedError {
   const code = error.apiCode ? ` ${error.apiCode}` : "";
   const said = details.length > 0 ? describeDetails(details) : error.message;
   return new ItemRejectedError(`Webflow rejected the item (${error.status}${code}): ${said}`, {
@@ -203,7 +221,12 @@ function rejection(draft: { file: string }, error: WebflowApiError, details: rea
 }
 
 /** Emits a failure for each item; rethrows errors that stop the whole run (auth). */
-function failAll(context: ApplyContext, drafts: readonly ItemDraft[], action: ItemAction, error: unknown): void {
+function failAll(
+  context: ApplyContext,
+  drafts: readonly ItemDraft[],
+  action: ItemAction,
+  error: unknown,
+): void {
   if (error instanceof AuthError) throw error;
   // Never sent because the run was interrupted: not a failure, the next run does it.
   if (error instanceof InterruptedError) return;
@@ -230,18 +253,33 @@ function toWrite(draft: ItemDraft, extra: Partial<ItemWrite> = {}): ItemWrite {
  * before it is sent; an answer that never came is settled by looking the slugs up, adopting
  * what exists and re-sending only what does not.
  */
-export async function createItems(context: ApplyContext, drafts: readonly ItemDraft[]): Promise<PlannedUpdate[]> {
+export async function createItems(
+  context: ApplyContext,
+  drafts: readonly ItemDraft[],
+): Promise<PlannedUpdate[]> {
   const adopted: PlannedUpdate[] = [];
-  const groups = [drafts.filter((draft) => !draft.isDraft && !draft.isArchived), drafts.filter((draft) => draft.isDraft || draft.isArchived)];
+  const groups = [
+    drafts.filter((draft) => !draft.isDraft && !draft.isArchived),
+    drafts.filter((draft) => draft.isDraft || draft.isArchived),
+  ];
   await Promise.all(
     groups.flatMap((group) =>
-      chunk(group).map((batch) => createBatch(context, batch, 0, adopted).catch((error: unknown) => failAll(context, batch, "create", error))),
+      chunk(group).map((batch) =>
+        createBatch(context, batch, 0, adopted).catch((error: unknown) =>
+          failAll(context, batch, "create", error),
+        ),
+      ),
     ),
   );
   return adopted;
 }
 
-async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], round: number, adopted: PlannedUpdate[]): Promise<void> {
+async function createBatch(
+  context: ApplyContext,
+  batch: readonly ItemDraft[],
+  round: number,
+  adopted: PlannedUpdate[],
+): Promise<void> {
   if (batch.length === 0 || isAbortedSignal(context)) return;
   const { client, collectionId, entries } = context;
   for (const draft of batch) {
@@ -252,30 +290,61 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], r
 
   const settle = (draft: ItemDraft, item: RemoteItem) => {
     entries[draft.slug] = entryFor(draft, item.itemId, item.isLive);
-    context.emit({ collection: context.collectionName, file: draft.file, slug: draft.slug, action: "create", itemId: item.itemId, error: null });
+    context.emit({
+      collection: context.collectionName,
+      file: draft.file,
+      slug: draft.slug,
+      action: "create",
+      itemId: item.itemId,
+      error: null,
+    });
   };
   const adopt = (draft: ItemDraft, item: RemoteItem) => {
     if (holdsDraft(item, draft)) {
       settle(draft, item);
       return;
     }
-    const previous: ManifestEntry = { itemId: item.itemId, digest: "", fields: {}, file: draft.file, isDraft: item.isDraft, isArchived: item.isArchived, isLive: item.isLive };
+    const previous: ManifestEntry = {
+      itemId: item.itemId,
+      digest: "",
+      fields: {},
+      file: draft.file,
+      isDraft: item.isDraft,
+      isArchived: item.isArchived,
+      isLive: item.isLive,
+    };
     entries[draft.slug] = previous;
     adopted.push({ draft, previous, previousSlug: draft.slug, changedFields: Object.keys(draft.fieldData) });
   };
 
   try {
-    const created = await client.createItems(collectionId, batch.map((draft) => toWrite(draft)), { isLive });
+    const created = await client.createItems(
+      collectionId,
+      batch.map((draft) => toWrite(draft)),
+      { isLive },
+    );
     const bySlug = new Map(created.map((item) => [item.slug, item]));
     const missing = batch.filter((draft) => !bySlug.has(draft.slug));
     if (missing.length > 0) {
-      const found = await findBySlugs(client, collectionId, missing.map((draft) => draft.slug));
+      const found = await findBySlugs(
+        client,
+        collectionId,
+        missing.map((draft) => draft.slug),
+      );
       for (const [slug, item] of found) bySlug.set(slug, item);
     }
     for (const draft of batch) {
       const item = bySlug.get(draft.slug);
       if (item) settle(draft, item);
-      else failAll(context, [draft], "create", new ItemRejectedError("Webflow accepted the create but the item cannot be found.", { location: { file: draft.file } }));
+      else
+        failAll(
+          context,
+          [draft],
+          "create",
+          new ItemRejectedError("Webflow accepted the create but the item cannot be found.", {
+            location: { file: draft.file },
+          }),
+        );
     }
     await context.save();
     return;
@@ -283,7 +352,11 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], r
     if (!(error instanceof WebflowApiError)) throw error;
     if (error.isUncertain || error.isTransient) {
       // The create may or may not have happened: look, adopt, and re-send only what is missing.
-      const found = await findBySlugs(client, collectionId, batch.map((draft) => draft.slug));
+      const found = await findBySlugs(
+        client,
+        collectionId,
+        batch.map((draft) => draft.slug),
+      );
       for (const draft of batch) {
         const item = found.get(draft.slug);
         if (item) adopt(draft, item);
@@ -293,7 +366,17 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], r
       if (remaining.length === 0) return;
       const maxRounds = context.maxCreateRounds ?? 8;
       if (round + 1 >= maxRounds) {
-        failAll(context, remaining, "create", new WebflowApiError({ endpoint: error.endpoint, status: error.status, message: `gave up after ${maxRounds} attempts: ${error.message}`, isTransient: true }));
+        failAll(
+          context,
+          remaining,
+          "create",
+          new WebflowApiError({
+            endpoint: error.endpoint,
+            status: error.status,
+            message: `gave up after ${maxRounds} attempts: ${error.message}`,
+            isTransient: true,
+          }),
+        );
         return;
       }
       const baseMs = context.retryBaseMs ?? 500;
@@ -304,7 +387,8 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], r
     if (error.status === 400) {
       const duplicate = duplicateSlugsIn(error);
       if (duplicate.isDuplicate) {
-        const named = duplicate.slugs.length > 0 ? duplicate.slugs : batch.length === 1 ? [batch[0]?.slug ?? ""] : [];
+        const named =
+          duplicate.slugs.length > 0 ? duplicate.slugs : batch.length === 1 ? [batch[0]?.slug ?? ""] : [];
         const found = await findBySlugs(client, collectionId, named);
         if (found.size > 0) {
           for (const draft of batch) {
@@ -312,17 +396,31 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], r
             if (item) adopt(draft, item);
           }
           await context.save();
-          await createBatch(context, batch.filter((draft) => !found.has(draft.slug)), round, adopted);
+          await createBatch(
+            context,
+            batch.filter((draft) => !found.has(draft.slug)),
+            round,
+            adopted,
+          );
           return;
         }
       }
       // Webflow refused the whole batch for some of its items: report those, send the others.
-      const named = batch.length === 1 ? new Map([[batch[0] as ItemDraft, [...error.details]]]) : namedRejections(batch, error);
+      const named =
+        batch.length === 1
+          ? new Map([[batch[0] as ItemDraft, [...error.details]]])
+          : namedRejections(batch, error);
       if (named) {
         for (const draft of named.keys()) delete entries[draft.slug];
         await context.save();
-        for (const [draft, details] of named) failAll(context, [draft], "create", rejection(draft, error, details));
-        await createBatch(context, batch.filter((draft) => !named.has(draft)), round, adopted);
+        for (const [draft, details] of named)
+          failAll(context, [draft], "create", rejection(draft, error, details));
+        await createBatch(
+          context,
+          batch.filter((draft) => !named.has(draft)),
+          round,
+          adopted,
+        );
         return;
       }
       const middle = Math.ceil(batch.length / 2);
@@ -341,8 +439,12 @@ async function createBatch(context: ApplyContext, batch: readonly ItemDraft[], r
  * and unpublished if they were live (isDraft alone no longer takes an item down, API-NOTES §2.4).
  */
 export async function updateItems(context: ApplyContext, updates: readonly PlannedUpdate[]): Promise<void> {
-  const live = updates.filter((update) => !update.draft.isDraft && !update.draft.isArchived && update.previous.isLive);
-  const publish = updates.filter((update) => !update.draft.isDraft && !update.draft.isArchived && !update.previous.isLive);
+  const live = updates.filter(
+    (update) => !update.draft.isDraft && !update.draft.isArchived && update.previous.isLive,
+  );
+  const publish = updates.filter(
+    (update) => !update.draft.isDraft && !update.draft.isArchived && !update.previous.isLive,
+  );
   const hidden = updates.filter((update) => update.draft.isDraft || update.draft.isArchived);
   const jobs = [
     ...chunk(live).map((batch) => () => sendUpdates(context, batch, "live")),
@@ -354,7 +456,12 @@ export async function updateItems(context: ApplyContext, updates: readonly Plann
       if (isAbortedSignal(context)) return Promise.resolve();
       return job().catch((error: unknown) => {
         const batch = [live, publish, hidden].flatMap((group) => chunk(group))[index] ?? [];
-        failAll(context, batch.map((update) => update.draft), "update", error);
+        failAll(
+          context,
+          batch.map((update) => update.draft),
+          "update",
+          error,
+        );
       });
     }),
   );
@@ -367,7 +474,11 @@ function updateWrite(update: PlannedUpdate, extra: Partial<ItemWrite>): ItemWrit
   return { itemId: update.previous.itemId, fieldData, isArchived: update.draft.isArchived, ...extra };
 }
 
-async function sendUpdates(context: ApplyContext, batch: readonly PlannedUpdate[], route: "live" | "publish" | "hidden"): Promise<void> {
+async function sendUpdates(
+  context: ApplyContext,
+  batch: readonly PlannedUpdate[],
+  route: "live" | "publish" | "hidden",
+): Promise<void> {
   if (batch.length === 0 || isAbortedSignal(context)) return;
   const { client, collectionId, entries } = context;
   const done = async (updates: readonly PlannedUpdate[], isLive: boolean) => {
@@ -390,14 +501,32 @@ async function sendUpdates(context: ApplyContext, batch: readonly PlannedUpdate[
     failAll(context, [update.draft], "update", rejection(update.draft, error, details));
 
   const stagedThenPublish = async (updates: readonly PlannedUpdate[]) => {
-    await client.updateItems(collectionId, updates.map((update) => updateWrite(update, { isDraft: false })), { isLive: false });
-    const result = await client.publishItems(collectionId, updates.map((update) => ({ itemId: update.previous.itemId })));
+    await client.updateItems(
+      collectionId,
+      updates.map((update) => updateWrite(update, { isDraft: false })),
+      { isLive: false },
+    );
+    const result = await client.publishItems(
+      collectionId,
+      updates.map((update) => ({ itemId: update.previous.itemId })),
+    );
     const published = new Set(result.published);
     const isAllPublished = result.published.length === 0 && result.errors.length === 0;
-    await done(updates.filter((update) => isAllPublished || published.has(update.previous.itemId)), true);
+    await done(
+      updates.filter((update) => isAllPublished || published.has(update.previous.itemId)),
+      true,
+    );
     for (const update of updates) {
       if (!isAllPublished && !published.has(update.previous.itemId)) {
-        failAll(context, [update.draft], "update", new ItemRejectedError(`Webflow did not publish the item: ${result.errors.join("; ") || "no reason given"}`, { location: { file: update.draft.file } }));
+        failAll(
+          context,
+          [update.draft],
+          "update",
+          new ItemRejectedError(
+            `Webflow did not publish the item: ${result.errors.join("; ") || "no reason given"}`,
+            { location: { file: update.draft.file } },
+          ),
+        );
       }
     }
   };
@@ -408,7 +537,11 @@ async function sendUpdates(context: ApplyContext, batch: readonly PlannedUpdate[
       async (part) => {
         if (route === "live") {
           try {
-            await client.updateItems(collectionId, part.map((update) => updateWrite(update, { isDraft: false })), { isLive: true });
+            await client.updateItems(
+              collectionId,
+              part.map((update) => updateWrite(update, { isDraft: false })),
+              { isLive: true },
+            );
             await done(part, true);
           } catch (error) {
             // 409: at least one item was never published (the manifest was behind); go through staged + publish.
@@ -418,8 +551,14 @@ async function sendUpdates(context: ApplyContext, batch: readonly PlannedUpdate[
         } else if (route === "publish") {
           await stagedThenPublish(part);
         } else {
-          await client.updateItems(collectionId, part.map((update) => updateWrite(update, { isDraft: update.draft.isDraft })), { isLive: false });
-          const wasLive = part.filter((update) => update.previous.isLive).map((update) => update.previous.itemId);
+          await client.updateItems(
+            collectionId,
+            part.map((update) => updateWrite(update, { isDraft: update.draft.isDraft })),
+            { isLive: false },
+          );
+          const wasLive = part
+            .filter((update) => update.previous.isLive)
+            .map((update) => update.previous.itemId);
           if (wasLive.length > 0) await client.unpublishItems(collectionId, wasLive);
           await done(part, false);
         }
@@ -436,13 +575,22 @@ async function sendUpdates(context: ApplyContext, batch: readonly PlannedUpdate[
 }
 
 /** Some items of an update batch are gone from the site (deleted by hand): re-create those, update the rest. */
-async function recoverMissing(context: ApplyContext, batch: readonly PlannedUpdate[], route: "live" | "publish" | "hidden"): Promise<void> {
-  const found = await findBySlugs(context.client, context.collectionId, batch.map((update) => update.previousSlug));
+async function recoverMissing(
+  context: ApplyContext,
+  batch: readonly PlannedUpdate[],
+  route: "live" | "publish" | "hidden",
+): Promise<void> {
+  const found = await findBySlugs(
+    context.client,
+    context.collectionId,
+    batch.map((update) => update.previousSlug),
+  );
   const present: PlannedUpdate[] = [];
   const gone: ItemDraft[] = [];
   for (const update of batch) {
     const item = found.get(update.previousSlug);
-    if (item) present.push({ ...update, previous: { ...update.previous, itemId: item.itemId, isLive: item.isLive } });
+    if (item)
+      present.push({ ...update, previous: { ...update.previous, itemId: item.itemId, isLive: item.isLive } });
     else gone.push(update.draft);
   }
   for (const draft of gone) delete context.entries[draft.slug];
@@ -454,7 +602,11 @@ async function recoverMissing(context: ApplyContext, batch: readonly PlannedUpda
 }
 
 /** Carries out `onDelete` for items whose file is gone. Items wf-sync never created are never here. */
-export async function removeItems(context: ApplyContext, removals: readonly PlannedRemoval[], policy: "keep" | "unpublish" | "archive" | "delete"): Promise<void> {
+export async function removeItems(
+  context: ApplyContext,
+  removals: readonly PlannedRemoval[],
+  policy: "keep" | "unpublish" | "archive" | "delete",
+): Promise<void> {
   const { client, collectionId, entries } = context;
   const emit = (removal: PlannedRemoval, action: ItemAction, error: unknown = null) =>
     context.emit({
@@ -504,13 +656,21 @@ export async function removeItems(context: ApplyContext, removals: readonly Plan
     } else if (policy === "archive") {
       const toArchive = batch.filter((removal) => !removal.entry.isArchived);
       if (toArchive.length > 0) {
-        await client.updateItems(collectionId, toArchive.map((removal) => ({ itemId: removal.entry.itemId, fieldData: {}, isArchived: true })), { isLive: false });
+        await client.updateItems(
+          collectionId,
+          toArchive.map((removal) => ({ itemId: removal.entry.itemId, fieldData: {}, isArchived: true })),
+          { isLive: false },
+        );
       }
       if (live.length > 0) await client.unpublishItems(collectionId, live);
-      for (const removal of batch) entries[removal.slug] = { ...removal.entry, isLive: false, isArchived: true };
+      for (const removal of batch)
+        entries[removal.slug] = { ...removal.entry, isLive: false, isArchived: true };
     } else {
       if (live.length > 0) await client.unpublishItems(collectionId, live);
-      await client.deleteItems(collectionId, batch.map((removal) => removal.entry.itemId));
+      await client.deleteItems(
+        collectionId,
+        batch.map((removal) => removal.entry.itemId),
+      );
       for (const removal of batch) delete entries[removal.slug];
     }
   }

@@ -1,6 +1,12 @@
 import { dirname, posix, resolve } from "node:path";
 import type { ResolvedConfig } from "./config.ts";
-import { AssetError, DuplicateSlugError, ReferenceError, WfSyncError, type SourceLocation } from "./errors.ts";
+import {
+  AssetError,
+  DuplicateSlugError,
+  ReferenceError,
+  WfSyncError,
+  type SourceLocation,
+} from "./errors.ts";
 import { resolveFileLink } from "./core/prepare-entry.ts";
 import { checkAssetLimits } from "./core/convert-field.ts";
 import { listEntryDependencies, mapFields, slugForEntry } from "./core/map-fields.ts";
@@ -39,29 +45,45 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
   const items: ItemResult[] = [];
   const warn = options.onWarning ?? (() => {});
   if (!cache) {
-    warn({ kind: "no-schema-cache", message: "No cached schema yet (run `wf-sync sync` once online): only frontmatter, slugs and assets were checked, not field values." });
+    warn({
+      kind: "no-schema-cache",
+      message:
+        "No cached schema yet (run `wf-sync sync` once online): only frontmatter, slugs and assets were checked, not field values.",
+    });
   }
-  const loaded = await Promise.all(selected.map(async (collection) => ({ collection, files: await loadCollectionFiles(config.root, collection) })));
+  const loaded = await Promise.all(
+    selected.map(async (collection) => ({
+      collection,
+      files: await loadCollectionFiles(config.root, collection),
+    })),
+  );
   const slugsByCollection = new Map<string, Set<string>>();
   for (const { collection, files } of loaded) {
-    slugsByCollection.set(collection.collectionId, new Set(files.flatMap((file) => (file.entry ? [slugForEntry(file.entry)] : []))));
+    slugsByCollection.set(
+      collection.collectionId,
+      new Set(files.flatMap((file) => (file.entry ? [slugForEntry(file.entry)] : []))),
+    );
   }
   // Every synced file's slug and URL, for path references and links between files.
   const byPath = new Map<string, { slug: string; url: string }>();
   for (const { collection, files } of loaded) {
-    const pattern = collection.urlPattern ?? `/${cache?.collections[collection.collectionId]?.slug || collection.name}/{slug}`;
+    const pattern =
+      collection.urlPattern ??
+      `/${cache?.collections[collection.collectionId]?.slug || collection.name}/{slug}`;
     for (const file of files) {
       if (!file.entry) continue;
       const slug = slugForEntry(file.entry);
       byPath.set(file.path, { slug, url: pattern.replace("{slug}", slug) });
     }
   }
-  const resolveLink = (href: string, fromFile: string) => resolveFileLink(href, fromFile, (path) => byPath.get(path)?.url);
+  const resolveLink = (href: string, fromFile: string) =>
+    resolveFileLink(href, fromFile, (path) => byPath.get(path)?.url);
   const resolveReference = (target: string, collectionId: string, fromFile: string): string | undefined => {
     const slugs = slugsByCollection.get(collectionId);
     const isPath = target.includes("/") || /\.(md|markdown)$/i.test(target);
     const resolved = isPath ? posix.normalize(posix.join(posix.dirname(fromFile), target)) : undefined;
-    const targetSlug = resolved === undefined ? target : (byPath.get(resolved) ?? byPath.get(`${resolved}.md`))?.slug;
+    const targetSlug =
+      resolved === undefined ? target : (byPath.get(resolved) ?? byPath.get(`${resolved}.md`))?.slug;
     if (targetSlug === undefined) return undefined;
     // Offline, a reference is good when the item is in the files or the manifest; other
     // collections' items are unknown here, so they are let through to the online run.
@@ -76,7 +98,15 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
     for (const file of files) {
       checked++;
       const fail = (slug: string, error: WfSyncError) =>
-        items.push({ collection: collection.name, file: file.path, slug, action: "invalid", itemId: null, error: error.message, cause: error });
+        items.push({
+          collection: collection.name,
+          file: file.path,
+          slug,
+          action: "invalid",
+          itemId: null,
+          error: error.message,
+          cause: error,
+        });
       if (!file.entry) {
         fail("", file.error as WfSyncError);
         continue;
@@ -85,14 +115,32 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
       const slug = slugForEntry(entry);
       const other = seen.get(slug);
       if (other) {
-        fail(slug, new DuplicateSlugError(`slug "${slug}" is also used by ${other}.`, { location: { file: entry.file }, hint: "Give one of the files another `slug:`." }));
+        fail(
+          slug,
+          new DuplicateSlugError(`slug "${slug}" is also used by ${other}.`, {
+            location: { file: entry.file },
+            hint: "Give one of the files another `slug:`.",
+          }),
+        );
         continue;
       }
       seen.set(slug, entry.file);
       let failed = false;
-      const assets: Array<{ path: string; assetKind: "image" | "file"; key?: string; location?: SourceLocation }> = collection.body ? listLocalImages(entry.body).map((path) => ({ path, assetKind: "image" as const, location: { file: entry.file, line: entry.bodyLine } })) : [];
+      const assets: Array<{
+        path: string;
+        assetKind: "image" | "file";
+        key?: string;
+        location?: SourceLocation;
+      }> = collection.body
+        ? listLocalImages(entry.body).map((path) => ({
+            path,
+            assetKind: "image" as const,
+            location: { file: entry.file, line: entry.bodyLine },
+          }))
+        : [];
       if (schema) {
-        for (const dependency of listEntryDependencies(entry, { mapping: collection, schema })) if (dependency.kind === "asset") assets.push(dependency);
+        for (const dependency of listEntryDependencies(entry, { mapping: collection, schema }))
+          if (dependency.kind === "asset") assets.push(dependency);
       }
       for (const asset of assets) {
         const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
@@ -100,11 +148,15 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
         // Named and located like sync does: a field's asset at its key, a body image at the body.
         const location = asset.location ?? { file: entry.file };
         const prefix = asset.key ? `${asset.key}: ` : "";
-        const limitError = size === undefined ? undefined : checkAssetLimits({ path: relative, sizeBytes: size, assetKind: asset.assetKind, location });
+        const limitError =
+          size === undefined
+            ? undefined
+            : checkAssetLimits({ path: relative, sizeBytes: size, assetKind: asset.assetKind, location });
         const error =
           size === undefined
             ? new AssetError(`${prefix}${asset.path}: file not found (looked for ${relative}).`, { location })
-            : limitError && new AssetError(`${prefix}${limitError.message}`, { location, hint: limitError.hint });
+            : limitError &&
+              new AssetError(`${prefix}${limitError.message}`, { location, hint: limitError.hint });
         if (error && !failed) {
           fail(slug, error);
           failed = true;
@@ -112,7 +164,12 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
       }
       if (failed) continue;
       const rendered = collection.body
-        ? renderer.render(entry.body, { file: entry.file, lineOffset: entry.bodyLine - 1, resolveImage: (src) => ({ url: src }), resolveLink: (href) => resolveLink(href, entry.file) })
+        ? renderer.render(entry.body, {
+            file: entry.file,
+            lineOffset: entry.bodyLine - 1,
+            resolveImage: (src) => ({ url: src }),
+            resolveLink: (href) => resolveLink(href, entry.file),
+          })
         : undefined;
       for (const warning of rendered?.warnings ?? []) warn(warning);
       if (!schema) continue;
@@ -133,33 +190,70 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
   // translation's when it is at one of its own keys (or the primary file itself is fine).
   for (const { collection, files } of loaded) {
     const schema = cache?.collections[collection.collectionId];
-    const primaryBySlug = new Map(files.flatMap((file) => (file.entry ? [[slugForEntry(file.entry), file.entry] as const] : [])));
+    const primaryBySlug = new Map(
+      files.flatMap((file) => (file.entry ? [[slugForEntry(file.entry), file.entry] as const] : [])),
+    );
     for (const [tag, include] of Object.entries(collection.locales ?? {})) {
       for (const file of await loadCollectionFiles(config.root, { ...collection, include })) {
         checked++;
         const fail = (slug: string, error: WfSyncError) =>
-          items.push({ collection: `${collection.name}[${tag}]`, file: file.path, slug, action: "invalid", itemId: null, error: error.message, cause: error });
+          items.push({
+            collection: `${collection.name}[${tag}]`,
+            file: file.path,
+            slug,
+            action: "invalid",
+            itemId: null,
+            error: error.message,
+            cause: error,
+          });
         if (!file.entry) {
           fail("", file.error as WfSyncError);
           continue;
         }
         const anchorValue = file.entry.data["translationOf"];
-        const anchor = typeof anchorValue === "string" && anchorValue.trim() ? slugify(anchorValue) : slugFromPath(file.path);
+        const anchor =
+          typeof anchorValue === "string" && anchorValue.trim()
+            ? slugify(anchorValue)
+            : slugFromPath(file.path);
         const primary = primaryBySlug.get(anchor);
         if (!primary) {
-          fail(anchor, new ReferenceError(`translation of "${anchor}", but no primary file of "${collection.name}" has that slug.`, { location: { file: file.path }, hint: "Name the file like its primary file, or set `translationOf: <slug>`." }));
+          fail(
+            anchor,
+            new ReferenceError(
+              `translation of "${anchor}", but no primary file of "${collection.name}" has that slug.`,
+              {
+                location: { file: file.path },
+                hint: "Name the file like its primary file, or set `translationOf: <slug>`.",
+              },
+            ),
+          );
           continue;
         }
         if (!schema) continue;
         const { translationOf: _anchor, ...own } = file.entry.data;
-        const merged = { file: file.path, data: { ...primary.data, slug: own["slug"] ?? anchor, ...own }, keyLines: file.entry.keyLines, body: file.entry.body, bodyLine: file.entry.bodyLine };
-        const mapped = mapFields(merged, { mapping: collection, schema, isStrict: options.isStrict ?? false, resolveAsset: (path) => ({ fileId: "local", url: path }),
+        const merged = {
+          file: file.path,
+          data: { ...primary.data, slug: own["slug"] ?? anchor, ...own },
+          keyLines: file.entry.keyLines,
+          body: file.entry.body,
+          bodyLine: file.entry.bodyLine,
+        };
+        const mapped = mapFields(merged, {
+          mapping: collection,
+          schema,
+          isStrict: options.isStrict ?? false,
+          resolveAsset: (path) => ({ fileId: "local", url: path }),
           // Values inherited from the primary file are relative to it.
-          resolveReference: (target, collectionId, fromFile) => resolveReference(target, collectionId, fromFile) ?? resolveReference(target, collectionId, primary.file),
+          resolveReference: (target, collectionId, fromFile) =>
+            resolveReference(target, collectionId, fromFile) ??
+            resolveReference(target, collectionId, primary.file),
         });
         if (mapped.ok) continue;
         const isPrimaryFailed = items.some((item) => item.file === primary.file);
-        const ownError = mapped.errors.find((error) => error.location?.file === file.path && error.location.line !== undefined) ?? (isPrimaryFailed ? undefined : mapped.errors[0]);
+        const ownError =
+          mapped.errors.find(
+            (error) => error.location?.file === file.path && error.location.line !== undefined,
+          ) ?? (isPrimaryFailed ? undefined : mapped.errors[0]);
         if (ownError) fail(anchor, ownError);
       }
     }

@@ -44,7 +44,9 @@ const CollectionSchema = z.object({
   /** URL path of an item on the site, for links between Markdown files, e.g. `/blog/{slug}`. */
   urlPattern: z.string().optional(),
   /** Secondary locales: locale tag (e.g. `fr-FR`) → fast-glob pattern(s) of that locale's files. */
-  locales: z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).nonempty()])).optional(),
+  locales: z
+    .record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).nonempty()]))
+    .optional(),
   /** Rich-text rendering options for this collection (see docs/rich-text.md). */
   richText: RichTextSchema.optional(),
 });

@@ -1,6 +1,12 @@
 /** Public library API of wf-sync: re-exports only. */
 export { defineConfig, ConfigSchema } from "./config.ts";
-export type { UserConfig, UserCollectionConfig, ResolvedConfig, ResolvedCollectionConfig, OnDelete } from "./config.ts";
+export type {
+  UserConfig,
+  UserCollectionConfig,
+  ResolvedConfig,
+  ResolvedCollectionConfig,
+  OnDelete,
+} from "./config.ts";
 export * from "./errors.ts";
 export type * from "./core/types.ts";
 export { runSync } from "./sync.ts";

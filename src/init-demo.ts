@@ -36,7 +36,13 @@ export const DEMO_SEED: SandboxSeed = {
           slug: "blog-posts",
           fields: [
             { slug: "post-body", type: "RichText", displayName: "Post Body" },
-            { slug: "post-summary", type: "PlainText", displayName: "Summary", isRequired: true, validations: { maxLength: 256 } },
+            {
+              slug: "post-summary",
+              type: "PlainText",
+              displayName: "Summary",
+              isRequired: true,
+              validations: { maxLength: 256 },
+            },
             { slug: "published-on", type: "DateTime", displayName: "Published On" },
             { slug: "featured", type: "Switch", displayName: "Featured" },
             {
@@ -50,8 +56,18 @@ export const DEMO_SEED: SandboxSeed = {
                 ],
               },
             },
-            { slug: "author", type: "Reference", displayName: "Author", validations: { collectionId: AUTHORS_ID } },
-            { slug: "contributors", type: "MultiReference", displayName: "Contributors", validations: { collectionId: AUTHORS_ID } },
+            {
+              slug: "author",
+              type: "Reference",
+              displayName: "Author",
+              validations: { collectionId: AUTHORS_ID },
+            },
+            {
+              slug: "contributors",
+              type: "MultiReference",
+              displayName: "Contributors",
+              validations: { collectionId: AUTHORS_ID },
+            },
             { slug: "main-image", type: "Image", displayName: "Main Image" },
           ],
         },
@@ -62,12 +78,29 @@ export const DEMO_SEED: SandboxSeed = {
 
 /** Creates the demo items once (when the demo collections are empty), as a site with existing content. */
 export async function seedDemoContent(client: WebflowClient): Promise<void> {
-  if ((await client.listItems(AUTHORS_ID)).length > 0 || (await client.listItems(POSTS_ID)).length > 0) return;
+  if ((await client.listItems(AUTHORS_ID)).length > 0 || (await client.listItems(POSTS_ID)).length > 0)
+    return;
   const authors = await client.createItems(
     AUTHORS_ID,
     [
-      { fieldData: { name: "Ada Park", slug: "ada-park", role: "Editor", website: "https://example.com/ada", bio: "<p>Ada edits the blog and likes <strong>short sentences</strong>.</p>" } },
-      { fieldData: { name: "Ravi Menon", slug: "ravi-menon", role: "Engineer", bio: "<p>Ravi writes about the build pipeline.</p>", photo: { url: "https://images.example.com/ravi.png", alt: "Ravi at his desk" } } },
+      {
+        fieldData: {
+          name: "Ada Park",
+          slug: "ada-park",
+          role: "Editor",
+          website: "https://example.com/ada",
+          bio: "<p>Ada edits the blog and likes <strong>short sentences</strong>.</p>",
+        },
+      },
+      {
+        fieldData: {
+          name: "Ravi Menon",
+          slug: "ravi-menon",
+          role: "Engineer",
+          bio: "<p>Ravi writes about the build pipeline.</p>",
+          photo: { url: "https://images.example.com/ravi.png", alt: "Ravi at his desk" },
+        },
+      },
     ],
     { isLive: true },
   );
@@ -86,7 +119,8 @@ export async function seedDemoContent(client: WebflowClient): Promise<void> {
           author: idOf("ada-park"),
           contributors: [idOf("ravi-menon")],
           "main-image": { url: "https://images.example.com/hello.png", alt: "A wave" },
-          "post-body": "<p>This post was written in the Webflow Editor.</p><h2>What next</h2><ul><li>Pull it into Markdown.</li><li>Edit it in Git.</li></ul><p>Read <a href=\"https://example.com/docs\">the docs</a>.</p>",
+          "post-body":
+            '<p>This post was written in the Webflow Editor.</p><h2>What next</h2><ul><li>Pull it into Markdown.</li><li>Edit it in Git.</li></ul><p>Read <a href="https://example.com/docs">the docs</a>.</p>',
         },
       },
       {
@@ -97,7 +131,8 @@ export async function seedDemoContent(client: WebflowClient): Promise<void> {
           "published-on": "2026-02-03T09:30:00.000Z",
           category: "5a0d0000000000000000c001",
           author: idOf("ravi-menon"),
-          "post-body": "<p>We keep posts as <em>Markdown</em> and sync on push.</p><blockquote>Boring deploys are good deploys.</blockquote>",
+          "post-body":
+            "<p>We keep posts as <em>Markdown</em> and sync on push.</p><blockquote>Boring deploys are good deploys.</blockquote>",
         },
       },
     ],

@@ -47,8 +47,22 @@ export interface InitReport {
 /** Keys with a meaning of their own in frontmatter; a field whose readable key is one of these keeps its slug. */
 const RESERVED_KEYS = new Set(["slug", "draft", "archived", "locale", "title", "name", "translationOf"]);
 const WRITABLE_TYPES = new Set([
-  "PlainText", "RichText", "Email", "Phone", "Link", "VideoLink", "Color", "Number", "DateTime", "Switch",
-  "Option", "Reference", "MultiReference", "Image", "MultiImage", "File",
+  "PlainText",
+  "RichText",
+  "Email",
+  "Phone",
+  "Link",
+  "VideoLink",
+  "Color",
+  "Number",
+  "DateTime",
+  "Switch",
+  "Option",
+  "Reference",
+  "MultiReference",
+  "Image",
+  "MultiImage",
+  "File",
 ]);
 
 function isWritable(field: FieldSchema): boolean {
@@ -56,11 +70,16 @@ function isWritable(field: FieldSchema): boolean {
 }
 
 /** Picks the site: the one asked for, else the only one the token sees; several is a usage error that lists them. */
-async function chooseSite(client: WebflowClient, siteId: string | undefined): Promise<{ id: string; displayName: string }> {
+async function chooseSite(
+  client: WebflowClient,
+  siteId: string | undefined,
+): Promise<{ id: string; displayName: string }> {
   if (siteId) {
     const site = await client.getSite(siteId).catch((error: unknown) => {
       if (error instanceof Error && "status" in error && (error as { status: number }).status === 404) {
-        throw new UsageError(`Site ${siteId} was not found, or the token cannot see it.`, { hint: "Run `wf-sync init` without --site to list the sites this token sees." });
+        throw new UsageError(`Site ${siteId} was not found, or the token cannot see it.`, {
+          hint: "Run `wf-sync init` without --site to list the sites this token sees.",
+        });
       }
       throw error;
     });
@@ -69,7 +88,9 @@ async function chooseSite(client: WebflowClient, siteId: string | undefined): Pr
   const sites = await client.listSites();
   if (sites.length === 1) return sites[0] as { id: string; displayName: string };
   if (sites.length === 0) {
-    throw new UsageError("The token sees no site.", { hint: "Create a site API token in the site's settings (Apps & integrations → API access), or pass --site <id>." });
+    throw new UsageError("The token sees no site.", {
+      hint: "Create a site API token in the site's settings (Apps & integrations → API access), or pass --site <id>.",
+    });
   }
   const list = sites.map((site) => `  ${site.id}  ${site.displayName}`).join("\n");
   throw new UsageError(`The token sees ${sites.length} sites; choose one with --site <id>:\n${list}`);
@@ -95,17 +116,23 @@ function describeField(field: FieldSchema): string {
   if (field.isRequired) parts.push("required");
   const validations = field.validations ?? {};
   if (field.type === "Option") {
-    const options = Array.isArray(validations["options"]) ? (validations["options"] as Array<{ name?: string }>) : [];
+    const options = Array.isArray(validations["options"])
+      ? (validations["options"] as Array<{ name?: string }>)
+      : [];
     parts.push(`one of: ${options.map((option) => option.name ?? "").join(", ")}`);
   }
   if (typeof validations["maxLength"] === "number") parts.push(`max ${validations["maxLength"]} characters`);
   if (field.type === "Reference" || field.type === "MultiReference") parts.push("item slug(s)");
-  if (field.type === "Image" || field.type === "MultiImage" || field.type === "File") parts.push("URL or path next to the file");
+  if (field.type === "Image" || field.type === "MultiImage" || field.type === "File")
+    parts.push("URL or path next to the file");
   return parts.join(", ");
 }
 
 /** A value that passes the field's validations, to show the author what the field takes. */
-function sampleValue(field: FieldSchema, context: { sampleSlugs: Map<string, string> }): { value: unknown; isCommented: boolean } {
+function sampleValue(
+  field: FieldSchema,
+  context: { sampleSlugs: Map<string, string> },
+): { value: unknown; isCommented: boolean } {
   const validations = field.validations ?? {};
   switch (field.type) {
     case "PlainText": {
@@ -137,13 +164,19 @@ function sampleValue(field: FieldSchema, context: { sampleSlugs: Map<string, str
     case "Switch":
       return { value: false, isCommented: false };
     case "Option": {
-      const options = Array.isArray(validations["options"]) ? (validations["options"] as Array<{ name?: string }>) : [];
+      const options = Array.isArray(validations["options"])
+        ? (validations["options"] as Array<{ name?: string }>)
+        : [];
       return { value: options[0]?.name ?? null, isCommented: options.length === 0 };
     }
     case "Reference":
     case "MultiReference": {
       const target = context.sampleSlugs.get(String(validations["collectionId"] ?? ""));
-      if (target === undefined) return { value: field.type === "Reference" ? "slug-of-an-item" : ["slug-of-an-item"], isCommented: !field.isRequired };
+      if (target === undefined)
+        return {
+          value: field.type === "Reference" ? "slug-of-an-item" : ["slug-of-an-item"],
+          isCommented: !field.isRequired,
+        };
       return { value: field.type === "Reference" ? target : [target], isCommented: false };
     }
     case "Image":
@@ -162,11 +195,17 @@ function quote(text: string): string {
   return JSON.stringify(text);
 }
 
-function configText(options: { site: { id: string; displayName: string }; collections: Array<InitCollection & { schema: CollectionSchema; keys: Map<string, string> }>; sandboxSeed: string | undefined }): string {
+function configText(options: {
+  site: { id: string; displayName: string };
+  collections: Array<InitCollection & { schema: CollectionSchema; keys: Map<string, string> }>;
+  sandboxSeed: string | undefined;
+}): string {
   const lines: string[] = [];
   lines.push(`// wf-sync.config.ts, written by \`wf-sync init\` for the site "${options.site.displayName}".`);
   lines.push("// Each collection maps the Markdown files of one folder to one Webflow CMS collection.");
-  lines.push("// Edit freely: rename frontmatter keys on the left of `fields`, remove collections you do not want synced.");
+  lines.push(
+    "// Edit freely: rename frontmatter keys on the left of `fields`, remove collections you do not want synced.",
+  );
   lines.push("// How the keys work: wf-sync README and docs/getting-started.md.");
   lines.push('import { defineConfig } from "wf-sync";');
   lines.push("");
@@ -174,13 +213,17 @@ function configText(options: { site: { id: string; displayName: string }; collec
   lines.push(`  // ${options.site.displayName}; needed for uploading local images and files.`);
   lines.push(`  siteId: ${quote(options.site.id)},`);
   if (options.sandboxSeed) {
-    lines.push("  // Describes the built-in sandbox's site when no WEBFLOW_API_TOKEN is set; ignored with a token.");
+    lines.push(
+      "  // Describes the built-in sandbox's site when no WEBFLOW_API_TOKEN is set; ignored with a token.",
+    );
     lines.push(`  sandboxSeed: ${quote(options.sandboxSeed)},`);
   }
   lines.push("  collections: [");
   for (const collection of options.collections) {
     lines.push("    {");
-    lines.push(`      // "${collection.displayName}": one Markdown file per item. \`title:\` fills Name; \`slug:\` (else the file name) fills Slug.`);
+    lines.push(
+      `      // "${collection.displayName}": one Markdown file per item. \`title:\` fills Name; \`slug:\` (else the file name) fills Slug.`,
+    );
     lines.push(`      name: ${quote(collection.name)},`);
     lines.push(`      collectionId: ${quote(collection.collectionId)},`);
     lines.push(`      include: ${quote(`${collection.folder}/*.md`)},`);
@@ -188,7 +231,9 @@ function configText(options: { site: { id: string; displayName: string }; collec
     const richTexts = collection.schema.fields.filter((field) => field.type === "RichText");
     if (collection.body) {
       const others = richTexts.filter((field) => field.slug !== collection.body).map((field) => field.slug);
-      lines.push(`      // The RichText field that receives the Markdown body${others.length ? ` (other RichText fields, set as HTML in frontmatter: ${others.join(", ")})` : ""}.`);
+      lines.push(
+        `      // The RichText field that receives the Markdown body${others.length ? ` (other RichText fields, set as HTML in frontmatter: ${others.join(", ")})` : ""}.`,
+      );
       lines.push(`      body: ${quote(collection.body)},`);
     } else {
       lines.push("      // The collection has no RichText field, so the Markdown body is not synced.");
@@ -197,14 +242,18 @@ function configText(options: { site: { id: string; displayName: string }; collec
     lines.push("      fields: {");
     for (const field of collection.schema.fields) {
       const key = collection.keys.get(field.slug);
-      if (key !== undefined) lines.push(`        ${quote(key)}: ${quote(field.slug)}, // ${describeField(field)}`);
-      else if (!isWritable(field) && field.slug !== "name" && field.slug !== "slug") lines.push(`        // ${field.slug}: ${field.type}, managed by Webflow, not synced`);
+      if (key !== undefined)
+        lines.push(`        ${quote(key)}: ${quote(field.slug)}, // ${describeField(field)}`);
+      else if (!isWritable(field) && field.slug !== "name" && field.slug !== "slug")
+        lines.push(`        // ${field.slug}: ${field.type}, managed by Webflow, not synced`);
     }
     lines.push("      },");
     lines.push("    },");
   }
   lines.push("  ],");
-  lines.push("  // What happens to an item when its file is deleted: \"keep\" (default), \"unpublish\", \"archive\" or \"delete\".");
+  lines.push(
+    '  // What happens to an item when its file is deleted: "keep" (default), "unpublish", "archive" or "delete".',
+  );
   lines.push('  onDelete: "keep",');
   lines.push("  // One run removes at most this share of a collection unless run with --yes.");
   lines.push("  maxDeleteShare: 0.1,");
@@ -212,10 +261,15 @@ function configText(options: { site: { id: string; displayName: string }; collec
   return `${lines.join("\n")}\n`;
 }
 
-function sampleText(collection: InitCollection & { schema: CollectionSchema; keys: Map<string, string> }, sampleSlugs: Map<string, string>): string {
+function sampleText(
+  collection: InitCollection & { schema: CollectionSchema; keys: Map<string, string> },
+  sampleSlugs: Map<string, string>,
+): string {
   const lines: string[] = ["---"];
   const singular = collection.schema.singularName ?? collection.displayName;
-  lines.push(`# An example ${singular.toLowerCase()} showing every field. draft: true keeps it off the live site;`);
+  lines.push(
+    `# An example ${singular.toLowerCase()} showing every field. draft: true keeps it off the live site;`,
+  );
   lines.push("# delete this file (or set draft: false) once you have real content.");
   lines.push(stringify({ title: `Example ${singular}` }).trimEnd());
   lines.push("draft: true");
@@ -225,7 +279,14 @@ function sampleText(collection: InitCollection & { schema: CollectionSchema; key
     const { value, isCommented } = sampleValue(field, { sampleSlugs });
     const text = stringify({ [key]: value }, { lineWidth: 0 }).trimEnd();
     lines.push(`# ${field.displayName}: ${describeField(field)}`);
-    lines.push(isCommented ? text.split("\n").map((line) => `# ${line}`).join("\n") : text);
+    lines.push(
+      isCommented
+        ? text
+            .split("\n")
+            .map((line) => `# ${line}`)
+            .join("\n")
+        : text,
+    );
   }
   lines.push("---");
   if (collection.body) {
@@ -250,7 +311,9 @@ export async function runInit(options: RunInitOptions): Promise<InitReport> {
   const { client, root } = options;
   const configFile = resolve(root, options.configFileName ?? "wf-sync.config.ts");
   if (existsSync(configFile) && !options.isForced) {
-    throw new UsageError(`${configFile} already exists; init leaves it alone.`, { hint: "Run `wf-sync init --force` to replace it." });
+    throw new UsageError(`${configFile} already exists; init leaves it alone.`, {
+      hint: "Run `wf-sync init --force` to replace it.",
+    });
   }
   const site = await chooseSite(client, options.siteId);
   const summaries = await client.listCollections(site.id);
@@ -258,14 +321,24 @@ export async function runInit(options: RunInitOptions): Promise<InitReport> {
   if (options.collections && options.collections.length > 0) {
     chosen = options.collections.map((wanted) => {
       const lower = wanted.toLowerCase();
-      const found = summaries.find((summary) => summary.id === wanted || summary.slug.toLowerCase() === lower || summary.displayName.toLowerCase() === lower);
+      const found = summaries.find(
+        (summary) =>
+          summary.id === wanted ||
+          summary.slug.toLowerCase() === lower ||
+          summary.displayName.toLowerCase() === lower,
+      );
       if (!found) {
-        throw new UsageError(`The site has no collection "${wanted}".`, { hint: `It has: ${summaries.map((summary) => summary.slug).join(", ") || "no collections"}.` });
+        throw new UsageError(`The site has no collection "${wanted}".`, {
+          hint: `It has: ${summaries.map((summary) => summary.slug).join(", ") || "no collections"}.`,
+        });
       }
       return found;
     });
   }
-  if (chosen.length === 0) throw new UsageError(`The site "${site.displayName}" has no CMS collections.`, { hint: "Create a collection in the Webflow Designer first." });
+  if (chosen.length === 0)
+    throw new UsageError(`The site "${site.displayName}" has no CMS collections.`, {
+      hint: "Create a collection in the Webflow Designer first.",
+    });
 
   const usedNames = new Set<string>();
   const collections: Array<InitCollection & { schema: CollectionSchema; keys: Map<string, string> }> = [];
@@ -291,7 +364,12 @@ export async function runInit(options: RunInitOptions): Promise<InitReport> {
     });
   }
 
-  const sampleSlugs = new Map(collections.map((collection) => [collection.collectionId, collection.sampleFile.split("/").at(-1)?.replace(/\.md$/, "") ?? ""]));
+  const sampleSlugs = new Map(
+    collections.map((collection) => [
+      collection.collectionId,
+      collection.sampleFile.split("/").at(-1)?.replace(/\.md$/, "") ?? "",
+    ]),
+  );
   await writeFile(configFile, configText({ site, collections, sandboxSeed: options.sandboxSeed }));
   const samplesWritten: string[] = [];
   for (const collection of collections) {

@@ -19,7 +19,14 @@ function inferType(values: unknown[]): string | undefined {
   if (present.length === 0) return "PlainText";
   if (present.every((value) => typeof value === "boolean")) return "Switch";
   if (present.every((value) => typeof value === "number")) return "Number";
-  if (present.every((value) => value instanceof Date || (typeof value === "string" && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)))) return "DateTime";
+  if (
+    present.every(
+      (value) =>
+        value instanceof Date ||
+        (typeof value === "string" && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)),
+    )
+  )
+    return "DateTime";
   if (present.every((value) => typeof value === "string")) return "PlainText";
   return undefined;
 }
@@ -42,7 +49,8 @@ export async function inferSandboxSeed(config: ResolvedConfig): Promise<SandboxS
         valuesByField.set(slug, [...(valuesByField.get(slug) ?? []), value]);
       }
     }
-    for (const slug of Object.values(collection.fields)) if (!valuesByField.has(slug) && slug !== "name" && slug !== "slug") valuesByField.set(slug, []);
+    for (const slug of Object.values(collection.fields))
+      if (!valuesByField.has(slug) && slug !== "name" && slug !== "slug") valuesByField.set(slug, []);
     const fields: SeedCollection["fields"] = [];
     if (collection.body) fields.push({ slug: collection.body, type: "RichText", displayName: "Body" });
     for (const [slug, values] of valuesByField) {
@@ -50,7 +58,12 @@ export async function inferSandboxSeed(config: ResolvedConfig): Promise<SandboxS
       const type = inferType(values);
       if (type) fields.push({ slug, type, displayName: slug });
     }
-    collections.push({ id: collection.collectionId, displayName: collection.name, slug: slugify(collection.name) || "items", fields });
+    collections.push({
+      id: collection.collectionId,
+      displayName: collection.name,
+      slug: slugify(collection.name) || "items",
+      fields,
+    });
   }
   return { sites: [{ id: config.siteId ?? SANDBOX_SITE_ID, displayName: "wf-sync sandbox", collections }] };
 }
@@ -62,7 +75,10 @@ export async function sandboxSeedFor(config: ResolvedConfig): Promise<SandboxSee
   try {
     return JSON.parse(await readFile(path, "utf8")) as SandboxSeed;
   } catch (error) {
-    throw new ConfigError(`${config.sandboxSeed}: the sandbox seed cannot be read: ${error instanceof Error ? error.message : String(error)}`, { location: { file: path } });
+    throw new ConfigError(
+      `${config.sandboxSeed}: the sandbox seed cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      { location: { file: path } },
+    );
   }
 }
 
@@ -79,7 +95,8 @@ export async function startLocalSandbox(
   const seed = await sandboxSeedFor(config);
   // The sandbox's asset URLs contain its origin, so a port that stays the same for a project
   // keeps those URLs (and with them the items) stable from run to run; any free port will do.
-  const preferredPort = 42_000 + (parseInt(createHash("sha256").update(config.root).digest("hex").slice(0, 6), 16) % 4000);
+  const preferredPort =
+    42_000 + (parseInt(createHash("sha256").update(config.root).digest("hex").slice(0, 6), 16) % 4000);
   const start = async (path: string): Promise<Sandbox> => {
     try {
       return await startSandbox({ port: preferredPort, statePath: path, seed, tokens: [token] });

@@ -125,7 +125,8 @@ function parseLoaded(file: LoadedFile, text: string): void {
 function applyPrepared(file: LoadedFile, prepared: PreparedFile): void {
   if (prepared.error) file.error = fromPreparedError(prepared.error);
   if (prepared.entry) file.entry = prepared.entry;
-  if (prepared.html !== undefined) file.rendered = { html: prepared.html, warnings: prepared.warnings, lookups: prepared.lookups };
+  if (prepared.html !== undefined)
+    file.rendered = { html: prepared.html, warnings: prepared.warnings, lookups: prepared.lookups };
 }
 
 /**
@@ -151,7 +152,15 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
         digests.set(file.path, file.rawDigest);
         const record = state?.sources?.[file.path];
         const item = record ? state?.items[record.slug] : undefined;
-        if (record && item && record.digest === file.rawDigest && item.itemId !== "" && !item.isPending && item.file === file.path && (await assetsUnchanged(root, record.assets))) {
+        if (
+          record &&
+          item &&
+          record.digest === file.rawDigest &&
+          item.itemId !== "" &&
+          !item.isPending &&
+          item.file === file.path &&
+          (await assetsUnchanged(root, record.assets))
+        ) {
           file.skipped = record;
           stats.skipped++;
         } else {
@@ -224,8 +233,17 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     stats.inWorkers += pending.length;
   } else {
     const preparer = createEntryPreparer(settings, (await loadRenderer()).createMarkdownRenderer);
-    const resolvers: PrepareResolvers = { urlOfFile: (path) => fileUrls.get(path), urlOfAsset: (path) => options.assetUrls.get(path) };
-    for (const item of pending) onResult(preparer.prepare({ path: item.file.path, settings: item.settings, text: await read(item.file.path) }, resolvers));
+    const resolvers: PrepareResolvers = {
+      urlOfFile: (path) => fileUrls.get(path),
+      urlOfAsset: (path) => options.assetUrls.get(path),
+    };
+    for (const item of pending)
+      onResult(
+        preparer.prepare(
+          { path: item.file.path, settings: item.settings, text: await read(item.file.path) },
+          resolvers,
+        ),
+      );
   }
 
   // 3. Translations are parsed here and rendered with their primary later; a changed
@@ -248,7 +266,11 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
 }
 
 /** Parses a skipped file after all (a translation needs it); it stays skipped for its own item. */
-export async function loadSkippedEntry(root: string, file: LoadedFile, stats: PrepareStats): Promise<Entry | undefined> {
+export async function loadSkippedEntry(
+  root: string,
+  file: LoadedFile,
+  stats: PrepareStats,
+): Promise<Entry | undefined> {
   if (file.entry) return file.entry;
   parseLoaded(file, await readFile(`${root}/${file.path}`, "utf8"));
   stats.parsed++;
@@ -267,7 +289,13 @@ export function assetPathsOf(file: string, paths: readonly string[]): string[] {
 }
 
 /** Parses and renders one file on the main thread (a skipped file whose links or references moved). */
-export async function prepareOnMainThread(options: { root: string; file: LoadedFile; settings: PrepareSettings; resolvers: PrepareResolvers; stats: PrepareStats }): Promise<void> {
+export async function prepareOnMainThread(options: {
+  root: string;
+  file: LoadedFile;
+  settings: PrepareSettings;
+  resolvers: PrepareResolvers;
+  stats: PrepareStats;
+}): Promise<void> {
   const { file } = options;
   const bytes = await readFile(`${options.root}/${file.path}`);
   file.rawDigest = rawDigestOf(bytes);
@@ -275,7 +303,13 @@ export async function prepareOnMainThread(options: { root: string; file: LoadedF
   file.entry = undefined;
   options.stats.skipped--;
   const { createMarkdownRenderer } = await loadRenderer();
-  applyPrepared(file, createEntryPreparer([options.settings], createMarkdownRenderer).prepare({ path: file.path, settings: 0, text: new TextDecoder().decode(bytes) }, options.resolvers));
+  applyPrepared(
+    file,
+    createEntryPreparer([options.settings], createMarkdownRenderer).prepare(
+      { path: file.path, settings: 0, text: new TextDecoder().decode(bytes) },
+      options.resolvers,
+    ),
+  );
   options.stats.parsed++;
   if (file.rendered) options.stats.rendered++;
 }

@@ -3,7 +3,12 @@
  * files it is sent and posts the results back, batch by batch.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { createEntryPreparer, type PreparedFile, type PrepareSettings, type PrepareTask } from "./core/prepare-entry.ts";
+import {
+  createEntryPreparer,
+  type PreparedFile,
+  type PrepareSettings,
+  type PrepareTask,
+} from "./core/prepare-entry.ts";
 import { createMarkdownRenderer } from "./core/render-markdown.ts";
 
 /** What the pool hands each worker when it starts it. */
@@ -21,14 +26,20 @@ const data = workerData as PrepareWorkerData;
 const preparer = createEntryPreparer(data.settings, createMarkdownRenderer);
 const fileUrls = new Map(data.fileUrls);
 const assetUrls = new Map(data.assetUrls);
-const resolvers = { urlOfFile: (path: string) => fileUrls.get(path), urlOfAsset: (path: string) => assetUrls.get(path) };
+const resolvers = {
+  urlOfFile: (path: string) => fileUrls.get(path),
+  urlOfAsset: (path: string) => assetUrls.get(path),
+};
 
 parentPort?.on("message", (message: { id: number; tasks: PrepareTask[] }) => {
   let reply: PrepareWorkerReply;
   try {
     reply = { id: message.id, results: message.tasks.map((task) => preparer.prepare(task, resolvers)) };
   } catch (error) {
-    reply = { id: message.id, crash: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    reply = {
+      id: message.id,
+      crash: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    };
   }
   parentPort?.postMessage(reply);
 });

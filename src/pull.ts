@@ -12,7 +12,12 @@ import { mapFields, slugForEntry } from "./core/map-fields.ts";
 import { parseEntry } from "./core/parse-entry.ts";
 import { createMarkdownRenderer, resolveRenderOptions } from "./core/render-markdown.ts";
 import type { CollectionSchema, FieldSchema, SyncWarning } from "./core/types.ts";
-import { createManifestWriter, readManifest, readSchemaCache, writeSchemaCache } from "./adapters/manifest-store.ts";
+import {
+  createManifestWriter,
+  readManifest,
+  readSchemaCache,
+  writeSchemaCache,
+} from "./adapters/manifest-store.ts";
 import type { RemoteItem, WebflowClient } from "./adapters/webflow-client.ts";
 import { loadCollectionFiles, renderOptionsFor, selectCollections } from "./sync.ts";
 
@@ -53,13 +58,28 @@ const RESERVED_KEYS = new Set(["slug", "draft", "archived", "locale", "title", "
 
 /** Field types wf-sync can write; others (User, read-only) are not pulled, since a sync could not send them back. */
 const WRITABLE_TYPES = new Set([
-  "PlainText", "RichText", "Email", "Phone", "Link", "VideoLink", "Color", "Number", "DateTime", "Switch",
-  "Option", "Reference", "MultiReference", "Image", "MultiImage", "File",
+  "PlainText",
+  "RichText",
+  "Email",
+  "Phone",
+  "Link",
+  "VideoLink",
+  "Color",
+  "Number",
+  "DateTime",
+  "Switch",
+  "Option",
+  "Reference",
+  "MultiReference",
+  "Image",
+  "MultiImage",
+  "File",
 ]);
 
 /** The folder new files go to: the static part of the collection's first `include` pattern. */
 export function pullFolderFor(collection: ResolvedCollectionConfig): string {
-  const pattern = typeof collection.include === "string" ? collection.include : (collection.include[0] ?? ".");
+  const pattern =
+    typeof collection.include === "string" ? collection.include : (collection.include[0] ?? ".");
   const base = fg.generateTasks([pattern])[0]?.base ?? ".";
   return base === "" ? "." : base;
 }
@@ -141,7 +161,8 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
     }
     return listed;
   };
-  for (const collection of selected) schemas.set(collection.collectionId, await client.getCollection(collection.collectionId));
+  for (const collection of selected)
+    schemas.set(collection.collectionId, await client.getCollection(collection.collectionId));
 
   // Reference ids become slugs: list every referenced collection, synced or not, once.
   const slugsById = new Map<string, Map<string, string>>();
@@ -150,7 +171,8 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
   for (const schema of schemas.values()) {
     for (const field of schema.fields) {
       const target = field.validations?.["collectionId"];
-      if ((field.type === "Reference" || field.type === "MultiReference") && typeof target === "string") referenced.add(target);
+      if ((field.type === "Reference" || field.type === "MultiReference") && typeof target === "string")
+        referenced.add(target);
     }
   }
   for (const collectionId of new Set([...referenced, ...schemas.keys()])) {
@@ -159,7 +181,13 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
       items = await listItems(collectionId);
     } catch (error) {
       if (error instanceof AuthError || !(error instanceof WfSyncError)) throw error;
-      emit({ type: "warning", warning: { kind: "pull-reference", message: `Items of referenced collection ${collectionId} cannot be listed (${error.message}); references to it are written as item ids.` } });
+      emit({
+        type: "warning",
+        warning: {
+          kind: "pull-reference",
+          message: `Items of referenced collection ${collectionId} cannot be listed (${error.message}); references to it are written as item ids.`,
+        },
+      });
       continue;
     }
     slugsById.set(collectionId, new Map(items.map((item) => [item.itemId, item.slug])));
@@ -188,7 +216,11 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
     for (const file of existing) if (file.entry) fileBySlug.set(slugForEntry(file.entry), file.path);
     const state = (manifest.collections[collection.collectionId] ??= { settingsDigest: "", items: {} });
     // The same expression as the sync's, so a pull does not mark every item stale.
-    state.settingsDigest = digestOf({ mapping: { fields: collection.fields, body: collection.body }, render: resolveRenderOptions(renderOptions), schema: schema.fields });
+    state.settingsDigest = digestOf({
+      mapping: { fields: collection.fields, body: collection.body },
+      render: resolveRenderOptions(renderOptions),
+      schema: schema.fields,
+    });
     const remote = (await listItems(collection.collectionId)).filter((item) => item.slug !== "");
 
     for (const item of remote) {
@@ -199,8 +231,23 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
       if (isPresent && !options.isOverwriteAllowed) {
         // The team's file wins: the item is recorded without a digest, so the next sync writes the file's content.
         const previous = state.items[item.slug];
-        state.items[item.slug] = { itemId: item.itemId, digest: previous?.itemId === item.itemId ? previous.digest : "", fields: previous?.fields ?? {}, file: path, isDraft: item.isDraft, isArchived: item.isArchived, isLive: item.isLive };
-        record({ collection: collection.name, file: path, slug: item.slug, action: "kept", itemId: item.itemId, error: null });
+        state.items[item.slug] = {
+          itemId: item.itemId,
+          digest: previous?.itemId === item.itemId ? previous.digest : "",
+          fields: previous?.fields ?? {},
+          file: path,
+          isDraft: item.isDraft,
+          isArchived: item.isArchived,
+          isLive: item.isLive,
+        };
+        record({
+          collection: collection.name,
+          file: path,
+          slug: item.slug,
+          action: "kept",
+          itemId: item.itemId,
+          error: null,
+        });
         continue;
       }
       const fileSlug = posix.basename(path).replace(/\.(md|markdown)$/i, "");
@@ -217,13 +264,20 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
       try {
         const entry = parseEntry(path, text);
         const rendered = collection.body
-          ? renderer.render(entry.body, { file: path, lineOffset: entry.bodyLine - 1, resolveLink: () => undefined, resolveImage: () => undefined })
+          ? renderer.render(entry.body, {
+              file: path,
+              lineOffset: entry.bodyLine - 1,
+              resolveLink: () => undefined,
+              resolveImage: () => undefined,
+            })
           : undefined;
         const mapped = mapFields(entry, {
           mapping: collection,
           schema,
           html: rendered?.html,
-          resolveReference: (targetRef, collectionId) => idsBySlug.get(collectionId)?.get(targetRef) ?? (/^[0-9a-f]{24}$/.test(targetRef) ? targetRef : undefined),
+          resolveReference: (targetRef, collectionId) =>
+            idsBySlug.get(collectionId)?.get(targetRef) ??
+            (/^[0-9a-f]{24}$/.test(targetRef) ? targetRef : undefined),
           resolveAsset: () => undefined,
         });
         if (mapped.ok) {
@@ -238,8 +292,23 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
         if (!(caught instanceof WfSyncError)) throw caught;
         error = caught.message;
       }
-      state.items[item.slug] = { itemId: item.itemId, digest, fields, file: path, isDraft, isArchived, isLive: item.isLive };
-      record({ collection: collection.name, file: path, slug: item.slug, action: isPresent ? "overwritten" : "written", itemId: item.itemId, error });
+      state.items[item.slug] = {
+        itemId: item.itemId,
+        digest,
+        fields,
+        file: path,
+        isDraft,
+        isArchived,
+        isLive: item.isLive,
+      };
+      record({
+        collection: collection.name,
+        file: path,
+        slug: item.slug,
+        action: isPresent ? "overwritten" : "written",
+        itemId: item.itemId,
+        error,
+      });
     }
     await writer.save();
   }

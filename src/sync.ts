@@ -14,7 +14,13 @@ import {
 } from "./errors.ts";
 import { checkAssetLimits, type FieldDependency } from "./core/convert-field.ts";
 import { digestOf } from "./core/digest.ts";
-import { listEntryDependencies, mapFields, slugForEntry, type ItemDraft, type MapFieldsOptions } from "./core/map-fields.ts";
+import {
+  listEntryDependencies,
+  mapFields,
+  slugForEntry,
+  type ItemDraft,
+  type MapFieldsOptions,
+} from "./core/map-fields.ts";
 import { parseEntry } from "./core/parse-entry.ts";
 import { planChanges, type ManifestEntry, type PlannedRemoval, type SyncPlan } from "./core/plan-changes.ts";
 import { resolveRenderOptions, type MarkdownRenderer, type RenderOptions } from "./core/render-options.ts";
@@ -29,7 +35,9 @@ import {
   slugOfLoaded,
   statAsset,
   type LoadedFile,
-  type PrepareStats, loadRenderer } from "./prepare-files.ts";
+  type PrepareStats,
+  loadRenderer,
+} from "./prepare-files.ts";
 import type { CollectionSchema, Entry, SiteLocale, SyncWarning } from "./core/types.ts";
 import { createLocalizedItems, writeLocaleVariants, type LocaleWrite } from "./apply-locales.ts";
 import { assetSize, contentTypeFor, readAsset } from "./adapters/read-asset.ts";
@@ -103,7 +111,6 @@ export interface SyncReport {
   files: PrepareStats;
 }
 
-
 interface CollectionRun {
   config: ResolvedCollectionConfig;
   schema: CollectionSchema;
@@ -151,7 +158,10 @@ function lazyRenderer(options: RenderOptions): MarkdownRenderer {
 }
 
 /** Chooses the collections of this run; an unknown name is a usage error. */
-export function selectCollections(config: ResolvedConfig, names: readonly string[] | undefined): ResolvedCollectionConfig[] {
+export function selectCollections(
+  config: ResolvedConfig,
+  names: readonly string[] | undefined,
+): ResolvedCollectionConfig[] {
   if (!names || names.length === 0) return [...config.collections];
   const known = new Map(config.collections.map((collection) => [collection.name, collection]));
   return names.map((name) => {
@@ -166,12 +176,18 @@ export function selectCollections(config: ResolvedConfig, names: readonly string
 }
 
 /** Rendering options of a collection: the config-wide ones, overridden per collection. */
-export function renderOptionsFor(config: ResolvedConfig, collection: ResolvedCollectionConfig): Record<string, unknown> {
+export function renderOptionsFor(
+  config: ResolvedConfig,
+  collection: ResolvedCollectionConfig,
+): Record<string, unknown> {
   return { ...(config.richText ?? {}), ...(collection.richText ?? {}) };
 }
 
 /** Reads and parses every file of a collection; a file that fails costs that file alone. */
-export async function loadCollectionFiles(root: string, collection: ResolvedCollectionConfig): Promise<LoadedFile[]> {
+export async function loadCollectionFiles(
+  root: string,
+  collection: ResolvedCollectionConfig,
+): Promise<LoadedFile[]> {
   const paths = await listSources({ root, include: collection.include, exclude: collection.exclude });
   const read = pLimit(32);
   return Promise.all(
@@ -255,10 +271,15 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     const schema = schemas.get(collection.collectionId) as CollectionSchema;
     const translations: CollectionRun["translations"] = [];
     for (const [tag, include] of Object.entries(collection.locales ?? {})) {
-      for (const path of await listSources({ root: config.root, include, exclude: collection.exclude })) translations.push({ path, tag });
+      for (const path of await listSources({ root: config.root, include, exclude: collection.exclude }))
+        translations.push({ path, tag });
     }
     const translated = new Set(translations.map((file) => file.path));
-    const primaryPaths = await listSources({ root: config.root, include: collection.include, exclude: collection.exclude });
+    const primaryPaths = await listSources({
+      root: config.root,
+      include: collection.include,
+      exclude: collection.exclude,
+    });
     runs.push({
       config: collection,
       schema,
@@ -267,7 +288,11 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       translations,
       renderer: lazyRenderer(renderOptions),
       renderOptions,
-      settingsDigest: digestOf({ mapping: { fields: collection.fields, body: collection.body }, render: resolveRenderOptions(renderOptions), schema: schema.fields }),
+      settingsDigest: digestOf({
+        mapping: { fields: collection.fields, body: collection.body },
+        render: resolveRenderOptions(renderOptions),
+        schema: schema.fields,
+      }),
     });
   }
 
@@ -279,9 +304,25 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     root: config.root,
     collections: runs.map((run) => {
       const stored = manifest.collections[run.config.collectionId];
-      const isStrictBlocked = (record: SourceRecord) => (options.isStrict ?? false) && (record.warnings ?? []).some((warning) => warning.kind === "unknown-key");
-      const skippable = canSkip && stored?.settingsDigest === run.settingsDigest ? { ...stored, sources: Object.fromEntries(Object.entries(stored.sources ?? {}).filter(([, record]) => !isStrictBlocked(record))) } : undefined;
-      return { files: run.files, translations: run.translations, settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions }, urlPattern: urlPatternOf(run), skippable };
+      const isStrictBlocked = (record: SourceRecord) =>
+        (options.isStrict ?? false) &&
+        (record.warnings ?? []).some((warning) => warning.kind === "unknown-key");
+      const skippable =
+        canSkip && stored?.settingsDigest === run.settingsDigest
+          ? {
+              ...stored,
+              sources: Object.fromEntries(
+                Object.entries(stored.sources ?? {}).filter(([, record]) => !isStrictBlocked(record)),
+              ),
+            }
+          : undefined;
+      return {
+        files: run.files,
+        translations: run.translations,
+        settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions },
+        urlPattern: urlPatternOf(run),
+        skippable,
+      };
     }),
     assetUrls: new Map(Object.values(manifest.assets).map((asset) => [asset.fileName, asset.url])),
     stats: fileStats,
@@ -302,17 +343,29 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   } catch (error) {
     // A dry run still shows the whole plan, removals included; it says the real run would refuse.
     if (!isDryRun || !(error instanceof DeletionGuardError)) throw error;
-    emit({ type: "warning", warning: { kind: "deletion-guard", message: `${error.message.split(":\n")[0]?.replace("nothing was written", "a real run would refuse without --yes") ?? error.message}.` } });
+    emit({
+      type: "warning",
+      warning: {
+        kind: "deletion-guard",
+        message: `${error.message.split(":\n")[0]?.replace("nothing was written", "a real run would refuse without --yes") ?? error.message}.`,
+      },
+    });
   }
 
-  let siteAssetList: Promise<Array<{ assetId: string; fileName: string; size: number; hostedUrl: string }>> | undefined;
+  let siteAssetList:
+    Promise<Array<{ assetId: string; fileName: string; size: number; hostedUrl: string }>> | undefined;
   // Listing the site's assets only saves uploads; if it fails, uploading is still correct.
-  const siteAssets = () => (siteAssetList ??= config.siteId ? client.listAssets(config.siteId).catch(() => []) : Promise.resolve([]));
+  const siteAssets = () =>
+    (siteAssetList ??= config.siteId
+      ? client.listAssets(config.siteId).catch(() => [])
+      : Promise.resolve([]));
   const remoteSlugCache = new Map<string, Promise<Map<string, string>>>();
   const remoteSlugs = (collectionId: string) => {
     let cached = remoteSlugCache.get(collectionId);
     if (!cached) {
-      cached = client.listItems(collectionId).then((items) => new Map(items.map((item) => [item.slug, item.itemId])));
+      cached = client
+        .listItems(collectionId)
+        .then((items) => new Map(items.map((item) => [item.slug, item.itemId])));
       remoteSlugCache.set(collectionId, cached);
     }
     return cached;
@@ -330,7 +383,11 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     pendingSlugs.set(run.config.collectionId, slugs);
   }
 
-  const deferred: Array<{ run: CollectionRun; entry: Entry; resolveAsset: (path: string) => { fileId: string; url: string } | undefined }> = [];
+  const deferred: Array<{
+    run: CollectionRun;
+    entry: Entry;
+    resolveAsset: (path: string) => { fileId: string; url: string } | undefined;
+  }> = [];
   let plannedWrites = 0;
   let doneWrites = 0;
   const progress = () => emit({ type: "progress", done: doneWrites, total: plannedWrites });
@@ -358,7 +415,16 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       for (const [slug, entry] of Object.entries(entries)) {
         if (!entry.isPending && entry.itemId !== "") continue;
         const item = remoteBySlug.get(slug);
-        if (item) entries[slug] = { ...entry, itemId: item.itemId, isLive: item.isLive, isDraft: item.isDraft, isArchived: item.isArchived, digest: "", isPending: false };
+        if (item)
+          entries[slug] = {
+            ...entry,
+            itemId: item.itemId,
+            isLive: item.isLive,
+            isDraft: item.isDraft,
+            isArchived: item.isArchived,
+            digest: "",
+            isPending: false,
+          };
         else delete entries[slug];
       }
       if (isCold) {
@@ -370,7 +436,15 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         for (const item of remote) {
           const file = fileBySlug.get(item.slug);
           if (file === undefined) continue;
-          entries[item.slug] = { itemId: item.itemId, digest: "", fields: {}, file, isDraft: item.isDraft, isArchived: item.isArchived, isLive: item.isLive };
+          entries[item.slug] = {
+            itemId: item.itemId,
+            digest: "",
+            fields: {},
+            file,
+            isDraft: item.isDraft,
+            isArchived: item.isArchived,
+            isLive: item.isLive,
+          };
         }
       }
       pendingSlugs.get(collectionId)?.forEach((slug) => {
@@ -378,12 +452,19 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       });
     }
 
-    const resolveReference = (target: string, referencedId: string, fromFile?: string): string | undefined => {
+    const resolveReference = (
+      target: string,
+      referencedId: string,
+      fromFile?: string,
+    ): string | undefined => {
       const slug = slugOfReference(target, byPath, fromFile);
       if (slug === undefined) return undefined;
       const known = manifest.collections[referencedId]?.items[slug]?.itemId;
       if (known) return known;
-      return remoteReferenceIds.get(referencedId)?.get(slug) ?? (/^[0-9a-f]{24}$/.test(target) ? target : undefined);
+      return (
+        remoteReferenceIds.get(referencedId)?.get(slug) ??
+        (/^[0-9a-f]{24}$/.test(target) ? target : undefined)
+      );
     };
     const remoteReferenceIds = new Map<string, Map<string, string>>();
     const assetsByPath = new Map<string, { fileId: string; url: string }>();
@@ -393,7 +474,15 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     const presentFiles = new Set(run.files.map((file) => file.path));
     const fail = (file: string, slug: string, error: WfSyncError) => {
       failedSlugs.add(slug);
-      record({ collection: run.config.name, file, slug, action: "invalid", itemId: entries[slug]?.itemId || null, error: error.message, cause: error });
+      record({
+        collection: run.config.name,
+        file,
+        slug,
+        action: "invalid",
+        itemId: entries[slug]?.itemId || null,
+        error: error.message,
+        cause: error,
+      });
     };
 
     const urlOfFile = (path: string) => {
@@ -406,7 +495,11 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       if (file.skipped) {
         const record = file.skipped;
         // Links and references of an unchanged file may point at items that changed: check each answer.
-        const holds = lookupsHold({ links: record.links ?? {}, images: {} }, file.path, { urlOfFile, urlOfAsset: () => undefined }) &&
+        const holds =
+          lookupsHold({ links: record.links ?? {}, images: {} }, file.path, {
+            urlOfFile,
+            urlOfAsset: () => undefined,
+          }) &&
           Object.entries(record.refs ?? {}).every(([key, itemId]) => {
             const [referencedId = "", ...rest] = key.split(" ");
             return (resolveReference(rest.join(" "), referencedId, file.path) ?? null) === itemId;
@@ -414,10 +507,25 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         const entry = entries[record.slug];
         if (holds && entry) {
           for (const warning of record.warnings ?? []) emit({ type: "warning", warning });
-          drafts.push({ collection: run.config.name, file: file.path, slug: record.slug, fieldData: {}, isDraft: entry.isDraft, isArchived: entry.isArchived, digest: entry.digest, fieldDigests: entry.fields });
+          drafts.push({
+            collection: run.config.name,
+            file: file.path,
+            slug: record.slug,
+            fieldData: {},
+            isDraft: entry.isDraft,
+            isArchived: entry.isArchived,
+            digest: entry.digest,
+            fieldDigests: entry.fields,
+          });
           continue;
         }
-        await prepareOnMainThread({ root: config.root, file, settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions }, resolvers: { urlOfFile, urlOfAsset: () => undefined }, stats: fileStats });
+        await prepareOnMainThread({
+          root: config.root,
+          file,
+          settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions },
+          resolvers: { urlOfFile, urlOfAsset: () => undefined },
+          stats: fileStats,
+        });
       }
       if (!file.entry) {
         fail(file.path, "", file.error as WfSyncError);
@@ -426,13 +534,18 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       const entry = file.entry;
       const warnings: SyncWarning[] = [];
       const refs: Record<string, string | null> = {};
-      const isSyncedCollection = (collectionId: string) => runs.some((candidate) => candidate.config.collectionId === collectionId);
+      const isSyncedCollection = (collectionId: string) =>
+        runs.some((candidate) => candidate.config.collectionId === collectionId);
       const recordingResolver = (target: string, referencedId: string) => {
         const itemId = resolveReference(target, referencedId, entry.file);
         if (isSyncedCollection(referencedId)) refs[`${referencedId} ${target}`] = itemId ?? null;
         return itemId;
       };
-      const mapOptions: MapFieldsOptions = { mapping: run.config, schema: run.schema, isStrict: options.isStrict ?? false };
+      const mapOptions: MapFieldsOptions = {
+        mapping: run.config,
+        schema: run.schema,
+        isStrict: options.isStrict ?? false,
+      };
       const dependencies = listEntryDependencies(entry, mapOptions);
       const omitFields = new Set<string>();
       let isDeferred = false;
@@ -455,20 +568,42 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
           isDeferred = true;
           continue;
         }
-        if (!remoteReferenceIds.has(referencedId) && !manifest.collections[referencedId]?.items[dependency.target]?.itemId && !isSynced) {
+        if (
+          !remoteReferenceIds.has(referencedId) &&
+          !manifest.collections[referencedId]?.items[dependency.target]?.itemId &&
+          !isSynced
+        ) {
           remoteReferenceIds.set(referencedId, await remoteSlugs(referencedId));
         }
       }
       const bodyImages = Object.keys(file.rendered?.lookups.images ?? {});
       // Stat before the assets are read: an asset edited meanwhile then fails the next skip check.
-      const assetPaths = assetPathsOf(entry.file, [...dependencies.flatMap((dependency) => (dependency.kind === "asset" ? [dependency.path] : [])), ...bodyImages]);
-      const assetStats = await Promise.all(assetPaths.map(async (path) => [path, await statAsset(resolve(config.root, path))] as const));
-      const assetErrors = await prepareAssets({ entry, dependencies, bodyImages, run, config, client, manifest, assetsByPath, isDryRun, save, siteAssets });
+      const assetPaths = assetPathsOf(entry.file, [
+        ...dependencies.flatMap((dependency) => (dependency.kind === "asset" ? [dependency.path] : [])),
+        ...bodyImages,
+      ]);
+      const assetStats = await Promise.all(
+        assetPaths.map(async (path) => [path, await statAsset(resolve(config.root, path))] as const),
+      );
+      const assetErrors = await prepareAssets({
+        entry,
+        dependencies,
+        bodyImages,
+        run,
+        config,
+        client,
+        manifest,
+        assetsByPath,
+        isDryRun,
+        save,
+        siteAssets,
+      });
       if (assetErrors.length > 0) {
         fail(entry.file, slugForEntry(entry), assetErrors[0] as WfSyncError);
         continue;
       }
-      const resolveAsset = (path: string) => assetsByPath.get(posix.normalize(posix.join(posix.dirname(entry.file), path)));
+      const resolveAsset = (path: string) =>
+        assetsByPath.get(posix.normalize(posix.join(posix.dirname(entry.file), path)));
       const resolvers: PrepareResolvers = { urlOfFile, urlOfAsset: (path) => assetsByPath.get(path)?.url };
       let rendered = file.rendered;
       if (run.config.body && (!rendered || !lookupsHold(rendered.lookups, entry.file, resolvers))) {
@@ -479,18 +614,36 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       }
       file.rendered = undefined;
       warnings.push(...(rendered?.warnings ?? []));
-      const mapped = mapFields(entry, { ...mapOptions, html: rendered?.html, resolveReference: recordingResolver, resolveAsset, omitFields });
+      const mapped = mapFields(entry, {
+        ...mapOptions,
+        html: rendered?.html,
+        resolveReference: recordingResolver,
+        resolveAsset,
+        omitFields,
+      });
       warnings.push(...mapped.warnings);
       for (const warning of warnings) emit({ type: "warning", warning });
       if (!mapped.ok) {
         fail(entry.file, slugForEntry(entry), mapped.errors[0] as WfSyncError);
-        for (const extra of mapped.errors.slice(1)) emit({ type: "warning", warning: { kind: "item-error", message: extra.message, location: extra.location } });
+        for (const extra of mapped.errors.slice(1))
+          emit({
+            type: "warning",
+            warning: { kind: "item-error", message: extra.message, location: extra.location },
+          });
         continue;
       }
       if (isDeferred) {
         // A deferred field still fails now when one of its targets is neither known nor created later in this run.
-        const isPending = (target: string, referencedId: string) => pendingSlugs.get(referencedId)?.has(slugOfReference(target, byPath, entry.file) ?? "") ?? false;
-        const checked = mapFields(entry, { ...mapOptions, html: rendered?.html, resolveAsset, resolveReference: (target, referencedId) => resolveReference(target, referencedId, entry.file) ?? (isPending(target, referencedId) ? "(pending)" : undefined) });
+        const isPending = (target: string, referencedId: string) =>
+          pendingSlugs.get(referencedId)?.has(slugOfReference(target, byPath, entry.file) ?? "") ?? false;
+        const checked = mapFields(entry, {
+          ...mapOptions,
+          html: rendered?.html,
+          resolveAsset,
+          resolveReference: (target, referencedId) =>
+            resolveReference(target, referencedId, entry.file) ??
+            (isPending(target, referencedId) ? "(pending)" : undefined),
+        });
         if (!checked.ok) {
           fail(entry.file, slugForEntry(entry), checked.errors[0] as WfSyncError);
           continue;
@@ -524,21 +677,48 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         continue;
       }
       for (const draft of group) {
-        const others = group.filter((other) => other !== draft).map((other) => other.file).join(", ");
-        fail(draft.file, slug, new DuplicateSlugError(`slug "${slug}" is also used by ${others}.`, { location: { file: draft.file }, hint: "Give one of the files another `slug:` in its frontmatter." }));
+        const others = group
+          .filter((other) => other !== draft)
+          .map((other) => other.file)
+          .join(", ");
+        fail(
+          draft.file,
+          slug,
+          new DuplicateSlugError(`slug "${slug}" is also used by ${others}.`, {
+            location: { file: draft.file },
+            hint: "Give one of the files another `slug:` in its frontmatter.",
+          }),
+        );
       }
     }
 
     const known = new Map<string, ManifestEntry>(Object.entries(entries));
-    const plan = planChanges(unique, known, { isForced: options.isForced ?? false, presentFiles, failedSlugs });
+    const plan = planChanges(unique, known, {
+      isForced: options.isForced ?? false,
+      presentFiles,
+      failedSlugs,
+    });
     settleColdMatches(plan, remoteBySlug, entries, options.isForced ?? false);
     const removals = pendingRemovals(plan.remove, config.onDelete);
 
     const planned: ItemResult[] = [
       ...plan.create.map((draft) => plannedResult(run, draft.file, draft.slug, "create", null)),
-      ...plan.update.map((update) => ({ ...plannedResult(run, update.draft.file, update.draft.slug, "update", update.previous.itemId), changedFields: update.changedFields })),
-      ...plan.unchanged.map((draft) => plannedResult(run, draft.file, draft.slug, "unchanged", entries[draft.slug]?.itemId ?? null)),
-      ...removals.map((removal) => plannedResult(run, removal.entry.file, removal.slug, config.onDelete === "delete" ? "delete" : config.onDelete, removal.entry.itemId)),
+      ...plan.update.map((update) => ({
+        ...plannedResult(run, update.draft.file, update.draft.slug, "update", update.previous.itemId),
+        changedFields: update.changedFields,
+      })),
+      ...plan.unchanged.map((draft) =>
+        plannedResult(run, draft.file, draft.slug, "unchanged", entries[draft.slug]?.itemId ?? null),
+      ),
+      ...removals.map((removal) =>
+        plannedResult(
+          run,
+          removal.entry.file,
+          removal.slug,
+          config.onDelete === "delete" ? "delete" : config.onDelete,
+          removal.entry.itemId,
+        ),
+      ),
     ];
     emit({ type: "planned", collection: run.config.name, planned });
     if (isDryRun) {
@@ -550,7 +730,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       if (entry) entries[draft.slug] = { ...entry, file: draft.file };
       record(plannedResult(run, draft.file, draft.slug, "unchanged", entry?.itemId ?? null));
     }
-    plannedWrites += plan.create.length + plan.update.length + (config.onDelete === "keep" ? 0 : removals.length);
+    plannedWrites +=
+      plan.create.length + plan.update.length + (config.onDelete === "keep" ? 0 : removals.length);
     progress();
 
     const context = {
@@ -568,8 +749,14 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       },
     };
     const localeIds = localeIdsFor(run.config, siteLocales);
-    const adopted = localeIds.length > 1 ? await createLocalizedItems(context, plan.create, localeIds) : await createItems(context, plan.create);
-    pendingSlugs.set(collectionId, new Set([...(pendingSlugs.get(collectionId) ?? [])].filter((slug) => !entries[slug]?.itemId)));
+    const adopted =
+      localeIds.length > 1
+        ? await createLocalizedItems(context, plan.create, localeIds)
+        : await createItems(context, plan.create);
+    pendingSlugs.set(
+      collectionId,
+      new Set([...(pendingSlugs.get(collectionId) ?? [])].filter((slug) => !entries[slug]?.itemId)),
+    );
     await updateItems(context, [...plan.update, ...adopted]);
     await removeItems(context, removals, config.onDelete);
     recordSources(collectionState, run, made);
@@ -586,20 +773,52 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       for (const { entry, resolveAsset } of mine) {
         await ensureRenderer();
         const resolveReference = (target: string, referencedId: string) =>
-          manifest.collections[referencedId]?.items[slugOfReference(target, byPath, entry.file) ?? ""]?.itemId || undefined;
+          manifest.collections[referencedId]?.items[slugOfReference(target, byPath, entry.file) ?? ""]
+            ?.itemId || undefined;
         const rendered = run.config.body
-          ? run.renderer.render(entry.body, { file: entry.file, lineOffset: entry.bodyLine - 1, resolveLink: (href) => resolveLink(href, entry.file, byPath), resolveImage: resolveAsset })
+          ? run.renderer.render(entry.body, {
+              file: entry.file,
+              lineOffset: entry.bodyLine - 1,
+              resolveLink: (href) => resolveLink(href, entry.file, byPath),
+              resolveImage: resolveAsset,
+            })
           : undefined;
-        const mapped = mapFields(entry, { mapping: run.config, schema: run.schema, isStrict: options.isStrict ?? false, html: rendered?.html, resolveReference, resolveAsset });
+        const mapped = mapFields(entry, {
+          mapping: run.config,
+          schema: run.schema,
+          isStrict: options.isStrict ?? false,
+          html: rendered?.html,
+          resolveReference,
+          resolveAsset,
+        });
         if (mapped.ok) drafts.push(mapped.draft);
-        else record({ collection: run.config.name, file: entry.file, slug: slugForEntry(entry), action: "update", itemId: entries[slugForEntry(entry)]?.itemId ?? null, error: mapped.errors[0]?.message ?? "failed", cause: mapped.errors[0] });
+        else
+          record({
+            collection: run.config.name,
+            file: entry.file,
+            slug: slugForEntry(entry),
+            action: "update",
+            itemId: entries[slugForEntry(entry)]?.itemId ?? null,
+            error: mapped.errors[0]?.message ?? "failed",
+            cause: mapped.errors[0],
+          });
       }
-      const plan = planChanges(drafts, new Map(Object.entries(entries)), { presentFiles: new Set(drafts.map((draft) => draft.file)) });
+      const plan = planChanges(drafts, new Map(Object.entries(entries)), {
+        presentFiles: new Set(drafts.map((draft) => draft.file)),
+      });
       await updateItems(
-        { client, collectionId: run.config.collectionId, collectionName: run.config.name, entries, save, signal: options.signal, emit: (result) => {
-          // The item was already counted on the first pass; a failure here still counts.
-          if (result.error) record(result);
-        } },
+        {
+          client,
+          collectionId: run.config.collectionId,
+          collectionName: run.config.name,
+          entries,
+          save,
+          signal: options.signal,
+          emit: (result) => {
+            // The item was already counted on the first pass; a failure here still counts.
+            if (result.error) record(result);
+          },
+        },
         plan.update,
       );
     }
@@ -608,19 +827,47 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   // Translations last: every primary item (and everything they reference) exists by now.
   for (const run of runs) {
     if (run.translations.length === 0 || options.signal?.aborted) continue;
-    await syncTranslations({ run, manifest, client, siteLocales, byPath, root: config.root, stats: fileStats, isDryRun, isForced: options.isForced ?? false, isStrict: options.isStrict ?? false, save, record, emit });
+    await syncTranslations({
+      run,
+      manifest,
+      client,
+      siteLocales,
+      byPath,
+      root: config.root,
+      stats: fileStats,
+      isDryRun,
+      isForced: options.isForced ?? false,
+      isStrict: options.isStrict ?? false,
+      save,
+      record,
+      emit,
+    });
   }
 
   if (!isDryRun) await save();
-  return buildReport({ results, isDryRun, isInterrupted: options.signal?.aborted ?? false, client, started, files: fileStats });
+  return buildReport({
+    results,
+    isDryRun,
+    isInterrupted: options.signal?.aborted ?? false,
+    client,
+    started,
+    files: fileStats,
+  });
 }
 
 /** The site's locales, read once when a collection declares secondary locales (API-NOTES §6). */
-async function readSiteLocales(config: ResolvedConfig, selected: readonly ResolvedCollectionConfig[], client: WebflowClient): Promise<SiteLocale[]> {
+async function readSiteLocales(
+  config: ResolvedConfig,
+  selected: readonly ResolvedCollectionConfig[],
+  client: WebflowClient,
+): Promise<SiteLocale[]> {
   const needed = selected.flatMap((collection) => Object.keys(collection.locales ?? {}));
   if (needed.length === 0) return [];
   if (!config.siteId) {
-    throw new ConfigError("`locales` needs `siteId` in wf-sync.config.ts, to look up the site's locale ids.", { location: { file: config.configFile } });
+    throw new ConfigError(
+      "`locales` needs `siteId` in wf-sync.config.ts, to look up the site's locale ids.",
+      { location: { file: config.configFile } },
+    );
   }
   const site = await client.getSite(config.siteId);
   for (const tag of needed) {
@@ -639,7 +886,9 @@ function localeIdsFor(collection: ResolvedCollectionConfig, siteLocales: readonl
   const tags = Object.keys(collection.locales ?? {}).map((tag) => tag.toLowerCase());
   if (tags.length === 0) return [];
   const primary = siteLocales.find((locale) => locale.isPrimary);
-  const secondary = siteLocales.filter((locale) => !locale.isPrimary && tags.includes(locale.tag.toLowerCase()));
+  const secondary = siteLocales.filter(
+    (locale) => !locale.isPrimary && tags.includes(locale.tag.toLowerCase()),
+  );
   return primary ? [primary.cmsLocaleId, ...secondary.map((locale) => locale.cmsLocaleId)] : [];
 }
 
@@ -668,44 +917,74 @@ async function syncTranslations(options: {
   const collectionState = manifest.collections[collectionId] ?? { settingsDigest: "", items: {} };
   const entries = collectionState.items;
   const locales = (collectionState.locales ??= {});
-  const primaryBySlug = new Map(run.files.flatMap((file) => (file.entry ? [[slugForEntry(file.entry), file.entry] as const] : [])));
+  const primaryBySlug = new Map(
+    run.files.flatMap((file) => (file.entry ? [[slugForEntry(file.entry), file.entry] as const] : [])),
+  );
   const writes: LocaleWrite[] = [];
   const remoteByTag = new Map<string, Map<string, RemoteItem>>();
   const sources = options.isDryRun ? {} : (collectionState.sources ??= {});
   const rawDigests = new Map(run.files.map((file) => [file.path, file.rawDigest ?? ""]));
   const resolveFrom = (target: string, referencedId: string, fromFile: string) =>
-    manifest.collections[referencedId]?.items[slugOfReference(target, byPath, fromFile) ?? ""]?.itemId || (/^[0-9a-f]{24}$/.test(target) ? target : undefined);
+    manifest.collections[referencedId]?.items[slugOfReference(target, byPath, fromFile) ?? ""]?.itemId ||
+    (/^[0-9a-f]{24}$/.test(target) ? target : undefined);
   // A translation's values may be its own or inherited from the primary file: a path is tried
   // from the translation's folder first, then from the primary file's.
   const primaryPathOf = (translationPath: string) => sources[translationPath]?.primary?.path;
   const resolveReference = (target: string, referencedId: string, fromFile: string, primaryFile?: string) =>
-    resolveFrom(target, referencedId, fromFile) ?? (primaryFile ?? primaryPathOf(fromFile) ? resolveFrom(target, referencedId, (primaryFile ?? primaryPathOf(fromFile)) as string) : undefined);
+    resolveFrom(target, referencedId, fromFile) ??
+    ((primaryFile ?? primaryPathOf(fromFile))
+      ? resolveFrom(target, referencedId, (primaryFile ?? primaryPathOf(fromFile)) as string)
+      : undefined);
   const resolveTranslationLink = (href: string, from: string) => resolveLink(href, from, byPath);
   const pendingRecords = new Map<string, SourceRecord>();
-  for (const path of Object.keys(sources)) if (!run.files.some((file) => file.path === path) && !run.translations.some((file) => file.path === path)) delete sources[path];
+  for (const path of Object.keys(sources))
+    if (!run.files.some((file) => file.path === path) && !run.translations.some((file) => file.path === path))
+      delete sources[path];
   for (const file of run.translations) {
     const name = `${run.config.name}[${file.tag}]`;
     const fail = (slug: string, error: WfSyncError) => {
       delete sources[file.path];
-      options.record({ collection: name, file: file.path, slug, action: "invalid", itemId: null, error: error.message, cause: error });
+      options.record({
+        collection: name,
+        file: file.path,
+        slug,
+        action: "invalid",
+        itemId: null,
+        error: error.message,
+        cause: error,
+      });
     };
     if (file.skipped) {
       const record = file.skipped;
       const holds =
-        Object.entries(record.links ?? {}).every(([href, url]) => (resolveTranslationLink(href, file.path) ?? null) === url) &&
+        Object.entries(record.links ?? {}).every(
+          ([href, url]) => (resolveTranslationLink(href, file.path) ?? null) === url,
+        ) &&
         Object.entries(record.refs ?? {}).every(([key, itemId]) => {
           const [referencedId = "", ...rest] = key.split(" ");
-          return (resolveReference(rest.join(" "), referencedId, file.path, record.primary?.path) ?? null) === itemId;
+          return (
+            (resolveReference(rest.join(" "), referencedId, file.path, record.primary?.path) ?? null) ===
+            itemId
+          );
         });
       if (holds) {
         for (const warning of record.warnings ?? []) options.emit({ type: "warning", warning });
-        options.record({ collection: name, file: file.path, slug: record.slug, action: "unchanged", itemId: entries[record.primary?.anchor ?? ""]?.itemId ?? null, error: null });
+        options.record({
+          collection: name,
+          file: file.path,
+          slug: record.slug,
+          action: "unchanged",
+          itemId: entries[record.primary?.anchor ?? ""]?.itemId ?? null,
+          error: null,
+        });
         continue;
       }
       file.skipped = undefined;
       await loadSkippedEntry(options.root, file, options.stats);
       const primaryFile = run.files.find((candidate) => candidate.path === record.primary?.path);
-      const primaryEntry = primaryFile ? await loadSkippedEntry(options.root, primaryFile, options.stats) : undefined;
+      const primaryEntry = primaryFile
+        ? await loadSkippedEntry(options.root, primaryFile, options.stats)
+        : undefined;
       if (primaryEntry) primaryBySlug.set(slugForEntry(primaryEntry), primaryEntry);
     }
     if (!file.entry) {
@@ -716,10 +995,21 @@ async function syncTranslations(options: {
     const primary = primaryBySlug.get(anchor);
     const itemId = entries[anchor]?.itemId;
     if (!primary) {
-      fail(anchor, new ReferenceError(`translation of "${anchor}", but no primary file of "${run.config.name}" has that slug.`, { location: { file: file.path }, hint: "Name the file like its primary file, or set `translationOf: <slug>`." }));
+      fail(
+        anchor,
+        new ReferenceError(
+          `translation of "${anchor}", but no primary file of "${run.config.name}" has that slug.`,
+          {
+            location: { file: file.path },
+            hint: "Name the file like its primary file, or set `translationOf: <slug>`.",
+          },
+        ),
+      );
       continue;
     }
-    const locale = options.siteLocales.find((candidate) => candidate.tag.toLowerCase() === file.tag.toLowerCase());
+    const locale = options.siteLocales.find(
+      (candidate) => candidate.tag.toLowerCase() === file.tag.toLowerCase(),
+    );
     if (!locale) continue;
     const { translationOf: _anchor, ...own } = file.entry.data;
     const merged: Entry = {
@@ -783,13 +1073,18 @@ async function syncTranslations(options: {
       if (info) assets[path] = info;
       else hasAllAssets = false;
     }
-    const record: SourceRecord = { digest: file.rawDigest ?? "", slug: mapped.draft.slug, primary: { path: primaryPath, digest: rawDigests.get(primaryPath) ?? "", itemId: itemId ?? "", anchor } };
+    const record: SourceRecord = {
+      digest: file.rawDigest ?? "",
+      slug: mapped.draft.slug,
+      primary: { path: primaryPath, digest: rawDigests.get(primaryPath) ?? "", itemId: itemId ?? "", anchor },
+    };
     if (Object.keys(assets).length > 0) record.assets = assets;
     if (Object.keys(links).length > 0) record.links = links;
     if (Object.keys(refs).length > 0) record.refs = refs;
     if (warnings.length > 0) record.warnings = warnings;
     const keep = (isWritten: boolean) => {
-      if (isWritten && hasAllAssets && file.rawDigest && itemId && record.primary?.digest) sources[file.path] = record;
+      if (isWritten && hasAllAssets && file.rawDigest && itemId && record.primary?.digest)
+        sources[file.path] = record;
       else delete sources[file.path];
     };
     if (hasAllAssets && file.rawDigest) pendingRecords.set(`${file.tag} ${anchor}`, record);
@@ -797,73 +1092,151 @@ async function syncTranslations(options: {
     keep(false);
     if (!options.isForced && known?.digest === mapped.draft.digest) {
       keep(true);
-      options.record({ collection: name, file: file.path, slug: mapped.draft.slug, action: "unchanged", itemId: itemId ?? null, error: null });
+      options.record({
+        collection: name,
+        file: file.path,
+        slug: mapped.draft.slug,
+        action: "unchanged",
+        itemId: itemId ?? null,
+        error: null,
+      });
       continue;
     }
     if (!itemId) {
-      if (options.isDryRun) options.record({ collection: name, file: file.path, slug: mapped.draft.slug, action: "update", itemId: null, error: null });
-      else fail(anchor, new ReferenceError(`the primary item "${anchor}" was not synced, so its translation cannot be written.`, { location: { file: file.path } }));
+      if (options.isDryRun)
+        options.record({
+          collection: name,
+          file: file.path,
+          slug: mapped.draft.slug,
+          action: "update",
+          itemId: null,
+          error: null,
+        });
+      else
+        fail(
+          anchor,
+          new ReferenceError(
+            `the primary item "${anchor}" was not synced, so its translation cannot be written.`,
+            { location: { file: file.path } },
+          ),
+        );
       continue;
     }
     if (!known && !options.isForced) {
       // No record (a fresh manifest): the site may already hold this translation.
       let remote = remoteByTag.get(file.tag);
       if (!remote) {
-        remote = new Map((await client.listItems(collectionId, { cmsLocaleId: locale.cmsLocaleId })).map((item) => [item.itemId, item]));
+        remote = new Map(
+          (await client.listItems(collectionId, { cmsLocaleId: locale.cmsLocaleId })).map((item) => [
+            item.itemId,
+            item,
+          ]),
+        );
         remoteByTag.set(file.tag, remote);
       }
       const current = remote.get(itemId);
       if (current && holdsDraft(current, mapped.draft)) {
-        if (!options.isDryRun) (locales[file.tag] ??= {})[anchor] = { digest: mapped.draft.digest, file: file.path };
+        if (!options.isDryRun)
+          (locales[file.tag] ??= {})[anchor] = { digest: mapped.draft.digest, file: file.path };
         keep(true);
-        options.record({ collection: name, file: file.path, slug: mapped.draft.slug, action: "unchanged", itemId, error: null });
+        options.record({
+          collection: name,
+          file: file.path,
+          slug: mapped.draft.slug,
+          action: "unchanged",
+          itemId,
+          error: null,
+        });
         continue;
       }
     }
     if (options.isDryRun) {
-      options.record({ collection: name, file: file.path, slug: mapped.draft.slug, action: "update", itemId, error: null });
+      options.record({
+        collection: name,
+        file: file.path,
+        slug: mapped.draft.slug,
+        action: "update",
+        itemId,
+        error: null,
+      });
       continue;
     }
     writes.push({ tag: file.tag, cmsLocaleId: locale.cmsLocaleId, itemId, anchor, draft: mapped.draft });
   }
   if (options.isDryRun || writes.length === 0) return;
   await writeLocaleVariants(
-    { client, collectionId, collectionName: run.config.name, entries, save: options.save, emit: options.record },
+    {
+      client,
+      collectionId,
+      collectionName: run.config.name,
+      entries,
+      save: options.save,
+      emit: options.record,
+    },
     writes,
     (write) => {
       (locales[write.tag] ??= {})[write.anchor] = { digest: write.draft.digest, file: write.draft.file };
       const record = pendingRecords.get(`${write.tag} ${write.anchor}`);
-      if (record && record.primary?.itemId === write.itemId && record.primary.digest !== "") sources[write.draft.file] = record;
+      if (record && record.primary?.itemId === write.itemId && record.primary.digest !== "")
+        sources[write.draft.file] = record;
     },
   );
 }
 
-function plannedResult(run: CollectionRun, file: string, slug: string, action: ItemResult["action"], itemId: string | null): ItemResult {
+function plannedResult(
+  run: CollectionRun,
+  file: string,
+  slug: string,
+  action: ItemResult["action"],
+  itemId: string | null,
+): ItemResult {
   return { collection: run.config.name, file, slug, action, itemId: itemId || null, error: null };
 }
 
 /** Items matched on the site by slug (cold manifest) that already hold the file's content need no write. */
-function settleColdMatches(plan: SyncPlan, remoteBySlug: Map<string, RemoteItem>, entries: Record<string, ManifestEntry>, isForced: boolean): void {
+function settleColdMatches(
+  plan: SyncPlan,
+  remoteBySlug: Map<string, RemoteItem>,
+  entries: Record<string, ManifestEntry>,
+  isForced: boolean,
+): void {
   if (remoteBySlug.size === 0 || isForced) return;
   plan.update = plan.update.filter((update) => {
     if (update.previous.digest !== "") return true;
     const remote = remoteBySlug.get(update.previousSlug);
-    if (!remote || update.previousSlug !== update.draft.slug || !holdsDraft(remote, update.draft)) return true;
-    entries[update.draft.slug] = { ...update.previous, digest: update.draft.digest, fields: update.draft.fieldDigests, file: update.draft.file, isDraft: update.draft.isDraft, isArchived: update.draft.isArchived };
+    if (!remote || update.previousSlug !== update.draft.slug || !holdsDraft(remote, update.draft))
+      return true;
+    entries[update.draft.slug] = {
+      ...update.previous,
+      digest: update.draft.digest,
+      fields: update.draft.fieldDigests,
+      file: update.draft.file,
+      isDraft: update.draft.isDraft,
+      isArchived: update.draft.isArchived,
+    };
     plan.unchanged.push(update.draft);
     return false;
   });
 }
 
 /** Removals that still change something under the policy (an item already unpublished stays so). */
-function pendingRemovals(removals: readonly PlannedRemoval[], policy: ResolvedConfig["onDelete"]): PlannedRemoval[] {
+function pendingRemovals(
+  removals: readonly PlannedRemoval[],
+  policy: ResolvedConfig["onDelete"],
+): PlannedRemoval[] {
   if (policy === "unpublish") return removals.filter((removal) => removal.entry.isLive);
-  if (policy === "archive") return removals.filter((removal) => !removal.entry.isArchived || removal.entry.isLive);
+  if (policy === "archive")
+    return removals.filter((removal) => !removal.entry.isArchived || removal.entry.isLive);
   return [...removals];
 }
 
 /** Refuses, before any write, a run that would remove more than the safety share of a collection. */
-function checkDeletionGuard(options: { runs: CollectionRun[]; manifest: Manifest; config: ResolvedConfig; isDeleteAllowed: boolean }): void {
+function checkDeletionGuard(options: {
+  runs: CollectionRun[];
+  manifest: Manifest;
+  config: ResolvedConfig;
+  isDeleteAllowed: boolean;
+}): void {
   const { runs, manifest, config } = options;
   if (config.onDelete === "keep" || options.isDeleteAllowed) return;
   for (const run of runs) {
@@ -879,13 +1252,21 @@ function checkDeletionGuard(options: { runs: CollectionRun[]; manifest: Manifest
       const recorded = sources[entry.file]?.digest;
       return !(recorded !== undefined && newDigests.has(recorded));
     });
-    const removals = pendingRemovals(candidates.map(([slug, entry]) => ({ slug, entry })), config.onDelete);
+    const removals = pendingRemovals(
+      candidates.map(([slug, entry]) => ({ slug, entry })),
+      config.onDelete,
+    );
     const total = Object.keys(entries).length;
     if (removals.length > 0 && removals.length > config.maxDeleteShare * total) {
-      const names = removals.slice(0, 10).map((removal) => `  ${removal.slug} (${removal.entry.file})`).join("\n");
+      const names = removals
+        .slice(0, 10)
+        .map((removal) => `  ${removal.slug} (${removal.entry.file})`)
+        .join("\n");
       throw new DeletionGuardError(
         `Refusing to ${config.onDelete} ${removals.length} of ${total} items of "${run.config.name}" (more than ${Math.round(config.maxDeleteShare * 100)} %); nothing was written:\n${names}${removals.length > 10 ? "\n  …" : ""}`,
-        { hint: "If the files were removed on purpose, run again with --yes; otherwise check `include` and restore the files." },
+        {
+          hint: "If the files were removed on purpose, run again with --yes; otherwise check `include` and restore the files.",
+        },
       );
     }
   }
@@ -896,7 +1277,11 @@ function checkDeletionGuard(options: { runs: CollectionRun[]; manifest: Manifest
  * file a path points at, resolved from the referring file's folder (paths contain `/` or end
  * in `.md`). Without the referring file, a path is matched by its end.
  */
-function slugOfReference(target: string, byPath: Map<string, { run: CollectionRun; slug: string }>, fromFile?: string): string | undefined {
+function slugOfReference(
+  target: string,
+  byPath: Map<string, { run: CollectionRun; slug: string }>,
+  fromFile?: string,
+): string | undefined {
   if (!target.includes("/") && !/\.(md|markdown)$/i.test(target)) return target;
   if (fromFile !== undefined) {
     const resolved = posix.normalize(posix.join(posix.dirname(fromFile), target));
@@ -911,7 +1296,11 @@ function slugOfReference(target: string, byPath: Map<string, { run: CollectionRu
 }
 
 /** A relative link to another synced Markdown file becomes that item's URL path. */
-function resolveLink(href: string, fromFile: string, byPath: Map<string, { run: CollectionRun; slug: string }>): string | undefined {
+function resolveLink(
+  href: string,
+  fromFile: string,
+  byPath: Map<string, { run: CollectionRun; slug: string }>,
+): string | undefined {
   return resolveFileLink(href, fromFile, (path) => {
     const found = byPath.get(path);
     return found ? urlPatternOf(found.run).replace("{slug}", found.slug) : undefined;
@@ -927,16 +1316,29 @@ function urlPatternOf(run: CollectionRun): string {
  * Keeps the record of every file whose item now holds what the file says (so the next run
  * can skip it) and drops the rest: failed, deferred, interrupted or gone.
  */
-function recordSources(state: ManifestCollection, run: CollectionRun, made: Map<string, { draft: ItemDraft; record: SourceRecord }>): void {
+function recordSources(
+  state: ManifestCollection,
+  run: CollectionRun,
+  made: Map<string, { draft: ItemDraft; record: SourceRecord }>,
+): void {
   const sources = (state.sources ??= {});
   const translations = new Set(run.translations.map((file) => file.path));
   const present = new Set(run.files.map((file) => file.path));
-  for (const path of Object.keys(sources)) if (!present.has(path) && !translations.has(path)) delete sources[path];
+  for (const path of Object.keys(sources))
+    if (!present.has(path) && !translations.has(path)) delete sources[path];
   for (const file of run.files) {
     if (file.skipped) continue;
     const made1 = made.get(file.path);
     const entry = made1 ? state.items[made1.draft.slug] : undefined;
-    if (made1 && entry && entry.itemId !== "" && !entry.isPending && entry.digest === made1.draft.digest && entry.file === file.path) sources[file.path] = made1.record;
+    if (
+      made1 &&
+      entry &&
+      entry.itemId !== "" &&
+      !entry.isPending &&
+      entry.digest === made1.draft.digest &&
+      entry.file === file.path
+    )
+      sources[file.path] = made1.record;
     else delete sources[file.path];
   }
 }
@@ -945,12 +1347,25 @@ function recordSources(state: ManifestCollection, run: CollectionRun, made: Map<
  * `--verify`: the site is the truth. An entry whose item is gone is matched again by slug
  * (or dropped, so the item is created again); the plan then compares content with the site.
  */
-function reconcileWithSite(entries: Record<string, ManifestEntry>, remote: readonly RemoteItem[], remoteBySlug: Map<string, RemoteItem>): void {
+function reconcileWithSite(
+  entries: Record<string, ManifestEntry>,
+  remote: readonly RemoteItem[],
+  remoteBySlug: Map<string, RemoteItem>,
+): void {
   const ids = new Set(remote.map((item) => item.itemId));
   for (const [slug, entry] of Object.entries(entries)) {
     if (entry.isPending || entry.itemId === "" || ids.has(entry.itemId)) continue;
     const item = remoteBySlug.get(slug);
-    if (item) entries[slug] = { ...entry, itemId: item.itemId, isLive: item.isLive, isDraft: item.isDraft, isArchived: item.isArchived, digest: "", isPending: false };
+    if (item)
+      entries[slug] = {
+        ...entry,
+        itemId: item.itemId,
+        isLive: item.isLive,
+        isDraft: item.isDraft,
+        isArchived: item.isArchived,
+        digest: "",
+        isPending: false,
+      };
     else delete entries[slug];
   }
   // Content edited on the site: a blank digest makes the plan compare (settleColdMatches) and rewrite.
@@ -978,11 +1393,20 @@ async function prepareAssets(options: {
 }): Promise<WfSyncError[]> {
   const { entry, config, client, manifest, assetsByPath } = options;
   // A field's asset is located at its frontmatter key (and named by it); a body image at the body.
-  const wanted: Array<{ path: string; assetKind: "image" | "file"; line: number | undefined; key: string }> = [];
+  const wanted: Array<{ path: string; assetKind: "image" | "file"; line: number | undefined; key: string }> =
+    [];
   for (const dependency of options.dependencies) {
-    if (dependency.kind === "asset") wanted.push({ path: dependency.path, assetKind: dependency.assetKind, line: dependency.location?.line, key: dependency.key ? `${dependency.key}: ` : "" });
+    if (dependency.kind === "asset")
+      wanted.push({
+        path: dependency.path,
+        assetKind: dependency.assetKind,
+        line: dependency.location?.line,
+        key: dependency.key ? `${dependency.key}: ` : "",
+      });
   }
-  if (options.run.config.body) for (const src of options.bodyImages) wanted.push({ path: src, assetKind: "image", line: entry.bodyLine, key: "" });
+  if (options.run.config.body)
+    for (const src of options.bodyImages)
+      wanted.push({ path: src, assetKind: "image", line: entry.bodyLine, key: "" });
   const errors: WfSyncError[] = [];
   for (const asset of wanted) {
     const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
@@ -991,12 +1415,26 @@ async function prepareAssets(options: {
     const location = { file: entry.file, line: asset.line };
     const size = await assetSize(absolute);
     if (size === undefined) {
-      errors.push(new AssetError(`${asset.key}${asset.path}: file not found (looked for ${relative}).`, { location, hint: "Paths are relative to the Markdown file." }));
+      errors.push(
+        new AssetError(`${asset.key}${asset.path}: file not found (looked for ${relative}).`, {
+          location,
+          hint: "Paths are relative to the Markdown file.",
+        }),
+      );
       continue;
     }
-    const limitError = checkAssetLimits({ path: relative, sizeBytes: size, assetKind: asset.assetKind, location });
+    const limitError = checkAssetLimits({
+      path: relative,
+      sizeBytes: size,
+      assetKind: asset.assetKind,
+      location,
+    });
     if (limitError) {
-      errors.push(asset.key ? new AssetError(`${asset.key}${limitError.message}`, { location, hint: limitError.hint }) : limitError);
+      errors.push(
+        asset.key
+          ? new AssetError(`${asset.key}${limitError.message}`, { location, hint: limitError.hint })
+          : limitError,
+      );
       continue;
     }
     const { bytes, md5 } = await readAsset(absolute);
@@ -1005,7 +1443,9 @@ async function prepareAssets(options: {
     if (!uploaded && config.siteId) {
       // A fresh manifest (e.g. a new CI runner) has no upload records: adopt an asset of the
       // same name and size already on the site rather than uploading it again.
-      const onSite = (await options.siteAssets()).find((asset) => asset.fileName === fileName && asset.size === bytes.length);
+      const onSite = (await options.siteAssets()).find(
+        (asset) => asset.fileName === fileName && asset.size === bytes.length,
+      );
       if (onSite) {
         uploaded = { fileId: onSite.assetId, url: onSite.hostedUrl, fileName: relative };
         if (!options.isDryRun) manifest.assets[md5] = uploaded;
@@ -1020,7 +1460,12 @@ async function prepareAssets(options: {
       continue;
     }
     if (!config.siteId) {
-      errors.push(new AssetError(`${asset.path}: uploading a local file needs \`siteId\` in wf-sync.config.ts.`, { location, hint: "Add the site id (wf-sync init writes it), or use a URL." }));
+      errors.push(
+        new AssetError(`${asset.path}: uploading a local file needs \`siteId\` in wf-sync.config.ts.`, {
+          location,
+          hint: "Add the site id (wf-sync init writes it), or use a URL.",
+        }),
+      );
       continue;
     }
     try {
@@ -1032,13 +1477,22 @@ async function prepareAssets(options: {
     } catch (error) {
       // A failed upload costs the items that use the file, not the run.
       if (!(error instanceof WfSyncError) || error.exitCode === ExitCode.CannotRun) throw error;
-      errors.push(new AssetError(`${asset.path}: upload failed: ${error.message}`, { location, cause: error }));
+      errors.push(
+        new AssetError(`${asset.path}: upload failed: ${error.message}`, { location, cause: error }),
+      );
     }
   }
   return errors;
 }
 
-function buildReport(options: { results: ItemResult[]; isDryRun: boolean; isInterrupted: boolean; client: WebflowClient; started: number; files: PrepareStats }): SyncReport {
+function buildReport(options: {
+  results: ItemResult[];
+  isDryRun: boolean;
+  isInterrupted: boolean;
+  client: WebflowClient;
+  started: number;
+  files: PrepareStats;
+}): SyncReport {
   const collections: Record<string, CollectionCounts> = {};
   const totals = emptyCounts();
   for (const result of options.results) {

@@ -7,14 +7,21 @@ import { ConfigSchema, type ResolvedConfig } from "../config.ts";
 import { ConfigError } from "../errors.ts";
 
 /** Config file names looked for in the working directory, in this order. */
-export const CONFIG_FILE_NAMES = ["wf-sync.config.ts", "wf-sync.config.mts", "wf-sync.config.js", "wf-sync.config.mjs"];
+export const CONFIG_FILE_NAMES = [
+  "wf-sync.config.ts",
+  "wf-sync.config.mts",
+  "wf-sync.config.js",
+  "wf-sync.config.mjs",
+];
 
 /** Finds the config file: the one given with --config, else the first known name in `cwd`. */
 export function findConfigFile(cwd: string, explicit?: string): string {
   if (explicit) {
     const file = resolve(cwd, explicit);
     if (!existsSync(file)) {
-      throw new ConfigError(`${explicit}: config file not found.`, { hint: "Check the path given to --config." });
+      throw new ConfigError(`${explicit}: config file not found.`, {
+        hint: "Check the path given to --config.",
+      });
     }
     if (!/\.(ts|mts|js|mjs)$/.test(file)) {
       throw new ConfigError(`${explicit}: a config must be a .ts, .mts, .js or .mjs file.`);
@@ -44,7 +51,10 @@ function packageEntry(): string {
  * Imports `wf-sync.config.ts` with jiti (Node 20 cannot import .ts) and validates it.
  * Every failure is a ConfigError naming the file.
  */
-export async function loadConfig(cwd: string, options: { configFile?: string } = {}): Promise<ResolvedConfig> {
+export async function loadConfig(
+  cwd: string,
+  options: { configFile?: string } = {},
+): Promise<ResolvedConfig> {
   const configFile = findConfigFile(cwd, options.configFile);
   const jiti = createJiti(import.meta.url, {
     moduleCache: false,

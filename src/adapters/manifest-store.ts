@@ -62,18 +62,29 @@ export function emptyManifest(target: string): Manifest {
  * Reads the manifest. A missing file, another version or another target gives an empty
  * manifest: the manifest is a cache, and the sync rebuilds it from the site by slug.
  */
-export async function readManifest(path: string, target: string): Promise<{ manifest: Manifest; isFresh: boolean; text?: string }> {
+export async function readManifest(
+  path: string,
+  target: string,
+): Promise<{ manifest: Manifest; isFresh: boolean; text?: string }> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { manifest: emptyManifest(target), isFresh: true };
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      return { manifest: emptyManifest(target), isFresh: true };
     throw error;
   }
   try {
     const parsed = JSON.parse(text) as Partial<Manifest>;
-    if (parsed.version !== MANIFEST_VERSION || parsed.target !== target || typeof parsed.collections !== "object") {
-      return { manifest: { ...emptyManifest(target), assets: parsed.target === target ? (parsed.assets ?? {}) : {} }, isFresh: true };
+    if (
+      parsed.version !== MANIFEST_VERSION ||
+      parsed.target !== target ||
+      typeof parsed.collections !== "object"
+    ) {
+      return {
+        manifest: { ...emptyManifest(target), assets: parsed.target === target ? (parsed.assets ?? {}) : {} },
+        isFresh: true,
+      };
     }
     return { manifest: { ...emptyManifest(target), ...parsed } as Manifest, isFresh: false, text };
   } catch {
@@ -94,7 +105,11 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
  * Serialises manifest writes: each `save()` resolves once a write that includes the state at
  * the time of the call has reached the disk; calls during a write are folded into the next one.
  */
-export function createManifestWriter(path: string, manifest: Manifest, options: { writtenText?: string | undefined } = {}) {
+export function createManifestWriter(
+  path: string,
+  manifest: Manifest,
+  options: { writtenText?: string | undefined } = {},
+) {
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   // What the file holds now: a save that would write the same text again is skipped, so a

@@ -65,20 +65,43 @@ export interface WebflowClient {
   listCollections(siteId: string): Promise<CollectionSummary[]>;
   listSites(): Promise<Array<{ id: string; displayName: string }>>;
   getSite(siteId: string): Promise<SiteInfo>;
-  listItems(collectionId: string, options?: { isLive?: boolean; cmsLocaleId?: string; slug?: string }): Promise<RemoteItem[]>;
+  listItems(
+    collectionId: string,
+    options?: { isLive?: boolean; cmsLocaleId?: string; slug?: string },
+  ): Promise<RemoteItem[]>;
   /** Creates items (live unless `isLive: false`). May throw an uncertain error: then reconcile by slug. */
-  createItems(collectionId: string, items: readonly ItemWrite[], options: { isLive: boolean }): Promise<RemoteItem[]>;
+  createItems(
+    collectionId: string,
+    items: readonly ItemWrite[],
+    options: { isLive: boolean },
+  ): Promise<RemoteItem[]>;
   /** Creates staged items in several locales at once; all variants share one id. The items of one call share `isDraft` and `isArchived`. */
-  createItemsInLocales(collectionId: string, items: readonly ItemWrite[], cmsLocaleIds: readonly string[]): Promise<RemoteItem[]>;
+  createItemsInLocales(
+    collectionId: string,
+    items: readonly ItemWrite[],
+    cmsLocaleIds: readonly string[],
+  ): Promise<RemoteItem[]>;
   /** Updates items; live updates of never-published items fail with status 409. */
-  updateItems(collectionId: string, items: readonly ItemWrite[], options: { isLive: boolean }): Promise<RemoteItem[]>;
-  publishItems(collectionId: string, items: ReadonlyArray<{ itemId: string; cmsLocaleIds?: string[] }>): Promise<{ published: string[]; errors: string[] }>;
+  updateItems(
+    collectionId: string,
+    items: readonly ItemWrite[],
+    options: { isLive: boolean },
+  ): Promise<RemoteItem[]>;
+  publishItems(
+    collectionId: string,
+    items: ReadonlyArray<{ itemId: string; cmsLocaleIds?: string[] }>,
+  ): Promise<{ published: string[]; errors: string[] }>;
   unpublishItems(collectionId: string, itemIds: readonly string[]): Promise<void>;
   deleteItems(collectionId: string, itemIds: readonly string[]): Promise<void>;
   /** The site's assets (all pages): id, file name, size and hosted URL. */
-  listAssets(siteId: string): Promise<Array<{ assetId: string; fileName: string; size: number; hostedUrl: string }>>;
+  listAssets(
+    siteId: string,
+  ): Promise<Array<{ assetId: string; fileName: string; size: number; hostedUrl: string }>>;
   createAsset(siteId: string, options: { fileName: string; fileHash: string }): Promise<AssetUpload>;
-  uploadAsset(upload: AssetUpload, options: { bytes: Uint8Array; fileName: string; contentType: string }): Promise<void>;
+  uploadAsset(
+    upload: AssetUpload,
+    options: { bytes: Uint8Array; fileName: string; contentType: string },
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -120,11 +143,15 @@ export function validateBaseUrl(baseUrl: string): string {
     throw new UsageError(`WEBFLOW_API_BASE_URL is not a URL: ${baseUrl}`);
   }
   if (url.protocol === "http:" && !LOOPBACK.test(url.hostname)) {
-    throw new UsageError(`WEBFLOW_API_BASE_URL uses plain http:// for ${url.hostname}, which would send the token unencrypted.`, {
-      hint: "Use https://, or http:// only for a server on this machine (127.0.0.1, localhost, [::1]).",
-    });
+    throw new UsageError(
+      `WEBFLOW_API_BASE_URL uses plain http:// for ${url.hostname}, which would send the token unencrypted.`,
+      {
+        hint: "Use https://, or http:// only for a server on this machine (127.0.0.1, localhost, [::1]).",
+      },
+    );
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`WEBFLOW_API_BASE_URL must be http(s): ${baseUrl}`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new UsageError(`WEBFLOW_API_BASE_URL must be http(s): ${baseUrl}`);
   return baseUrl.replace(/\/+$/, "");
 }
 
@@ -282,7 +309,11 @@ class RateGate {
   /** True once the window end is known well enough to spread the budget up to it. */
   private get isPaceable(): boolean {
     // Spreading a budget of a few requests gains nothing and only delays the last one.
-    return this.isWindowKnown && (this.limit ?? 0) >= 10 && this.highMs - this.lowMs <= Math.max(50, this.highMs * 0.1);
+    return (
+      this.isWindowKnown &&
+      (this.limit ?? 0) >= 10 &&
+      this.highMs - this.lowMs <= Math.max(50, this.highMs * 0.1)
+    );
   }
 
   /** True while the window length is still worth narrowing down. */
@@ -321,7 +352,13 @@ class RateGate {
       }
       const available = this.remaining - this.inFlight;
       if (available > 0) {
-        if (available === 1 && this.isWindowKnown && this.isStartExact && this.isNarrowing && this.windowStart !== undefined) {
+        if (
+          available === 1 &&
+          this.isWindowKnown &&
+          this.isStartExact &&
+          this.isNarrowing &&
+          this.windowStart !== undefined
+        ) {
           // The window's last request tests where the window ends: sent halfway through the
           // uncertainty, it lands either in this window (the window is longer) or opens the
           // next one (it is shorter). Either way no 429, and the work gets done.
@@ -332,7 +369,11 @@ class RateGate {
           }
           return this.grant(false);
         }
-        if (this.isPaceable && this.windowStart !== undefined && available <= this.limit * (1 - BURST_SHARE)) {
+        if (
+          this.isPaceable &&
+          this.windowStart !== undefined &&
+          available <= this.limit * (1 - BURST_SHARE)
+        ) {
           // Spread what is left so that the last request still goes out before the earliest possible turn.
           const spacingMs = Math.max(0, this.windowStart + this.lowMs - 20 - now) / available;
           const nextAt = this.lastSentAt + spacingMs;
@@ -380,7 +421,8 @@ class RateGate {
     const limit = headerNumber(answer.headers["x-ratelimit-limit"]);
     if (limit !== undefined && limit > 0) this.limit = limit;
     const isSameWindow = ticket.generation === this.generation && this.windowStart !== undefined;
-    const sinceStart = isSameWindow && this.windowStart !== undefined ? ticket.sentAt - this.windowStart : undefined;
+    const sinceStart =
+      isSameWindow && this.windowStart !== undefined ? ticket.sentAt - this.windowStart : undefined;
     if (answer.status === 429) {
       const retryAfterMs = answer.retryAfterMs ?? 60_000;
       if (sinceStart !== undefined && this.isStartExact) {
@@ -402,9 +444,12 @@ class RateGate {
     if (this.windowStart !== undefined && ticket.sentAt < this.windowStart) return;
     const isSameGeneration = ticket.generation === this.generation;
     const isFresh =
-      this.windowStart === undefined || ticket.remainingAtSend === undefined || (isSameGeneration && reported >= ticket.remainingAtSend);
+      this.windowStart === undefined ||
+      ticket.remainingAtSend === undefined ||
+      (isSameGeneration && reported >= ticket.remainingAtSend);
     if (!isFresh) {
-      if (sinceStart !== undefined && this.isStartExact && sinceStart < this.highMs) this.lowMs = Math.max(this.lowMs, sinceStart);
+      if (sinceStart !== undefined && this.isStartExact && sinceStart < this.highMs)
+        this.lowMs = Math.max(this.lowMs, sinceStart);
       this.remaining = Math.min(this.remaining ?? reported, reported);
       return;
     }
@@ -442,12 +487,28 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
   const retryMaxMs = options.retryMaxMs ?? 30_000;
   const maxRateLimitRetries = options.maxRateLimitRetries ?? 30;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const stats: ClientStats = { requests: 0, writes: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0, gaveUp: 0 };
+  const stats: ClientStats = {
+    requests: 0,
+    writes: 0,
+    retries: 0,
+    rateLimited: 0,
+    rateLimitWaitMs: 0,
+    gaveUp: 0,
+  };
   const gate = new RateGate(stats);
   const limit = pLimit(concurrency);
-  const dispatcher = new Agent({ connections: concurrency * 2, keepAliveTimeout: 10_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const dispatcher = new Agent({
+    connections: concurrency * 2,
+    keepAliveTimeout: 10_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
   // The header object is built once and never logged, printed or put into an error.
-  const headers = { authorization: `Bearer ${options.token}`, "content-type": "application/json", accept: "application/json" };
+  const headers = {
+    authorization: `Bearer ${options.token}`,
+    "content-type": "application/json",
+    accept: "application/json",
+  };
 
   function backoffMs(attempt: number): number {
     const ceiling = Math.min(retryMaxMs, retryBaseMs * 2 ** attempt);
@@ -473,7 +534,8 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
   async function call<T>(method: Dispatcher.HttpMethod, path: string, callOptions: CallOptions): Promise<T> {
     const endpoint = `${method} ${path}`;
     const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(callOptions.query ?? {})) if (value !== undefined) query.set(key, String(value));
+    for (const [key, value] of Object.entries(callOptions.query ?? {}))
+      if (value !== undefined) query.set(key, String(value));
     const url = `${baseUrl}${path}${query.size > 0 ? `?${query.toString()}` : ""}`;
     const body = callOptions.body === undefined ? null : JSON.stringify(callOptions.body);
     let failures = 0;
@@ -493,15 +555,29 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
         response = await request(url, { method, dispatcher, headers, body });
       } catch (error) {
         gate.release(ticket, undefined);
-        const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+        const reason =
+          error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
         if (!callOptions.isIdempotent) {
           // The request may have reached Webflow (a dropped connection, a timeout): only the
           // caller can find out, by slug, and decide. Re-sending blindly could create it twice.
-          throw new WebflowApiError({ endpoint, status: 0, message: `connection failed (${reason})`, cause: error, isUncertain: true, isTransient: true });
+          throw new WebflowApiError({
+            endpoint,
+            status: 0,
+            message: `connection failed (${reason})`,
+            cause: error,
+            isUncertain: true,
+            isTransient: true,
+          });
         }
         if (failures >= maxRetries) {
           stats.gaveUp++;
-          throw new WebflowApiError({ endpoint, status: 0, message: `connection failed ${failures + 1} times, retry budget used up (${reason})`, cause: error, isTransient: true });
+          throw new WebflowApiError({
+            endpoint,
+            status: 0,
+            message: `connection failed ${failures + 1} times, retry budget used up (${reason})`,
+            cause: error,
+            isTransient: true,
+          });
         }
         stats.retries++;
         options.debug?.(`${endpoint}: ${reason}; retry ${failures + 1}`);
@@ -519,9 +595,18 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
         stats.rateLimited++;
         if (rateLimits > maxRateLimitRetries) {
           stats.gaveUp++;
-          throw new WebflowApiError({ endpoint, status, apiCode: "too_many_requests", message: `still rate limited after ${rateLimits} waits; giving up`, isTransient: true });
+          throw new WebflowApiError({
+            endpoint,
+            status,
+            apiCode: "too_many_requests",
+            message: `still rate limited after ${rateLimits} waits; giving up`,
+            isTransient: true,
+          });
         }
-        if ((waitMs ?? 60_000) >= 2000) options.onNotice?.(`rate limit reached; waiting ${((waitMs ?? 60_000) / 1000).toFixed(0)} s as Webflow asks (Retry-After)`);
+        if ((waitMs ?? 60_000) >= 2000)
+          options.onNotice?.(
+            `rate limit reached; waiting ${((waitMs ?? 60_000) / 1000).toFixed(0)} s as Webflow asks (Retry-After)`,
+          );
         continue;
       }
       const text = await response.body.text();
@@ -537,7 +622,12 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
         await backoff(backoffMs(failures++), endpoint);
         continue;
       }
-      if (status >= 400) throw apiError(endpoint, status, text, { isUncertain: false, isTransient: false, attempts: failures + 1 });
+      if (status >= 400)
+        throw apiError(endpoint, status, text, {
+          isUncertain: false,
+          isTransient: false,
+          attempts: failures + 1,
+        });
       if (text === "") return undefined as T;
       try {
         return JSON.parse(text) as T;
@@ -547,7 +637,12 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
     }
   }
 
-  function apiError(endpoint: string, status: number, text: string, extra: { isUncertain: boolean; isTransient: boolean; attempts: number }): Error {
+  function apiError(
+    endpoint: string,
+    status: number,
+    text: string,
+    extra: { isUncertain: boolean; isTransient: boolean; attempts: number },
+  ): Error {
     let parsed: { code?: string; message?: string; details?: unknown[] } = {};
     try {
       parsed = JSON.parse(text) as typeof parsed;
@@ -577,12 +672,20 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
     });
   }
 
-  const run = <T>(method: Dispatcher.HttpMethod, path: string, callOptions: CallOptions) => limit(() => call<T>(method, path, callOptions));
+  const run = <T>(method: Dispatcher.HttpMethod, path: string, callOptions: CallOptions) =>
+    limit(() => call<T>(method, path, callOptions));
   const collectionPath = (collectionId: string) => `/collections/${encodeURIComponent(collectionId)}`;
 
-  async function listAll<T>(path: string, key: string, query: Record<string, string | undefined>): Promise<T[]> {
+  async function listAll<T>(
+    path: string,
+    key: string,
+    query: Record<string, string | undefined>,
+  ): Promise<T[]> {
     type Page = { pagination?: { total?: number; limit?: number } } & Record<string, unknown>;
-    const first = await run<Page>("GET", path, { isIdempotent: true, query: { ...query, offset: 0, limit: 100 } });
+    const first = await run<Page>("GET", path, {
+      isIdempotent: true,
+      query: { ...query, offset: 0, limit: 100 },
+    });
     const items = [...((first[key] as T[] | undefined) ?? [])];
     const total = first.pagination?.total ?? items.length;
     const pageSize = first.pagination?.limit ?? 100;
@@ -590,7 +693,9 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
     const offsets: number[] = [];
     for (let offset = pageSize; offset < total; offset += pageSize) offsets.push(offset);
     const pages = await Promise.all(
-      offsets.map((offset) => run<Page>("GET", path, { isIdempotent: true, query: { ...query, offset, limit: pageSize } })),
+      offsets.map((offset) =>
+        run<Page>("GET", path, { isIdempotent: true, query: { ...query, offset, limit: pageSize } }),
+      ),
     );
     for (const page of pages) items.push(...((page[key] as T[] | undefined) ?? []));
     return items;
@@ -601,8 +706,18 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
     target: options.target ?? baseUrl,
     async getCollection(collectionId) {
       try {
-        const raw = await run<CollectionSchema & { fields?: FieldSchema[] }>("GET", collectionPath(collectionId), { isIdempotent: true });
-        return { id: raw.id, displayName: raw.displayName, singularName: raw.singularName, slug: raw.slug, fields: raw.fields ?? [] };
+        const raw = await run<CollectionSchema & { fields?: FieldSchema[] }>(
+          "GET",
+          collectionPath(collectionId),
+          { isIdempotent: true },
+        );
+        return {
+          id: raw.id,
+          displayName: raw.displayName,
+          singularName: raw.singularName,
+          slug: raw.slug,
+          fields: raw.fields ?? [],
+        };
       } catch (error) {
         if (error instanceof WebflowApiError && error.status === 404) {
           throw new UsageError(`Collection ${collectionId} was not found on the site (404).`, {
@@ -616,31 +731,46 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
       }
     },
     async listCollections(siteId) {
-      const raw = await run<{ collections?: CollectionSummary[] }>("GET", `/sites/${encodeURIComponent(siteId)}/collections`, { isIdempotent: true });
-      return (raw.collections ?? []).map((collection) => ({ id: collection.id, displayName: collection.displayName, slug: collection.slug }));
+      const raw = await run<{ collections?: CollectionSummary[] }>(
+        "GET",
+        `/sites/${encodeURIComponent(siteId)}/collections`,
+        { isIdempotent: true },
+      );
+      return (raw.collections ?? []).map((collection) => ({
+        id: collection.id,
+        displayName: collection.displayName,
+        slug: collection.slug,
+      }));
     },
     async listSites() {
-      const raw = await run<{ sites?: Array<{ id: string; displayName: string }> }>("GET", "/sites", { isIdempotent: true });
+      const raw = await run<{ sites?: Array<{ id: string; displayName: string }> }>("GET", "/sites", {
+        isIdempotent: true,
+      });
       return (raw.sites ?? []).map((site) => ({ id: site.id, displayName: site.displayName }));
     },
     async getSite(siteId) {
       type RawLocale = { cmsLocaleId?: string; tag?: string };
-      const raw = await run<{ id: string; displayName: string; locales?: { primary?: RawLocale; secondary?: RawLocale[] } }>(
-        "GET",
-        `/sites/${encodeURIComponent(siteId)}`,
-        { isIdempotent: true },
-      );
+      const raw = await run<{
+        id: string;
+        displayName: string;
+        locales?: { primary?: RawLocale; secondary?: RawLocale[] };
+      }>("GET", `/sites/${encodeURIComponent(siteId)}`, { isIdempotent: true });
       const locales: SiteLocale[] = [];
       const primary = raw.locales?.primary;
-      if (primary?.cmsLocaleId) locales.push({ tag: primary.tag ?? "", cmsLocaleId: primary.cmsLocaleId, isPrimary: true });
+      if (primary?.cmsLocaleId)
+        locales.push({ tag: primary.tag ?? "", cmsLocaleId: primary.cmsLocaleId, isPrimary: true });
       for (const locale of raw.locales?.secondary ?? []) {
-        if (locale.cmsLocaleId) locales.push({ tag: locale.tag ?? "", cmsLocaleId: locale.cmsLocaleId, isPrimary: false });
+        if (locale.cmsLocaleId)
+          locales.push({ tag: locale.tag ?? "", cmsLocaleId: locale.cmsLocaleId, isPrimary: false });
       }
       return { id: raw.id, displayName: raw.displayName, locales };
     },
     async listItems(collectionId, listOptions = {}) {
       const path = `${collectionPath(collectionId)}/items${listOptions.isLive ? "/live" : ""}`;
-      const raw = await listAll<RawItem>(path, "items", { cmsLocaleId: listOptions.cmsLocaleId, slug: listOptions.slug });
+      const raw = await listAll<RawItem>(path, "items", {
+        cmsLocaleId: listOptions.cmsLocaleId,
+        slug: listOptions.slug,
+      });
       return raw.map(toRemoteItem);
     },
     async createItems(collectionId, items, createOptions) {
@@ -658,7 +788,12 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
       const raw = await run<{ items?: RawItem[] }>("POST", `${collectionPath(collectionId)}/items/bulk`, {
         isIdempotent: false,
         // The bulk endpoint takes the flags once per request: callers send items that share them.
-        body: { cmsLocaleIds, isDraft: items[0]?.isDraft ?? false, isArchived: items[0]?.isArchived ?? false, fieldData: items.map((item) => item.fieldData) },
+        body: {
+          cmsLocaleIds,
+          isDraft: items[0]?.isDraft ?? false,
+          isArchived: items[0]?.isArchived ?? false,
+          fieldData: items.map((item) => item.fieldData),
+        },
       });
       return (raw?.items ?? []).filter((item) => typeof item.id === "string").map(toRemoteItem);
     },
@@ -666,41 +801,84 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
       const path = `${collectionPath(collectionId)}/items${updateOptions.isLive ? "/live" : ""}`;
       // An update sets fields to given values: sending it twice leaves the same item, so it is
       // safe to retry after a lost answer.
-      const raw = await run<{ items?: RawItem[] }>("PATCH", path, { isIdempotent: true, body: { items: items.map(toWireItem) } });
+      const raw = await run<{ items?: RawItem[] }>("PATCH", path, {
+        isIdempotent: true,
+        body: { items: items.map(toWireItem) },
+      });
       return (raw?.items ?? []).map(toRemoteItem);
     },
     async publishItems(collectionId, items) {
-      const raw = await run<{ publishedItemIds?: string[]; errors?: string[] }>("POST", `${collectionPath(collectionId)}/items/publish`, {
-        isIdempotent: true,
-        body: { items: items.map((item) => (item.cmsLocaleIds ? { id: item.itemId, cmsLocaleIds: item.cmsLocaleIds } : { id: item.itemId })) },
-      });
+      const raw = await run<{ publishedItemIds?: string[]; errors?: string[] }>(
+        "POST",
+        `${collectionPath(collectionId)}/items/publish`,
+        {
+          isIdempotent: true,
+          body: {
+            items: items.map((item) =>
+              item.cmsLocaleIds ? { id: item.itemId, cmsLocaleIds: item.cmsLocaleIds } : { id: item.itemId },
+            ),
+          },
+        },
+      );
       return { published: raw?.publishedItemIds ?? [], errors: raw?.errors ?? [] };
     },
     async unpublishItems(collectionId, itemIds) {
-      await run("DELETE", `${collectionPath(collectionId)}/items/live`, { isIdempotent: true, body: { items: itemIds.map((id) => ({ id })) } });
+      await run("DELETE", `${collectionPath(collectionId)}/items/live`, {
+        isIdempotent: true,
+        body: { items: itemIds.map((id) => ({ id })) },
+      });
     },
     async deleteItems(collectionId, itemIds) {
-      await run("DELETE", `${collectionPath(collectionId)}/items`, { isIdempotent: true, body: { items: itemIds.map((id) => ({ id })) } });
+      await run("DELETE", `${collectionPath(collectionId)}/items`, {
+        isIdempotent: true,
+        body: { items: itemIds.map((id) => ({ id })) },
+      });
     },
     async listAssets(siteId) {
-      type RawAsset = { id: string; originalFileName?: string; displayName?: string; size?: number; hostedUrl?: string };
+      type RawAsset = {
+        id: string;
+        originalFileName?: string;
+        displayName?: string;
+        size?: number;
+        hostedUrl?: string;
+      };
       const raw = await listAll<RawAsset>(`/sites/${encodeURIComponent(siteId)}/assets`, "assets", {});
-      return raw.map((asset) => ({ assetId: asset.id, fileName: asset.originalFileName ?? asset.displayName ?? "", size: asset.size ?? -1, hostedUrl: asset.hostedUrl ?? "" }));
+      return raw.map((asset) => ({
+        assetId: asset.id,
+        fileName: asset.originalFileName ?? asset.displayName ?? "",
+        size: asset.size ?? -1,
+        hostedUrl: asset.hostedUrl ?? "",
+      }));
     },
     async createAsset(siteId, assetOptions) {
-      const raw = await run<{ id: string; uploadUrl: string; uploadDetails?: Record<string, string>; hostedUrl?: string; assetUrl?: string }>(
+      const raw = await run<{
+        id: string;
+        uploadUrl: string;
+        uploadDetails?: Record<string, string>;
+        hostedUrl?: string;
+        assetUrl?: string;
+      }>(
         "POST",
         `/sites/${encodeURIComponent(siteId)}/assets`,
         // Creating the asset record twice only leaves an unused record; the upload is what matters.
         { isIdempotent: true, body: { fileName: assetOptions.fileName, fileHash: assetOptions.fileHash } },
       );
-      return { assetId: raw.id, uploadUrl: raw.uploadUrl, uploadDetails: raw.uploadDetails ?? {}, hostedUrl: raw.hostedUrl ?? raw.assetUrl ?? "" };
+      return {
+        assetId: raw.id,
+        uploadUrl: raw.uploadUrl,
+        uploadDetails: raw.uploadDetails ?? {},
+        hostedUrl: raw.hostedUrl ?? raw.assetUrl ?? "",
+      };
     },
     async uploadAsset(upload, uploadOptions) {
       const form = new FormData();
       for (const [key, value] of Object.entries(upload.uploadDetails)) form.append(key, value);
       // S3 POST Object rules: the file goes last.
-      form.append("file", new Blob([new Uint8Array(uploadOptions.bytes)], { type: uploadOptions.contentType }), uploadOptions.fileName);
+      form.append(
+        "file",
+        new Blob([new Uint8Array(uploadOptions.bytes)], { type: uploadOptions.contentType }),
+        uploadOptions.fileName,
+      );
       for (let attempt = 0; ; attempt++) {
         try {
           // The storage host is not the API: no token goes there.
@@ -708,7 +886,11 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
           const text = await response.body.text();
           if (response.statusCode < 300) return;
           if (response.statusCode < 500 || attempt >= maxRetries) {
-            throw new WebflowApiError({ endpoint: "POST <asset upload>", status: response.statusCode, message: text.slice(0, 200) });
+            throw new WebflowApiError({
+              endpoint: "POST <asset upload>",
+              status: response.statusCode,
+              message: text.slice(0, 200),
+            });
           }
         } catch (error) {
           if (error instanceof WebflowApiError || attempt >= maxRetries) throw error;

@@ -42,7 +42,10 @@ export function defaultPoolSize(): number {
 /** Prepares every file in worker threads; resolves once all results were handed to `onResult`. */
 export async function prepareInWorkers(options: PrepareInWorkersOptions): Promise<void> {
   const batchSize = options.batchSize ?? 16;
-  const size = Math.max(1, Math.min(options.size ?? defaultPoolSize(), Math.ceil(options.files.length / batchSize)));
+  const size = Math.max(
+    1,
+    Math.min(options.size ?? defaultPoolSize(), Math.ceil(options.files.length / batchSize)),
+  );
   if (options.files.length === 0) return;
   const script = workerScript();
   const workers: Worker[] = [];
@@ -55,7 +58,13 @@ export async function prepareInWorkers(options: PrepareInWorkersOptions): Promis
     const slice = options.files.slice(next, next + batchSize);
     next += slice.length;
     const id = nextId++;
-    const tasks = await Promise.all(slice.map(async (file) => ({ path: file.path, settings: file.settings, text: await options.read(file.path) })));
+    const tasks = await Promise.all(
+      slice.map(async (file) => ({
+        path: file.path,
+        settings: file.settings,
+        text: await options.read(file.path),
+      })),
+    );
     return { id, tasks };
   };
 

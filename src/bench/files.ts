@@ -94,7 +94,15 @@ async function runPhase(phase: Phase, dir: string, baseUrl: string): Promise<str
     let html = 0;
     await prepareFiles({
       root: dir,
-      collections: [{ files, translations: [], settings: { hasBody: true, renderOptions: renderOptionsFor(config, collection) }, urlPattern: "/blog/{slug}", skippable: undefined }],
+      collections: [
+        {
+          files,
+          translations: [],
+          settings: { hasBody: true, renderOptions: renderOptionsFor(config, collection) },
+          urlPattern: "/blog/{slug}",
+          skippable: undefined,
+        },
+      ],
       assetUrls: new Map(),
       stats,
     });
@@ -115,14 +123,19 @@ async function runPhase(phase: Phase, dir: string, baseUrl: string): Promise<str
 function measure(phase: Phase, dir: string, baseUrl = ""): Promise<Measure> {
   const script = fileURLToPath(import.meta.url);
   return new Promise((done, fail) => {
-    execFile(process.execPath, [script, "--phase", phase, dir, baseUrl], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) {
-        fail(new Error(`bench phase ${phase} failed: ${stderr || error.message}`));
-        return;
-      }
-      const line = stdout.trim().split("\n").at(-1) ?? "{}";
-      done(JSON.parse(line) as Measure);
-    });
+    execFile(
+      process.execPath,
+      [script, "--phase", phase, dir, baseUrl],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          fail(new Error(`bench phase ${phase} failed: ${stderr || error.message}`));
+          return;
+        }
+        const line = stdout.trim().split("\n").at(-1) ?? "{}";
+        done(JSON.parse(line) as Measure);
+      },
+    );
   });
 }
 
@@ -137,7 +150,9 @@ export async function runFilesBench(options: FilesBenchOptions = {}): Promise<Fi
   const dir = await mkdtemp(join(tmpdir(), "wf-sync-bench-files-"));
   const sandbox = await startSandbox({ port: 0, seed: benchSeed(), quiet: true });
   try {
-    log(`Files benchmark: ${count} generated posts in ${dir}, ${availableParallelism()} cores, Node ${process.versions.node}.`);
+    log(
+      `Files benchmark: ${count} generated posts in ${dir}, ${availableParallelism()} cores, Node ${process.versions.node}.`,
+    );
     await generateProject(dir, count);
     const phases: Record<string, Measure> = {};
     const run = async (name: string, phase: Phase, baseUrl?: string) => {
@@ -152,7 +167,10 @@ export async function runFilesBench(options: FilesBenchOptions = {}): Promise<Fi
     const edited = Math.max(1, Math.round(count / 100));
     for (let index = 0; index < edited; index++) {
       const path = join(dir, postPath(Math.floor((index * count) / edited)));
-      await writeFile(path, `${await readFile(path, "utf8")}\nEdited for the benchmark: one more paragraph.\n`);
+      await writeFile(
+        path,
+        `${await readFile(path, "utf8")}\nEdited for the benchmark: one more paragraph.\n`,
+      );
     }
     await run(`f. wf-sync after editing ${edited} files`, "sync", sandbox.baseUrl);
 
@@ -168,11 +186,16 @@ export async function runFilesBench(options: FilesBenchOptions = {}): Promise<Fi
       "no-op / floor": ratio(noop.wallMs / floor.wallMs, 1.5),
       "parse + render / naive": ratio(prepare.wallMs / naive.wallMs, 0.6),
       "parse + render RSS / naive RSS": ratio(prepare.peakRssMb / naive.peakRssMb, 1),
-      [`edit / (no-op + 2 × naive for ${edited} files)`]: ratio(edit.wallMs / (noop.wallMs + 2 * naiveForEdited), 1),
+      [`edit / (no-op + 2 × naive for ${edited} files)`]: ratio(
+        edit.wallMs / (noop.wallMs + 2 * naiveForEdited),
+        1,
+      ),
     };
     log("");
     for (const [name, { value, goal, isMet }] of Object.entries(ratios)) {
-      log(`${name.padEnd(44)} ${value.toFixed(2).padStart(6)}  (goal ≤ ${goal})  ${isMet ? "met" : "NOT met"}`);
+      log(
+        `${name.padEnd(44)} ${value.toFixed(2).padStart(6)}  (goal ≤ ${goal})  ${isMet ? "met" : "NOT met"}`,
+      );
     }
     return { files: count, phases, ratios };
   } finally {
@@ -187,7 +210,9 @@ if (process.argv[2] === "--phase" && process.argv[1] === fileURLToPath(import.me
   const started = performance.now();
   const detail = await runPhase(phase as Phase, dir, baseUrl);
   const wallMs = performance.now() - started;
-  process.stdout.write(`${JSON.stringify({ wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, detail })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, detail })}\n`,
+  );
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const files = Number(process.env["BENCH_FILES"] ?? "") || undefined;
   await runFilesBench({ files, log: (line) => process.stdout.write(`${line}\n`) });

@@ -32,7 +32,11 @@ interface Writer {
 function createWriter(seed: number): Writer {
   const random = mulberry32(seed);
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  return { random, int, pick: (items) => items[Math.floor(random() * items.length)] as (typeof items)[number] };
+  return {
+    random,
+    int,
+    pick: (items) => items[Math.floor(random() * items.length)] as (typeof items)[number],
+  };
 }
 
 function sentence(writer: Writer, total: number, index: number): string {
@@ -59,29 +63,46 @@ function paragraph(writer: Writer, total: number): string {
 
 function codeBlock(writer: Writer): string {
   const language = writer.pick(LANGUAGES);
-  const lines = Array.from({ length: writer.int(3, 12) }, (_, index) => `  const ${writer.pick(WORDS)}${index} = await run("${writer.pick(WORDS)}", ${writer.int(0, 99)}); // <${writer.pick(WORDS)}>`);
+  const lines = Array.from(
+    { length: writer.int(3, 12) },
+    (_, index) =>
+      `  const ${writer.pick(WORDS)}${index} = await run("${writer.pick(WORDS)}", ${writer.int(0, 99)}); // <${writer.pick(WORDS)}>`,
+  );
   return `\`\`\`${language}\nfunction example() {\n${lines.join("\n")}\n}\n\`\`\``;
 }
 
 function list(writer: Writer, total: number): string {
   const isOrdered = writer.random() < 0.4;
-  return Array.from({ length: writer.int(3, 7) }, (_, index) => `${isOrdered ? `${index + 1}.` : "-"} ${sentence(writer, total, index)}`).join("\n");
+  return Array.from(
+    { length: writer.int(3, 7) },
+    (_, index) => `${isOrdered ? `${index + 1}.` : "-"} ${sentence(writer, total, index)}`,
+  ).join("\n");
 }
 
 function table(writer: Writer): string {
-  const rows = Array.from({ length: writer.int(2, 5) }, () => `| ${writer.pick(WORDS)} | ${writer.int(1, 500)} ms | ${writer.pick(WORDS)} |`);
+  const rows = Array.from(
+    { length: writer.int(2, 5) },
+    () => `| ${writer.pick(WORDS)} | ${writer.int(1, 500)} ms | ${writer.pick(WORDS)} |`,
+  );
   return ["| Stage | Time | Note |", "| --- | ---: | --- |", ...rows].join("\n");
 }
 
 /** One post: frontmatter of several types and a body of a few kilobytes. */
 export function generatePost(index: number, total: number): string {
   const writer = createWriter(index + 1);
-  const title = sentence(writer, total, 0).replace(/[*_`[\]()./]/g, "").slice(0, 70).replace(/[.?]$/, "");
+  const title = sentence(writer, total, 0)
+    .replace(/[*_`[\]()./]/g, "")
+    .slice(0, 70)
+    .replace(/[.?]$/, "");
   const day = new Date(Date.UTC(2015, 0, 1) + index * 6 * 3600 * 1000).toISOString().slice(0, 10);
   const frontmatter = [
     "---",
     `title: ${JSON.stringify(title)}`,
-    `summary: ${JSON.stringify(sentence(writer, total, 1).replace(/[*_`[\]()]/g, "").slice(0, 200))}`,
+    `summary: ${JSON.stringify(
+      sentence(writer, total, 1)
+        .replace(/[*_`[\]()]/g, "")
+        .slice(0, 200),
+    )}`,
     `date: ${day}`,
     `featured: ${writer.random() < 0.1}`,
     `readingMinutes: ${writer.int(1, 30)}`,
@@ -92,14 +113,19 @@ export function generatePost(index: number, total: number): string {
   const blocks: string[] = [paragraph(writer, total)];
   const sections = writer.int(2, 5);
   for (let section = 0; section < sections; section++) {
-    blocks.push(`## ${sentence(writer, total, 0).replace(/[*_`[\]()./?]/g, "").slice(0, 60)}`);
+    blocks.push(
+      `## ${sentence(writer, total, 0)
+        .replace(/[*_`[\]()./?]/g, "")
+        .slice(0, 60)}`,
+    );
     blocks.push(paragraph(writer, total));
     const roll = writer.random();
     if (roll < 0.35) blocks.push(list(writer, total));
     else if (roll < 0.6) blocks.push(codeBlock(writer));
     else if (roll < 0.7) blocks.push(`> ${paragraph(writer, total)}`);
     else if (roll < 0.75) blocks.push(table(writer));
-    if (writer.random() < 0.4) blocks.push(`### ${writer.pick(WORDS)} ${writer.pick(WORDS)}`, paragraph(writer, total));
+    if (writer.random() < 0.4)
+      blocks.push(`### ${writer.pick(WORDS)} ${writer.pick(WORDS)}`, paragraph(writer, total));
     blocks.push(paragraph(writer, total));
   }
   return `${frontmatter}${blocks.join("\n\n")}\n`;
@@ -114,7 +140,11 @@ export function postPath(index: number): string {
 export async function generateProject(dir: string, count: number): Promise<void> {
   await mkdir(join(dir, "content/posts"), { recursive: true });
   const write = pLimit(32);
-  await Promise.all(Array.from({ length: count }, (_, index) => write(() => writeFile(join(dir, postPath(index)), generatePost(index, count)))));
+  await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      write(() => writeFile(join(dir, postPath(index)), generatePost(index, count))),
+    ),
+  );
   await writeFile(
     join(dir, "wf-sync.config.ts"),
     `export default ${JSON.stringify(
@@ -127,7 +157,12 @@ export async function generateProject(dir: string, count: number): Promise<void>
             include: "content/posts/**/*.md",
             body: "post-body",
             urlPattern: "/blog/{slug}",
-            fields: { summary: "post-summary", date: "published-on", readingMinutes: "reading-minutes", category: "category" },
+            fields: {
+              summary: "post-summary",
+              date: "published-on",
+              readingMinutes: "reading-minutes",
+              category: "category",
+            },
           },
         ],
       },
@@ -151,11 +186,23 @@ export function benchSeed(): SandboxSeed {
             slug: "blog",
             fields: [
               { slug: "post-body", type: "RichText", displayName: "Post Body" },
-              { slug: "post-summary", type: "PlainText", displayName: "Summary", validations: { maxLength: 256 } },
+              {
+                slug: "post-summary",
+                type: "PlainText",
+                displayName: "Summary",
+                validations: { maxLength: 256 },
+              },
               { slug: "published-on", type: "DateTime", displayName: "Published On" },
               { slug: "featured", type: "Switch", displayName: "Featured" },
               { slug: "reading-minutes", type: "Number", displayName: "Reading minutes" },
-              { slug: "category", type: "Option", displayName: "Category", validations: { options: CATEGORIES.map((name, index) => ({ id: `6b1e0c00000000000000000${index}`, name })) } },
+              {
+                slug: "category",
+                type: "Option",
+                displayName: "Category",
+                validations: {
+                  options: CATEGORIES.map((name, index) => ({ id: `6b1e0c00000000000000000${index}`, name })),
+                },
+              },
             ],
           },
         ],

@@ -6,7 +6,12 @@ import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
 import { AuthError, ExitCode, InterruptedError, WfSyncError } from "../errors.ts";
 import { loadConfig } from "../adapters/load-config.ts";
-import { createWebflowClient, DEFAULT_BASE_URL, validateBaseUrl, type WebflowClient } from "../adapters/webflow-client.ts";
+import {
+  createWebflowClient,
+  DEFAULT_BASE_URL,
+  validateBaseUrl,
+  type WebflowClient,
+} from "../adapters/webflow-client.ts";
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../sync.ts";
 import { startLocalSandbox, sandboxSeedFor } from "../local-sandbox.ts";
@@ -68,28 +73,64 @@ function baseUrlFrom(env: CliIo["env"], cwd: string): string {
 
 function collectionNames(values: string[] | undefined): string[] | undefined {
   if (!values) return undefined;
-  return values.flatMap((value) => value.split(",")).map((value) => value.trim()).filter(Boolean);
+  return values
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim())
+    .filter(Boolean);
 }
 
 /** A connected client: the real API when a token is set, the built-in sandbox when not (and not under CI). */
-async function connect(options: { io: CliIo; config: ResolvedConfig; reporter: Reporter; concurrency: number; isDryRun?: boolean }): Promise<{ client: WebflowClient; close: () => Promise<void> }> {
+async function connect(options: {
+  io: CliIo;
+  config: ResolvedConfig;
+  reporter: Reporter;
+  concurrency: number;
+  isDryRun?: boolean;
+}): Promise<{ client: WebflowClient; close: () => Promise<void> }> {
   const { io, config, reporter } = options;
   const token = readToken(io.env, io.cwd);
   const retryBaseMs = Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined;
   const debug = io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined;
   if (token) {
     const baseUrl = validateBaseUrl(baseUrlFrom(io.env, io.cwd));
-    const client = createWebflowClient({ token, baseUrl, concurrency: options.concurrency, retryBaseMs, debug, signal: io.signal, onNotice: (message) => reporter.event({ type: "notice", message }) });
+    const client = createWebflowClient({
+      token,
+      baseUrl,
+      concurrency: options.concurrency,
+      retryBaseMs,
+      debug,
+      signal: io.signal,
+      onNotice: (message) => reporter.event({ type: "notice", message }),
+    });
     return { client, close: () => client.close() };
   }
   if (isTruthy(io.env["CI"])) {
-    throw new AuthError("WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.", {
-      hint: "Add the site API token as a secret and pass it as WEBFLOW_API_TOKEN (see README, GitHub Actions).",
-    });
+    throw new AuthError(
+      "WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.",
+      {
+        hint: "Add the site API token as a secret and pass it as WEBFLOW_API_TOKEN (see README, GitHub Actions).",
+      },
+    );
   }
-  const { sandbox, token: sandboxToken, close: closeSandbox } = await startLocalSandbox(config, { isReadOnly: options.isDryRun ?? false });
-  reporter.event({ type: "notice", message: "No WEBFLOW_API_TOKEN set: using the built-in local sandbox (state in .wf-sync/sandbox.json), not a real site." });
-  const client = createWebflowClient({ token: sandboxToken, baseUrl: sandbox.baseUrl, concurrency: options.concurrency, retryBaseMs, debug, signal: io.signal, target: "sandbox" });
+  const {
+    sandbox,
+    token: sandboxToken,
+    close: closeSandbox,
+  } = await startLocalSandbox(config, { isReadOnly: options.isDryRun ?? false });
+  reporter.event({
+    type: "notice",
+    message:
+      "No WEBFLOW_API_TOKEN set: using the built-in local sandbox (state in .wf-sync/sandbox.json), not a real site.",
+  });
+  const client = createWebflowClient({
+    token: sandboxToken,
+    baseUrl: sandbox.baseUrl,
+    concurrency: options.concurrency,
+    retryBaseMs,
+    debug,
+    signal: io.signal,
+    target: "sandbox",
+  });
   return {
     client,
     close: async () => {
@@ -100,7 +141,10 @@ async function connect(options: { io: CliIo; config: ResolvedConfig; reporter: R
 }
 
 /** Colour only on a terminal, never with NO_COLOR (no-color.org: set and not empty), never in JSON. */
-export function shouldUseColor(io: Pick<CliIo, "env" | "isStdoutTty">, options: { json?: boolean | undefined }): boolean {
+export function shouldUseColor(
+  io: Pick<CliIo, "env" | "isStdoutTty">,
+  options: { json?: boolean | undefined },
+): boolean {
   const noColor = io.env["NO_COLOR"];
   return Boolean(io.isStdoutTty) && (noColor === undefined || noColor === "") && !options.json;
 }
@@ -110,7 +154,15 @@ export function shouldUseColor(io: Pick<CliIo, "env" | "isStdoutTty">, options: 
  * under CI) the built-in sandbox with a demo site that has content, whose schema is written to
  * wf-sync.sandbox.json so later runs without a token see the same site.
  */
-async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promise<{ client: WebflowClient; close: () => Promise<void>; sandboxSeed: string | undefined; siteId: string | undefined }> {
+async function connectForInit(options: {
+  io: CliIo;
+  reporter: Reporter;
+}): Promise<{
+  client: WebflowClient;
+  close: () => Promise<void>;
+  sandboxSeed: string | undefined;
+  siteId: string | undefined;
+}> {
   const { io, reporter } = options;
   const token = readToken(io.env, io.cwd);
   if (token) {
@@ -118,9 +170,12 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
     return { client, close: () => client.close(), sandboxSeed: undefined, siteId: undefined };
   }
   if (isTruthy(io.env["CI"])) {
-    throw new AuthError("WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.", {
-      hint: "Run `wf-sync init` on your machine with the token in WEBFLOW_API_TOKEN (or .env), then commit the config.",
-    });
+    throw new AuthError(
+      "WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.",
+      {
+        hint: "Run `wf-sync init` on your machine with the token in WEBFLOW_API_TOKEN (or .env), then commit the config.",
+      },
+    );
   }
   const { DEMO_SEED, DEMO_SITE_ID, seedDemoContent } = await import("../init-demo.ts");
   const seedFile = "wf-sync.sandbox.json";
@@ -129,8 +184,16 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
   const seed = JSON.parse(readFileSync(seedPath, "utf8")) as typeof DEMO_SEED;
   const sandboxToken = randomBytes(16).toString("hex");
   await mkdir(resolve(io.cwd, ".wf-sync"), { recursive: true });
-  const sandbox = await startSandbox({ port: 0, statePath: resolve(io.cwd, ".wf-sync/sandbox.json"), seed, tokens: [sandboxToken] });
-  reporter.event({ type: "notice", message: `No WEBFLOW_API_TOKEN set: using the built-in sandbox with a demo site (${seedFile}, state in .wf-sync/sandbox.json). Set the token to init against your real site.` });
+  const sandbox = await startSandbox({
+    port: 0,
+    statePath: resolve(io.cwd, ".wf-sync/sandbox.json"),
+    seed,
+    tokens: [sandboxToken],
+  });
+  reporter.event({
+    type: "notice",
+    message: `No WEBFLOW_API_TOKEN set: using the built-in sandbox with a demo site (${seedFile}, state in .wf-sync/sandbox.json). Set the token to init against your real site.`,
+  });
   const client = createWebflowClient({ token: sandboxToken, baseUrl: sandbox.baseUrl, target: "sandbox" });
   if (seed.sites.some((site) => site.id === DEMO_SITE_ID)) await seedDemoContent(client);
   return {
@@ -192,45 +255,55 @@ export async function main(io: CliIo): Promise<number> {
     .option("--force", "ignore the manifest and rewrite every item")
     .option("--verify", "list the site's items and reconcile the manifest with them before planning")
     .option("--yes", "allow removing more than the safety share of a collection")
-    .action(async (commandOptions: { dryRun?: boolean; force?: boolean; verify?: boolean; yes?: boolean }) => {
-      const options = globals();
-      const reporter = reporterFor(io, options);
-      const config = await loadConfig(io.cwd, { configFile: options.config });
-      // An unknown --collection is a usage error before anything connects or starts the sandbox.
-      selectCollections(config, collectionNames(options.collection));
-      const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency, isDryRun: Boolean(commandOptions.dryRun) });
-      let report: SyncReport;
-      try {
-        report = await runSync({
+    .action(
+      async (commandOptions: { dryRun?: boolean; force?: boolean; verify?: boolean; yes?: boolean }) => {
+        const options = globals();
+        const reporter = reporterFor(io, options);
+        const config = await loadConfig(io.cwd, { configFile: options.config });
+        // An unknown --collection is a usage error before anything connects or starts the sandbox.
+        selectCollections(config, collectionNames(options.collection));
+        const { client, close } = await connect({
+          io,
           config,
-          client,
-          collections: collectionNames(options.collection),
+          reporter,
+          concurrency: config.concurrency,
           isDryRun: Boolean(commandOptions.dryRun),
-          isForced: Boolean(commandOptions.force),
-          isVerified: Boolean(commandOptions.verify),
-          isStrict: Boolean(options.strict),
-          isDeleteAllowed: Boolean(commandOptions.yes),
-          signal: io.signal,
-          retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
-          onEvent: (event) => reporter.event(event),
         });
-      } finally {
-        reporter.close();
-        await close();
-      }
-      reporter.flushWarnings();
-      if (report.isDryRun) reporter.plan(report);
-      reporter.summary(report);
-      reporter.stepSummary(report);
-      if (options.json) reporter.json(report);
-      const signal = io.interruptedBy?.();
-      if (report.isInterrupted && signal) {
-        io.stderr(`Stopped by ${signal}: finished writes are recorded in the manifest; run sync again to finish.`);
-        exitCode = signal === "SIGINT" ? 130 : 143;
-        return;
-      }
-      exitCode = exitCodeFor(report);
-    });
+        let report: SyncReport;
+        try {
+          report = await runSync({
+            config,
+            client,
+            collections: collectionNames(options.collection),
+            isDryRun: Boolean(commandOptions.dryRun),
+            isForced: Boolean(commandOptions.force),
+            isVerified: Boolean(commandOptions.verify),
+            isStrict: Boolean(options.strict),
+            isDeleteAllowed: Boolean(commandOptions.yes),
+            signal: io.signal,
+            retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
+            onEvent: (event) => reporter.event(event),
+          });
+        } finally {
+          reporter.close();
+          await close();
+        }
+        reporter.flushWarnings();
+        if (report.isDryRun) reporter.plan(report);
+        reporter.summary(report);
+        reporter.stepSummary(report);
+        if (options.json) reporter.json(report);
+        const signal = io.interruptedBy?.();
+        if (report.isInterrupted && signal) {
+          io.stderr(
+            `Stopped by ${signal}: finished writes are recorded in the manifest; run sync again to finish.`,
+          );
+          exitCode = signal === "SIGINT" ? 130 : 143;
+          return;
+        }
+        exitCode = exitCodeFor(report);
+      },
+    );
 
   program
     .command("check")
@@ -241,21 +314,43 @@ export async function main(io: CliIo): Promise<number> {
       const config = await loadConfig(io.cwd, { configFile: options.config });
       // Each command loads what only it needs: a sync where nothing changed starts faster.
       const { runCheck } = await import("../check.ts");
-      const report = await runCheck({ config, collections: collectionNames(options.collection), isStrict: Boolean(options.strict), onWarning: (warning) => reporter.warning(warning) });
+      const report = await runCheck({
+        config,
+        collections: collectionNames(options.collection),
+        isStrict: Boolean(options.strict),
+        onWarning: (warning) => reporter.warning(warning),
+      });
       for (const item of report.items) reporter.event({ type: "item", result: item });
       reporter.flushWarnings();
-      const age = report.schemaFetchedAt ? `schema cached ${describeAge(report.schemaFetchedAt)}` : "no schema cache";
+      const age = report.schemaFetchedAt
+        ? `schema cached ${describeAge(report.schemaFetchedAt)}`
+        : "no schema cache";
       if (options.json) {
-        io.stdout(JSON.stringify({ checked: report.checked, failed: report.failed, schemaFetchedAt: report.schemaFetchedAt ?? null, items: report.items.map(({ cause: _cause, ...item }) => item) }, null, 2));
+        io.stdout(
+          JSON.stringify(
+            {
+              checked: report.checked,
+              failed: report.failed,
+              schemaFetchedAt: report.schemaFetchedAt ?? null,
+              items: report.items.map(({ cause: _cause, ...item }) => item),
+            },
+            null,
+            2,
+          ),
+        );
       } else {
-        io.stdout(`Checked ${report.checked} files: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`);
+        io.stdout(
+          `Checked ${report.checked} files: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`,
+        );
       }
       exitCode = report.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
     });
 
   program
     .command("pull")
-    .description("write the site's items as Markdown files and seed the manifest, so a sync after it sends nothing")
+    .description(
+      "write the site's items as Markdown files and seed the manifest, so a sync after it sends nothing",
+    )
     .option("--overwrite", "replace files that already exist")
     .action(async (commandOptions: { overwrite?: boolean }) => {
       const options = globals();
@@ -281,9 +376,14 @@ export async function main(io: CliIo): Promise<number> {
 
   program
     .command("init")
-    .description("read a site's collections and write a commented wf-sync.config.ts plus a sample file per collection")
+    .description(
+      "read a site's collections and write a commented wf-sync.config.ts plus a sample file per collection",
+    )
     .option("--site <id>", "the site to use (default: the only site the token sees)")
-    .option("--collections <names...>", "only these collections, by slug, name or id (space- or comma-separated)")
+    .option(
+      "--collections <names...>",
+      "only these collections, by slug, name or id (space- or comma-separated)",
+    )
     .option("--force", "replace an existing config file")
     .action(async (commandOptions: { site?: string; collections?: string[]; force?: boolean }) => {
       const options = globals();
@@ -295,7 +395,10 @@ export async function main(io: CliIo): Promise<number> {
           client,
           root: io.cwd,
           siteId: commandOptions.site ?? siteId,
-          collections: collectionNames([...(commandOptions.collections ?? []), ...(options.collection ?? [])]),
+          collections: collectionNames([
+            ...(commandOptions.collections ?? []),
+            ...(options.collection ?? []),
+          ]),
           isForced: Boolean(commandOptions.force),
           sandboxSeed,
           configFileName: options.config,
@@ -305,10 +408,17 @@ export async function main(io: CliIo): Promise<number> {
         } else {
           io.stdout(`Wrote ${report.configFile} for the site "${report.siteName}" (${report.siteId}):`);
           for (const collection of report.collections) {
-            io.stdout(`  ${collection.name}: ${collection.folder}/*.md → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}, ${Object.keys(collection.fields).length} mapped fields`);
+            io.stdout(
+              `  ${collection.name}: ${collection.folder}/*.md → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}, ${Object.keys(collection.fields).length} mapped fields`,
+            );
           }
-          for (const file of report.samplesWritten) io.stdout(`Wrote ${file} (a sample showing every field; draft: true keeps it off the live site).`);
-          io.stdout("Next: `wf-sync pull` to bring the site's items into Markdown, then `wf-sync sync --dry-run`.");
+          for (const file of report.samplesWritten)
+            io.stdout(
+              `Wrote ${file} (a sample showing every field; draft: true keeps it off the live site).`,
+            );
+          io.stdout(
+            "Next: `wf-sync pull` to bring the site's items into Markdown, then `wf-sync sync --dry-run`.",
+          );
         }
       } finally {
         await close();
@@ -317,14 +427,22 @@ export async function main(io: CliIo): Promise<number> {
 
   program
     .command("preview <file>")
-    .description("write the rich-text HTML exactly as it would be sent, in a page with Webflow's default styles")
+    .description(
+      "write the rich-text HTML exactly as it would be sent, in a page with Webflow's default styles",
+    )
     .option("--out <file>", "where to write the page (default .wf-sync/preview/<name>.html)")
     .action(async (file: string, commandOptions: { out?: string }) => {
       const options = globals();
       const config = await loadConfig(io.cwd, { configFile: options.config });
       const reporter = reporterFor(io, options);
       const { runPreview } = await import("./preview.ts");
-      const result = await runPreview({ config, file, cwd: io.cwd, out: commandOptions.out, onWarning: (warning) => reporter.warning(warning) });
+      const result = await runPreview({
+        config,
+        file,
+        cwd: io.cwd,
+        out: commandOptions.out,
+        onWarning: (warning) => reporter.warning(warning),
+      });
       reporter.flushWarnings();
       io.stdout(result.outFile);
       exitCode = result.isOk ? ExitCode.Ok : ExitCode.ItemsFailed;
@@ -372,7 +490,9 @@ export async function main(io: CliIo): Promise<number> {
     const stoppedBy = io.interruptedBy?.();
     if (error instanceof InterruptedError && stoppedBy) {
       // Interrupted before the run got to its writes (a read was waiting): nothing half done.
-      io.stderr(`Stopped by ${stoppedBy}: finished writes are recorded in the manifest; run sync again to finish.`);
+      io.stderr(
+        `Stopped by ${stoppedBy}: finished writes are recorded in the manifest; run sync again to finish.`,
+      );
       return stoppedBy === "SIGINT" ? 130 : 143;
     }
     if (error instanceof WfSyncError) {
@@ -389,7 +509,14 @@ export async function main(io: CliIo): Promise<number> {
 function describeAge(iso: string): string {
   const ageMs = Date.now() - Date.parse(iso);
   const minutes = Math.round(ageMs / 60_000);
-  const text = minutes < 1 ? "just now" : minutes < 120 ? `${minutes} min ago` : minutes < 48 * 60 ? `${Math.round(minutes / 60)} h ago` : `${Math.round(minutes / 1440)} days ago`;
+  const text =
+    minutes < 1
+      ? "just now"
+      : minutes < 120
+        ? `${minutes} min ago`
+        : minutes < 48 * 60
+          ? `${Math.round(minutes / 60)} h ago`
+          : `${Math.round(minutes / 1440)} days ago`;
   return `${text}, at ${iso}`;
 }
 
@@ -401,5 +528,3 @@ function packageVersion(): string {
     return "0.0.0";
   }
 }
-
-

@@ -32,7 +32,11 @@ export async function runPreview(options: {
   // The collection whose patterns take this file decides the rendering options.
   let collection = config.collections.find((candidate) => Boolean(candidate.body)) ?? config.collections[0];
   for (const candidate of config.collections) {
-    if ((await listSources({ root: config.root, include: candidate.include, exclude: candidate.exclude })).includes(path)) {
+    if (
+      (
+        await listSources({ root: config.root, include: candidate.include, exclude: candidate.exclude })
+      ).includes(path)
+    ) {
       collection = candidate;
       break;
     }
@@ -42,8 +46,15 @@ export async function runPreview(options: {
   let html = "";
   try {
     const entry = parseEntry(path, text);
-    title = typeof entry.data["title"] === "string" ? entry.data["title"] : typeof entry.data["name"] === "string" ? entry.data["name"] : path;
-    const renderer = createMarkdownRenderer(collection ? renderOptionsFor(config, collection) : (config.richText ?? {}));
+    title =
+      typeof entry.data["title"] === "string"
+        ? entry.data["title"]
+        : typeof entry.data["name"] === "string"
+          ? entry.data["name"]
+          : path;
+    const renderer = createMarkdownRenderer(
+      collection ? renderOptionsFor(config, collection) : (config.richText ?? {}),
+    );
     const result = renderer.render(entry.body, { file: path, lineOffset: entry.bodyLine - 1 });
     for (const warning of result.warnings) options.onWarning(warning);
     html = result.html;
@@ -52,7 +63,10 @@ export async function runPreview(options: {
     isOk = false;
     options.onWarning({ kind: "preview-failed", message: error.message, location: error.location });
   }
-  const outFile = resolve(config.root, options.out ?? `.wf-sync/preview/${path.replace(/\.(md|markdown)$/i, "").replace(/\//g, "__")}.html`);
+  const outFile = resolve(
+    config.root,
+    options.out ?? `.wf-sync/preview/${path.replace(/\.(md|markdown)$/i, "").replace(/\//g, "__")}.html`,
+  );
   await mkdir(dirname(outFile), { recursive: true });
   await writeFile(outFile, renderPreviewPage({ title, html }));
   return { outFile, isOk };

@@ -63,7 +63,11 @@ export function createReporter(options: ReporterOptions) {
 
   // cli-progress draws through a stream; this one writes to stderr and says it is a terminal.
   const progressStream = options.progress
-    ? ({ isTTY: true, columns: options.progressColumns ?? 80, write: (text: string) => (options.progress?.(text), true) } as unknown as NodeJS.WriteStream)
+    ? ({
+        isTTY: true,
+        columns: options.progressColumns ?? 80,
+        write: (text: string) => (options.progress?.(text), true),
+      } as unknown as NodeJS.WriteStream)
     : undefined;
   const clearProgress = () => {
     // The bar redraws itself on the next line at its next tick.
@@ -84,11 +88,23 @@ export function createReporter(options: ReporterOptions) {
     options.stderr(line);
   };
 
-  function annotate(level: "error" | "warning", message: string, location?: { file: string; line?: number | undefined; column?: number | undefined }) {
+  function annotate(
+    level: "error" | "warning",
+    message: string,
+    location?: { file: string; line?: number | undefined; column?: number | undefined },
+  ) {
     if (!options.isGitHubActions) return;
-    const properties = location ? [`file=${escapeProperty(location.file)}`, ...(location.line ? [`line=${location.line}`] : []), ...(location.column ? [`col=${location.column}`] : [])] : [];
+    const properties = location
+      ? [
+          `file=${escapeProperty(location.file)}`,
+          ...(location.line ? [`line=${location.line}`] : []),
+          ...(location.column ? [`col=${location.column}`] : []),
+        ]
+      : [];
     // Workflow commands are read from stdout; with --json stdout holds only the document.
-    (options.isJson ? options.stderr : options.stdout)(`::${level}${properties.length ? ` ${properties.join(",")}` : ""}::${escapeAnnotation(message)}`);
+    (options.isJson ? options.stderr : options.stdout)(
+      `::${level}${properties.length ? ` ${properties.join(",")}` : ""}::${escapeAnnotation(message)}`,
+    );
   }
 
   function itemError(result: ItemResult) {
@@ -121,8 +137,12 @@ export function createReporter(options: ReporterOptions) {
           }
           if (options.isQuiet) break;
           if (result.action === "unchanged" && !options.isVerbose) break;
-          const fields = result.changedFields?.length ? colors.dim(` (${result.changedFields.join(", ")})`) : "";
-          out(`${colors.green(ACTION_WORDS[result.action] ?? result.action)} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`);
+          const fields = result.changedFields?.length
+            ? colors.dim(` (${result.changedFields.join(", ")})`)
+            : "";
+          out(
+            `${colors.green(ACTION_WORDS[result.action] ?? result.action)} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`,
+          );
           break;
         }
         case "progress": {
@@ -164,7 +184,9 @@ export function createReporter(options: ReporterOptions) {
     /** Prints the grouped warnings: one line per kind with a count and an example. */
     flushWarnings() {
       for (const [kind, { count, first }] of warnings) {
-        const where = first.location ? `${first.location.file}${first.location.line ? `:${first.location.line}` : ""}: ` : "";
+        const where = first.location
+          ? `${first.location.file}${first.location.line ? `:${first.location.line}` : ""}: `
+          : "";
         const more = count > 1 ? ` (${count} times; first shown)` : "";
         err(`${colors.yellow("warning")} [${kind}]${more} ${where}${first.message}`);
         annotate("warning", `${first.message}${more}`, first.location);
@@ -182,7 +204,9 @@ export function createReporter(options: ReporterOptions) {
         }
         if (result.action === "unchanged" && !options.isVerbose) continue;
         const fields = result.changedFields?.length ? ` fields: ${result.changedFields.join(", ")}` : "";
-        out(`  ${PLAN_WORDS[result.action] ?? result.action} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`);
+        out(
+          `  ${PLAN_WORDS[result.action] ?? result.action} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`,
+        );
       }
     },
 
@@ -192,23 +216,44 @@ export function createReporter(options: ReporterOptions) {
       const rows = Object.entries(report.collections);
       if (!options.isQuiet) {
         const header = ["collection", "created", "updated", "unchanged", "removed", "failed"];
-        const table = [header, ...rows.map(([name, counts]) => [name, counts.created, counts.updated, counts.unchanged, counts.removed, counts.failed].map(String))];
+        const table = [
+          header,
+          ...rows.map(([name, counts]) =>
+            [name, counts.created, counts.updated, counts.unchanged, counts.removed, counts.failed].map(
+              String,
+            ),
+          ),
+        ];
         const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
-        for (const row of table) options.stdout(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  "));
+        for (const row of table)
+          options.stdout(
+            row
+              .map((cell, column) =>
+                column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+              )
+              .join("  "),
+          );
       }
       const verb = report.isDryRun ? "Planned" : report.isInterrupted ? "Interrupted" : "Synced";
       const t = report.totals;
       const waits = `, ${report.rateLimited} rate-limit ${report.rateLimited === 1 ? "wait" : "waits"}${report.rateLimited > 0 ? ` (${(report.rateLimitWaitMs / 1000).toFixed(1)} s)` : ""}`;
-      options.stdout(`${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests${waits}).`);
+      options.stdout(
+        `${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests${waits}).`,
+      );
     },
 
     /** Writes the plan or the result as a Markdown table to $GITHUB_STEP_SUMMARY. */
     stepSummary(report: SyncReport) {
       if (!options.stepSummaryPath) return;
       const lines = [`### wf-sync ${report.isDryRun ? "plan (dry run: nothing was written)" : "sync"}`, ""];
-      lines.push(`| collection | ${report.isDryRun ? "to create | to update | unchanged | to remove" : "created | updated | unchanged | removed"} | failed |`, "|---|---:|---:|---:|---:|---:|");
+      lines.push(
+        `| collection | ${report.isDryRun ? "to create | to update | unchanged | to remove" : "created | updated | unchanged | removed"} | failed |`,
+        "|---|---:|---:|---:|---:|---:|",
+      );
       for (const [name, counts] of Object.entries(report.collections)) {
-        lines.push(`| ${name} | ${counts.created} | ${counts.updated} | ${counts.unchanged} | ${counts.removed} | ${counts.failed} |`);
+        lines.push(
+          `| ${name} | ${counts.created} | ${counts.updated} | ${counts.unchanged} | ${counts.removed} | ${counts.failed} |`,
+        );
       }
       lines.push("", "| collection | action | item | file | changed fields |", "|---|---|---|---|---|");
       // GitHub caps a step summary at 1 MiB: list the first rows, say how many more.
@@ -217,14 +262,21 @@ export function createReporter(options: ReporterOptions) {
       const shown = changed.slice(0, maxRows);
       for (const item of shown) {
         const action = item.error ? `❌ ${item.action}` : item.action;
-        const detail = item.error ? item.error.replace(/\|/g, "\\|").replace(/\n/g, " ") : (item.changedFields ?? []).join(", ");
+        const detail = item.error
+          ? item.error.replace(/\|/g, "\\|").replace(/\n/g, " ")
+          : (item.changedFields ?? []).join(", ");
         lines.push(`| ${item.collection} | ${action} | ${item.slug} | ${item.file} | ${detail} |`);
       }
       if (shown.length === 0) lines.push("| | nothing to do | | | |");
-      if (changed.length > shown.length) lines.push(`| | … and ${changed.length - shown.length} more | | | |`);
+      if (changed.length > shown.length)
+        lines.push(`| | … and ${changed.length - shown.length} more | | | |`);
       const t = report.totals;
       const verb = report.isDryRun ? "Planned" : "Synced";
-      lines.push("", `${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests, ${report.rateLimited} rate-limit waits).`, "");
+      lines.push(
+        "",
+        `${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests, ${report.rateLimited} rate-limit waits).`,
+        "",
+      );
       appendFileSync(options.stepSummaryPath, `${lines.join("\n")}\n`);
     },
 
@@ -236,13 +288,18 @@ export function createReporter(options: ReporterOptions) {
       }
       const result = event.result;
       if (result.error) {
-        err(`${colors.yellow("warning")} ${result.file}: written, but it does not map back to the item: ${result.error}`);
+        err(
+          `${colors.yellow("warning")} ${result.file}: written, but it does not map back to the item: ${result.error}`,
+        );
         annotate("warning", result.error, { file: result.file });
         return;
       }
       if (options.isQuiet) return;
       if (result.action === "kept") {
-        if (options.isVerbose) out(`${colors.dim("kept")} ${result.collection}/${result.slug} ${colors.dim(`${result.file} exists (--overwrite replaces it)`)}`);
+        if (options.isVerbose)
+          out(
+            `${colors.dim("kept")} ${result.collection}/${result.slug} ${colors.dim(`${result.file} exists (--overwrite replaces it)`)}`,
+          );
         return;
       }
       out(`${colors.green(result.action)} ${result.collection}/${result.slug} ${colors.dim(result.file)}`);
@@ -250,12 +307,31 @@ export function createReporter(options: ReporterOptions) {
 
     pullSummary(report: PullReport) {
       if (options.isJson) {
-        options.stdout(JSON.stringify({ summary: { written: report.written, kept: report.kept, failed: report.failed, requests: report.requests, durationMs: report.durationMs }, items: report.items }, null, 2));
+        options.stdout(
+          JSON.stringify(
+            {
+              summary: {
+                written: report.written,
+                kept: report.kept,
+                failed: report.failed,
+                requests: report.requests,
+                durationMs: report.durationMs,
+              },
+              items: report.items,
+            },
+            null,
+            2,
+          ),
+        );
         return;
       }
-      const kept = report.kept > 0 ? `; ${report.kept} kept because the file exists (--overwrite replaces them)` : "";
-      options.stdout(`Pulled: ${report.written} files written${kept}, ${report.failed} that do not map back, in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests).`);
-      if (report.kept === 0 && report.failed === 0) options.stdout("The manifest is seeded: `wf-sync sync` sends nothing until a file changes.");
+      const kept =
+        report.kept > 0 ? `; ${report.kept} kept because the file exists (--overwrite replaces them)` : "";
+      options.stdout(
+        `Pulled: ${report.written} files written${kept}, ${report.failed} that do not map back, in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests).`,
+      );
+      if (report.kept === 0 && report.failed === 0)
+        options.stdout("The manifest is seeded: `wf-sync sync` sends nothing until a file changes.");
     },
 
     /** Stops the progress bar (and its redraw timer); safe to call more than once. */
@@ -267,7 +343,13 @@ export function createReporter(options: ReporterOptions) {
       const document = {
         dryRun: report.isDryRun,
         interrupted: report.isInterrupted,
-        summary: { ...report.totals, requests: report.requests, writeRequests: report.writeRequests, rateLimited: report.rateLimited, durationMs: report.durationMs },
+        summary: {
+          ...report.totals,
+          requests: report.requests,
+          writeRequests: report.writeRequests,
+          rateLimited: report.rateLimited,
+          durationMs: report.durationMs,
+        },
         collections: report.collections,
         items: report.items.map((item) => ({
           collection: item.collection,

@@ -32,7 +32,12 @@ const figure: Handle = (state: State, node: Element) => {
   const classes = classesOf(node);
   const pageUrl = node.properties["dataPageUrl"];
   if (classes.includes("w-richtext-figure-type-video") && typeof pageUrl === "string" && pageUrl !== "") {
-    const link = { type: "link" as const, url: pageUrl, title: null, children: [{ type: "text" as const, value: pageUrl }] };
+    const link = {
+      type: "link" as const,
+      url: pageUrl,
+      title: null,
+      children: [{ type: "text" as const, value: pageUrl }],
+    };
     const paragraph = { type: "paragraph" as const, children: [link] };
     state.patch(node, paragraph);
     return paragraph;
@@ -40,7 +45,9 @@ const figure: Handle = (state: State, node: Element) => {
   if (!classes.includes("w-richtext-figure-type-image")) return state.all(node);
   const children = state.all(node);
   const image = findImage(children);
-  const caption = node.children.find((child): child is Element => child.type === "element" && child.tagName === "figcaption");
+  const caption = node.children.find(
+    (child): child is Element => child.type === "element" && child.tagName === "figcaption",
+  );
   if (!image) return children;
   const captionText = caption ? textOf(caption).trim() : "";
   if (captionText !== "") image.title = captionText;
@@ -61,7 +68,9 @@ function findImage(nodes: readonly MdastNodes[]): Extract<MdastNodes, { type: "i
 }
 
 function textOf(node: Element): string {
-  return node.children.map((child) => (child.type === "text" ? child.value : child.type === "element" ? textOf(child) : "")).join("");
+  return node.children
+    .map((child) => (child.type === "text" ? child.value : child.type === "element" ? textOf(child) : ""))
+    .join("");
 }
 
 /** Converts stored rich-text HTML to Markdown text (ending without a trailing newline). */

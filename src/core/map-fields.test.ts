@@ -41,7 +41,10 @@ describe("slugForEntry", () => {
 
 describe("mapFields", () => {
   it("maps title to name, renames through `fields`, passes field slugs through and adds the body", () => {
-    const result = map("content/blog/hello.md", "---\ntitle: Hello\nsummary: Short\nfeatured: true\nminutes: 4\n---\nBody\n");
+    const result = map(
+      "content/blog/hello.md",
+      "---\ntitle: Hello\nsummary: Short\nfeatured: true\nminutes: 4\n---\nBody\n",
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.draft.fieldData).toEqual({
@@ -57,7 +60,10 @@ describe("mapFields", () => {
   });
 
   it("prefers `name` over `title` and reads draft and archived", () => {
-    const result = map("a.md", "---\nname: Real\ntitle: Other\nsummary: s\ndraft: true\narchived: true\n---\n");
+    const result = map(
+      "a.md",
+      "---\nname: Real\ntitle: Other\nsummary: s\ndraft: true\narchived: true\n---\n",
+    );
     expect(result.ok && result.draft.fieldData["name"]).toBe("Real");
     expect(result.ok && [result.draft.isDraft, result.draft.isArchived]).toEqual([true, true]);
   });
@@ -65,7 +71,11 @@ describe("mapFields", () => {
   it("warns about an unknown key, once per key, with its line", () => {
     const result = map("a.md", "---\ntitle: T\nsummary: s\ncolour: red\n---\n");
     expect(result.warnings).toEqual([
-      { kind: "unknown-key", message: expect.stringContaining("colour") as string, location: { file: "a.md", line: 4 } },
+      {
+        kind: "unknown-key",
+        message: expect.stringContaining("colour") as string,
+        location: { file: "a.md", line: 4 },
+      },
     ]);
   });
 
@@ -77,8 +87,12 @@ describe("mapFields", () => {
 
   it.each([
     ["a missing required field", "---\ntitle: T\n---\n", /post-summary: required/],
-    ["a quoted number", "---\ntitle: T\nsummary: s\nminutes: \"4\"\n---\n", /minutes/],
-    ["a draft flag that is not a boolean", "---\ntitle: T\nsummary: s\ndraft: maybe\n---\n", /draft: expected true or false/],
+    ["a quoted number", '---\ntitle: T\nsummary: s\nminutes: "4"\n---\n', /minutes/],
+    [
+      "a draft flag that is not a boolean",
+      "---\ntitle: T\nsummary: s\ndraft: maybe\n---\n",
+      /draft: expected true or false/,
+    ],
     ["no title or name", "---\nsummary: s\n---\n", /name: required/],
   ])("fails %s", (_name, text, message) => {
     const result = map("a.md", text);
@@ -92,11 +106,15 @@ describe("mapFields", () => {
     const changed = map("a.md", "---\ntitle: T2\nsummary: s\n---\n");
     expect(first.ok && same.ok && first.draft.digest === same.draft.digest).toBe(true);
     expect(first.ok && changed.ok && first.draft.digest !== changed.draft.digest).toBe(true);
-    expect(first.ok && changed.ok && first.draft.fieldDigests["name"] !== changed.draft.fieldDigests["name"]).toBe(true);
+    expect(
+      first.ok && changed.ok && first.draft.fieldDigests["name"] !== changed.draft.fieldDigests["name"],
+    ).toBe(true);
   });
 
   it("leaves out fields deferred to a second pass", () => {
-    const result = map("a.md", "---\ntitle: T\nsummary: s\nminutes: 3\n---\n", { omitFields: new Set(["minutes"]) });
+    const result = map("a.md", "---\ntitle: T\nsummary: s\nminutes: 3\n---\n", {
+      omitFields: new Set(["minutes"]),
+    });
     expect(result.ok && "minutes" in result.draft.fieldData).toBe(false);
   });
 });

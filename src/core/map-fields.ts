@@ -75,7 +75,8 @@ function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBindi
   const unknown: string[] = [];
   const taken = new Set<string>();
   const data = entry.data;
-  const hasName = "name" in data || Object.entries(options.mapping.fields).some(([, slug]) => slug === "name");
+  const hasName =
+    "name" in data || Object.entries(options.mapping.fields).some(([, slug]) => slug === "name");
   for (const [key, value] of Object.entries(data)) {
     if (CONTROL_KEYS.has(key)) continue;
     let fieldSlug = options.mapping.fields[key];
@@ -98,9 +99,17 @@ function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBindi
 }
 
 /** References and local assets the entry's values need, so they can be resolved before mapping. */
-export function listEntryDependencies(entry: Entry, options: MapFieldsOptions): Array<FieldDependency & { fieldSlug: string; key: string; location: SourceLocation }> {
+export function listEntryDependencies(
+  entry: Entry,
+  options: MapFieldsOptions,
+): Array<FieldDependency & { fieldSlug: string; key: string; location: SourceLocation }> {
   return bindKeys(entry, options).bindings.flatMap((binding) =>
-    listFieldDependencies(binding.field, binding.value).map((dependency) => ({ ...dependency, fieldSlug: binding.field.slug, key: binding.key, location: binding.location })),
+    listFieldDependencies(binding.field, binding.value).map((dependency) => ({
+      ...dependency,
+      fieldSlug: binding.field.slug,
+      key: binding.key,
+      location: binding.location,
+    })),
   );
 }
 

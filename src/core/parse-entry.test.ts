@@ -4,7 +4,10 @@ import { FrontmatterError } from "../errors.ts";
 
 describe("parseEntry", () => {
   it("reads YAML frontmatter with key lines and the body's first line", () => {
-    const entry = parseEntry("a.md", "---\ntitle: Hello\ndate: 2024-01-05\ntags:\n  - x\n---\n# Body\n\ntext\n");
+    const entry = parseEntry(
+      "a.md",
+      "---\ntitle: Hello\ndate: 2024-01-05\ntags:\n  - x\n---\n# Body\n\ntext\n",
+    );
     expect(entry.data).toEqual({ title: "Hello", date: "2024-01-05", tags: ["x"] });
     expect(entry.keyLines).toEqual({ title: 2, date: 3, tags: 4 });
     expect(entry.bodyLine).toBe(7);
@@ -12,7 +15,7 @@ describe("parseEntry", () => {
   });
 
   it("reads TOML frontmatter between +++ fences", () => {
-    const entry = parseEntry("b.md", "+++\ntitle = \"Hi\"\ncount = 3\n+++\nBody\n");
+    const entry = parseEntry("b.md", '+++\ntitle = "Hi"\ncount = 3\n+++\nBody\n');
     expect(entry.data).toEqual({ title: "Hi", count: 3 });
     expect(entry.keyLines).toEqual({ title: 2, count: 3 });
     expect(entry.body).toBe("Body\n");

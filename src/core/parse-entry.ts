@@ -40,7 +40,8 @@ function yamlEngine(state: ParseState) {
     const [first] = document.errors;
     if (first) {
       const position = lineCounter.linePos(errorOffset(document, first.pos[0]));
-      const reason = first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "parse error";
+      const reason =
+        first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "parse error";
       throw new FrontmatterError(`Invalid YAML in frontmatter: ${reason}.`, {
         cause: first,
         location: { file: "", line: position.line, column: position.col },
@@ -51,7 +52,9 @@ function yamlEngine(state: ParseState) {
     if (contents === null) return {};
     if (!isMap(contents)) {
       const line = contents.range ? lineCounter.linePos(contents.range[0]).line : 2;
-      throw new FrontmatterError("Frontmatter must be a mapping of keys to values.", { location: { file: "", line } });
+      throw new FrontmatterError("Frontmatter must be a mapping of keys to values.", {
+        location: { file: "", line },
+      });
     }
     for (const pair of contents.items) {
       if (isScalar(pair.key) && pair.key.range) {
@@ -108,7 +111,9 @@ export function parseEntry(file: string, text: string): Entry {
   }
   const data = parsed.data;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw new FrontmatterError("Frontmatter must be a mapping of keys to values.", { location: { file, line: 1 } });
+    throw new FrontmatterError("Frontmatter must be a mapping of keys to values.", {
+      location: { file, line: 1 },
+    });
   }
   const bodyStart = source.length - parsed.content.length;
   return {
@@ -152,7 +157,10 @@ function toFrontmatterError(file: string, error: unknown): FrontmatterError {
     });
   }
   if (error instanceof SyntaxError) {
-    return new FrontmatterError(`Invalid JSON in frontmatter: ${error.message}.`, { cause: error, location: { file, line: 1 } });
+    return new FrontmatterError(`Invalid JSON in frontmatter: ${error.message}.`, {
+      cause: error,
+      location: { file, line: 1 },
+    });
   }
   throw error;
 }

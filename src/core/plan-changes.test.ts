@@ -3,10 +3,33 @@ import type { ItemDraft } from "./map-fields.ts";
 import { planChanges, type ManifestEntry } from "./plan-changes.ts";
 
 function draft(slug: string, digest: string, file = `content/${slug}.md`): ItemDraft {
-  return { collection: "blog", file, slug, fieldData: { slug }, isDraft: false, isArchived: false, digest, fieldDigests: { slug: digest } };
+  return {
+    collection: "blog",
+    file,
+    slug,
+    fieldData: { slug },
+    isDraft: false,
+    isArchived: false,
+    digest,
+    fieldDigests: { slug: digest },
+  };
 }
-function entry(itemId: string, digest: string, file: string, extra: Partial<ManifestEntry> = {}): ManifestEntry {
-  return { itemId, digest, fields: { slug: digest }, file, isDraft: false, isArchived: false, isLive: true, ...extra };
+function entry(
+  itemId: string,
+  digest: string,
+  file: string,
+  extra: Partial<ManifestEntry> = {},
+): ManifestEntry {
+  return {
+    itemId,
+    digest,
+    fields: { slug: digest },
+    file,
+    isDraft: false,
+    isArchived: false,
+    isLive: true,
+    ...extra,
+  };
 }
 
 describe("planChanges", () => {
@@ -15,9 +38,13 @@ describe("planChanges", () => {
       ["same", entry("i1", "d1", "content/same.md")],
       ["edited", entry("i2", "old", "content/edited.md")],
     ]);
-    const plan = planChanges([draft("same", "d1"), draft("edited", "new"), draft("fresh", "d3")], known, { presentFiles: new Set() });
+    const plan = planChanges([draft("same", "d1"), draft("edited", "new"), draft("fresh", "d3")], known, {
+      presentFiles: new Set(),
+    });
     expect(plan.create.map((item) => item.slug)).toEqual(["fresh"]);
-    expect(plan.update.map((item) => [item.draft.slug, item.previous.itemId, item.changedFields])).toEqual([["edited", "i2", ["slug"]]]);
+    expect(plan.update.map((item) => [item.draft.slug, item.previous.itemId, item.changedFields])).toEqual([
+      ["edited", "i2", ["slug"]],
+    ]);
     expect(plan.unchanged.map((item) => item.slug)).toEqual(["same"]);
     expect(plan.remove).toEqual([]);
   });
@@ -39,9 +66,13 @@ describe("planChanges", () => {
 
   it("treats a changed slug of the same file as an update of the same item", () => {
     const known = new Map([["old-slug", entry("i1", "d", "content/post.md")]]);
-    const plan = planChanges([draft("new-slug", "d", "content/post.md")], known, { presentFiles: new Set(["content/post.md"]) });
+    const plan = planChanges([draft("new-slug", "d", "content/post.md")], known, {
+      presentFiles: new Set(["content/post.md"]),
+    });
     expect(plan.create).toEqual([]);
-    expect(plan.update.map((update) => [update.previousSlug, update.draft.slug, update.previous.itemId])).toEqual([["old-slug", "new-slug", "i1"]]);
+    expect(
+      plan.update.map((update) => [update.previousSlug, update.draft.slug, update.previous.itemId]),
+    ).toEqual([["old-slug", "new-slug", "i1"]]);
     expect(plan.remove).toEqual([]);
   });
 

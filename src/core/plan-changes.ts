@@ -96,7 +96,8 @@ export function planChanges(
   const plan: SyncPlan = { create: [], update: [], unchanged: [], remove: [] };
   const claimed = new Set(drafts.map((draft) => draft.slug));
   const byFile = new Map<string, string>();
-  for (const [slug, entry] of known) if (!claimed.has(slug) && !options.failedSlugs?.has(slug)) byFile.set(entry.file, slug);
+  for (const [slug, entry] of known)
+    if (!claimed.has(slug) && !options.failedSlugs?.has(slug)) byFile.set(entry.file, slug);
   const renamed = new Set<string>();
 
   for (const draft of drafts) {

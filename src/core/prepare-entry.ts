@@ -57,7 +57,11 @@ export interface PrepareResolvers {
 }
 
 /** A relative link to another synced Markdown file becomes that item's URL path. */
-export function resolveFileLink(href: string, fromFile: string, urlOfFile: (path: string) => string | undefined): string | undefined {
+export function resolveFileLink(
+  href: string,
+  fromFile: string,
+  urlOfFile: (path: string) => string | undefined,
+): string | undefined {
   const [pathPart = "", hash] = href.split("#", 2);
   if (!/\.(md|markdown)$/i.test(pathPart)) return undefined;
   const url = urlOfFile(posix.normalize(posix.join(posix.dirname(fromFile), decodeURI(pathPart))));
@@ -114,7 +118,10 @@ export function lookupsHold(lookups: RenderLookups, fromFile: string, resolvers:
 }
 
 /** Prepares files for a fixed list of collection settings; one instance serves any number of files. */
-export function createEntryPreparer(settings: readonly PrepareSettings[], createRenderer: (options: RenderOptions) => MarkdownRenderer) {
+export function createEntryPreparer(
+  settings: readonly PrepareSettings[],
+  createRenderer: (options: RenderOptions) => MarkdownRenderer,
+) {
   const renderers = settings.map((setting) => createRenderer(setting.renderOptions));
   return {
     prepare(task: PrepareTask, resolvers: PrepareResolvers): PreparedFile {
@@ -122,11 +129,18 @@ export function createEntryPreparer(settings: readonly PrepareSettings[], create
       try {
         entry = parseEntry(task.path, task.text);
       } catch (error) {
-        if (error instanceof WfSyncError) return { path: task.path, error: toPreparedError(error), warnings: [], lookups: { links: {}, images: {} } };
+        if (error instanceof WfSyncError)
+          return {
+            path: task.path,
+            error: toPreparedError(error),
+            warnings: [],
+            lookups: { links: {}, images: {} },
+          };
         throw error;
       }
       const renderer = renderers[task.settings];
-      if (!settings[task.settings]?.hasBody || !renderer) return { path: task.path, entry, warnings: [], lookups: { links: {}, images: {} } };
+      if (!settings[task.settings]?.hasBody || !renderer)
+        return { path: task.path, entry, warnings: [], lookups: { links: {}, images: {} } };
       return { path: task.path, entry, ...renderEntry(renderer, entry, resolvers) };
     },
   };

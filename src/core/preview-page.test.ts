@@ -13,7 +13,9 @@ describe("renderPreviewPage", () => {
 
   it("escapes the title", () => {
     const page = renderPreviewPage({ title: '<script>"x" & y</script>', html: "" });
-    expect(page).toContain("<title>&lt;script&gt;&quot;x&quot; &amp; y&lt;/script&gt; · wf-sync preview</title>");
+    expect(page).toContain(
+      "<title>&lt;script&gt;&quot;x&quot; &amp; y&lt;/script&gt; · wf-sync preview</title>",
+    );
     expect(page).not.toContain("<script>");
   });
 });

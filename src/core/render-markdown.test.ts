@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { createMarkdownRenderer, listLocalImages, resolveRenderOptions } from "./render-markdown.ts";
 
-const render = (markdown: string, options = {}) => createMarkdownRenderer(options).render(markdown, { file: "content/post.md" });
+const render = (markdown: string, options = {}) =>
+  createMarkdownRenderer(options).render(markdown, { file: "content/post.md" });
 
 describe("resolveRenderOptions", () => {
   it("applies the defaults a Webflow site wants", () => {
@@ -19,8 +20,18 @@ describe("resolveRenderOptions", () => {
   });
 
   it("keeps given values, ignores undefined ones, and has a fixed key order for the digest", () => {
-    const resolved = resolveRenderOptions({ imageAlign: "fullwidth", tables: "list", h1: undefined, highlight: true });
-    expect(resolved).toMatchObject({ imageAlign: "fullwidth", tables: "list", h1: "demote", highlight: true });
+    const resolved = resolveRenderOptions({
+      imageAlign: "fullwidth",
+      tables: "list",
+      h1: undefined,
+      highlight: true,
+    });
+    expect(resolved).toMatchObject({
+      imageAlign: "fullwidth",
+      tables: "list",
+      h1: "demote",
+      highlight: true,
+    });
     expect(JSON.stringify(resolveRenderOptions({ tables: "list", codeBlocks: "paragraph" }))).toBe(
       JSON.stringify(resolveRenderOptions({ codeBlocks: "paragraph", tables: "list" })),
     );
@@ -77,9 +88,18 @@ describe("createMarkdownRenderer().render", () => {
   it("passes link and image targets to the resolvers exactly as written", () => {
     const resolveLink = vi.fn((href: string) => (href.includes("other") ? "/blog/other" : undefined));
     const resolveImage = vi.fn((src: string) => ({ url: `https://cdn.test/${encodeURIComponent(src)}` }));
-    const markdown = "[a](../other.md#part) [b](<my file.md>) ![c](<img/ä b.png>) [d][ref]\n\n<img src=\"raw/pic.png\" alt=\"r\">\n\n[ref]: ./ref.md";
-    const result = createMarkdownRenderer().render(markdown, { file: "content/post.md", resolveLink, resolveImage });
-    expect(resolveLink.mock.calls.map(([href]) => href).sort()).toEqual(["../other.md#part", "./ref.md", "my file.md"]);
+    const markdown =
+      '[a](../other.md#part) [b](<my file.md>) ![c](<img/ä b.png>) [d][ref]\n\n<img src="raw/pic.png" alt="r">\n\n[ref]: ./ref.md';
+    const result = createMarkdownRenderer().render(markdown, {
+      file: "content/post.md",
+      resolveLink,
+      resolveImage,
+    });
+    expect(resolveLink.mock.calls.map(([href]) => href).sort()).toEqual([
+      "../other.md#part",
+      "./ref.md",
+      "my file.md",
+    ]);
     expect(resolveImage.mock.calls.map(([src]) => src)).toEqual(["img/ä b.png", "raw/pic.png"]);
     expect(result.html).toContain('<a href="/blog/other">a</a>');
     expect(result.html).toContain('src="https://cdn.test/raw%2Fpic.png"');
@@ -114,7 +134,9 @@ describe("createMarkdownRenderer().render", () => {
   });
 
   it("turns a lone YouTube link into a video figure unless videoEmbeds is off", () => {
-    expect(render("https://youtu.be/dQw4w9WgXcQ").html).toContain('<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"');
+    expect(render("https://youtu.be/dQw4w9WgXcQ").html).toContain(
+      '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"',
+    );
     expect(render("https://youtu.be/dQw4w9WgXcQ", { videoEmbeds: false }).html).toBe(
       '<p><a href="https://youtu.be/dQw4w9WgXcQ">https://youtu.be/dQw4w9WgXcQ</a></p>',
     );

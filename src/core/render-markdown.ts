@@ -59,10 +59,14 @@ function remarkGfmWithoutAutolinkLiterals(this: Processor): void {
     gfmTaskListItemFromMarkdown(),
   );
 }
-const markdownParserWithoutAutolinkLiterals = unified().use(remarkParse).use(remarkGfmWithoutAutolinkLiterals).freeze();
+const markdownParserWithoutAutolinkLiterals = unified()
+  .use(remarkParse)
+  .use(remarkGfmWithoutAutolinkLiterals)
+  .freeze();
 
 /** Destinations of inline links and images, `<…>` autolinks and definitions: never bare URLs. */
-const NON_LITERAL_URLS = /\]\(\s*<?[^\s()<>]*>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)|<[a-z][a-z0-9+.-]*:[^\s<>]*>|^ {0,3}\[[^\]\n]+\]:[^\n]*/gim;
+const NON_LITERAL_URLS =
+  /\]\(\s*<?[^\s()<>]*>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)|<[a-z][a-z0-9+.-]*:[^\s<>]*>|^ {0,3}\[[^\]\n]+\]:[^\n]*/gim;
 /** Where GFM could start an autolink literal: www., a scheme it links, or an e-mail's @. */
 const LITERAL_START = /www\.|https?:\/\/|mailto:|xmpp:|@/i;
 
@@ -74,7 +78,9 @@ const LITERAL_START = /www\.|https?:\/\/|mailto:|xmpp:|@/i;
 export function parserFor(markdown: string): typeof markdownParser {
   if (!LITERAL_START.test(markdown)) return markdownParserWithoutAutolinkLiterals;
   if (/\\[[\]]/.test(markdown)) return markdownParser;
-  return LITERAL_START.test(markdown.replace(NON_LITERAL_URLS, "")) ? markdownParser : markdownParserWithoutAutolinkLiterals;
+  return LITERAL_START.test(markdown.replace(NON_LITERAL_URLS, ""))
+    ? markdownParser
+    : markdownParserWithoutAutolinkLiterals;
 }
 /** Footnote texts are replaced later; only the structure of remark-rehype's output is used. */
 const toHastProcessor = unified().use(remarkRehype, { allowDangerousHtml: true }).freeze();
@@ -139,15 +145,18 @@ export function listLocalImages(markdown: string): string[] {
   while (pending.length > 0) {
     const node = pending.pop()!;
     inOrder.push(node);
-    if (node.type === "definition" && !definitions.has(node.identifier)) definitions.set(node.identifier, node);
-    if ("children" in node) for (let i = node.children.length - 1; i >= 0; i--) pending.push(node.children[i]!);
+    if (node.type === "definition" && !definitions.has(node.identifier))
+      definitions.set(node.identifier, node);
+    if ("children" in node)
+      for (let i = node.children.length - 1; i >= 0; i--) pending.push(node.children[i]!);
   }
   for (const node of inOrder) {
     if (node.type === "image") sources.push(node.url);
     else if (node.type === "imageReference") {
       const definition = definitions.get(node.identifier);
       if (definition) sources.push(definition.url);
-    } else if (node.type === "html" && /<img\b/i.test(node.value)) sources.push(...rawImageSources(node.value));
+    } else if (node.type === "html" && /<img\b/i.test(node.value))
+      sources.push(...rawImageSources(node.value));
   }
   return [...new Set(sources.filter(isLocalUrl))];
 }

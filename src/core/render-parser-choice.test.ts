@@ -20,7 +20,10 @@ const bodies: Array<[string, string]> = [
   ...[...markdownFiles(join(root, "test/fixtures")), ...markdownFiles(join(root, "content"))].map(
     (file): [string, string] => [file.slice(root.length), readFileSync(file, "utf8")],
   ),
-  ...Array.from({ length: 60 }, (_, index): [string, string] => [`generated #${index}`, generatePost(index, 60)]),
+  ...Array.from({ length: 60 }, (_, index): [string, string] => [
+    `generated #${index}`,
+    generatePost(index, 60),
+  ]),
   ["bare URL", "See https://example.com today."],
   ["bare www", "Visit www.example.com."],
   ["bare e-mail", "Write to jane@example.com."],
@@ -30,7 +33,10 @@ const bodies: Array<[string, string]> = [
   ["definition", "[x][1]\n\n[1]: https://example.com/def"],
   ["link title", '[a](https://example.com "title www.x.com")'],
   ["code span", "`https://example.com` in code"],
-  ["no URL", "Plain *text* with a ~~strike~~ and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] task[^1]\n\n[^1]: note"],
+  [
+    "no URL",
+    "Plain *text* with a ~~strike~~ and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] task[^1]\n\n[^1]: note",
+  ],
 ];
 
 describe("parserFor", () => {

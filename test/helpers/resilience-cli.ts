@@ -17,14 +17,24 @@ export function spawnSync(root: string, sandbox: Sandbox, args: readonly string[
   if (!existsSync(BUILT_BIN)) throw new Error(`${BUILT_BIN} is missing: run \`npm run build\` first.`);
   const child = spawn(process.execPath, [BUILT_BIN, "sync", ...args], {
     cwd: root,
-    env: { PATH: process.env["PATH"] ?? "", WEBFLOW_API_TOKEN: "test-token", WEBFLOW_API_BASE_URL: sandbox.baseUrl, WF_SYNC_RETRY_BASE_MS: "20" },
+    env: {
+      PATH: process.env["PATH"] ?? "",
+      WEBFLOW_API_TOKEN: "test-token",
+      WEBFLOW_API_BASE_URL: sandbox.baseUrl,
+      WF_SYNC_RETRY_BASE_MS: "20",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
   child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolveDone, reject) => {
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolveDone, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => resolveDone({ code, signal, stdout, stderr }));
   });

@@ -99,13 +99,18 @@ export interface ResilienceProject {
 }
 
 /** Makes a temp project with a config that imports nothing, and writes the given posts. */
-export async function createResilienceProject(specs: readonly PostSpec[], options: { concurrency?: number } = {}): Promise<ResilienceProject> {
+export async function createResilienceProject(
+  specs: readonly PostSpec[],
+  options: { concurrency?: number } = {},
+): Promise<ResilienceProject> {
   const root = await mkdtemp(join(tmpdir(), "wf-sync-resilience-"));
   await mkdir(join(root, "content"), { recursive: true });
   const config = {
     siteId: RESILIENCE_SITE_ID,
     concurrency: options.concurrency ?? 4,
-    collections: [{ name: "posts", collectionId: RESILIENCE_COLLECTION_ID, include: "content/*.md", body: "body" }],
+    collections: [
+      { name: "posts", collectionId: RESILIENCE_COLLECTION_ID, include: "content/*.md", body: "body" },
+    ],
   };
   await writeFile(join(root, "wf-sync.config.ts"), `export default ${JSON.stringify(config, null, 2)};\n`);
   const project: ResilienceProject = {
@@ -156,9 +161,13 @@ export function findProblems(sandbox: Sandbox, specs: readonly PostSpec[]): stri
     for (const copy of [item, ...(liveCopy && !spec.isDraft ? [liveCopy] : [])]) {
       const where = copy === item ? "staged" : "live";
       for (const [key, value] of Object.entries(expectedFields(spec))) {
-        if (copy.fieldData[key] !== value) problems.push(`${slug} (${where}): ${key} is ${JSON.stringify(copy.fieldData[key])}, expected ${JSON.stringify(value)}`);
+        if (copy.fieldData[key] !== value)
+          problems.push(
+            `${slug} (${where}): ${key} is ${JSON.stringify(copy.fieldData[key])}, expected ${JSON.stringify(value)}`,
+          );
       }
-      if (!String(copy.fieldData["body"] ?? "").includes(bodyMarker(spec))) problems.push(`${slug} (${where}): body lacks "${bodyMarker(spec)}"`);
+      if (!String(copy.fieldData["body"] ?? "").includes(bodyMarker(spec)))
+        problems.push(`${slug} (${where}): body lacks "${bodyMarker(spec)}"`);
     }
   }
   return problems;

@@ -9,7 +9,11 @@ export interface SyncOutcome {
   stats: ClientStats;
 }
 
-export async function syncProject(root: string, sandbox: Sandbox, options: { retryBaseMs?: number; signal?: AbortSignal; concurrency?: number } = {}): Promise<SyncOutcome> {
+export async function syncProject(
+  root: string,
+  sandbox: Sandbox,
+  options: { retryBaseMs?: number; signal?: AbortSignal; concurrency?: number } = {},
+): Promise<SyncOutcome> {
   const config = await loadConfig(root);
   const retryBaseMs = options.retryBaseMs ?? 20;
   const client = createWebflowClient({

@@ -25,7 +25,10 @@ export interface WorkflowRunOptions {
   isStderrTty?: boolean;
 }
 
-export async function runWorkflowCli(argv: readonly string[], options: WorkflowRunOptions): Promise<WorkflowRun> {
+export async function runWorkflowCli(
+  argv: readonly string[],
+  options: WorkflowRunOptions,
+): Promise<WorkflowRun> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   let stderrRaw = "";

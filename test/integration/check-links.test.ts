@@ -4,7 +4,17 @@ import { makeTempProject, runWorkflowCli, tokenEnv } from "../helpers/workflow-c
 
 const SITE = "5b5b5b5b5b5b5b5b5b5b5b01";
 const POSTS = "5b5b5b5b5b5b5b5b5b5b0c01";
-const seed = { sites: [{ id: SITE, displayName: "Links", collections: [{ id: POSTS, displayName: "Posts", slug: "posts", fields: [{ slug: "body", type: "RichText" }] }] }] };
+const seed = {
+  sites: [
+    {
+      id: SITE,
+      displayName: "Links",
+      collections: [
+        { id: POSTS, displayName: "Posts", slug: "posts", fields: [{ slug: "body", type: "RichText" }] },
+      ],
+    },
+  ],
+};
 
 describe("links between Markdown files", () => {
   it("resolve to the item's URL in sync and in the offline check; a link to no synced file warns in both", async () => {
@@ -12,11 +22,13 @@ describe("links between Markdown files", () => {
     const cwd = await makeTempProject({
       "wf-sync.config.ts": `export default { siteId: "${SITE}", collections: [{ name: "posts", collectionId: "${POSTS}", include: "content/*.md", body: "body", urlPattern: "/articles/{slug}" }] };\n`,
       "content/first.md": "---\ntitle: First\n---\nSee [the second](./second.md#part).\n",
-      "content/second.md": "---\ntitle: Second\n---\nBack to [the first](first.md) or [a draft](./missing.md).\n",
+      "content/second.md":
+        "---\ntitle: Second\n---\nBack to [the first](first.md) or [a draft](./missing.md).\n",
     });
     const sync = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
     expect(sync.code).toBe(0);
-    const bodyOf = (slug: string) => sandbox.items(POSTS).find((item) => item.fieldData["slug"] === slug)?.fieldData["body"];
+    const bodyOf = (slug: string) =>
+      sandbox.items(POSTS).find((item) => item.fieldData["slug"] === slug)?.fieldData["body"];
     expect(bodyOf("first")).toContain('href="/articles/second#part"');
     expect(bodyOf("second")).toContain('href="/articles/first"');
     const check = await runWorkflowCli(["check"], { cwd, env: {} });

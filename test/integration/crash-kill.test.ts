@@ -6,7 +6,14 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
-import { createResilienceProject, findProblems, postsAt, RESILIENCE_COLLECTION_ID, resilienceSeed, type ResilienceProject } from "../helpers/resilience-project.ts";
+import {
+  createResilienceProject,
+  findProblems,
+  postsAt,
+  RESILIENCE_COLLECTION_ID,
+  resilienceSeed,
+  type ResilienceProject,
+} from "../helpers/resilience-project.ts";
 import { countWrites, spawnSync, writesReached } from "../helpers/resilience-cli.ts";
 
 const COUNT = 130; // two batches, sent concurrently
@@ -37,21 +44,34 @@ async function syncToEnd(root: string, sandbox: Sandbox) {
 }
 
 describe("SIGKILL mid-run, then sync again", () => {
-  it.each([1, 2])("creates: killed after write request %i, every item ends up exactly once", async (afterWrites) => {
-    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true, faults: { seed: afterWrites, latencyMs: [20, 60] } });
-    const project = await createResilienceProject(postsAt(COUNT, 1));
-    projects.push(project);
+  it.each([1, 2])(
+    "creates: killed after write request %i, every item ends up exactly once",
+    async (afterWrites) => {
+      await using sandbox = await startSandbox({
+        port: 0,
+        seed: resilienceSeed,
+        quiet: true,
+        faults: { seed: afterWrites, latencyMs: [20, 60] },
+      });
+      const project = await createResilienceProject(postsAt(COUNT, 1));
+      projects.push(project);
 
-    await syncKilled(project.root, sandbox, afterWrites);
-    expect(sandbox.items(RESILIENCE_COLLECTION_ID).length).toBeLessThanOrEqual(COUNT);
+      await syncKilled(project.root, sandbox, afterWrites);
+      expect(sandbox.items(RESILIENCE_COLLECTION_ID).length).toBeLessThanOrEqual(COUNT);
 
-    const finished = await syncToEnd(project.root, sandbox);
-    expect(findProblems(sandbox, postsAt(COUNT, 1))).toEqual([]);
-    expect(finished.stdout).toMatch(/Synced: \d+ created, \d+ updated, \d+ unchanged, 0 removed, 0 failed/);
-  });
+      const finished = await syncToEnd(project.root, sandbox);
+      expect(findProblems(sandbox, postsAt(COUNT, 1))).toEqual([]);
+      expect(finished.stdout).toMatch(/Synced: \d+ created, \d+ updated, \d+ unchanged, 0 removed, 0 failed/);
+    },
+  );
 
   it("updates: killed after the first update request, the next run finishes with the new content", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true, faults: { seed: 9, latencyMs: [20, 60] } });
+    await using sandbox = await startSandbox({
+      port: 0,
+      seed: resilienceSeed,
+      quiet: true,
+      faults: { seed: 9, latencyMs: [20, 60] },
+    });
     const project = await createResilienceProject(postsAt(COUNT, 1));
     projects.push(project);
     await syncToEnd(project.root, sandbox);

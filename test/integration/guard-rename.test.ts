@@ -6,14 +6,25 @@ import { describeWrites, makeTempProject, runWorkflowCli, tokenEnv } from "../he
 
 const SITE = "5f5f5f5f5f5f5f5f5f5f5f5f";
 const NOTES = "5f5f5f5f5f5f5f5f5f5f0c01";
-const seed = { sites: [{ id: SITE, displayName: "Guard", collections: [{ id: NOTES, displayName: "Notes", slug: "notes", fields: [{ slug: "body", type: "RichText" }] }] }] };
+const seed = {
+  sites: [
+    {
+      id: SITE,
+      displayName: "Guard",
+      collections: [
+        { id: NOTES, displayName: "Notes", slug: "notes", fields: [{ slug: "body", type: "RichText" }] },
+      ],
+    },
+  ],
+};
 
 /** Three notes with onDelete "delete": removing any one of them is over the 10 % share. */
 async function project() {
   const files: Record<string, string> = {
     "wf-sync.config.ts": `export default { siteId: "${SITE}", onDelete: "delete", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`,
   };
-  for (let index = 1; index <= 3; index++) files[`notes/note-${index}.md`] = `---\ntitle: Note ${index}\n---\nText ${index}.\n`;
+  for (let index = 1; index <= 3; index++)
+    files[`notes/note-${index}.md`] = `---\ntitle: Note ${index}\n---\nText ${index}.\n`;
   return makeTempProject(files);
 }
 
@@ -29,7 +40,12 @@ describe("the deletion safety valve and moved files", () => {
     expect(run.stderr.join("\n")).not.toContain("Refusing");
     expect(run.code).toBe(0);
     expect(describeWrites(sandbox)).toEqual([`PATCH /collections/${NOTES}/items/live`]);
-    expect(sandbox.items(NOTES).map((item) => [item.id === id, item.fieldData["slug"]]).filter(([same]) => same)).toEqual([[true, "second-note"]]);
+    expect(
+      sandbox
+        .items(NOTES)
+        .map((item) => [item.id === id, item.fieldData["slug"]])
+        .filter(([same]) => same),
+    ).toEqual([[true, "second-note"]]);
     expect(sandbox.items(NOTES)).toHaveLength(3);
   });
 

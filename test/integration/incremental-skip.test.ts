@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/adapters/load-config.ts";
 import { createWebflowClient } from "../../src/adapters/webflow-client.ts";
-import { BENCH_COLLECTION_ID, benchSeed, generateProject, postPath } from "../../src/bench/generate-markdown.ts";
+import {
+  BENCH_COLLECTION_ID,
+  benchSeed,
+  generateProject,
+  postPath,
+} from "../../src/bench/generate-markdown.ts";
 import { emptyPrepareStats, prepareFiles, type LoadedFile } from "../../src/prepare-files.ts";
 import { runSync, type RunSyncOptions } from "../../src/sync.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
@@ -12,7 +17,10 @@ import { describeRequests, startTestSandbox, writeRequests } from "../helpers/sa
 
 const POSTS = BENCH_COLLECTION_ID;
 /** A 1×1 PNG, and the same picture with other bytes (and another size, so the site's copy is not adopted). */
-const PNG_A = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG_A = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 const PNG_B = Buffer.concat([PNG_A, Buffer.from("trailing bytes")]);
 
 /** A generated project of `count` posts synced into a fresh sandbox. */
@@ -21,14 +29,16 @@ async function generatedProject(count: number) {
   await generateProject(dir, count);
   const sandbox = await startTestSandbox(benchSeed());
   const client = createWebflowClient({ token: "test-token", baseUrl: sandbox.baseUrl, retryBaseMs: 20 });
-  const sync = async (extra: Partial<RunSyncOptions> = {}) => runSync({ config: await loadConfig(dir), client, ...extra });
+  const sync = async (extra: Partial<RunSyncOptions> = {}) =>
+    runSync({ config: await loadConfig(dir), client, ...extra });
   return {
     dir,
     sandbox,
     client,
     sync,
     path: (file: string) => join(dir, file),
-    idsBySlug: () => Object.fromEntries(sandbox.items(POSTS).map((item) => [item.fieldData["slug"], item.id])),
+    idsBySlug: () =>
+      Object.fromEntries(sandbox.items(POSTS).map((item) => [item.fieldData["slug"], item.id])),
     async [Symbol.asyncDispose]() {
       await client.close();
       await sandbox.close();
@@ -53,7 +63,11 @@ describe("incremental sync: unchanged files are not parsed", () => {
     expect(second.totals).toMatchObject({ unchanged: 24, created: 0, updated: 0, failed: 0 });
     expect(second.files).toMatchObject({ files: 24, skipped: 24, parsed: 0, rendered: 0 });
     // No remote listing either: the manifest is trusted unless --verify.
-    expect(describeRequests(project.sandbox.requests).filter((line) => line.startsWith("GET") && line.endsWith("/items"))).toEqual([]);
+    expect(
+      describeRequests(project.sandbox.requests).filter(
+        (line) => line.startsWith("GET") && line.endsWith("/items"),
+      ),
+    ).toEqual([]);
     expect(writeRequests(project.sandbox)).toEqual([]);
 
     await appendTo(project.path(postPath(3)), "\nOne more paragraph.\n");
@@ -73,13 +87,21 @@ describe("incremental sync: unchanged files are not parsed", () => {
     await project.sync();
     const ids = project.idsBySlug();
     const configPath = project.path("wf-sync.config.ts");
-    await writeFile(configPath, (await readFile(configPath, "utf8")).replace('"body": "post-body",', '"body": "post-body",\n      "richText": { "headingIds": true },'));
+    await writeFile(
+      configPath,
+      (await readFile(configPath, "utf8")).replace(
+        '"body": "post-body",',
+        '"body": "post-body",\n      "richText": { "headingIds": true },',
+      ),
+    );
 
     const changed = await project.sync();
     expect(changed.files).toMatchObject({ skipped: 0, parsed: 12, rendered: 12 });
     expect(changed.totals).toMatchObject({ created: 0, updated: 12, failed: 0 });
     expect(project.idsBySlug()).toEqual(ids);
-    expect(project.sandbox.items(POSTS).every((item) => String(item.fieldData["post-body"]).includes(' id="'))).toBe(true);
+    expect(
+      project.sandbox.items(POSTS).every((item) => String(item.fieldData["post-body"]).includes(' id="')),
+    ).toBe(true);
 
     const after = await project.sync();
     expect(after.files).toMatchObject({ skipped: 12, parsed: 0 });
@@ -115,9 +137,16 @@ describe("incremental sync: unchanged files are not parsed", () => {
     await writeFile(project.path(postPath(1)), text.replace("---\n", "---\nslug: renamed-post\n"));
 
     // Post 1 itself, and every file that links to it; nothing else.
-    const linking = await Promise.all([0, 2, 3, 4, 5, 6, 7].map(async (index) => (await readFile(project.path(postPath(index)), "utf8")).includes("post-00001.md")));
+    const linking = await Promise.all(
+      [0, 2, 3, 4, 5, 6, 7].map(async (index) =>
+        (await readFile(project.path(postPath(index)), "utf8")).includes("post-00001.md"),
+      ),
+    );
     const report = await project.sync();
-    expect(report.files).toMatchObject({ parsed: 1 + linking.filter(Boolean).length, skipped: 7 - linking.filter(Boolean).length });
+    expect(report.files).toMatchObject({
+      parsed: 1 + linking.filter(Boolean).length,
+      skipped: 7 - linking.filter(Boolean).length,
+    });
     const post0 = project.sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "post-00000");
     expect(String(post0?.fieldData["post-body"])).toContain('href="/blog/renamed-post"');
   });
@@ -134,7 +163,15 @@ describe("the worker pool", () => {
         const stats = emptyPrepareStats();
         await prepareFiles({
           root: dir,
-          collections: [{ files: loaded, translations: [], settings: { hasBody: true, renderOptions: { highlight: true } }, urlPattern: "/blog/{slug}", skippable: undefined }],
+          collections: [
+            {
+              files: loaded,
+              translations: [],
+              settings: { hasBody: true, renderOptions: { highlight: true } },
+              urlPattern: "/blog/{slug}",
+              skippable: undefined,
+            },
+          ],
           assetUrls: new Map(),
           stats,
           pool,
@@ -159,7 +196,11 @@ describe("sync --verify", () => {
     await project.sync();
     const ids = project.idsBySlug();
     await project.client.deleteItems(POSTS, [ids["post-00001"] as string]);
-    await project.client.updateItems(POSTS, [{ itemId: ids["post-00002"] as string, fieldData: { "post-summary": "Edited on the site." } }], { isLive: true });
+    await project.client.updateItems(
+      POSTS,
+      [{ itemId: ids["post-00002"] as string, fieldData: { "post-summary": "Edited on the site." } }],
+      { isLive: true },
+    );
 
     const env = sandboxEnv(project.sandbox.baseUrl);
     project.sandbox.requests.length = 0;
@@ -173,7 +214,8 @@ describe("sync --verify", () => {
     expect(describeRequests(project.sandbox.requests)).toContain(`GET /v2/collections/${POSTS}/items`);
     expect(verified.stdout).toMatch(/created posts\/post-00001/);
     expect(verified.stdout).toMatch(/updated posts\/post-00002/);
-    const summary = project.sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "post-00002")?.fieldData["post-summary"];
+    const summary = project.sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "post-00002")
+      ?.fieldData["post-summary"];
     expect(summary).not.toBe("Edited on the site.");
 
     project.sandbox.requests.length = 0;

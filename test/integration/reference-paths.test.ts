@@ -12,7 +12,12 @@ const seed = {
       displayName: "Paths",
       collections: [
         { id: PEOPLE, displayName: "People", slug: "people", fields: [] },
-        { id: POSTS, displayName: "Posts", slug: "posts", fields: [{ slug: "author", type: "Reference", validations: { collectionId: PEOPLE } }] },
+        {
+          id: POSTS,
+          displayName: "Posts",
+          slug: "posts",
+          fields: [{ slug: "author", type: "Reference", validations: { collectionId: PEOPLE } }],
+        },
       ],
     },
   ],
@@ -34,7 +39,8 @@ describe("reference paths", () => {
     const run = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
     expect(run.code).toBe(0);
     const idOf = (slug: string) => sandbox.items(PEOPLE).find((item) => item.fieldData["slug"] === slug)?.id;
-    const authorOf = (slug: string) => sandbox.items(POSTS).find((item) => item.fieldData["slug"] === slug)?.fieldData["author"];
+    const authorOf = (slug: string) =>
+      sandbox.items(POSTS).find((item) => item.fieldData["slug"] === slug)?.fieldData["author"];
     expect(authorOf("post-b")).toBe(idOf("jane-b"));
     expect(authorOf("post-a")).toBe(idOf("jane-a"));
     sandbox.requests.length = 0;

@@ -44,7 +44,12 @@ describe("bulk writes", () => {
     const { root } = await project(specs);
 
     const { report } = await syncProject(root, sandbox);
-    expect(findProblems(sandbox, specs.filter((spec) => !spec.isInvalid))).toEqual([]);
+    expect(
+      findProblems(
+        sandbox,
+        specs.filter((spec) => !spec.isInvalid),
+      ),
+    ).toEqual([]);
     expect(sandbox.items(RESILIENCE_COLLECTION_ID)).toHaveLength(147);
     const failed = report.items.filter((item) => item.error);
     expect(failed.map((item) => item.file).sort()).toEqual([...bad].map((index) => fileOf(index)).sort());
@@ -55,7 +60,9 @@ describe("bulk writes", () => {
     // Two batches refused, each re-sent once without the items Webflow named: no item alone.
     const creates = requestsTo(sandbox, "POST", "/items/live");
     expect(creates).toHaveLength(4);
-    expect(creates.map((request) => (request.body as { items: unknown[] }).items.length)).toEqual(expect.arrayContaining([100, 98, 50, 49]));
+    expect(creates.map((request) => (request.body as { items: unknown[] }).items.length)).toEqual(
+      expect.arrayContaining([100, 98, 50, 49]),
+    );
   });
 
   it("sends 100 changed items in one live PATCH, and a never-published item (409) still goes live", async () => {
@@ -64,7 +71,9 @@ describe("bulk writes", () => {
     await syncProject(root, sandbox);
 
     // Someone unpublishes two items on the site; the manifest still thinks they are live.
-    const bySlug = new Map(sandbox.items(RESILIENCE_COLLECTION_ID).map((item) => [item.fieldData["slug"], item.id]));
+    const bySlug = new Map(
+      sandbox.items(RESILIENCE_COLLECTION_ID).map((item) => [item.fieldData["slug"], item.id]),
+    );
     const unpublished = [bySlug.get(slugOf(3)), bySlug.get(slugOf(104))];
     const response = await fetch(`${sandbox.baseUrl}/collections/${RESILIENCE_COLLECTION_ID}/items/live`, {
       method: "DELETE",
@@ -82,7 +91,11 @@ describe("bulk writes", () => {
     expect(livePatches.map((request) => request.status)).toEqual(expect.arrayContaining([409, 409]));
     expect(livePatches.filter((request) => request.status === 200).length).toBe(0);
     // The refused batches go through staged + publish instead: still one request per batch.
-    expect(requestsTo(sandbox, "PATCH", "/items").map((request) => (request.body as { items: unknown[] }).items.length).sort()).toEqual([10, 100]);
+    expect(
+      requestsTo(sandbox, "PATCH", "/items")
+        .map((request) => (request.body as { items: unknown[] }).items.length)
+        .sort(),
+    ).toEqual([10, 100]);
     expect(requestsTo(sandbox, "POST", "/items/publish")).toHaveLength(2);
   });
 
@@ -92,7 +105,11 @@ describe("bulk writes", () => {
     const { root, write } = await project(drafts);
     await syncProject(root, sandbox);
     expect(findProblems(sandbox, drafts)).toEqual([]);
-    expect(requestsTo(sandbox, "POST", "/items").map((request) => (request.body as { items: unknown[] }).items.length)).toEqual([10]);
+    expect(
+      requestsTo(sandbox, "POST", "/items").map(
+        (request) => (request.body as { items: unknown[] }).items.length,
+      ),
+    ).toEqual([10]);
     expect(sandbox.liveItems(RESILIENCE_COLLECTION_ID)).toHaveLength(110);
 
     // Every published file turns to draft: 110 items come off the live site in two unpublish calls.
@@ -105,7 +122,9 @@ describe("bulk writes", () => {
     expect(sandbox.liveItems(RESILIENCE_COLLECTION_ID)).toHaveLength(0);
     const unpublishes = requestsTo(sandbox, "DELETE", "/items/live");
     expect(unpublishes).toHaveLength(2);
-    expect(unpublishes.reduce((sum, request) => sum + (request.body as { items: unknown[] }).items.length, 0)).toBe(110);
+    expect(
+      unpublishes.reduce((sum, request) => sum + (request.body as { items: unknown[] }).items.length, 0),
+    ).toBe(110);
 
     // And back: staged update, then one publish call per batch.
     await write(postsAt(120, 3));

@@ -5,7 +5,13 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type FaultOptions, type Sandbox } from "../../src/sandbox/index.ts";
-import { createResilienceProject, findProblems, postsAt, resilienceSeed, type ResilienceProject } from "../helpers/resilience-project.ts";
+import {
+  createResilienceProject,
+  findProblems,
+  postsAt,
+  resilienceSeed,
+  type ResilienceProject,
+} from "../helpers/resilience-project.ts";
 import { syncProject } from "../helpers/resilience-sync.ts";
 
 const COUNT = 110; // two create batches and two update batches of at most 100
@@ -21,7 +27,13 @@ function writesOf(sandbox: Sandbox): number {
 
 /** Creates, then updates every item, under `faults`; then checks a clean run writes nothing. */
 async function syncThroughFaults(faults: FaultOptions, rateLimit?: { limit: number; windowMs: number }) {
-  await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true, faults, ...(rateLimit ? { rateLimit } : {}) });
+  await using sandbox = await startSandbox({
+    port: 0,
+    seed: resilienceSeed,
+    quiet: true,
+    faults,
+    ...(rateLimit ? { rateLimit } : {}),
+  });
   const project = await createResilienceProject(postsAt(COUNT, 1));
   projects.push(project);
 
@@ -64,9 +76,18 @@ describe("faults: every item exactly once, with the right content", () => {
 
   it("survives every fault at once, on reads too, under a rate limit", async () => {
     const { stats } = await syncThroughFaults(
-      { seed: 17, serverErrorRate: 0.15, dropBeforeRate: 0.1, dropAfterRate: 0.1, latencyMs: [0, 15], onlyWrites: false },
+      {
+        seed: 17,
+        serverErrorRate: 0.15,
+        dropBeforeRate: 0.1,
+        dropAfterRate: 0.1,
+        latencyMs: [0, 15],
+        onlyWrites: false,
+      },
       { limit: 10, windowMs: 300 },
     );
-    expect(stats.faults.serverErrors + stats.faults.droppedBefore + stats.faults.droppedAfter).toBeGreaterThan(0);
+    expect(
+      stats.faults.serverErrors + stats.faults.droppedBefore + stats.faults.droppedAfter,
+    ).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,13 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.ts";
-import { createResilienceProject, findProblems, postsAt, resilienceSeed, type ResilienceProject } from "../helpers/resilience-project.ts";
+import {
+  createResilienceProject,
+  findProblems,
+  postsAt,
+  resilienceSeed,
+  type ResilienceProject,
+} from "../helpers/resilience-project.ts";
 import { syncProject } from "../helpers/resilience-sync.ts";
 
 const projects: ResilienceProject[] = [];
@@ -16,7 +22,12 @@ afterEach(async () => {
 describe("rate limit", () => {
   it("syncs every item under a sustained limit, never sending before Retry-After", async () => {
     const limit = { limit: 2, windowMs: 400 };
-    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true, rateLimit: limit });
+    await using sandbox = await startSandbox({
+      port: 0,
+      seed: resilienceSeed,
+      quiet: true,
+      rateLimit: limit,
+    });
     const project = await createResilienceProject(postsAt(250, 1));
     projects.push(project);
 

@@ -6,7 +6,17 @@ import { describeWrites, makeTempProject, runWorkflowCli, tokenEnv } from "../he
 
 const SITE = "5d5d5d5d5d5d5d5d5d5d5d5d";
 const NOTES = "5d5d5d5d5d5d5d5d5d5d0c01";
-const seed = { sites: [{ id: SITE, displayName: "Deletions", collections: [{ id: NOTES, displayName: "Notes", slug: "notes", fields: [{ slug: "body", type: "RichText" }] }] }] };
+const seed = {
+  sites: [
+    {
+      id: SITE,
+      displayName: "Deletions",
+      collections: [
+        { id: NOTES, displayName: "Notes", slug: "notes", fields: [{ slug: "body", type: "RichText" }] },
+      ],
+    },
+  ],
+};
 
 type Policy = "keep" | "unpublish" | "archive" | "delete";
 
@@ -15,7 +25,8 @@ async function syncedProject(sandbox: Sandbox, onDelete: Policy): Promise<string
   const files: Record<string, string> = {
     "wf-sync.config.ts": `export default { siteId: "${SITE}", onDelete: "${onDelete}", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`,
   };
-  for (let index = 1; index <= 20; index++) files[`notes/note-${index}.md`] = `---\ntitle: Note ${index}\n---\nText ${index}.\n`;
+  for (let index = 1; index <= 20; index++)
+    files[`notes/note-${index}.md`] = `---\ntitle: Note ${index}\n---\nText ${index}.\n`;
   const cwd = await makeTempProject(files);
   const run = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
   expect(run.code).toBe(0);
@@ -57,9 +68,11 @@ describe("deleted files, per onDelete", () => {
     const run = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
     expect(run.code).toBe(0);
     expect(run.stdout.at(-1)).toMatch(/1 removed/);
-    expect(sandbox.requests.filter((request) => request.method !== "GET").map((request) => [request.method, request.path, request.body])).toEqual([
-      ["DELETE", `/v2/collections/${NOTES}/items/live`, { items: [{ id }] }],
-    ]);
+    expect(
+      sandbox.requests
+        .filter((request) => request.method !== "GET")
+        .map((request) => [request.method, request.path, request.body]),
+    ).toEqual([["DELETE", `/v2/collections/${NOTES}/items/live`, { items: [{ id }] }]]);
     expect(isLive(sandbox, "note-3")).toBe(false);
     expect(sandbox.items(NOTES).some((item) => item.id === id)).toBe(true);
     sandbox.requests.length = 0;
@@ -73,7 +86,10 @@ describe("deleted files, per onDelete", () => {
     const id = idOf(sandbox, "note-3");
     await rm(join(cwd, "notes/note-3.md"));
     expect((await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) })).code).toBe(0);
-    expect(describeWrites(sandbox)).toEqual([`PATCH /collections/${NOTES}/items`, `DELETE /collections/${NOTES}/items/live`]);
+    expect(describeWrites(sandbox)).toEqual([
+      `PATCH /collections/${NOTES}/items`,
+      `DELETE /collections/${NOTES}/items/live`,
+    ]);
     expect(sandbox.items(NOTES).find((item) => item.id === id)?.isArchived).toBe(true);
     expect(isLive(sandbox, "note-3")).toBe(false);
   });
@@ -85,9 +101,16 @@ describe("deleted files, per onDelete", () => {
     await rm(join(cwd, "notes/note-3.md"));
     const run = await runWorkflowCli(["sync", "--json"], { cwd, env: tokenEnv(sandbox) });
     expect(run.code).toBe(0);
-    const document = JSON.parse(run.stdout.join("\n")) as { items: Array<{ slug: string; action: string; itemId: string }> };
-    expect(document.items.filter((item) => item.action !== "unchanged")).toEqual([expect.objectContaining({ slug: "note-3", action: "delete", itemId: id })]);
-    expect(describeWrites(sandbox)).toEqual([`DELETE /collections/${NOTES}/items/live`, `DELETE /collections/${NOTES}/items`]);
+    const document = JSON.parse(run.stdout.join("\n")) as {
+      items: Array<{ slug: string; action: string; itemId: string }>;
+    };
+    expect(document.items.filter((item) => item.action !== "unchanged")).toEqual([
+      expect.objectContaining({ slug: "note-3", action: "delete", itemId: id }),
+    ]);
+    expect(describeWrites(sandbox)).toEqual([
+      `DELETE /collections/${NOTES}/items/live`,
+      `DELETE /collections/${NOTES}/items`,
+    ]);
     expect(sandbox.items(NOTES).some((item) => item.id === id)).toBe(false);
     expect(sandbox.items(NOTES)).toHaveLength(19);
   });
@@ -104,7 +127,9 @@ describe("the deletion safety valve", () => {
     const refused = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
     expect(refused.code).toBe(2);
     const stderr = refused.stderr.join("\n");
-    expect(stderr).toContain('Refusing to delete 3 of 20 items of "notes" (more than 10 %); nothing was written');
+    expect(stderr).toContain(
+      'Refusing to delete 3 of 20 items of "notes" (more than 10 %); nothing was written',
+    );
     for (const index of [4, 5, 6]) expect(stderr).toContain(`note-${index} (notes/note-${index}.md)`);
     expect(stderr).toContain("--yes");
     expect(describeWrites(sandbox)).toEqual([]);
@@ -113,14 +138,20 @@ describe("the deletion safety valve", () => {
     // The dry run shows the whole plan, removals included, and warns that a real run would refuse.
     const plan = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox) });
     expect(plan.code).toBe(0);
-    for (const index of [4, 5, 6]) expect(plan.stdout).toContain(`  delete notes/note-${index} notes/note-${index}.md`);
+    for (const index of [4, 5, 6])
+      expect(plan.stdout).toContain(`  delete notes/note-${index} notes/note-${index}.md`);
     expect(plan.stderr.join("\n")).toContain("a real run would refuse without --yes");
     expect(describeWrites(sandbox)).toEqual([]);
 
     const allowed = await runWorkflowCli(["sync", "--yes"], { cwd, env: tokenEnv(sandbox) });
     expect(allowed.code).toBe(0);
     expect(allowed.stdout.at(-1)).toMatch(/^Synced: 1 created, 0 updated, 17 unchanged, 3 removed, 0 failed/);
-    expect(sandbox.items(NOTES).map((item) => item.fieldData["slug"]).sort()).not.toContain("note-4");
+    expect(
+      sandbox
+        .items(NOTES)
+        .map((item) => item.fieldData["slug"])
+        .sort(),
+    ).not.toContain("note-4");
   });
 
   it("takes maxDeleteShare from the config", async () => {
@@ -148,7 +179,9 @@ describe("the deletion safety valve", () => {
     await rm(join(cwd, "notes/note-1.md"));
     sandbox.requests.length = 0;
     expect((await runWorkflowCli(["sync", "--yes"], { cwd, env: tokenEnv(sandbox) })).code).toBe(0);
-    const removed = sandbox.requests.filter((request) => request.method === "DELETE").flatMap((request) => (request.body as { items: Array<{ id: string }> }).items.map((item) => item.id));
+    const removed = sandbox.requests
+      .filter((request) => request.method === "DELETE")
+      .flatMap((request) => (request.body as { items: Array<{ id: string }> }).items.map((item) => item.id));
     const handMade = sandbox.items(NOTES).find((item) => item.fieldData["slug"] === "hand-made");
     expect(handMade).toBeDefined();
     expect(removed).not.toContain(handMade?.id);

@@ -14,13 +14,31 @@ const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SITE = "5e1e5e1e5e1e5e1e5e1e5e1e";
 const NOTES = "5e1e5e1e5e1e5e1e5e1e0c01";
 const seed = {
-  sites: [{ id: SITE, displayName: "Workflow", collections: [{ id: NOTES, displayName: "Notes", slug: "notes", fields: [{ slug: "body", type: "RichText" }, { slug: "summary", type: "PlainText" }] }] }],
+  sites: [
+    {
+      id: SITE,
+      displayName: "Workflow",
+      collections: [
+        {
+          id: NOTES,
+          displayName: "Notes",
+          slug: "notes",
+          fields: [
+            { slug: "body", type: "RichText" },
+            { slug: "summary", type: "PlainText" },
+          ],
+        },
+      ],
+    },
+  ],
 };
 const CONFIG = `export default { siteId: "${SITE}", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`;
 
 function notes(count: number): Record<string, string> {
   const files: Record<string, string> = { "wf-sync.config.ts": CONFIG };
-  for (let index = 1; index <= count; index++) files[`notes/note-${index}.md`] = `---\ntitle: Note ${index}\nsummary: About ${index}\n---\nText ${index}.\n`;
+  for (let index = 1; index <= count; index++)
+    files[`notes/note-${index}.md`] =
+      `---\ntitle: Note ${index}\nsummary: About ${index}\n---\nText ${index}.\n`;
   return files;
 }
 
@@ -42,8 +60,14 @@ describe("under GitHub Actions", () => {
 
     const plan = await runWorkflowCli(["sync", "--dry-run"], { cwd, env });
     expect(plan.code).toBe(1);
-    expect(plan.stdout).toContainEqual(expect.stringMatching(/^::error file=notes\/bad\.md,line=3,col=\d+::Invalid YAML in frontmatter/));
-    expect(plan.stdout).toContainEqual(expect.stringMatching(/^::warning file=notes\/odd\.md,line=3::colour: not a field of collection "notes"/));
+    expect(plan.stdout).toContainEqual(
+      expect.stringMatching(/^::error file=notes\/bad\.md,line=3,col=\d+::Invalid YAML in frontmatter/),
+    );
+    expect(plan.stdout).toContainEqual(
+      expect.stringMatching(
+        /^::warning file=notes\/odd\.md,line=3::colour: not a field of collection "notes"/,
+      ),
+    );
     expect(describeWrites(sandbox)).toEqual([]);
     const planned = await readFile(summary, "utf8");
     expect(planned).toContain("### wf-sync plan (dry run: nothing was written)");
@@ -62,7 +86,9 @@ describe("under GitHub Actions", () => {
     expect(synced).toContain("### wf-sync sync");
     expect(synced).toContain("| notes | 0 | 1 | 3 | 0 | 0 |");
     expect(synced).toContain("| notes | update | note-2 | notes/note-2.md | summary |");
-    expect(synced).toMatch(/Synced: 0 created, 1 updated, 3 unchanged, 0 removed, 0 failed in [\d.]+ s \(\d+ requests, 0 rate-limit waits\)\./);
+    expect(synced).toMatch(
+      /Synced: 0 created, 1 updated, 3 unchanged, 0 removed, 0 failed in [\d.]+ s \(\d+ requests, 0 rate-limit waits\)\./,
+    );
   });
 
   it("prints no annotations outside GitHub Actions", async () => {
@@ -81,9 +107,18 @@ describe("output", () => {
   it("uses colour on a terminal, never with NO_COLOR, never off a terminal", async () => {
     await using sandbox = await startSandbox({ port: 0, seed });
     const cwd = await makeTempProject(notes(2));
-    const tty = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox), isStdoutTty: true });
+    const tty = await runWorkflowCli(["sync", "--dry-run"], {
+      cwd,
+      env: tokenEnv(sandbox),
+      isStdoutTty: true,
+    });
     expect(tty.stdout.join("\n")).toContain(ESC);
-    const noColor = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox, { NO_COLOR: "1" }), isStdoutTty: true, isStderrTty: true });
+    const noColor = await runWorkflowCli(["sync", "--dry-run"], {
+      cwd,
+      env: tokenEnv(sandbox, { NO_COLOR: "1" }),
+      isStdoutTty: true,
+      isStderrTty: true,
+    });
     expect([...noColor.stdout, ...noColor.stderr].join("\n")).not.toContain(ESC);
     const pipe = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox) });
     expect([...pipe.stdout, ...pipe.stderr].join("\n")).not.toContain(ESC);
@@ -110,7 +145,9 @@ describe("output", () => {
     const cwd = await makeTempProject(notes(3));
     const quiet = await runWorkflowCli(["--quiet", "sync"], { cwd, env: tokenEnv(sandbox) });
     expect(quiet.stdout).toHaveLength(1);
-    expect(quiet.stdout[0]).toMatch(/^Synced: 3 created, 0 updated, 0 unchanged, 0 removed, 0 failed in [\d.]+ s \(\d+ requests, 0 rate-limit waits\)\.$/);
+    expect(quiet.stdout[0]).toMatch(
+      /^Synced: 3 created, 0 updated, 0 unchanged, 0 removed, 0 failed in [\d.]+ s \(\d+ requests, 0 rate-limit waits\)\.$/,
+    );
     const verbose = await runWorkflowCli(["--verbose", "sync"], { cwd, env: tokenEnv(sandbox) });
     expect(verbose.stdout).toEqual([
       "unchanged notes/note-1 notes/note-1.md",
@@ -152,7 +189,14 @@ describe("the composite action", () => {
   it("is valid YAML for a composite action whose run step calls the wf-sync CLI", async () => {
     const action = await readAction();
     expect(action.runs.using).toBe("composite");
-    expect(Object.keys(action.inputs).sort()).toEqual(["allow-removals", "collections", "config", "dry-run", "webflow-api-token", "working-directory"]);
+    expect(Object.keys(action.inputs).sort()).toEqual([
+      "allow-removals",
+      "collections",
+      "config",
+      "dry-run",
+      "webflow-api-token",
+      "working-directory",
+    ]);
     expect(action.inputs["webflow-api-token"]?.required).toBe(true);
     const step = action.runs.steps.find((candidate) => candidate.name === "wf-sync sync");
     expect(step?.shell).toBe("bash");
@@ -163,17 +207,36 @@ describe("the composite action", () => {
   });
 
   /** Runs the action's sync step as GitHub would: bash, its env, the action's checkout at GITHUB_ACTION_PATH. */
-  async function runActionStep(options: { sandbox: Sandbox; cwd: string; inputs: Record<string, string>; summary: string }) {
+  async function runActionStep(options: {
+    sandbox: Sandbox;
+    cwd: string;
+    inputs: Record<string, string>;
+    summary: string;
+  }) {
     const step = (await readAction()).runs.steps.find((candidate) => candidate.name === "wf-sync sync");
     if (!step?.run || !step.env) throw new Error("the action has no sync step");
     const bin = resolve(REPO_ROOT, "dist/cli/bin.js");
     if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does).`);
-    const env: Record<string, string> = { PATH: process.env["PATH"] ?? "", GITHUB_ACTION_PATH: REPO_ROOT, GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: options.summary, CI: "true", WEBFLOW_API_BASE_URL: options.sandbox.baseUrl };
+    const env: Record<string, string> = {
+      PATH: process.env["PATH"] ?? "",
+      GITHUB_ACTION_PATH: REPO_ROOT,
+      GITHUB_ACTIONS: "true",
+      GITHUB_STEP_SUMMARY: options.summary,
+      CI: "true",
+      WEBFLOW_API_BASE_URL: options.sandbox.baseUrl,
+    };
     for (const [key, value] of Object.entries(step.env)) {
-      env[key] = value.replace(/\$\{\{ inputs\.([\w-]+) \}\}/g, (_match, name: string) => options.inputs[name] ?? "");
+      env[key] = value.replace(
+        /\$\{\{ inputs\.([\w-]+) \}\}/g,
+        (_match, name: string) => options.inputs[name] ?? "",
+      );
     }
     try {
-      const { stdout } = await promisify(execFile)("bash", ["-e", "-c", step.run], { cwd: options.cwd, env, timeout: 30_000 });
+      const { stdout } = await promisify(execFile)("bash", ["-e", "-c", step.run], {
+        cwd: options.cwd,
+        env,
+        timeout: 30_000,
+      });
       return { code: 0, stdout };
     } catch (error) {
       const failure = error as { code?: number; stdout?: string };
@@ -185,7 +248,13 @@ describe("the composite action", () => {
     await using sandbox = await startSandbox({ port: 0, seed });
     const cwd = await makeTempProject(notes(2));
     const summary = await stepSummaryFile();
-    const inputs = { "webflow-api-token": "test-token", config: "wf-sync.config.ts", "dry-run": "true", collections: "notes", "allow-removals": "false" };
+    const inputs = {
+      "webflow-api-token": "test-token",
+      config: "wf-sync.config.ts",
+      "dry-run": "true",
+      collections: "notes",
+      "allow-removals": "false",
+    };
 
     const dry = await runActionStep({ sandbox, cwd, inputs, summary });
     expect(dry.code).toBe(0);

@@ -35,7 +35,16 @@ describe("wf-sync init", () => {
     expect(config).toContain('"summary": "post-summary", // PlainText, required');
     expect(config).toContain('include: "content/blog-posts/*.md"');
     const sample = await readFile(join(cwd, "content/blog-posts/example-blog-post.md"), "utf8");
-    for (const key of ["summary:", "published-on:", "featured:", "category: Engineering", "author: example-author", "contributors:", "main-image:"]) expect(sample).toContain(key);
+    for (const key of [
+      "summary:",
+      "published-on:",
+      "featured:",
+      "category: Engineering",
+      "author: example-author",
+      "contributors:",
+      "main-image:",
+    ])
+      expect(sample).toContain(key);
 
     // No id was typed by hand: the written config syncs both samples.
     sandbox.requests.length = 0;
@@ -45,7 +54,12 @@ describe("wf-sync init", () => {
     expect(sync.stdout.at(-1)).toMatch(/^Synced: 2 created, 0 updated, 0 unchanged/);
     const post = sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "example-blog-post");
     const author = sandbox.items(AUTHORS).find((item) => item.fieldData["slug"] === "example-author");
-    expect(post?.fieldData).toMatchObject({ name: "Example Blog Post", "post-summary": "Example summary", category: "5a0d0000000000000000c001", author: author?.id });
+    expect(post?.fieldData).toMatchObject({
+      name: "Example Blog Post",
+      "post-summary": "Example summary",
+      category: "5a0d0000000000000000c001",
+      author: author?.id,
+    });
     expect(post?.isDraft).toBe(true);
 
     sandbox.requests.length = 0;
@@ -57,14 +71,21 @@ describe("wf-sync init", () => {
     expect(again.code).toBe(2);
     expect(again.stderr.join("\n")).toContain("already exists");
     expect(await readFile(join(cwd, "wf-sync.config.ts"), "utf8")).toBe(config);
-    expect((await runWorkflowCli(["init", "--force", "--collections", "authors"], { cwd, env })).code).toBe(0);
+    expect((await runWorkflowCli(["init", "--force", "--collections", "authors"], { cwd, env })).code).toBe(
+      0,
+    );
     expect(await readFile(join(cwd, "wf-sync.config.ts"), "utf8")).not.toContain(POSTS);
   });
 
   it("asks for --site when the token sees several sites, and names them", async () => {
     await using sandbox = await startSandbox({
       port: 0,
-      seed: { sites: [...DEMO_SEED.sites, { id: "5b0d5b0d5b0d5b0d5b0d5b0d", displayName: "Other site", collections: [] }] },
+      seed: {
+        sites: [
+          ...DEMO_SEED.sites,
+          { id: "5b0d5b0d5b0d5b0d5b0d5b0d", displayName: "Other site", collections: [] },
+        ],
+      },
     });
     const cwd = await makeTempProject();
     const run = await runWorkflowCli(["init"], { cwd, env: tokenEnv(sandbox) });
@@ -72,7 +93,11 @@ describe("wf-sync init", () => {
     expect(run.stderr.join("\n")).toContain("choose one with --site <id>");
     expect(run.stderr.join("\n")).toContain("5b0d5b0d5b0d5b0d5b0d5b0d  Other site");
     expect(existsSync(join(cwd, "wf-sync.config.ts"))).toBe(false);
-    expect((await runWorkflowCli(["init", "--site", "5b0d5b0d5b0d5b0d5b0d5b0d"], { cwd, env: tokenEnv(sandbox) })).stderr.join("\n")).toContain("no CMS collections");
+    expect(
+      (
+        await runWorkflowCli(["init", "--site", "5b0d5b0d5b0d5b0d5b0d5b0d"], { cwd, env: tokenEnv(sandbox) })
+      ).stderr.join("\n"),
+    ).toContain("no CMS collections");
   });
 
   it("works with no token against the built-in sandbox: init, pull, sync sends nothing", async () => {
@@ -80,13 +105,17 @@ describe("wf-sync init", () => {
     const init = await runWorkflowCli(["init"], { cwd, env: {} });
     expect(init.code).toBe(0);
     expect(init.stderr.join("\n")).toContain("built-in sandbox with a demo site");
-    expect(await readFile(join(cwd, "wf-sync.config.ts"), "utf8")).toContain('sandboxSeed: "wf-sync.sandbox.json"');
+    expect(await readFile(join(cwd, "wf-sync.config.ts"), "utf8")).toContain(
+      'sandboxSeed: "wf-sync.sandbox.json"',
+    );
     // The samples are not wanted here; pull brings the site's own items.
     await rm(join(cwd, "content/authors/example-author.md"));
     await rm(join(cwd, "content/blog-posts/example-blog-post.md"));
     const pull = await runWorkflowCli(["pull"], { cwd, env: {} });
     expect(pull.code).toBe(0);
-    expect(pull.stdout.join("\n")).toContain("written blog-posts/hello-demo content/blog-posts/hello-demo.md");
+    expect(pull.stdout.join("\n")).toContain(
+      "written blog-posts/hello-demo content/blog-posts/hello-demo.md",
+    );
     const sync = await runWorkflowCli(["sync"], { cwd, env: {} });
     expect(sync.code).toBe(0);
     expect(sync.stdout.at(-1)).toMatch(/^Synced: 0 created, 0 updated, 4 unchanged, 0 removed, 0 failed/);
@@ -139,7 +168,9 @@ describe("wf-sync pull", () => {
         "",
       ].join("\n"),
     );
-    expect(await readFile(join(cwd, "content/blog-posts/how-we-ship.md"), "utf8")).toContain("published-on: 2026-02-03T09:30:00.000Z");
+    expect(await readFile(join(cwd, "content/blog-posts/how-we-ship.md"), "utf8")).toContain(
+      "published-on: 2026-02-03T09:30:00.000Z",
+    );
 
     sandbox.requests.length = 0;
     const sync = await runWorkflowCli(["sync"], { cwd, env });
@@ -149,12 +180,17 @@ describe("wf-sync pull", () => {
 
     // Editing one pulled file sends that item alone, with the changed field.
     const file = join(cwd, "content/blog-posts/how-we-ship.md");
-    await writeFile(file, (await readFile(file, "utf8")).replace("category: Engineering", "category: Product"));
+    await writeFile(
+      file,
+      (await readFile(file, "utf8")).replace("category: Engineering", "category: Product"),
+    );
     sandbox.requests.length = 0;
     const edit = await runWorkflowCli(["sync"], { cwd, env });
     expect(edit.stdout.join("\n")).toContain("updated blog-posts/how-we-ship");
     expect(describeWrites(sandbox)).toEqual([`PATCH /collections/${POSTS}/items/live`]);
-    expect(sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "how-we-ship")?.fieldData["category"]).toBe("5a0d0000000000000000c002");
+    expect(
+      sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "how-we-ship")?.fieldData["category"],
+    ).toBe("5a0d0000000000000000c002");
 
     // A cold runner (no manifest) finds the items by slug: nothing is created twice.
     await rm(join(cwd, ".wf-sync/manifest.json"));
@@ -181,7 +217,9 @@ describe("wf-sync pull", () => {
     // The team's file wins on the next sync.
     sandbox.requests.length = 0;
     expect((await runWorkflowCli(["sync"], { cwd, env })).code).toBe(0);
-    expect(sandbox.items(AUTHORS).find((item) => item.fieldData["slug"] === "ada-park")?.fieldData["role"]).toBe("Chief editor");
+    expect(
+      sandbox.items(AUTHORS).find((item) => item.fieldData["slug"] === "ada-park")?.fieldData["role"],
+    ).toBe("Chief editor");
 
     await writeFile(file, local.replace("Chief editor", "Intern"));
     const overwritten = await runWorkflowCli(["pull", "--overwrite"], { cwd, env });

@@ -10,17 +10,30 @@ const INLINE = new Set(["strong", "em", "a", "br", "code", "s"]);
 /** Attributes each element may carry outside embeds (hast property names). */
 const ATTRIBUTES: Record<string, readonly string[]> = {
   p: [],
-  h1: ["id"], h2: ["id"], h3: ["id"], h4: ["id"], h5: ["id"], h6: ["id"],
-  strong: [], em: [], s: [], code: [], br: [],
+  h1: ["id"],
+  h2: ["id"],
+  h3: ["id"],
+  h4: ["id"],
+  h5: ["id"],
+  h6: ["id"],
+  strong: [],
+  em: [],
+  s: [],
+  code: [],
+  br: [],
   a: ["href", "title"],
-  ul: [], ol: ["start"], li: [], blockquote: [],
+  ul: [],
+  ol: ["start"],
+  li: [],
+  blockquote: [],
   figure: ["className", "dataRtType", "dataRtAlign", "dataPageUrl", "style"],
   figcaption: [],
   div: ["className"],
   img: ["src", "alt", "loading"],
   iframe: ["src", "title", "frameBorder", "scrolling", "allowFullScreen"],
 };
-const FIGURE_CLASSES = /^w-richtext-(figure-type-(image|video)|align-(fullwidth|center|normal|floatleft|floatright))$/;
+const FIGURE_CLASSES =
+  /^w-richtext-(figure-type-(image|video)|align-(fullwidth|center|normal|floatleft|floatright))$/;
 
 /** Every rule the HTML breaks, as readable strings; empty when it is fine. */
 export function findViolations(html: string): string[] {
@@ -40,7 +53,8 @@ function checkChildren(
       if (/^\s*$/.test(node.value) && isBetweenBlocks(children, index, parent.tagName)) {
         problems.push(`whitespace text ${JSON.stringify(node.value)} between blocks in <${parent.tagName}>`);
       }
-      if (parent.tagName === "#root" && node.value.trim() !== "") problems.push(`bare text at top level: ${node.value}`);
+      if (parent.tagName === "#root" && node.value.trim() !== "")
+        problems.push(`bare text at top level: ${node.value}`);
       return;
     }
     if (node.type === "comment") {
@@ -52,7 +66,11 @@ function checkChildren(
   });
 }
 
-function checkElement(node: Element, parent: { tagName: string; ancestors: readonly string[] }, problems: string[]): void {
+function checkElement(
+  node: Element,
+  parent: { tagName: string; ancestors: readonly string[] },
+  problems: string[],
+): void {
   const allowed = ATTRIBUTES[node.tagName];
   if (!allowed) {
     problems.push(`<${node.tagName}> is not in Webflow's rich-text set`);
@@ -74,13 +92,17 @@ function checkElement(node: Element, parent: { tagName: string; ancestors: reado
   }
   if (node.tagName === "figure") {
     const names = Array.isArray(classes) ? classes.map(String) : [];
-    if (names.length !== 2 || !names.every((name) => FIGURE_CLASSES.test(name))) problems.push(`figure classes ${names.join(" ")}`);
+    if (names.length !== 2 || !names.every((name) => FIGURE_CLASSES.test(name)))
+      problems.push(`figure classes ${names.join(" ")}`);
     const type = node.properties["dataRtType"];
     if (type !== "image" && type !== "video") problems.push(`figure data-rt-type ${String(type)}`);
     if (node.properties["dataRtAlign"] === undefined) problems.push("figure without data-rt-align");
     if (ancestors.includes("p")) problems.push("figure inside a paragraph");
   }
-  if ((node.tagName === "img" || node.tagName === "iframe" || node.tagName === "figcaption") && !ancestors.includes("figure")) {
+  if (
+    (node.tagName === "img" || node.tagName === "iframe" || node.tagName === "figcaption") &&
+    !ancestors.includes("figure")
+  ) {
     problems.push(`<${node.tagName}> outside a figure`);
   }
   if (node.tagName === "img") {
@@ -88,12 +110,17 @@ function checkElement(node: Element, parent: { tagName: string; ancestors: reado
     if (typeof node.properties["alt"] !== "string") problems.push("<img> without alt");
     if (node.properties["loading"] !== "lazy") problems.push("<img> without loading=lazy");
   }
-  if (node.tagName === "li" && parent.tagName !== "ul" && parent.tagName !== "ol") problems.push("<li> outside a list");
+  if (node.tagName === "li" && parent.tagName !== "ul" && parent.tagName !== "ol")
+    problems.push("<li> outside a list");
   if (INLINE.has(node.tagName) && parent.tagName === "#root") problems.push(`<${node.tagName}> at top level`);
   checkChildren(node.children, { tagName: node.tagName, ancestors }, problems);
 }
 
-function isBetweenBlocks(children: readonly (RootContent | ElementContent)[], index: number, parentTag: string): boolean {
+function isBetweenBlocks(
+  children: readonly (RootContent | ElementContent)[],
+  index: number,
+  parentTag: string,
+): boolean {
   if (["#root", "ul", "ol", "figure", "blockquote"].includes(parentTag)) return true;
   const isBlock = (node: RootContent | ElementContent | undefined): boolean =>
     node?.type === "element" && !INLINE.has(node.tagName);

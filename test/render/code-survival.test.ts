@@ -10,7 +10,9 @@ import { createMarkdownRenderer } from "../../src/core/render-markdown.ts";
 function codeTexts(html: string): string[] {
   const found: string[] = [];
   const text = (nodes: readonly ElementContent[]): string =>
-    nodes.map((node) => (node.type === "text" ? node.value : node.type === "element" ? text(node.children) : "")).join("");
+    nodes
+      .map((node) => (node.type === "text" ? node.value : node.type === "element" ? text(node.children) : ""))
+      .join("");
   const visit = (nodes: readonly (RootContent | ElementContent)[], parent: Element | undefined): void => {
     for (const node of nodes) {
       if (node.type !== "element") continue;
@@ -31,7 +33,7 @@ function fence(code: string, language = ""): string {
 }
 
 const samples: readonly string[] = [
-  'if (a < b && c > d) { return "<div>" + \'&amp;\'; }',
+  "if (a < b && c > d) { return \"<div>\" + '&amp;'; }",
   "\tindented with a tab\n  two spaces\ntrailing spaces   \n\ttrailing tab\t",
   "unicode: → ✓ 日本語 émoji 🎉 zero\u200bwidth",
   "</div></pre></code><script>alert(1)</script><!-- comment -->",
@@ -43,7 +45,32 @@ const samples: readonly string[] = [
 
 /** Deterministic pseudo-random strings over characters that stress escaping and whitespace. */
 function generatedSamples(count: number): string[] {
-  const pool = ["<", ">", "&", '"', "'", "\t", " ", "  ", "\n", "a", "Z", "0", "é", "日", "🎉", "`", "\\", "*", "_", "#", "|", "-", "/", ";"];
+  const pool = [
+    "<",
+    ">",
+    "&",
+    '"',
+    "'",
+    "\t",
+    " ",
+    "  ",
+    "\n",
+    "a",
+    "Z",
+    "0",
+    "é",
+    "日",
+    "🎉",
+    "`",
+    "\\",
+    "*",
+    "_",
+    "#",
+    "|",
+    "-",
+    "/",
+    ";",
+  ];
   let seed = 20240605;
   const next = (): number => {
     seed = (seed * 1103515245 + 12345) % 2147483648;

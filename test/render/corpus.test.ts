@@ -45,7 +45,8 @@ describe("the Markdown corpus", () => {
         if (!known.has(target)) return undefined;
         return `/blog/${posix.basename(target, ".md")}${fragment === undefined ? "" : `#${fragment}`}`;
       },
-      resolveImage: (src) => (images.has(src) ? { url: `https://uploads.example.test/${posix.basename(src)}` } : undefined),
+      resolveImage: (src) =>
+        images.has(src) ? { url: `https://uploads.example.test/${posix.basename(src)}` } : undefined,
     });
     expect(result.warnings).toEqual([]);
     expect(findViolations(result.html)).toEqual([]);

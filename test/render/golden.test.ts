@@ -26,14 +26,20 @@ function optionsOf(name: string): RenderOptions {
 
 function formatWarnings(warnings: readonly SyncWarning[]): string {
   return warnings
-    .map(({ kind, message, location }) => `${location?.file}:${location?.line ?? "?"}:${location?.column ?? "?"} ${kind} ${message}\n`)
+    .map(
+      ({ kind, message, location }) =>
+        `${location?.file}:${location?.line ?? "?"}:${location?.column ?? "?"} ${kind} ${message}\n`,
+    )
     .join("");
 }
 
 function render(name: string): { html: string; warnings: string; options: RenderOptions } {
   const options = optionsOf(name);
   const markdown = readFileSync(`${directory}${name}.md`, "utf8");
-  const result = createMarkdownRenderer(options).render(markdown, fixtureContext(`test/fixtures/render/${name}.md`));
+  const result = createMarkdownRenderer(options).render(
+    markdown,
+    fixtureContext(`test/fixtures/render/${name}.md`),
+  );
   return { html: result.html, warnings: formatWarnings(result.warnings), options };
 }
 

@@ -32,13 +32,19 @@ export function prepareMarkdown(tree: Root, options: ResolvedRenderOptions, stat
     } else if (node.type === "imageReference") imageReferenceIds.add(node.identifier);
     else if (node.type === "linkReference") linkReferenceIds.add(node.identifier);
     else if (node.type === "footnoteReference") footnoteReferenceIds.add(node.identifier);
-    else if (node.type === "footnoteDefinition") footnoteDefinitions.push({ identifier: node.identifier, node });
+    else if (node.type === "footnoteDefinition")
+      footnoteDefinitions.push({ identifier: node.identifier, node });
   });
 
   for (const [identifier, definition] of definitions) {
     // A definition has no output of its own; resolve it as what references it.
-    const kind = imageReferenceIds.has(identifier) ? "image" : linkReferenceIds.has(identifier) ? "link" : undefined;
-    if (kind) definition.url = resolveReference(state, { url: definition.url, kind, position: definition.position });
+    const kind = imageReferenceIds.has(identifier)
+      ? "image"
+      : linkReferenceIds.has(identifier)
+        ? "link"
+        : undefined;
+    if (kind)
+      definition.url = resolveReference(state, { url: definition.url, kind, position: definition.position });
   }
 
   for (const { identifier, node } of footnoteDefinitions) {
@@ -54,7 +60,11 @@ export function prepareMarkdown(tree: Root, options: ResolvedRenderOptions, stat
     switch (node.type) {
       case "link":
       case "image":
-        node.url = resolveReference(state, { url: node.url, kind: node.type === "link" ? "link" : "image", position: node.position });
+        node.url = resolveReference(state, {
+          url: node.url,
+          kind: node.type === "link" ? "link" : "image",
+          position: node.position,
+        });
         mark(node, RESOLVED_MARK);
         return;
       case "linkReference":

@@ -94,7 +94,9 @@ function comparable(tree: Root): Root {
     nodes.flatMap((node): ElementContent[] => {
       if (node.type === "comment" || node.type === "doctype") return [];
       if (node.type !== "element") return [node];
-      const properties = Object.fromEntries(Object.entries(node.properties).filter(([key]) => !CLOBBERED.has(key)));
+      const properties = Object.fromEntries(
+        Object.entries(node.properties).filter(([key]) => !CLOBBERED.has(key)),
+      );
       return [{ ...node, properties, children: copy(node.children) }];
     });
   return { type: "root", children: copy(tree.children) };

@@ -40,7 +40,9 @@ export function resolveReference(state: RenderState, reference: ReferenceToResol
       return "";
     }
     case "relative":
-      return kind === "link" ? resolveRelativeLink(state, url, position) : resolveLocalImage(state, url, position);
+      return kind === "link"
+        ? resolveRelativeLink(state, url, position)
+        : resolveLocalImage(state, url, position);
   }
 }
 

@@ -65,7 +65,8 @@ export function parseVideoUrl(url: string): VideoEmbed | undefined {
   if (host === "youtu.be") youtubeId = segments[0];
   else if (host === "youtube.com" || host === "youtube-nocookie.com") {
     if (parsed.pathname === "/watch") youtubeId = parsed.searchParams.get("v") ?? undefined;
-    else if (segments[0] === "embed" || segments[0] === "shorts" || segments[0] === "live") youtubeId = segments[1];
+    else if (segments[0] === "embed" || segments[0] === "shorts" || segments[0] === "live")
+      youtubeId = segments[1];
   }
   if (youtubeId !== undefined) {
     if (!YOUTUBE_ID.test(youtubeId)) return undefined;

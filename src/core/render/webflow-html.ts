@@ -43,20 +43,99 @@ type Node = RootContent | ElementContent;
 
 /** Elements that flow inside a paragraph. Anything else starts or is a block. */
 const PHRASING = new Set([
-  "a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i", "img",
-  "input", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt",
-  "u", "var", "wbr",
+  "a",
+  "abbr",
+  "b",
+  "bdi",
+  "bdo",
+  "big",
+  "br",
+  "cite",
+  "code",
+  "data",
+  "del",
+  "dfn",
+  "em",
+  "font",
+  "i",
+  "img",
+  "input",
+  "ins",
+  "kbd",
+  "mark",
+  "q",
+  "s",
+  "samp",
+  "small",
+  "span",
+  "strike",
+  "strong",
+  "sub",
+  "sup",
+  "time",
+  "tt",
+  "u",
+  "var",
+  "wbr",
 ]);
 /** Tags Markdown produces or this module maps; under rawHtml "keep" the rest is sent as written. */
 const KNOWN_TAGS = new Set([
-  "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "table", "thead", "tbody",
-  "tr", "th", "td", "hr", "section", "div", "a", "img", "strong", "b", "em", "i", "s", "del", "strike", "br", "sup",
-  "input", "kbd", "samp", "tt", "wbr",
+  "p",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "ul",
+  "ol",
+  "li",
+  "blockquote",
+  "pre",
+  "code",
+  "table",
+  "thead",
+  "tbody",
+  "tr",
+  "th",
+  "td",
+  "hr",
+  "section",
+  "div",
+  "a",
+  "img",
+  "strong",
+  "b",
+  "em",
+  "i",
+  "s",
+  "del",
+  "strike",
+  "br",
+  "sup",
+  "input",
+  "kbd",
+  "samp",
+  "tt",
+  "wbr",
 ]);
 /** Wrappers without meaning of their own: their content is rendered as if they were not there. */
 const CONTAINERS = new Set([
-  "div", "section", "article", "header", "footer", "main", "aside", "nav", "center", "hgroup", "address", "search",
-  "li", "body", "html",
+  "div",
+  "section",
+  "article",
+  "header",
+  "footer",
+  "main",
+  "aside",
+  "nav",
+  "center",
+  "hgroup",
+  "address",
+  "search",
+  "li",
+  "body",
+  "html",
 ]);
 /** Elements whose whitespace is content, so compacting must not touch them. */
 const PRESERVE_WHITESPACE = new Set(["pre", "code", "textarea", "script", "style"]);
@@ -67,9 +146,25 @@ const HEADING = /^h([1-6])$/;
  * that wants more than rich text can hold; under rawHtml "keep" it is sent as written.
  */
 const MARKDOWN_PROPERTIES = new Set([
-  "href", "title", "src", "alt", "className", "id", "align", "start", "type", "checked", "disabled",
-  "dataFootnotes", "dataFootnoteRef", "dataFootnoteBackref", "ariaDescribedBy", "ariaLabel", "ariaLabelledBy",
-  RESOLVED_MARK, CODE_MARK,
+  "href",
+  "title",
+  "src",
+  "alt",
+  "className",
+  "id",
+  "align",
+  "start",
+  "type",
+  "checked",
+  "disabled",
+  "dataFootnotes",
+  "dataFootnoteRef",
+  "dataFootnoteBackref",
+  "ariaDescribedBy",
+  "ariaLabel",
+  "ariaLabelledBy",
+  RESOLVED_MARK,
+  CODE_MARK,
 ]);
 const TASK_UNCHECKED = "\u2610";
 const TASK_CHECKED = "\u2611";
@@ -105,7 +200,11 @@ function collectPieces(nodes: readonly Node[], walk: Walk, where: "flow" | "quot
       if (PHRASING.has(node.tagName)) run.push(node);
       else {
         flush();
-        pieces.push(...(isKeptAsWritten(node, walk) ? [block(embed([compact(node)]), `<${node.tagName}>`, node)] : blockPieces(node, walk, where)));
+        pieces.push(
+          ...(isKeptAsWritten(node, walk)
+            ? [block(embed([compact(node)]), `<${node.tagName}>`, node)]
+            : blockPieces(node, walk, where)),
+        );
       }
     }
     // comments and doctypes are not content
@@ -125,7 +224,11 @@ function blockPieces(node: Element, walk: Walk, where: "flow" | "quote"): Piece[
       return [block(renderList(node, walk), "a list", node)];
     case "blockquote":
       if (where === "quote") {
-        warn(walk, node, "A block quote nested in another is flattened into the outer quote; Webflow's block quotes cannot nest.");
+        warn(
+          walk,
+          node,
+          "A block quote nested in another is flattened into the outer quote; Webflow's block quotes cannot nest.",
+        );
         return collectPieces(node.children, walk, "quote");
       }
       return renderQuote(node, walk).map((quote) => block(quote, "a block quote", node));
@@ -151,12 +254,18 @@ function blockPieces(node: Element, walk: Walk, where: "flow" | "quote"): Piece[
 function headingPieces(node: Element, level: number, walk: Walk, where: "flow" | "quote"): Piece[] {
   const content = trimInline(phrasing(node.children, walk, 1));
   if (where === "quote") {
-    warn(walk, node, "A heading inside a block quote is rendered as bold text; Webflow's block quotes hold text only.");
+    warn(
+      walk,
+      node,
+      "A heading inside a block quote is rendered as bold text; Webflow's block quotes hold text only.",
+    );
     return content.length > 0 ? [{ kind: "inline", nodes: [element("strong", {}, content)] }] : [];
   }
   const properties: Properties = {};
   if (walk.options.headingIds) properties["id"] = uniqueSlug(textContent(content), walk.slugs);
-  return [block(element(`h${Math.min(level + walk.headingShift, 6)}`, properties, content), "a heading", node)];
+  return [
+    block(element(`h${Math.min(level + walk.headingShift, 6)}`, properties, content), "a heading", node),
+  ];
 }
 
 /** A paragraph's content, split around images (figures are blocks in Webflow) or turned into a video. */
@@ -211,7 +320,11 @@ function phrasingElement(node: Element, walk: Walk, depth: number): ElementConte
   switch (node.tagName) {
     case "img":
       if (depth === 0) return [imageFigure(node, undefined, walk)];
-      warn(walk, node, "An image inside a link or formatting is rendered as its alt text; Webflow's images are blocks of their own.");
+      warn(
+        walk,
+        node,
+        "An image inside a link or formatting is rendered as its alt text; Webflow's images are blocks of their own.",
+      );
       return textNodes(stringProperty(node, "alt"));
     case "a": {
       const href = stringProperty(node, "href");
@@ -256,7 +369,11 @@ function phrasingElement(node: Element, walk: Walk, depth: number): ElementConte
     default:
       break;
   }
-  warn(walk, node, `<${node.tagName}> has no equivalent in Webflow rich text; its text is kept without that formatting.`);
+  warn(
+    walk,
+    node,
+    `<${node.tagName}> has no equivalent in Webflow rich text; its text is kept without that formatting.`,
+  );
   return phrasing(node.children, walk, depth);
 }
 
@@ -317,7 +434,8 @@ function renderList(node: Element, walk: Walk): Element {
   if (node.tagName === "ol" && typeof start === "number" && start !== 1) properties["start"] = start;
   const items: ElementContent[] = [];
   for (const child of node.children) {
-    if (child.type === "element" && child.tagName === "li") items.push(element("li", {}, listItemContent(child, walk)));
+    if (child.type === "element" && child.tagName === "li")
+      items.push(element("li", {}, listItemContent(child, walk)));
     else if (child.type === "element" || (child.type === "text" && !isWhitespace(child.value))) {
       // Raw HTML can put other things directly in a list; give them an item of their own.
       items.push(element("li", {}, listItemContent(element("li", {}, [child]), walk)));
@@ -382,7 +500,9 @@ function codeBlockPieces(pre: Element, walk: Walk): Piece[] {
     lines.forEach((line, index) => {
       if (index > 0) children.push(element("br", {}, []));
       // Leading indentation would collapse in a paragraph; no-break spaces keep it visible.
-      const indented = line.replace(/^[ \t]+/, (indent) => "\u00a0".repeat(indent.replace(/\t/g, "    ").length));
+      const indented = line.replace(/^[ \t]+/, (indent) =>
+        "\u00a0".repeat(indent.replace(/\t/g, "    ").length),
+      );
       if (indented !== "") children.push({ type: "text", value: indented });
     });
     return [{ kind: "inline", nodes: [element("code", {}, children)] }];
@@ -395,7 +515,9 @@ function codeBlockPieces(pre: Element, walk: Walk): Piece[] {
     className.unshift("hljs");
   }
   const properties: Properties = className.length > 0 ? { className } : {};
-  return [block(embed([element("pre", {}, [element("code", properties, codeChildren)])]), "a code block", pre)];
+  return [
+    block(embed([element("pre", {}, [element("code", properties, codeChildren)])]), "a code block", pre),
+  ];
 }
 
 function languageOf(code: Element): string | undefined {
@@ -411,7 +533,9 @@ function tablePieces(table: Element, walk: Walk): Piece[] {
   if (walk.options.tables === "embed") return [block(embed([compact(table)]), "a table", table)];
   const rows = descendants(table, "tr");
   const cellsOf = (row: Element): Element[] =>
-    row.children.filter((cell): cell is Element => cell.type === "element" && (cell.tagName === "th" || cell.tagName === "td"));
+    row.children.filter(
+      (cell): cell is Element => cell.type === "element" && (cell.tagName === "th" || cell.tagName === "td"),
+    );
   const head = descendants(table, "thead")[0];
   const headerRow = head ? descendants(head, "tr")[0] : undefined;
   const headers = headerRow ? cellsOf(headerRow).map((cell) => textContent(cell.children).trim()) : [];
@@ -424,7 +548,11 @@ function tablePieces(table: Element, walk: Walk): Piece[] {
       if (value.length === 0) return; // an empty cell says nothing in a list
       if (content.length > 0) content.push(element("br", {}, []));
       const label = headers[index] || `Column ${index + 1}`;
-      if (row !== headerRow) content.push(element("strong", {}, [{ type: "text", value: `${label}:` }]), { type: "text", value: " " });
+      if (row !== headerRow)
+        content.push(element("strong", {}, [{ type: "text", value: `${label}:` }]), {
+          type: "text",
+          value: " ",
+        });
       content.push(...value);
     });
     items.push(element("li", {}, content));
@@ -438,7 +566,10 @@ function footnotePieces(section: Element, walk: Walk): Piece[] {
   if (!list) return [];
   const pieces: Piece[] = [];
   if (walk.options.footnoteLabel !== "") {
-    pieces.push({ kind: "inline", nodes: [element("strong", {}, [{ type: "text", value: walk.options.footnoteLabel }])] });
+    pieces.push({
+      kind: "inline",
+      nodes: [element("strong", {}, [{ type: "text", value: walk.options.footnoteLabel }])],
+    });
   }
   pieces.push(block(renderList(withoutBackReferences(list), walk), "footnotes", section));
   return pieces;
@@ -454,7 +585,8 @@ function withoutBackReferences(node: Element): Element {
 function footnoteReference(sup: Element): string | undefined {
   const elements = sup.children.filter((child): child is Element => child.type === "element");
   const link = elements[0];
-  if (elements.length !== 1 || link?.tagName !== "a" || link.properties["dataFootnoteRef"] === undefined) return undefined;
+  if (elements.length !== 1 || link?.tagName !== "a" || link.properties["dataFootnoteRef"] === undefined)
+    return undefined;
   return textContent(link.children).trim();
 }
 
@@ -489,7 +621,14 @@ function compact(node: Element): Element {
     if (child.type === "text" && isWhitespace(child.value)) {
       const before = node.children[index - 1];
       const after = node.children[index + 1];
-      if (isTable || isBlockElement(before) || isBlockElement(after) || before === undefined || after === undefined) return;
+      if (
+        isTable ||
+        isBlockElement(before) ||
+        isBlockElement(after) ||
+        before === undefined ||
+        after === undefined
+      )
+        return;
     }
     children.push(child.type === "element" ? compact(child) : child);
   });
@@ -510,7 +649,8 @@ function stripMarks<T extends ElementContent>(node: T): T {
 function trimInline(nodes: readonly ElementContent[]): ElementContent[] {
   const out = [...nodes];
   const isBlank = (node: ElementContent | undefined): boolean =>
-    (node?.type === "text" && isWhitespace(node.value)) || (node?.type === "element" && node.tagName === "br");
+    (node?.type === "text" && isWhitespace(node.value)) ||
+    (node?.type === "element" && node.tagName === "br");
   while (out.length > 0 && isBlank(out[0])) out.shift();
   while (out.length > 0 && isBlank(out.at(-1))) out.pop();
   const first = out[0];
@@ -521,7 +661,9 @@ function trimInline(nodes: readonly ElementContent[]): ElementContent[] {
 }
 
 function containsH1(nodes: readonly Node[]): boolean {
-  return nodes.some((node) => node.type === "element" && (node.tagName === "h1" || containsH1(node.children)));
+  return nodes.some(
+    (node) => node.type === "element" && (node.tagName === "h1" || containsH1(node.children)),
+  );
 }
 
 function descendants(node: Element, tagName: string): Element[] {

@@ -44,25 +44,52 @@ import { resolveRenderOptions, type MarkdownRenderer, type RenderOptions } from 
 /** CommonMark + GFM parser; shared because building it is the costly part. */
 const markdownParser = unified().use(remarkParse).use(remarkGfm).freeze();
 
+/** The GFM extensions other than autolink literals, each with the text it cannot do without. */
+const GFM_PARTS = [
+  {
+    trigger: (markdown: string) => markdown.includes("[^"),
+    micromark: gfmFootnote,
+    fromMarkdown: gfmFootnoteFromMarkdown,
+  },
+  {
+    trigger: (markdown: string) => markdown.includes("~"),
+    micromark: gfmStrikethrough,
+    fromMarkdown: gfmStrikethroughFromMarkdown,
+  },
+  {
+    trigger: (markdown: string) => markdown.includes("|"),
+    micromark: gfmTable,
+    fromMarkdown: gfmTableFromMarkdown,
+  },
+  {
+    trigger: (markdown: string) => /\[[ xX]\]/.test(markdown),
+    micromark: gfmTaskListItem,
+    fromMarkdown: gfmTaskListItemFromMarkdown,
+  },
+] as const;
+
 /**
- * GFM without autolink literals. That one extension roughly doubles parse time, because it
- * inspects every character of text; a body in which no bare URL or e-mail address can start
- * parses to the same tree without it.
+ * Parsers with only some GFM extensions (a bit mask over GFM_PARTS), built on first use.
+ * Every extension costs time at every character where its construct might start; the
+ * autolink-literal one roughly doubles parse time. A body that lacks an extension's trigger
+ * (a footnote needs `[^`, strikethrough `~`, a table `|`, a task `[ ]`) parses to the same
+ * tree without it.
  */
-function remarkGfmWithoutAutolinkLiterals(this: Processor): void {
-  const data = this.data();
-  (data.micromarkExtensions ??= []).push(gfmFootnote(), gfmStrikethrough(), gfmTable(), gfmTaskListItem());
-  (data.fromMarkdownExtensions ??= []).push(
-    gfmFootnoteFromMarkdown(),
-    gfmStrikethroughFromMarkdown(),
-    gfmTableFromMarkdown(),
-    gfmTaskListItemFromMarkdown(),
-  );
+const partialParsers = new Map<number, typeof markdownParser>();
+function partialParser(mask: number): typeof markdownParser {
+  let parser = partialParsers.get(mask);
+  if (!parser) {
+    const parts = GFM_PARTS.filter((_part, index) => (mask & (1 << index)) !== 0);
+    const plugin = function (this: Processor): void {
+      const data = this.data();
+      (data.micromarkExtensions ??= []).push(...parts.map((part) => part.micromark()));
+      (data.fromMarkdownExtensions ??= []).push(...parts.map((part) => part.fromMarkdown()));
+    };
+    parser = unified().use(remarkParse).use(plugin).freeze();
+    partialParsers.set(mask, parser);
+  }
+  return parser;
 }
-const markdownParserWithoutAutolinkLiterals = unified()
-  .use(remarkParse)
-  .use(remarkGfmWithoutAutolinkLiterals)
-  .freeze();
 
 /** Destinations of inline links and images, `<…>` autolinks and definitions: never bare URLs. */
 const NON_LITERAL_URLS =
@@ -71,16 +98,21 @@ const NON_LITERAL_URLS =
 const LITERAL_START = /www\.|https?:\/\/|mailto:|xmpp:|@/i;
 
 /**
- * The parser for a body: the full GFM one when an autolink literal could occur, else the
- * faster one. Conservative: a backslash-escaped bracket (which can turn a link back into
- * text) or any candidate left after removing link destinations selects the full parser.
+ * The parser for a body: full GFM when an autolink literal could occur, else one with just
+ * the GFM extensions whose triggers the body contains. Conservative: a backslash-escaped
+ * bracket (which can turn a link back into text) or any URL candidate left after removing
+ * link destinations selects full GFM.
  */
 export function parserFor(markdown: string): typeof markdownParser {
-  if (!LITERAL_START.test(markdown)) return markdownParserWithoutAutolinkLiterals;
-  if (/\\[[\]]/.test(markdown)) return markdownParser;
-  return LITERAL_START.test(markdown.replace(NON_LITERAL_URLS, ""))
-    ? markdownParser
-    : markdownParserWithoutAutolinkLiterals;
+  const mayHoldLiteral =
+    LITERAL_START.test(markdown) &&
+    (/\\[[\]]/.test(markdown) || LITERAL_START.test(markdown.replace(NON_LITERAL_URLS, "")));
+  if (mayHoldLiteral) return markdownParser;
+  let mask = 0;
+  GFM_PARTS.forEach((part, index) => {
+    if (part.trigger(markdown)) mask |= 1 << index;
+  });
+  return partialParser(mask);
 }
 /** Footnote texts are replaced later; only the structure of remark-rehype's output is used. */
 const toHastProcessor = unified().use(remarkRehype, { allowDangerousHtml: true }).freeze();

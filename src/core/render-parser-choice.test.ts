@@ -33,6 +33,13 @@ const bodies: Array<[string, string]> = [
   ["definition", "[x][1]\n\n[1]: https://example.com/def"],
   ["link title", '[a](https://example.com "title www.x.com")'],
   ["code span", "`https://example.com` in code"],
+  ["table only", "| a | b |\n| - | - |\n| 1 | 2 |"],
+  ["one-column table", "| a |\n| - |\n| 1 |"],
+  ["pipe in text", "a | b, not a table"],
+  ["strikethrough only", "~~gone~~ and ~single~"],
+  ["footnote only", "Text[^n].\n\n[^n]: The note."],
+  ["task only", "- [ ] open\n- [x] done\n- [X] done too"],
+  ["no GFM at all", "# Title\n\nJust *CommonMark* with `code` and a [link](/x)."],
   [
     "no URL",
     "Plain *text* with a ~~strike~~ and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] task[^1]\n\n[^1]: note",

@@ -6,6 +6,8 @@ import { UsageError } from "./errors.ts";
 import { slugify } from "./core/slugify.ts";
 import type { CollectionSchema, FieldSchema } from "./core/types.ts";
 import type { WebflowClient } from "./adapters/webflow-client.ts";
+import { RESERVED_FRONTMATTER_KEYS } from "./core/map-fields.ts";
+import { WRITABLE_FIELD_TYPES } from "./core/convert-field.ts";
 
 export interface RunInitOptions {
   client: WebflowClient;
@@ -44,26 +46,8 @@ export interface InitReport {
   samplesWritten: string[];
 }
 
-/** Keys with a meaning of their own in frontmatter; a field whose readable key is one of these keeps its slug. */
-const RESERVED_KEYS = new Set(["slug", "draft", "archived", "locale", "title", "name", "translationOf"]);
-const WRITABLE_TYPES = new Set([
-  "PlainText",
-  "RichText",
-  "Email",
-  "Phone",
-  "Link",
-  "VideoLink",
-  "Color",
-  "Number",
-  "DateTime",
-  "Switch",
-  "Option",
-  "Reference",
-  "MultiReference",
-  "Image",
-  "MultiImage",
-  "File",
-]);
+const RESERVED_KEYS = RESERVED_FRONTMATTER_KEYS;
+const WRITABLE_TYPES = WRITABLE_FIELD_TYPES;
 
 function isWritable(field: FieldSchema): boolean {
   return WRITABLE_TYPES.has(field.type) && field.isEditable !== false;

@@ -8,11 +8,12 @@ import { ConfigError } from "./errors.ts";
 import { slugify } from "./core/slugify.ts";
 import { startSandbox, type Sandbox, type SandboxSeed, type SeedCollection } from "./sandbox/index.ts";
 import { loadCollectionFiles } from "./sync.ts";
+import { RESERVED_FRONTMATTER_KEYS } from "./core/map-fields.ts";
 
 /** Site id the sandbox uses when the config names none. */
 export const SANDBOX_SITE_ID = "5a0d5a0d5a0d5a0d5a0d5a0d";
 
-const CONTROL_KEYS = new Set(["slug", "draft", "archived", "title", "name", "locale", "translationOf"]);
+const CONTROL_KEYS = RESERVED_FRONTMATTER_KEYS;
 
 function inferType(values: unknown[]): string | undefined {
   const present = values.filter((value) => value !== null && value !== undefined);

@@ -20,6 +20,8 @@ import {
 } from "./adapters/manifest-store.ts";
 import type { RemoteItem, WebflowClient } from "./adapters/webflow-client.ts";
 import { loadCollectionFiles, renderOptionsFor, selectCollections } from "./sync.ts";
+import { RESERVED_FRONTMATTER_KEYS } from "./core/map-fields.ts";
+import { WRITABLE_FIELD_TYPES } from "./core/convert-field.ts";
 
 /** What happened to one item of the site. */
 export interface PullResult {
@@ -53,28 +55,8 @@ export interface PullReport {
   durationMs: number;
 }
 
-/** Frontmatter keys with a meaning of their own; a field whose readable key is one of these keeps its slug. */
-const RESERVED_KEYS = new Set(["slug", "draft", "archived", "locale", "title", "name", "translationOf"]);
-
-/** Field types wf-sync can write; others (User, read-only) are not pulled, since a sync could not send them back. */
-const WRITABLE_TYPES = new Set([
-  "PlainText",
-  "RichText",
-  "Email",
-  "Phone",
-  "Link",
-  "VideoLink",
-  "Color",
-  "Number",
-  "DateTime",
-  "Switch",
-  "Option",
-  "Reference",
-  "MultiReference",
-  "Image",
-  "MultiImage",
-  "File",
-]);
+const RESERVED_KEYS = RESERVED_FRONTMATTER_KEYS;
+const WRITABLE_TYPES = WRITABLE_FIELD_TYPES;
 
 /** The folder new files go to: the static part of the collection's first `include` pattern. */
 export function pullFolderFor(collection: ResolvedCollectionConfig): string {

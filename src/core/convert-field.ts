@@ -83,6 +83,9 @@ const CONVERTERS: ReadonlyMap<string, Converter> = new Map([
   ["File", convertFile],
 ]);
 
+/** Field types wf-sync can write; others (User, ExtFileRef, newer types) are read-only to it. */
+export const WRITABLE_FIELD_TYPES: ReadonlySet<string> = new Set(CONVERTERS.keys());
+
 /** List-valued types; their empty value is `[]`, the natural empty list, rather than `null`. */
 const LIST_TYPES: ReadonlySet<string> = new Set(["MultiReference", "MultiImage"]);
 /** Types where spaces are content, so only `""` counts as empty; elsewhere blank text is empty too. */

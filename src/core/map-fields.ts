@@ -29,6 +29,14 @@ export interface ItemDraft {
 /** Frontmatter keys with a meaning of their own, never sent as fields. */
 const CONTROL_KEYS = new Set(["slug", "draft", "archived", "locale"]);
 
+/** Keys that never become a field of their own name: control keys, `title`/`name` and a translation's anchor. */
+export const RESERVED_FRONTMATTER_KEYS: ReadonlySet<string> = new Set([
+  ...CONTROL_KEYS,
+  "title",
+  "name",
+  "translationOf",
+]);
+
 /** A frontmatter key matched to the field that receives it. */
 interface KeyBinding {
   key: string;

@@ -8,35 +8,7 @@ import { type ApiContext, type ApiRequest, type ApiResponse, findSite, requireOb
 import { mintId, nowIso } from "./ids.ts";
 import { parseMultipart, multipartBoundary } from "./multipart.ts";
 import { type AssetRecord, assetView, hostedUrl } from "./store.ts";
-
-const CONTENT_TYPES: Record<string, string> = {
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  gif: "image/gif",
-  svg: "image/svg+xml",
-  webp: "image/webp",
-  avif: "image/avif",
-  pdf: "application/pdf",
-  doc: "application/msword",
-  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  xls: "application/vnd.ms-excel",
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  ppt: "application/vnd.ms-powerpoint",
-  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-  txt: "text/plain",
-  csv: "text/csv",
-  odt: "application/vnd.oasis.opendocument.text",
-  ods: "application/vnd.oasis.opendocument.spreadsheet",
-  odp: "application/vnd.oasis.opendocument.presentation",
-  json: "application/json",
-  lottie: "application/zip",
-};
-
-function contentTypeOf(fileName: string): string {
-  const extension = /\.([^.]+)$/.exec(fileName)?.[1]?.toLowerCase() ?? "";
-  return CONTENT_TYPES[extension] ?? "application/octet-stream";
-}
+import { contentTypeFor } from "../core/content-types.ts";
 
 /** The S3 object key Webflow's upload details carry: `<siteId>/<assetId>_<fileName>`. */
 function objectKey(asset: AssetRecord): string {
@@ -66,7 +38,7 @@ function createAsset(context: ApiContext, siteId: string, body: unknown): ApiRes
     siteId: site.id,
     fileName: fileName as string,
     fileHash: (fileHash as string).toLowerCase(),
-    contentType: contentTypeOf(fileName as string),
+    contentType: contentTypeFor(fileName as string),
     size: 0,
     parentFolder: (parentFolder as string | null | undefined) ?? null,
     altText: null,

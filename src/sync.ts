@@ -415,16 +415,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       for (const [slug, entry] of Object.entries(entries)) {
         if (!entry.isPending && entry.itemId !== "") continue;
         const item = remoteBySlug.get(slug);
-        if (item)
-          entries[slug] = {
-            ...entry,
-            itemId: item.itemId,
-            isLive: item.isLive,
-            isDraft: item.isDraft,
-            isArchived: item.isArchived,
-            digest: "",
-            isPending: false,
-          };
+        if (item) entries[slug] = adoptRemote(entry, item);
         else delete entries[slug];
       }
       if (isCold) {
@@ -1347,6 +1338,19 @@ function recordSources(
  * `--verify`: the site is the truth. An entry whose item is gone is matched again by slug
  * (or dropped, so the item is created again); the plan then compares content with the site.
  */
+/** A manifest entry pointing at the item found on the site; a blank digest makes the plan compare its content. */
+function adoptRemote(entry: ManifestEntry, item: RemoteItem): ManifestEntry {
+  return {
+    ...entry,
+    itemId: item.itemId,
+    isLive: item.isLive,
+    isDraft: item.isDraft,
+    isArchived: item.isArchived,
+    digest: "",
+    isPending: false,
+  };
+}
+
 function reconcileWithSite(
   entries: Record<string, ManifestEntry>,
   remote: readonly RemoteItem[],
@@ -1356,16 +1360,7 @@ function reconcileWithSite(
   for (const [slug, entry] of Object.entries(entries)) {
     if (entry.isPending || entry.itemId === "" || ids.has(entry.itemId)) continue;
     const item = remoteBySlug.get(slug);
-    if (item)
-      entries[slug] = {
-        ...entry,
-        itemId: item.itemId,
-        isLive: item.isLive,
-        isDraft: item.isDraft,
-        isArchived: item.isArchived,
-        digest: "",
-        isPending: false,
-      };
+    if (item) entries[slug] = adoptRemote(entry, item);
     else delete entries[slug];
   }
   // Content edited on the site: a blank digest makes the plan compare (settleColdMatches) and rewrite.

@@ -11,11 +11,11 @@ import { resolveFileLink } from "./core/prepare-entry.ts";
 import { checkAssetLimits } from "./core/convert-field.ts";
 import { listEntryDependencies, mapFields, slugForEntry } from "./core/map-fields.ts";
 import { createMarkdownRenderer, listLocalImages } from "./core/render-markdown.ts";
-import { slugFromPath, slugify } from "./core/slugify.ts";
 import type { SyncWarning } from "./core/types.ts";
 import { assetSize } from "./adapters/read-asset.ts";
 import { readManifest, readSchemaCache } from "./adapters/manifest-store.ts";
 import { loadCollectionFiles, renderOptionsFor, selectCollections, type ItemResult } from "./sync.ts";
+import { anchorOf } from "./prepare-files.ts";
 
 export interface CheckReport {
   items: ItemResult[];
@@ -210,11 +210,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
           fail("", file.error as WfSyncError);
           continue;
         }
-        const anchorValue = file.entry.data["translationOf"];
-        const anchor =
-          typeof anchorValue === "string" && anchorValue.trim()
-            ? slugify(anchorValue)
-            : slugFromPath(file.path);
+        const anchor = anchorOf(file.entry, file.path);
         const primary = primaryBySlug.get(anchor);
         if (!primary) {
           fail(

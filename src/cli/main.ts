@@ -71,6 +71,32 @@ function baseUrlFrom(env: CliIo["env"], cwd: string): string {
   return DEFAULT_BASE_URL;
 }
 
+/**
+ * `--collection` takes several names (`--collection blog docs`), so a parser reading it as a
+ * list would also swallow a command written after it (`wf-sync --collection blog sync`).
+ * The names are gathered here, up to the next option or command name, into one
+ * `--collection=a,b` argument, so both orders work.
+ */
+export function groupCollectionNames(argv: readonly string[], commands: readonly string[]): string[] {
+  const grouped: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index] as string;
+    if (argument !== "--collection") {
+      grouped.push(argument);
+      continue;
+    }
+    const names: string[] = [];
+    while (index + 1 < argv.length) {
+      const next = argv[index + 1] as string;
+      if (next.startsWith("-") || (names.length > 0 && commands.includes(next))) break;
+      names.push(next);
+      index++;
+    }
+    grouped.push(names.length > 0 ? `--collection=${names.join(",")}` : argument);
+  }
+  return grouped;
+}
+
 function collectionNames(values: string[] | undefined): string[] | undefined {
   if (!values) return undefined;
   return values
@@ -154,10 +180,7 @@ export function shouldUseColor(
  * under CI) the built-in sandbox with a demo site that has content, whose schema is written to
  * wf-sync.sandbox.json so later runs without a token see the same site.
  */
-async function connectForInit(options: {
-  io: CliIo;
-  reporter: Reporter;
-}): Promise<{
+async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promise<{
   client: WebflowClient;
   close: () => Promise<void>;
   sandboxSeed: string | undefined;
@@ -483,7 +506,13 @@ export async function main(io: CliIo): Promise<number> {
       program.outputHelp();
       return ExitCode.CannotRun;
     }
-    await program.parseAsync([...io.argv], { from: "user" });
+    await program.parseAsync(
+      groupCollectionNames(
+        io.argv,
+        program.commands.map((command) => command.name()),
+      ),
+      { from: "user" },
+    );
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.CannotRun;

@@ -202,7 +202,8 @@ export function createReporter(options: ReporterOptions) {
           itemError(result);
           continue;
         }
-        if (result.action === "unchanged" && !options.isVerbose) continue;
+        // The plan lists every item (SPEC: create / update / unchanged / delete per item); --quiet keeps it to changes.
+        if (result.action === "unchanged" && options.isQuiet) continue;
         const fields = result.changedFields?.length ? ` fields: ${result.changedFields.join(", ")}` : "";
         out(
           `  ${PLAN_WORDS[result.action] ?? result.action} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`,

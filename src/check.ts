@@ -1,12 +1,6 @@
 import { dirname, posix, resolve } from "node:path";
 import type { ResolvedConfig } from "./config.ts";
-import {
-  AssetError,
-  DuplicateSlugError,
-  ReferenceError,
-  WfSyncError,
-  type SourceLocation,
-} from "./errors.ts";
+import { AssetError, DuplicateSlugError, WfSyncError, type SourceLocation } from "./errors.ts";
 import { resolveFileLink } from "./core/prepare-entry.ts";
 import { checkAssetLimits } from "./core/convert-field.ts";
 import { listEntryDependencies, mapFields, slugForEntry } from "./core/map-fields.ts";
@@ -15,7 +9,7 @@ import type { SyncWarning } from "./core/types.ts";
 import { assetSize } from "./adapters/read-asset.ts";
 import { readManifest, readSchemaCache } from "./adapters/manifest-store.ts";
 import { loadCollectionFiles, renderOptionsFor, selectCollections, type ItemResult } from "./sync.ts";
-import { anchorOf } from "./prepare-files.ts";
+import { anchorOf, mergeTranslation, missingPrimaryError } from "./core/translation.ts";
 
 export interface CheckReport {
   items: ItemResult[];
@@ -213,27 +207,11 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
         const anchor = anchorOf(file.entry, file.path);
         const primary = primaryBySlug.get(anchor);
         if (!primary) {
-          fail(
-            anchor,
-            new ReferenceError(
-              `translation of "${anchor}", but no primary file of "${collection.name}" has that slug.`,
-              {
-                location: { file: file.path },
-                hint: "Name the file like its primary file, or set `translationOf: <slug>`.",
-              },
-            ),
-          );
+          fail(anchor, missingPrimaryError({ anchor, collection: collection.name, file: file.path }));
           continue;
         }
         if (!schema) continue;
-        const { translationOf: _anchor, ...own } = file.entry.data;
-        const merged = {
-          file: file.path,
-          data: { ...primary.data, slug: own["slug"] ?? anchor, ...own },
-          keyLines: file.entry.keyLines,
-          body: file.entry.body,
-          bodyLine: file.entry.bodyLine,
-        };
+        const merged = mergeTranslation({ primary, translation: file.entry, anchor });
         const mapped = mapFields(merged, {
           mapping: collection,
           schema,

@@ -19,7 +19,7 @@ import {
   type PrepareSettings,
   type RenderLookups,
 } from "./core/prepare-entry.ts";
-import { slugFromPath, slugify } from "./core/slugify.ts";
+import { slugFromPath } from "./core/slugify.ts";
 import type { Entry, SyncWarning } from "./core/types.ts";
 import type { ManifestCollection, SourceRecord } from "./adapters/manifest-store.ts";
 import { prepareInWorkers } from "./adapters/worker-pool.ts";
@@ -107,11 +107,8 @@ async function assetsUnchanged(root: string, assets: SourceRecord["assets"]): Pr
   return true;
 }
 
-/** The slug a translation belongs to: `translationOf:`, else its file name. */
-export function anchorOf(entry: Entry, path: string): string {
-  const value = entry.data["translationOf"];
-  return typeof value === "string" && value.trim() ? slugify(value) : slugFromPath(path);
-}
+export { anchorOf } from "./core/translation.ts";
+import { anchorOf } from "./core/translation.ts";
 
 function parseLoaded(file: LoadedFile, text: string): void {
   try {

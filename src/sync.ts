@@ -53,6 +53,7 @@ import {
 } from "./adapters/manifest-store.ts";
 import type { RemoteItem, WebflowClient } from "./adapters/webflow-client.ts";
 import { createItems, holdsDraft, removeItems, updateItems, type ItemResult } from "./apply-plan.ts";
+import { mergeTranslation, missingPrimaryError } from "./core/translation.ts";
 
 export type { ItemResult } from "./apply-plan.ts";
 
@@ -986,30 +987,14 @@ async function syncTranslations(options: {
     const primary = primaryBySlug.get(anchor);
     const itemId = entries[anchor]?.itemId;
     if (!primary) {
-      fail(
-        anchor,
-        new ReferenceError(
-          `translation of "${anchor}", but no primary file of "${run.config.name}" has that slug.`,
-          {
-            location: { file: file.path },
-            hint: "Name the file like its primary file, or set `translationOf: <slug>`.",
-          },
-        ),
-      );
+      fail(anchor, missingPrimaryError({ anchor, collection: run.config.name, file: file.path }));
       continue;
     }
     const locale = options.siteLocales.find(
       (candidate) => candidate.tag.toLowerCase() === file.tag.toLowerCase(),
     );
     if (!locale) continue;
-    const { translationOf: _anchor, ...own } = file.entry.data;
-    const merged: Entry = {
-      file: file.path,
-      data: { ...primary.data, slug: own["slug"] ?? anchor, ...own },
-      keyLines: file.entry.keyLines,
-      body: file.entry.body.trim() === "" ? primary.body : file.entry.body,
-      bodyLine: file.entry.body.trim() === "" ? primary.bodyLine : file.entry.bodyLine,
-    };
+    const merged = mergeTranslation({ primary, translation: file.entry, anchor });
     // Values inherited from the primary file are relative to it; the translation's own to itself.
     const usedAssets = new Set<string>();
     const resolveAsset = (path: string) => {

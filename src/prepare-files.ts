@@ -145,9 +145,15 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
       const digests = new Map<string, string>();
       const primary = collection.files.map(async (file) => {
         stats.files++;
+        const record = state?.sources?.[file.path];
+        if (!record) {
+          // Nothing recorded (a cold run, a new file): it is prepared whatever its bytes, and is
+          // read and hashed only then, in a worker when there are many.
+          pending.push({ file, settings: index });
+          return;
+        }
         file.rawDigest = rawDigestOf(await readBytes(file.path));
         digests.set(file.path, file.rawDigest);
-        const record = state?.sources?.[file.path];
         const item = record ? state?.items[record.slug] : undefined;
         if (
           record &&
@@ -216,15 +222,15 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   const onResult = (prepared: PreparedFile) => {
     const file = byPath.get(prepared.path);
     if (!file) return;
+    if (prepared.rawDigest !== undefined) file.rawDigest = prepared.rawDigest;
     applyPrepared(file, prepared);
     stats.parsed++;
     if (prepared.html !== undefined) stats.rendered++;
   };
   if (usePool) {
     await prepareInWorkers({
-      data: { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls] },
+      data: { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls], root },
       files: pending.map((item) => ({ path: item.file.path, settings: item.settings })),
-      read,
       onResult,
     });
     stats.inWorkers += pending.length;

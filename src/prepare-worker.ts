@@ -1,7 +1,10 @@
 /**
- * Worker-thread entry of the prepare pool (adapters/worker-pool.ts): parses and renders the
- * files it is sent and posts the results back, batch by batch.
+ * Worker-thread entry of the prepare pool (adapters/worker-pool.ts): reads (when it is sent only
+ * paths), hashes, parses and renders files, and posts the results back batch by batch. Reading
+ * here keeps the main thread free: on two cores it would otherwise compete with the workers.
  */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import {
   createEntryPreparer,
@@ -18,7 +21,12 @@ export interface PrepareWorkerData {
   fileUrls: Array<[string, string]>;
   /** Local asset path → uploaded URL. */
   assetUrls: Array<[string, string]>;
+  /** Folder the paths are relative to, for tasks sent without their text. */
+  root?: string;
 }
+
+/** A file to prepare: with its text, or only its path for the worker to read. */
+export type PrepareWorkerTask = Omit<PrepareTask, "text"> & { text?: string };
 
 export type PrepareWorkerReply = { id: number; results: PreparedFile[] } | { id: number; crash: string };
 
@@ -30,11 +38,20 @@ const resolvers = {
   urlOfFile: (path: string) => fileUrls.get(path),
   urlOfAsset: (path: string) => assetUrls.get(path),
 };
+const decoder = new TextDecoder();
 
-parentPort?.on("message", (message: { id: number; tasks: PrepareTask[] }) => {
+function prepare(task: PrepareWorkerTask): PreparedFile {
+  if (task.text !== undefined) return preparer.prepare({ ...task, text: task.text }, resolvers);
+  const bytes = readFileSync(`${data.root ?? "."}/${task.path}`);
+  // Hash what is parsed, so the manifest's record describes the bytes the item was made from.
+  const rawDigest = createHash("sha256").update(bytes).digest("hex");
+  return { ...preparer.prepare({ ...task, text: decoder.decode(bytes) }, resolvers), rawDigest };
+}
+
+parentPort?.on("message", (message: { id: number; tasks: PrepareWorkerTask[] }) => {
   let reply: PrepareWorkerReply;
   try {
-    reply = { id: message.id, results: message.tasks.map((task) => preparer.prepare(task, resolvers)) };
+    reply = { id: message.id, results: message.tasks.map(prepare) };
   } catch (error) {
     reply = {
       id: message.id,

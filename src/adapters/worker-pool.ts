@@ -8,14 +8,15 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { PreparedFile, PrepareTask } from "../core/prepare-entry.ts";
-import type { PrepareWorkerData, PrepareWorkerReply } from "../prepare-worker.ts";
+import type { PreparedFile } from "../core/prepare-entry.ts";
+import type { PrepareWorkerData, PrepareWorkerReply, PrepareWorkerTask } from "../prepare-worker.ts";
 
 export interface PrepareInWorkersOptions {
   data: PrepareWorkerData;
   /** Files to prepare, in order; `settings` indexes `data.settings`. */
   files: ReadonlyArray<{ path: string; settings: number }>;
-  read: (path: string) => Promise<string>;
+  /** Reads a file for a worker; without it, each worker reads (and hashes) its files itself from `data.root`. */
+  read?: (path: string) => Promise<string>;
   onResult: (file: PreparedFile) => void;
   /** Worker count; default: the available cores, at least 1 and at most 8. */
   size?: number;
@@ -53,18 +54,21 @@ export async function prepareInWorkers(options: PrepareInWorkersOptions): Promis
   let nextId = 0;
   let failure: unknown;
 
-  const readBatch = async (): Promise<{ id: number; tasks: PrepareTask[] } | undefined> => {
+  const readBatch = async (): Promise<{ id: number; tasks: PrepareWorkerTask[] } | undefined> => {
     if (next >= options.files.length) return undefined;
     const slice = options.files.slice(next, next + batchSize);
     next += slice.length;
     const id = nextId++;
-    const tasks = await Promise.all(
-      slice.map(async (file) => ({
-        path: file.path,
-        settings: file.settings,
-        text: await options.read(file.path),
-      })),
-    );
+    const read = options.read;
+    const tasks = read
+      ? await Promise.all(
+          slice.map(async (file) => ({
+            path: file.path,
+            settings: file.settings,
+            text: await read(file.path),
+          })),
+        )
+      : slice.map((file) => ({ path: file.path, settings: file.settings }));
     return { id, tasks };
   };
 

@@ -40,6 +40,8 @@ export interface PreparedError {
 
 export interface PreparedFile {
   path: string;
+  /** SHA-256 of the bytes that were parsed, when the preparer read the file itself (workers). */
+  rawDigest?: string;
   entry?: Entry;
   error?: PreparedError;
   /** Rendered body (collections with a body field). */

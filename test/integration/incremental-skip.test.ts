@@ -157,7 +157,15 @@ describe("the worker pool", () => {
     const dir = await mkdtemp(join(tmpdir(), "wf-sync-pool-"));
     try {
       await generateProject(dir, 40);
-      const files = Array.from({ length: 40 }, (_, index) => postPath(index));
+      // A file that fails to parse fails the same way (file and line) in a worker.
+      await writeFile(
+        join(dir, "content/posts/zz-broken.md"),
+        "---\ntitle: Broken\ntags: [a, b\n---\nBody\n",
+      );
+      const files = [
+        ...Array.from({ length: 40 }, (_, index) => postPath(index)),
+        "content/posts/zz-broken.md",
+      ];
       const prepare = async (pool: "always" | "never") => {
         const loaded: LoadedFile[] = files.map((path) => ({ path }));
         const stats = emptyPrepareStats();
@@ -180,10 +188,15 @@ describe("the worker pool", () => {
       };
       const inWorkers = await prepare("always");
       const inProcess = await prepare("never");
-      expect(inWorkers.stats).toMatchObject({ parsed: 40, rendered: 40, inWorkers: 40 });
-      expect(inProcess.stats).toMatchObject({ parsed: 40, rendered: 40, inWorkers: 0 });
+      expect(inWorkers.stats).toMatchObject({ parsed: 41, rendered: 40, inWorkers: 41 });
+      expect(inProcess.stats).toMatchObject({ parsed: 41, rendered: 40, inWorkers: 0 });
       expect(inWorkers.loaded).toEqual(inProcess.loaded);
-      expect(inWorkers.loaded.every((file) => file.rendered && file.rendered.html.length > 500)).toBe(true);
+      const broken = inWorkers.loaded.find((file) => file.path.endsWith("zz-broken.md"));
+      expect(broken?.error?.location).toMatchObject({ file: "content/posts/zz-broken.md", line: 3 });
+      expect(inWorkers.loaded.every((file) => /^[0-9a-f]{64}$/.test(file.rawDigest ?? ""))).toBe(true);
+      expect(
+        inWorkers.loaded.filter((file) => file.rendered && file.rendered.html.length > 500),
+      ).toHaveLength(40);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

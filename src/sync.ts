@@ -836,7 +836,13 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     });
   }
 
-  if (!isDryRun) await save();
+  // Every file skipped and nothing written: the manifest is as it was read, so a no-op run
+  // neither serialises nor rewrites it (each write above already saved its own change).
+  const isUntouched =
+    canSkip &&
+    fileStats.parsed === 0 &&
+    results.every((result) => result.action === "unchanged" || result.action === "keep");
+  if (!isDryRun && !isUntouched) await save();
   return buildReport({
     results,
     isDryRun,

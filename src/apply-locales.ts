@@ -3,7 +3,7 @@ import { ItemRejectedError, WebflowApiError } from "./errors.ts";
 import type { ItemDraft } from "./core/map-fields.ts";
 import type { ManifestEntry, PlannedUpdate } from "./core/plan-changes.ts";
 import type { RemoteItem } from "./adapters/webflow-client.ts";
-import { BATCH_SIZE, findBySlugs, holdsDraft, type ApplyContext } from "./apply-plan.ts";
+import { adoptFound, BATCH_SIZE, findBySlugs, type ApplyContext } from "./apply-plan.ts";
 
 /** One translated variant to write: the merged draft and the item it belongs to. */
 export interface LocaleWrite {
@@ -113,28 +113,8 @@ async function createBatch(
       collectionId,
       batch.map((draft) => draft.slug),
     );
-    const adopt = (draft: ItemDraft, item: RemoteItem) => {
-      if (holdsDraft(item, draft)) {
-        record(draft, item.itemId, item.isLive);
-        return;
-      }
-      const previous: ManifestEntry = {
-        itemId: item.itemId,
-        digest: "",
-        fields: {},
-        file: draft.file,
-        isDraft: item.isDraft,
-        isArchived: item.isArchived,
-        isLive: item.isLive,
-      };
-      entries[draft.slug] = previous;
-      adopted.push({
-        draft,
-        previous,
-        previousSlug: draft.slug,
-        changedFields: Object.keys(draft.fieldData),
-      });
-    };
+    const adopt = (draft: ItemDraft, item: RemoteItem) =>
+      adoptFound({ entries, draft, item, adopted, onHeld: () => record(draft, item.itemId, item.isLive) });
     for (const draft of batch) {
       const item = found.get(draft.slug);
       if (item) adopt(draft, item);

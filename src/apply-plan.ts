@@ -123,6 +123,35 @@ export function holdsDraft(remote: RemoteItem, draft: ItemDraft): boolean {
   return true;
 }
 
+/**
+ * Takes over an item found on the site for a draft whose create may or may not have happened:
+ * done (`onHeld`) when it already holds the draft, else recorded and queued as an update.
+ */
+export function adoptFound(options: {
+  entries: Record<string, ManifestEntry>;
+  draft: ItemDraft;
+  item: RemoteItem;
+  adopted: PlannedUpdate[];
+  onHeld: () => void;
+}): void {
+  const { entries, draft, item, adopted } = options;
+  if (holdsDraft(item, draft)) {
+    options.onHeld();
+    return;
+  }
+  const previous: ManifestEntry = {
+    itemId: item.itemId,
+    digest: "",
+    fields: {},
+    file: draft.file,
+    isDraft: item.isDraft,
+    isArchived: item.isArchived,
+    isLive: item.isLive,
+  };
+  entries[draft.slug] = previous;
+  adopted.push({ draft, previous, previousSlug: draft.slug, changedFields: Object.keys(draft.fieldData) });
+}
+
 /** Looks up items by slug: one request per slug for a few, one listing for many. */
 export async function findBySlugs(
   client: WebflowClient,
@@ -299,23 +328,8 @@ async function createBatch(
       error: null,
     });
   };
-  const adopt = (draft: ItemDraft, item: RemoteItem) => {
-    if (holdsDraft(item, draft)) {
-      settle(draft, item);
-      return;
-    }
-    const previous: ManifestEntry = {
-      itemId: item.itemId,
-      digest: "",
-      fields: {},
-      file: draft.file,
-      isDraft: item.isDraft,
-      isArchived: item.isArchived,
-      isLive: item.isLive,
-    };
-    entries[draft.slug] = previous;
-    adopted.push({ draft, previous, previousSlug: draft.slug, changedFields: Object.keys(draft.fieldData) });
-  };
+  const adopt = (draft: ItemDraft, item: RemoteItem) =>
+    adoptFound({ entries, draft, item, adopted, onHeld: () => settle(draft, item) });
 
   try {
     const created = await client.createItems(

@@ -11,6 +11,17 @@ import { readManifest, readSchemaCache } from "./adapters/manifest-store.ts";
 import { loadCollectionFiles, renderOptionsFor, selectCollections, type ItemResult } from "./sync.ts";
 import { anchorOf, mergeTranslation, missingPrimaryError } from "./core/translation.ts";
 
+/** The result line of a file that failed the check. */
+function invalidItem(options: {
+  collection: string;
+  file: string;
+  slug: string;
+  error: WfSyncError;
+}): ItemResult {
+  const { collection, file, slug, error } = options;
+  return { collection, file, slug, action: "invalid", itemId: null, error: error.message, cause: error };
+}
+
 export interface CheckReport {
   items: ItemResult[];
   /** When the cached schemas were fetched; undefined when there is no cache. */
@@ -92,15 +103,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
     for (const file of files) {
       checked++;
       const fail = (slug: string, error: WfSyncError) =>
-        items.push({
-          collection: collection.name,
-          file: file.path,
-          slug,
-          action: "invalid",
-          itemId: null,
-          error: error.message,
-          cause: error,
-        });
+        items.push(invalidItem({ collection: collection.name, file: file.path, slug, error }));
       if (!file.entry) {
         fail("", file.error as WfSyncError);
         continue;
@@ -191,15 +194,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
       for (const file of await loadCollectionFiles(config.root, { ...collection, include })) {
         checked++;
         const fail = (slug: string, error: WfSyncError) =>
-          items.push({
-            collection: `${collection.name}[${tag}]`,
-            file: file.path,
-            slug,
-            action: "invalid",
-            itemId: null,
-            error: error.message,
-            cause: error,
-          });
+          items.push(invalidItem({ collection: `${collection.name}[${tag}]`, file: file.path, slug, error }));
         if (!file.entry) {
           fail("", file.error as WfSyncError);
           continue;

@@ -24,6 +24,8 @@ import { gfmTaskListItem } from "micromark-extension-gfm-task-list-item";
 import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
 import { unified, type Processor } from "unified";
+import { mayHoldLiteral } from "./render/autolink-literals.ts";
+import { fastParse } from "./render/fast-parse.ts";
 import { prepareMarkdown } from "./render/markdown-pass.ts";
 import { parseRawHtml } from "./render/raw-html.ts";
 import { createRenderState } from "./render/state.ts";
@@ -39,7 +41,13 @@ export {
   type RenderResult,
   type ResolvedRenderOptions,
 } from "./render-options.ts";
-import { resolveRenderOptions, type MarkdownRenderer, type RenderOptions } from "./render-options.ts";
+import {
+  resolveRenderOptions,
+  type MarkdownRenderer,
+  type RenderContext,
+  type RenderOptions,
+  type RenderResult,
+} from "./render-options.ts";
 
 /** CommonMark + GFM parser; shared because building it is the costly part. */
 const markdownParser = unified().use(remarkParse).use(remarkGfm).freeze();
@@ -91,23 +99,12 @@ function partialParser(mask: number): typeof markdownParser {
   return parser;
 }
 
-/** Destinations of inline links and images, `<…>` autolinks and definitions: never bare URLs. */
-const NON_LITERAL_URLS =
-  /\]\(\s*<?[^\s()<>]*>?(?:\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*\)|<[a-z][a-z0-9+.-]*:[^\s<>]*>|^ {0,3}\[[^\]\n]+\]:[^\n]*/gim;
-/** Where GFM could start an autolink literal: www., a scheme it links, or an e-mail's @. */
-const LITERAL_START = /www\.|https?:\/\/|mailto:|xmpp:|@/i;
-
 /**
  * The parser for a body: full GFM when an autolink literal could occur, else one with just
- * the GFM extensions whose triggers the body contains. Conservative: a backslash-escaped
- * bracket (which can turn a link back into text) or any URL candidate left after removing
- * link destinations selects full GFM.
+ * the GFM extensions whose triggers the body contains.
  */
 export function parserFor(markdown: string): typeof markdownParser {
-  const mayHoldLiteral =
-    LITERAL_START.test(markdown) &&
-    (/\\[[\]]/.test(markdown) || LITERAL_START.test(markdown.replace(NON_LITERAL_URLS, "")));
-  if (mayHoldLiteral) return markdownParser;
+  if (mayHoldLiteral(markdown)) return markdownParser;
   let mask = 0;
   GFM_PARTS.forEach((part, index) => {
     if (part.trigger(markdown)) mask |= 1 << index;
@@ -126,23 +123,43 @@ function getHighlighter(): Highlighter {
 
 /** Creates a renderer with fixed options; call `render` once per file. */
 export function createMarkdownRenderer(options: RenderOptions = {}): MarkdownRenderer {
+  return buildRenderer(options, { isFastPathEnabled: true });
+}
+
+/**
+ * A renderer that always parses with remark: the reference the markdown-it fast path is
+ * tested against. Not part of the public API.
+ */
+export function createReferenceRenderer(options: RenderOptions = {}): MarkdownRenderer {
+  return buildRenderer(options, { isFastPathEnabled: false });
+}
+
+function buildRenderer(options: RenderOptions, mode: { isFastPathEnabled: boolean }): MarkdownRenderer {
   const resolved = resolveRenderOptions(options);
   const highlighter = resolved.highlight ? getHighlighter() : undefined;
   const stringifyOptions = {
     // `&lt;`/`&amp;` rather than `&#x3C;`/`&#x26;`: the stored HTML stays readable in Webflow's embed editor.
     characterReferences: { useNamedReferences: true },
   } as const;
+  const renderTree = (mdast: MdastRoot, markdown: string, context: RenderContext): RenderResult => {
+    const state = createRenderState(context);
+    prepareMarkdown(mdast, resolved, state);
+    let hast = toHastProcessor.runSync(mdast) as HastRoot;
+    if (resolved.rawHtml !== "escape") {
+      hast = parseRawHtml(hast, { markdown, state, shouldSanitize: resolved.rawHtml === "sanitize" });
+    }
+    const webflowTree = toWebflowTree(hast, { options: resolved, state, highlighter });
+    return { html: toHtml(webflowTree, stringifyOptions), warnings: sortByLocation(state.warnings) };
+  };
   return {
     render(markdown, context) {
-      const state = createRenderState(context);
-      const mdast = parserFor(markdown).parse(markdown);
-      prepareMarkdown(mdast, resolved, state);
-      let hast = toHastProcessor.runSync(mdast) as HastRoot;
-      if (resolved.rawHtml !== "escape") {
-        hast = parseRawHtml(hast, { markdown, state, shouldSanitize: resolved.rawHtml === "sanitize" });
+      const fastTree = mode.isFastPathEnabled ? fastParse(markdown) : undefined;
+      if (fastTree) {
+        const result = renderTree(fastTree, markdown, context);
+        // The fast tree's positions are approximate; a warning must point at the exact spot.
+        if (result.warnings.length === 0) return result;
       }
-      const webflowTree = toWebflowTree(hast, { options: resolved, state, highlighter });
-      return { html: toHtml(webflowTree, stringifyOptions), warnings: sortByLocation(state.warnings) };
+      return renderTree(parserFor(markdown).parse(markdown), markdown, context);
     },
   };
 }

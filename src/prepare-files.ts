@@ -1,6 +1,6 @@
 /**
- * The read → parse → render stage of a sync, incremental: every file is read and hashed; a
- * file whose bytes, settings and assets are unchanged since its item was last synced is
+ * The read → parse → render stage of a sync, incremental: every file is hashed (or, when its
+ * stat stamp is unchanged, its digest is taken from the cache in the manifest); a file whose bytes, settings and assets are unchanged since its item was last synced is
  * skipped (its slug comes from the manifest's `sources`); the rest are parsed and rendered,
  * in worker threads when there are enough of them to pay for starting the workers.
  */
@@ -22,6 +22,7 @@ import {
 import { slugFromPath } from "./core/slugify.ts";
 import type { Entry, SyncWarning } from "./core/types.ts";
 import type { ManifestCollection, SourceRecord } from "./adapters/manifest-store.ts";
+import { stampOf, type FileDigestCache, type FileStamp } from "./adapters/file-digests.ts";
 import { prepareInWorkers } from "./adapters/worker-pool.ts";
 
 /**
@@ -40,6 +41,8 @@ export interface LoadedFile {
   path: string;
   /** SHA-256 of the bytes that were hashed (and, when parsed, parsed). */
   rawDigest?: string;
+  /** What stat said of the file before it was read (for the digest cache). */
+  stamp?: FileStamp | undefined;
   entry?: Entry;
   error?: WfSyncError;
   /** Set when the file was not parsed because nothing it depends on changed. */
@@ -51,6 +54,8 @@ export interface LoadedFile {
 /** How much work the prepare stage did; the report carries it (tests and the benchmark read it). */
 export interface PrepareStats {
   files: number;
+  /** Files read and hashed (the rest had a digest cached under an unchanged stat stamp). */
+  hashed: number;
   skipped: number;
   parsed: number;
   rendered: number;
@@ -61,7 +66,7 @@ export interface PrepareStats {
 }
 
 export function emptyPrepareStats(): PrepareStats {
-  return { files: 0, skipped: 0, parsed: 0, rendered: 0, inWorkers: 0, rerendered: 0 };
+  return { files: 0, hashed: 0, skipped: 0, parsed: 0, rendered: 0, inWorkers: 0, rerendered: 0 };
 }
 
 /** One collection's share of the prepare stage. */
@@ -83,6 +88,8 @@ export interface PrepareFilesOptions {
   stats: PrepareStats;
   /** Worker threads: "auto" uses them from POOL_THRESHOLD changed files on. */
   pool?: "auto" | "never" | "always";
+  /** Digests by stat stamp: a file whose stamp is unchanged is not read to be hashed. */
+  digests?: FileDigestCache | undefined;
 }
 
 export function rawDigestOf(bytes: Uint8Array): string {
@@ -135,6 +142,26 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   const { root, collections, stats } = options;
   const io = pLimit(64);
   const readBytes = (path: string) => io(() => readFile(`${root}/${path}`));
+  const digests = options.digests;
+  // Stat before reading: bytes read later are at least as new as the stamp they are cached under.
+  if (digests) {
+    for (const collection of collections)
+      for (const file of [...collection.files, ...collection.translations])
+        file.stamp = stampOf(`${root}/${file.path}`);
+  }
+  // Bytes of changed files read to hash them, kept until they are parsed: each is read once.
+  const alreadyRead = new Map<string, Uint8Array>();
+  /** The file's digest: from the cache when its stamp is unchanged, else read and hashed. */
+  const digestOf = async (file: LoadedFile): Promise<string> => {
+    const cached = digests?.lookup(file.path, file.stamp);
+    if (cached !== undefined) return cached;
+    const bytes = await readBytes(file.path);
+    const digest = rawDigestOf(bytes);
+    stats.hashed++;
+    digests?.remember(file.path, file.stamp, digest);
+    alreadyRead.set(file.path, bytes);
+    return digest;
+  };
 
   // 1. Hash every file; decide which can be skipped.
   const pending: Array<{ file: LoadedFile; settings: number }> = [];
@@ -142,7 +169,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   await Promise.all(
     collections.flatMap((collection, index) => {
       const state = collection.skippable;
-      const digests = new Map<string, string>();
+      const primaryDigests = new Map<string, string>();
       const primary = collection.files.map(async (file) => {
         stats.files++;
         const record = state?.sources?.[file.path];
@@ -152,8 +179,8 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
           pending.push({ file, settings: index });
           return;
         }
-        file.rawDigest = rawDigestOf(await readBytes(file.path));
-        digests.set(file.path, file.rawDigest);
+        file.rawDigest = await digestOf(file);
+        primaryDigests.set(file.path, file.rawDigest);
         const item = record ? state?.items[record.slug] : undefined;
         if (
           record &&
@@ -166,6 +193,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
         ) {
           file.skipped = record;
           stats.skipped++;
+          alreadyRead.delete(file.path);
         } else {
           pending.push({ file, settings: index });
         }
@@ -175,19 +203,20 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
           Promise.all(
             collection.translations.map(async (file) => {
               stats.files++;
-              file.rawDigest = rawDigestOf(await readBytes(file.path));
+              file.rawDigest = await digestOf(file);
               const record = state?.sources?.[file.path];
               const anchor = record?.primary?.anchor ?? "";
               const isSame =
                 record?.primary !== undefined &&
                 record.digest === file.rawDigest &&
-                digests.get(record.primary.path) === record.primary.digest &&
+                primaryDigests.get(record.primary.path) === record.primary.digest &&
                 state?.items[anchor]?.itemId === record.primary.itemId &&
                 state.locales?.[file.tag]?.[anchor] !== undefined &&
                 (await assetsUnchanged(root, record.assets));
               if (isSame) {
                 file.skipped = record;
                 stats.skipped++;
+                alreadyRead.delete(file.path);
               } else {
                 translationsToParse.push(file);
               }
@@ -213,21 +242,36 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   const usePool = options.pool === "always" || (options.pool !== "never" && pending.length >= POOL_THRESHOLD);
   const byPath = new Map(pending.map((item) => [item.file.path, item.file]));
   const read = async (path: string) => {
+    const kept = alreadyRead.get(path);
+    if (kept) {
+      alreadyRead.delete(path);
+      return new TextDecoder().decode(kept);
+    }
     const bytes = await readBytes(path);
     const file = byPath.get(path);
     // Hash what is parsed, so the record always describes the bytes the item was made from.
-    if (file) file.rawDigest = rawDigestOf(bytes);
+    if (file) {
+      file.rawDigest = rawDigestOf(bytes);
+      stats.hashed++;
+      digests?.remember(file.path, file.stamp, file.rawDigest);
+    }
     return new TextDecoder().decode(bytes);
   };
   const onResult = (prepared: PreparedFile) => {
     const file = byPath.get(prepared.path);
     if (!file) return;
-    if (prepared.rawDigest !== undefined) file.rawDigest = prepared.rawDigest;
+    if (prepared.rawDigest !== undefined) {
+      if (file.rawDigest === undefined) stats.hashed++;
+      file.rawDigest = prepared.rawDigest;
+      digests?.remember(file.path, file.stamp, file.rawDigest);
+    }
     applyPrepared(file, prepared);
     stats.parsed++;
     if (prepared.html !== undefined) stats.rendered++;
   };
   if (usePool) {
+    // Workers read their files themselves; what step 1 read is not sent along.
+    for (const item of pending) alreadyRead.delete(item.file.path);
     await prepareInWorkers({
       data: { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls], root },
       files: pending.map((item) => ({ path: item.file.path, settings: item.settings })),
@@ -252,8 +296,13 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   // 3. Translations are parsed here and rendered with their primary later; a changed
   // translation of a skipped primary needs that primary's entry too.
   for (const file of translationsToParse) {
-    const bytes = await readBytes(file.path);
-    file.rawDigest = rawDigestOf(bytes);
+    const kept = alreadyRead.get(file.path);
+    alreadyRead.delete(file.path);
+    const bytes = kept ?? (await readBytes(file.path));
+    if (!kept) {
+      file.rawDigest = rawDigestOf(bytes);
+      digests?.remember(file.path, file.stamp, file.rawDigest);
+    }
     parseLoaded(file, new TextDecoder().decode(bytes));
     stats.parsed++;
   }

@@ -24,7 +24,13 @@ import {
 import { parseEntry } from "./core/parse-entry.ts";
 import { planChanges, type ManifestEntry, type PlannedRemoval, type SyncPlan } from "./core/plan-changes.ts";
 import { resolveRenderOptions, type MarkdownRenderer, type RenderOptions } from "./core/render-options.ts";
-import { lookupsHold, renderEntry, resolveFileLink, type PrepareResolvers } from "./core/prepare-entry.ts";
+import {
+  createFileLinkResolver,
+  lookupsHold,
+  renderEntry,
+  resolveFileLink,
+  type PrepareResolvers,
+} from "./core/prepare-entry.ts";
 import {
   anchorOf,
   assetPathsOf,
@@ -41,6 +47,7 @@ import {
 import type { CollectionSchema, Entry, SiteLocale, SyncWarning } from "./core/types.ts";
 import { createLocalizedItems, writeLocaleVariants, type LocaleWrite } from "./apply-locales.ts";
 import { assetSize, contentTypeFor, readAsset } from "./adapters/read-asset.ts";
+import { createFileDigestCache } from "./adapters/file-digests.ts";
 import { listSources, readSource } from "./adapters/read-sources.ts";
 import {
   createManifestWriter,
@@ -301,6 +308,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const fileStats = emptyPrepareStats();
   const isVerified = options.isVerified ?? false;
   const canSkip = !isFresh && !(options.isForced ?? false) && !isVerified;
+  // --force and --verify read every file again (and refresh the cache from what they read).
+  const fileDigests = createFileDigestCache(canSkip ? manifest.files : undefined, started);
   await prepareFiles({
     root: config.root,
     collections: runs.map((run) => {
@@ -328,7 +337,14 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     assetUrls: new Map(Object.values(manifest.assets).map((asset) => [asset.fileName, asset.url])),
     stats: fileStats,
     pool: options.workers ?? "auto",
+    digests: fileDigests,
   });
+  if (fileDigests.hasChanged && !isDryRun) {
+    // Forget files that are gone, unless this run saw only some of the collections.
+    const isWholeRun = selected.length === config.collections.length;
+    const seen = new Set(runs.flatMap((run) => [...run.files, ...run.translations].map((file) => file.path)));
+    manifest.files = fileDigests.toStored(isWholeRun ? seen : undefined);
+  }
 
   // Path → item, across every collection, for relative links and path references.
   const byPath = new Map<string, { run: CollectionRun; slug: string }>();
@@ -338,6 +354,11 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       if (slug !== undefined) byPath.set(file.path, { run, slug });
     }
   }
+  const urlByPath = new Map(
+    [...byPath].map(([path, found]) => [path, urlPatternOf(found.run).replace("{slug}", found.slug)]),
+  );
+  const urlOfFile = (path: string) => urlByPath.get(path);
+  const linkOfFile = createFileLinkResolver(urlOfFile);
 
   try {
     checkDeletionGuard({ runs, manifest, config, isDeleteAllowed: options.isDeleteAllowed ?? false });
@@ -400,8 +421,9 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     const isCold = !stored;
     const collectionState: ManifestCollection = stored ?? { settingsDigest: "", items: {} };
     if (!isDryRun) manifest.collections[collectionId] = collectionState;
+    const hasNewSettings = collectionState.settingsDigest !== run.settingsDigest;
     // New settings re-render every item once: records made under the old ones must not skip anything.
-    if (collectionState.settingsDigest !== run.settingsDigest) collectionState.sources = {};
+    if (hasNewSettings) collectionState.sources = {};
     collectionState.settingsDigest = run.settingsDigest;
     const entries = collectionState.items;
 
@@ -477,10 +499,6 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       });
     };
 
-    const urlOfFile = (path: string) => {
-      const found = byPath.get(path);
-      return found ? urlPatternOf(found.run).replace("{slug}", found.slug) : undefined;
-    };
     // What each parsed file's item was made from, recorded once the item holds it.
     const made = new Map<string, { draft: ItemDraft; record: SourceRecord }>();
     for (const file of run.files) {
@@ -488,10 +506,9 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         const record = file.skipped;
         // Links and references of an unchanged file may point at items that changed: check each answer.
         const holds =
-          lookupsHold({ links: record.links ?? {}, images: {} }, file.path, {
-            urlOfFile,
-            urlOfAsset: () => undefined,
-          }) &&
+          Object.entries(record.links ?? {}).every(
+            ([href, url]) => (linkOfFile(href, file.path) ?? null) === url,
+          ) &&
           Object.entries(record.refs ?? {}).every(([key, itemId]) => {
             const [referencedId = "", ...rest] = key.split(" ");
             return (resolveReference(rest.join(" "), referencedId, file.path) ?? null) === itemId;
@@ -752,7 +769,18 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     await updateItems(context, [...plan.update, ...adopted]);
     await removeItems(context, removals, config.onDelete);
     recordSources(collectionState, run, made);
-    await save();
+    // A collection where every file was skipped and nothing was planned left its state as read:
+    // serialising the whole manifest to find that out costs more than the rest of a no-op run.
+    const isRunUntouched =
+      canSkip &&
+      !isCold &&
+      !hasPending &&
+      !hasNewSettings &&
+      run.files.every((file) => file.skipped !== undefined) &&
+      plan.create.length === 0 &&
+      plan.update.length === 0 &&
+      plan.remove.length === 0;
+    if (!isRunUntouched) await save();
   }
 
   // Second pass: references to items that did not exist yet on the first pass (cycles, or later collections).
@@ -840,6 +868,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   // neither serialises nor rewrites it (each write above already saved its own change).
   const isUntouched =
     canSkip &&
+    !fileDigests.hasChanged &&
     fileStats.parsed === 0 &&
     results.every((result) => result.action === "unchanged" || result.action === "keep");
   if (!isDryRun && !isUntouched) await save();

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { ManifestEntry } from "../core/plan-changes.ts";
 import type { CollectionSchema, SiteLocale, SyncWarning } from "../core/types.ts";
+import type { StoredFileDigests } from "./file-digests.ts";
 
 /** Bump when the manifest's shape changes; an unknown version is rebuilt from the site. */
 export const MANIFEST_VERSION = 1;
@@ -52,6 +53,8 @@ export interface Manifest {
   collections: Record<string, ManifestCollection>;
   /** Uploaded assets by MD5 of their bytes. */
   assets: Record<string, ManifestAsset>;
+  /** Source files' digests by stat stamp (adapters/file-digests.ts): unchanged files are not read. */
+  files?: StoredFileDigests;
 }
 
 export function emptyManifest(target: string): Manifest {

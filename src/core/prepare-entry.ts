@@ -71,6 +71,33 @@ export function resolveFileLink(
   return `${url}${hash ? `#${hash}` : ""}`;
 }
 
+/**
+ * `resolveFileLink` for many files at once, with the path arithmetic done once per folder and
+ * href: a run with nothing to render still checks every recorded link of every file.
+ */
+export function createFileLinkResolver(
+  urlOfFile: (path: string) => string | undefined,
+): (href: string, fromFile: string) => string | undefined {
+  const targets = new Map<string, { path: string; hash: string } | null>();
+  return (href, fromFile) => {
+    const key = `${posix.dirname(fromFile)}\n${href}`;
+    let target = targets.get(key);
+    if (target === undefined) {
+      const [pathPart = "", hash] = href.split("#", 2);
+      target = /\.(md|markdown)$/i.test(pathPart)
+        ? {
+            path: posix.normalize(posix.join(posix.dirname(fromFile), decodeURI(pathPart))),
+            hash: hash ? `#${hash}` : "",
+          }
+        : null;
+      targets.set(key, target);
+    }
+    if (target === null) return undefined;
+    const url = urlOfFile(target.path);
+    return url === undefined ? undefined : `${url}${target.hash}`;
+  };
+}
+
 /** Root-relative path of a local asset referenced from a file (as the body's image resolver sees it). */
 export function assetPathFrom(fromFile: string, src: string): string {
   return posix.normalize(posix.join(posix.dirname(fromFile), src));

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -80,6 +80,40 @@ describe("incremental sync: unchanged files are not parsed", () => {
     // --force disables skipping.
     const forced = await project.sync({ isForced: true });
     expect(forced.files).toMatchObject({ skipped: 0, parsed: 24 });
+  });
+
+  it("reads no file on an unchanged run once files are older than the racy margin, and still finds a same-size edit", async () => {
+    await using project = await generatedProject(24);
+    // Whole seconds an hour back: files untouched since well before the run, with an mtime a test can put back.
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+    const posts = Array.from({ length: 24 }, (_, index) => project.path(postPath(index)));
+    for (const path of posts) await utimes(path, hourAgo, hourAgo);
+    expect((await project.sync()).files).toMatchObject({ hashed: 24, parsed: 24 });
+
+    const unchanged = await project.sync();
+    expect(unchanged.files).toMatchObject({ files: 24, hashed: 0, skipped: 24, parsed: 0 });
+    expect(unchanged.totals).toMatchObject({ unchanged: 24, updated: 0 });
+
+    // Same size, same mtime (set back), other bytes: the ctime moved, so the file is read again.
+    const edited = posts[5] as string;
+    const text = await readFile(edited, "utf8");
+    await writeFile(edited, text.replace(/\.(?=\s*$)/, "!"));
+    await utimes(edited, hourAgo, hourAgo);
+    expect((await stat(edited)).size).toBe(Buffer.byteLength(text));
+    const third = await project.sync();
+    expect(third.files).toMatchObject({ hashed: 1, parsed: 1, skipped: 23 });
+    expect(third.totals).toMatchObject({ updated: 1, unchanged: 23 });
+  });
+
+  it("hashes a file written moments before the run every time (a racy stamp is never trusted)", async () => {
+    await using project = await generatedProject(6);
+    await project.sync();
+    await appendTo(project.path(postPath(1)), "\nFresh paragraph.\n");
+    const first = await project.sync();
+    expect(first.files).toMatchObject({ parsed: 1 });
+    const second = await project.sync();
+    // The generated files are a few seconds old at most: every one is hashed, none is parsed.
+    expect(second.files).toMatchObject({ hashed: 6, parsed: 0, skipped: 6 });
   });
 
   it("re-renders everything once when the rendering settings change, without creating items", async () => {

@@ -24,7 +24,7 @@ import rehypeStringify from "rehype-stringify";
 import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
-import { loadConfig } from "../adapters/load-config.ts";
+import { enableConfigCache, loadConfig } from "../adapters/load-config.ts";
 import { listSources } from "../adapters/read-sources.ts";
 import { createWebflowClient } from "../adapters/webflow-client.ts";
 import { emptyPrepareStats, prepareFiles } from "../prepare-files.ts";
@@ -85,7 +85,8 @@ async function runPhase(phase: Phase, dir: string, baseUrl: string): Promise<str
     }
     return `${(html / 1e6).toFixed(1)} MB of HTML`;
   }
-  const config = await loadConfig(dir);
+  // As the CLI loads it for a sync: the transpiled config is cached in .wf-sync/cache/.
+  const config = await loadConfig(dir, { isCached: phase === "sync" });
   if (phase === "prepare") {
     const collection = config.collections[0];
     if (!collection) throw new Error("the bench config has no collection");
@@ -112,8 +113,9 @@ async function runPhase(phase: Phase, dir: string, baseUrl: string): Promise<str
   const client = createWebflowClient({ token: "bench-token", baseUrl });
   try {
     const report = await runSync({ config, client });
+    await enableConfigCache(config);
     const t = report.totals;
-    return `${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.failed} failed; ${report.files.skipped} skipped, ${report.files.parsed} parsed (${report.files.inWorkers} in workers); ${report.requests} requests`;
+    return `${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.failed} failed; ${report.files.hashed} read, ${report.files.skipped} skipped, ${report.files.parsed} parsed (${report.files.inWorkers} in workers); ${report.requests} requests`;
   } finally {
     await client.close();
   }

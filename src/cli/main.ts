@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
 import { AuthError, ExitCode, InterruptedError, WfSyncError } from "../errors.ts";
-import { loadConfig } from "../adapters/load-config.ts";
+import { enableConfigCache, loadConfig } from "../adapters/load-config.ts";
 import {
   createWebflowClient,
   DEFAULT_BASE_URL,
@@ -282,7 +282,10 @@ export async function main(io: CliIo): Promise<number> {
       async (commandOptions: { dryRun?: boolean; force?: boolean; verify?: boolean; yes?: boolean }) => {
         const options = globals();
         const reporter = reporterFor(io, options);
-        const config = await loadConfig(io.cwd, { configFile: options.config });
+        const config = await loadConfig(io.cwd, {
+          configFile: options.config,
+          isCached: !commandOptions.dryRun,
+        });
         // An unknown --collection is a usage error before anything connects or starts the sandbox.
         selectCollections(config, collectionNames(options.collection));
         const { client, close } = await connect({
@@ -311,6 +314,7 @@ export async function main(io: CliIo): Promise<number> {
           reporter.close();
           await close();
         }
+        if (!report.isDryRun && !report.isInterrupted) await enableConfigCache(config);
         reporter.flushWarnings();
         if (report.isDryRun) reporter.plan(report);
         reporter.summary(report);

@@ -1,3 +1,4 @@
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { copyFixture, filesContaining } from "../helpers/project.ts";
 import { sandboxEnv, spawnCli } from "../helpers/cli.ts";
@@ -42,5 +43,35 @@ describe("the built CLI (dist/cli/bin.js)", () => {
     for (const text of [first.stdout, first.stderr, second.stdout, second.stderr])
       expect(text).not.toContain(TOKEN);
     expect(await filesContaining(project.dir, TOKEN)).toEqual([]);
+  });
+
+  it("keeps the transpiled config in .wf-sync/cache/ once a sync succeeded, and never runs a stale one", async () => {
+    await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"), { tokens: [TOKEN] });
+    await using project = await copyFixture("core-basic");
+    const env = sandboxEnv(sandbox.baseUrl, TOKEN);
+    const cached = async () => {
+      try {
+        return (await readdir(project.path(".wf-sync/cache"))).filter((name) => name.endsWith(".mjs"));
+      } catch {
+        return undefined;
+      }
+    };
+
+    expect((await spawnCli(["sync", "--dry-run"], { cwd: project.dir, env })).code).toBe(0);
+    expect(await cached()).toBeUndefined();
+    expect((await spawnCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
+    expect(await cached()).toEqual([]);
+    expect((await spawnCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
+    expect(await cached()).toHaveLength(1);
+
+    // An edited config is transpiled again, never served from the old entry.
+    const configPath = project.path("wf-sync.config.ts");
+    const config = await readFile(configPath, "utf8");
+    await writeFile(configPath, config.replace(/collections: \[/, 'collections: [ { name: "posts" },'));
+    const edited = await spawnCli(["sync"], { cwd: project.dir, env });
+    expect(edited.code).toBe(2);
+    expect(edited.stderr).toMatch(/two collections are named "posts"|not valid/);
+    await writeFile(configPath, config);
+    expect((await spawnCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
   });
 });

@@ -43,6 +43,8 @@ const bodies: Array<[string, string]> = [
   ...Array.from({ length: 1500 }, (_, seed): [string, string] => [`random #${seed}`, randomDocument(seed)]),
 ];
 
+const fastBodies = bodies.filter(([, markdown]) => fastParse(markdown) !== undefined);
+
 const contexts: Record<string, RenderContext> = {
   resolving: {
     file: "post.md",
@@ -65,7 +67,8 @@ describe("fastParse", () => {
     (_name, context) => {
       const fastRenderer = createMarkdownRenderer();
       const referenceRenderer = createReferenceRenderer();
-      for (const [name, markdown] of bodies) {
+      // Bodies fastParse declines take the reference path in both renderers.
+      for (const [name, markdown] of fastBodies) {
         expect(fastRenderer.render(markdown, context), name).toStrictEqual(
           referenceRenderer.render(markdown, context),
         );

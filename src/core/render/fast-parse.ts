@@ -30,6 +30,9 @@ const markdownIt = new MarkdownIt("commonmark");
 markdownIt.normalizeLink = (url) => url;
 markdownIt.normalizeLinkText = (text) => text;
 markdownIt.validateLink = () => true;
+// Keeps escapes and character references apart (`text_special`), so a `*` or `_` left in a
+// `text` token is known to be an unmatched delimiter, not an escaped one.
+markdownIt.core.ruler.disable("text_join");
 
 /**
  * Text that takes a body out of the fast path: characters markdown-it normalises differently
@@ -93,6 +96,7 @@ function convertBlocks(
   const { lines } = context;
   const nodes: BlockContent[] = [];
   while (cursor.index < tokens.length) {
+    const previous = tokens[cursor.index - 1];
     const token = tokens[cursor.index++]!;
     if (token.type === until) return nodes;
     const position = blockPosition(token);
@@ -116,6 +120,8 @@ function convertBlocks(
         break;
       }
       case "blockquote_open": {
+        // markdown-it continues a quote with a `>` indented four or more spaces.
+        if (lines.some((line) => /^ {4,}>/.test(line))) throw new Unsupported("indented `>` and a quote");
         const children = convertBlocks(tokens, cursor, { ...context, isInQuote: true }, "blockquote_close");
         // micromark splits indented code that follows an empty quote; markdown-it does not.
         if (children.length === 0) throw new Unsupported("empty blockquote");
@@ -128,12 +134,27 @@ function convertBlocks(
         // (marking it spread); markdown-it and CommonMark do not.
         if (context.isInQuote && lines.some((line) => /^ *>[ >]*$/.test(line)))
           throw new Unsupported("list in a quote with a blank quoted line");
+        // micromark lets only a list starting at 1 follow a non-blank line, or indented code
+        // even across blank lines.
+        if (
+          token.type === "ordered_list_open" &&
+          Number(token.attrGet("start") ?? 1) !== 1 &&
+          (previous?.type === "code_block" || !/^[ >]*$/.test(lines[(token.map?.[0] ?? 0) - 1] ?? ""))
+        )
+          throw new Unsupported("ordered list not at 1 after another line or indented code");
         nodes.push(convertList(tokens, cursor, { open: token, context, position }));
         break;
       case "fence":
         nodes.push(convertFence(token, lines, position));
         break;
       case "code_block":
+        // micromark splits indented code that directly follows a quote or list into one block per line.
+        if (
+          previous?.type.endsWith("_close") &&
+          previous.type !== "paragraph_close" &&
+          previous.type !== "heading_close"
+        )
+          throw new Unsupported("indented code right after a container");
         // micromark keeps a trailing whitespace-only line indented past the code; markdown-it drops it.
         if (lines.some((line) => /^[ >]*$/.test(line) && /(?: [^ ]*){5}/.test(line)))
           throw new Unsupported("indented code and a long whitespace-only line");
@@ -201,6 +222,9 @@ function convertList(
     const children = convertBlocks(tokens, cursor, context, "list_item_close");
     // Empty items interrupt paragraphs and end lists differently in the two parsers.
     if (children.length === 0) throw new Unsupported("empty list item");
+    // So do items whose content starts on the line after the marker.
+    if (tokens[childStart]?.map?.[0] !== token.map?.[0])
+      throw new Unsupported("item starting with a blank line");
     const childRanges = directChildRanges(tokens, childStart, cursor.index - 1, lines);
     let isSpread = false;
     for (let i = 1; i < childRanges.length; i++) {
@@ -280,6 +304,10 @@ function convertPhrasing(
     if (token.type === until) return nodes;
     switch (token.type) {
       case "text":
+        if (!hasInertDelimiters(token.content)) throw new Unsupported("unmatched emphasis delimiter");
+        pushText(token.content);
+        break;
+      case "text_special":
         pushText(token.content);
         break;
       case "softbreak":
@@ -291,6 +319,8 @@ function convertPhrasing(
       case "code_inline":
         // markdown-it turns a line ending in a code span into a space; micromark keeps it.
         if (hasLineEnding && token.content.includes(" ")) throw new Unsupported("multi-line code span");
+        // markdown-it strips a space from each end of an all-space span too (```   ```).
+        if (/^ *$/.test(token.content)) throw new Unsupported("all-space code span");
         nodes.push({ type: "inlineCode", value: token.content, position });
         break;
       case "em_open":
@@ -332,6 +362,26 @@ function convertPhrasing(
   if (until !== undefined) throw new Unsupported(`unclosed ${until}`);
   return nodes;
 }
+
+/**
+ * Whether every `*`/`_` run in markdown-it's leftover text could neither open nor close
+ * emphasis: surrounded by whitespace, or (`_` only) inside a word. Where a run could, the
+ * two parsers' emphasis algorithms sometimes pair delimiters differently.
+ */
+function hasInertDelimiters(text: string): boolean {
+  for (const match of text.matchAll(/[*_]+/g)) {
+    const before = text[match.index - 1];
+    const after = text[match.index + match[0].length];
+    if (before === undefined || after === undefined) return false;
+    const isSpaced = /\s/.test(before) && /\s/.test(after);
+    const isInWord = match[0][0] === "_" && WORD_CHARACTER.test(before) && WORD_CHARACTER.test(after);
+    if (!isSpaced && !isInWord) return false;
+  }
+  return true;
+}
+
+/** Neither whitespace nor Unicode punctuation or symbol, as CommonMark's flanking rules see it. */
+const WORD_CHARACTER = /[^\s\p{P}\p{S}]/u;
 
 /** mdast-util-to-string, as remark computes an image's alt from its label. */
 function toText(nodes: Phrasing[]): string {

@@ -52,9 +52,27 @@ function configCacheDir(configFile: string): string {
   return join(dirname(configFile), ".wf-sync", "cache");
 }
 
-/** Lets later runs cache the transpiled config (see `isCached`); called after a successful sync. */
+/** Imports a config file through jiti, with its transpiled form cached in `fsCache` when given. */
+function importConfig(configFile: string, fsCache: string | false): Promise<unknown> {
+  const jiti = createJiti(import.meta.url, {
+    moduleCache: false,
+    fsCache,
+    interopDefault: true,
+    alias: { "wf-sync": packageEntry() },
+  });
+  return jiti.import(configFile, { default: true });
+}
+
+/**
+ * Makes `.wf-sync/cache/` and fills it with the transpiled config, for the next run (see
+ * `isCached`); called after a successful sync. When the folder was already there, this run's
+ * load has used and filled it.
+ */
 export async function enableConfigCache(config: ResolvedConfig): Promise<void> {
-  await mkdir(configCacheDir(config.configFile), { recursive: true });
+  const dir = configCacheDir(config.configFile);
+  if (existsSync(dir)) return;
+  await mkdir(dir, { recursive: true });
+  await importConfig(config.configFile, dir);
 }
 
 /**
@@ -75,16 +93,11 @@ export async function loadConfig(
   } = {},
 ): Promise<ResolvedConfig> {
   const configFile = findConfigFile(cwd, options.configFile);
-  const jiti = createJiti(import.meta.url, {
-    moduleCache: false,
-    // A folder of the project's own, never a shared temp dir: what is cached there gets executed.
-    fsCache: options.isCached && existsSync(configCacheDir(configFile)) ? configCacheDir(configFile) : false,
-    interopDefault: true,
-    alias: { "wf-sync": packageEntry() },
-  });
+  // A folder of the project's own, never a shared temp dir: what is cached there gets executed.
+  const cacheDir = configCacheDir(configFile);
   let loaded: unknown;
   try {
-    loaded = await jiti.import(configFile, { default: true });
+    loaded = await importConfig(configFile, options.isCached && existsSync(cacheDir) ? cacheDir : false);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new ConfigError(`${configFile}: the config could not be loaded: ${reason}`, {

@@ -98,7 +98,7 @@ function paragraph(random: Random): string {
 }
 
 function block(random: Random, depth: number): string {
-  const roll = random.int(0, depth > 2 ? 9 : 13);
+  const roll = random.int(0, depth > 2 ? 10 : 14);
   switch (roll) {
     case 0:
     case 1:
@@ -119,11 +119,29 @@ function block(random: Random, depth: number): string {
     case 9:
       return random.pick(["", "\n", "plain"]);
     case 10:
+      return table(random);
     case 11:
+    case 12:
       return list(random, depth + 1);
     default:
       return blockquote(random, depth + 1);
   }
+}
+
+/** Mostly plain GFM tables; one in four has short or long rows, no outer pipes, escapes or code. */
+function table(random: Random): string {
+  const isPlain = random.int(0, 3) > 0;
+  const columns = random.int(1, 4);
+  const cell = (): string =>
+    isPlain ? random.pick(["", "x", "12 ms", inline(random)]) : random.pick(["x", "`a|b`", "a \\| b"]);
+  const row = (count: number): string => {
+    const cells = Array.from({ length: count }, cell);
+    return !isPlain && random.int(0, 1) === 0 ? cells.join(" | ") : `| ${cells.join(" | ")} |`;
+  };
+  const delimiter = Array.from({ length: columns }, () => random.pick(["---", ":--", "--:", ":-:", "-"]));
+  const rows = [row(columns), `|${delimiter.join("|")}|`];
+  for (let i = random.int(0, 3); i > 0; i--) rows.push(row(isPlain ? columns : random.int(1, 5)));
+  return rows.join("\n");
 }
 
 function blocks(random: Random, depth: number, count: number): string {

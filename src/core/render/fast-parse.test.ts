@@ -76,6 +76,13 @@ describe("fastParse", () => {
     },
   );
 
+  it("converts a plain table", () => {
+    const markdown = "| a | b |\n| :- | -: |\n| *1* | 2 |";
+    const fast = fastParse(markdown);
+    expect(fast?.children.map((node) => node.type)).toEqual(["table"]);
+    expect(stripPositions(fast)).toStrictEqual(stripPositions(parserFor(markdown).parse(markdown)));
+  });
+
   it("takes the fast path for most generated post bodies", () => {
     const renderer = createReferenceRenderer();
     const fastCount = posts
@@ -97,7 +104,10 @@ describe("fastParse", () => {
   it.each([
     ["a footnote", "Text[^n].\n\n[^n]: note"],
     ["strikethrough", "~~gone~~"],
-    ["a table", "| a |\n| - |\n| 1 |"],
+    ["a table without outer pipes", "a | b\n- | -\n1 | 2"],
+    ["a table with a short row", "| a | b |\n| - | - |\n| 1 |"],
+    ["a table in a list", "- | a |\n  | - |\n  | 1 |"],
+    ["a pipe outside a table", "a | b"],
     ["a task", "- [ ] open"],
     ["a bare URL", "See https://example.com."],
     ["raw HTML", "<div>x</div>"],

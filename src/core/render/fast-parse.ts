@@ -11,6 +11,7 @@
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
 import type {
+  AlignType,
   BlockContent,
   Code,
   Heading,
@@ -20,11 +21,14 @@ import type {
   PhrasingContent,
   Root,
   RootContent,
+  Table,
+  TableCell,
+  TableRow,
 } from "mdast";
 import type { Position } from "unist";
 import { mayHoldLiteral } from "./autolink-literals.ts";
 
-const markdownIt = new MarkdownIt("commonmark");
+const markdownIt = new MarkdownIt("commonmark").enable("table");
 // mdast keeps destinations as written (after unescaping); markdown-it would percent-encode
 // them, punycode hosts and drop `javascript:` links. The renderer checks schemes itself.
 markdownIt.normalizeLink = (url) => url;
@@ -36,9 +40,10 @@ markdownIt.core.ruler.disable("text_join");
 
 /**
  * Text that takes a body out of the fast path: characters markdown-it normalises differently
- * (`\r`, `\0`, tabs), GFM triggers (footnotes `[^`, strikethrough `~`, tables `|`, tasks).
+ * (`\r`, `\0`, tabs), GFM triggers (footnotes `[^`, strikethrough `~`, tasks). Pipes are
+ * allowed only in the plain tables `convertTable` accepts.
  */
-const UNSUPPORTED_TEXT = /[\r\0\t~|]|\[\^|\[[ xX]\]/;
+const UNSUPPORTED_TEXT = /[\r\0\t~]|\[\^|\[[ xX]\]/;
 
 /** Parses `markdown` like remark-parse with GFM, or returns undefined when it cannot promise the same tree. */
 export function fastParse(markdown: string): Root | undefined {
@@ -47,11 +52,12 @@ export function fastParse(markdown: string): Root | undefined {
   const tokens = markdownIt.parse(markdown, env);
   if (env.references && Object.keys(env.references).length > 0) return undefined;
   const lines = markdown.split("\n");
+  if (!arePipesInTables(tokens, lines)) return undefined;
   try {
     const children = convertBlocks(
       tokens,
       { index: 0 },
-      { lines, isInQuote: false },
+      { lines, isInQuote: false, isAtRoot: true },
       undefined,
     ) as RootContent[];
     return {
@@ -79,6 +85,7 @@ interface BlockContext {
   /** The source split at `\n`. */
   lines: string[];
   isInQuote: boolean;
+  isAtRoot: boolean;
 }
 
 function blockPosition(token: Token): Position {
@@ -122,7 +129,12 @@ function convertBlocks(
       case "blockquote_open": {
         // markdown-it continues a quote with a `>` indented four or more spaces.
         if (lines.some((line) => /^ {4,}>/.test(line))) throw new Unsupported("indented `>` and a quote");
-        const children = convertBlocks(tokens, cursor, { ...context, isInQuote: true }, "blockquote_close");
+        const children = convertBlocks(
+          tokens,
+          cursor,
+          { ...context, isInQuote: true, isAtRoot: false },
+          "blockquote_close",
+        );
         // micromark splits indented code that follows an empty quote; markdown-it does not.
         if (children.length === 0) throw new Unsupported("empty blockquote");
         nodes.push({ type: "blockquote", children, position });
@@ -166,6 +178,10 @@ function convertBlocks(
           position,
         });
         break;
+      case "table_open":
+        if (!context.isAtRoot) throw new Unsupported("table in a container");
+        nodes.push(convertTable(tokens, cursor, { lines, open: token, position }));
+        break;
       case "hr":
         nodes.push({ type: "thematicBreak", position });
         break;
@@ -196,6 +212,80 @@ function convertFence(token: Token, lines: string[], position: Position): Code {
   };
 }
 
+/** Every line holding a `|` is inside a table markdown-it found. */
+function arePipesInTables(tokens: Token[], lines: string[]): boolean {
+  const inTable = new Set<number>();
+  for (const token of tokens) {
+    if (token.type !== "table_open" || !token.map) continue;
+    for (let line = token.map[0]; line < token.map[1]; line++) inTable.add(line);
+  }
+  return lines.every((line, index) => !line.includes("|") || inTable.has(index));
+}
+
+/** A table row as `convertTable` accepts it: outer pipes, no escapes or code, no trailing text. */
+const PLAIN_ROW = /^\|(?:[^|\\`]*\|)+ *$/;
+
+/**
+ * A GFM table, only in its plainest form: at the top level, blank lines around it, every row
+ * with outer pipes and exactly one cell per column. markdown-it pads short rows and drops
+ * extra cells, interrupts paragraphs differently and splits cells its own way around
+ * escapes and code; none of that can happen here.
+ */
+function convertTable(
+  tokens: Token[],
+  cursor: Cursor,
+  where: { lines: string[]; open: Token; position: Position },
+): Table {
+  const { lines, open, position } = where;
+  const [startLine, endLine] = open.map ?? [0, 0];
+  const isBlank = (line: string | undefined): boolean => line === undefined || /^ *$/.test(line);
+  if (!isBlank(lines[startLine - 1]) || !isBlank(lines[endLine]))
+    throw new Unsupported("table not between blank lines");
+  const tableLines = lines.slice(startLine, endLine);
+  const columns = (tableLines[0]?.match(/\|/g)?.length ?? 0) - 1;
+  if (tableLines.some((line) => !PLAIN_ROW.test(line) || line.match(/\|/g)!.length - 1 !== columns))
+    throw new Unsupported("table that is not plain");
+  const rows: TableRow[] = [];
+  const align: AlignType[] = [];
+  let cells: TableCell[] = [];
+  while (cursor.index < tokens.length) {
+    const token = tokens[cursor.index++]!;
+    switch (token.type) {
+      case "table_close":
+        return { type: "table", align, children: rows, position };
+      case "thead_open":
+      case "thead_close":
+      case "tbody_open":
+      case "tbody_close":
+      case "th_close":
+      case "td_close":
+        break;
+      case "tr_open":
+        cells = [];
+        break;
+      case "tr_close":
+        rows.push({ type: "tableRow", children: cells, position });
+        break;
+      case "th_open":
+      case "td_open": {
+        if (token.type === "th_open") align.push(alignOf(token));
+        const inline = tokens[cursor.index++]!;
+        cells.push({ type: "tableCell", children: convertInline(inline, position), position });
+        break;
+      }
+      default:
+        throw new Unsupported(token.type);
+    }
+  }
+  throw new Unsupported("unclosed table");
+}
+
+/** A column's alignment, read back from a header cell's `text-align` style. */
+function alignOf(headerCell: Token): AlignType {
+  const value = /^text-align:(left|right|center)$/.exec(headerCell.attrGet("style") ?? "")?.[1];
+  return (value ?? null) as AlignType;
+}
+
 /**
  * A list and its items. markdown-it's tightness is not mdast's `spread`: mdast marks a list
  * spread when a blank line separates two items, and an item spread when a blank line
@@ -219,7 +309,7 @@ function convertList(
     if (token.type !== "list_item_open") throw new Unsupported(token.type);
     if (isOrdered && start === null) start = Number.parseInt(token.info, 10);
     const childStart = cursor.index;
-    const children = convertBlocks(tokens, cursor, context, "list_item_close");
+    const children = convertBlocks(tokens, cursor, { ...context, isAtRoot: false }, "list_item_close");
     // Empty items interrupt paragraphs and end lists differently in the two parsers.
     if (children.length === 0) throw new Unsupported("empty list item");
     // So do items whose content starts on the line after the marker.

@@ -24,6 +24,7 @@ import type { Entry, SyncWarning } from "./core/types.ts";
 import type { ManifestCollection, SourceRecord } from "./adapters/manifest-store.ts";
 import { stampOf, type FileDigestCache, type FileStamp } from "./adapters/file-digests.ts";
 import { prepareInWorkers } from "./adapters/worker-pool.ts";
+import { createTaskPreparer } from "./prepare-task.ts";
 
 /**
  * The Markdown toolchain, loaded on first need: a run where no file changed never renders and
@@ -59,7 +60,7 @@ export interface PrepareStats {
   skipped: number;
   parsed: number;
   rendered: number;
-  /** Files parsed and rendered in worker threads. */
+  /** Files parsed and rendered by the pool (worker threads, with the main thread taking its share). */
   inWorkers: number;
   /** Files rendered again on the main thread because a link or image resolved differently. */
   rerendered: number;
@@ -272,8 +273,10 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   if (usePool) {
     // Workers read their files themselves; what step 1 read is not sent along.
     for (const item of pending) alreadyRead.delete(item.file.path);
+    const data = { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls], root };
     await prepareInWorkers({
-      data: { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls], root },
+      data,
+      local: createTaskPreparer(data, (await loadRenderer()).createMarkdownRenderer),
       files: pending.map((item) => ({ path: item.file.path, settings: item.settings })),
       onResult,
     });

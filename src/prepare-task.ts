@@ -1,0 +1,49 @@
+/**
+ * Prepares one pool task (adapters/worker-pool.ts): reads and hashes the file when it was sent
+ * as a path alone, then parses and renders it. Used in each worker thread and on the main
+ * thread, which takes its share of the batches instead of waiting for the workers.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import {
+  createEntryPreparer,
+  type PreparedFile,
+  type PrepareSettings,
+  type PrepareTask,
+} from "./core/prepare-entry.ts";
+import type { MarkdownRenderer, RenderOptions } from "./core/render-options.ts";
+
+/** What the pool hands each worker when it starts it. */
+export interface PrepareWorkerData {
+  settings: PrepareSettings[];
+  /** Markdown file path → URL of its item (best knowledge at start; the caller re-checks). */
+  fileUrls: Array<[string, string]>;
+  /** Local asset path → uploaded URL. */
+  assetUrls: Array<[string, string]>;
+  /** Folder the paths are relative to, for tasks sent without their text. */
+  root?: string;
+}
+
+/** A file to prepare: with its text, or only its path for the preparer to read. */
+export type PrepareWorkerTask = Omit<PrepareTask, "text"> & { text?: string };
+
+export function createTaskPreparer(
+  data: PrepareWorkerData,
+  createRenderer: (options: RenderOptions) => MarkdownRenderer,
+): (task: PrepareWorkerTask) => PreparedFile {
+  const preparer = createEntryPreparer(data.settings, createRenderer);
+  const fileUrls = new Map(data.fileUrls);
+  const assetUrls = new Map(data.assetUrls);
+  const resolvers = {
+    urlOfFile: (path: string) => fileUrls.get(path),
+    urlOfAsset: (path: string) => assetUrls.get(path),
+  };
+  const decoder = new TextDecoder();
+  return (task) => {
+    if (task.text !== undefined) return preparer.prepare({ ...task, text: task.text }, resolvers);
+    const bytes = readFileSync(`${data.root ?? "."}/${task.path}`);
+    // Hash what is parsed, so the manifest's record describes the bytes the item was made from.
+    const rawDigest = createHash("sha256").update(bytes).digest("hex");
+    return { ...preparer.prepare({ ...task, text: decoder.decode(bytes) }, resolvers), rawDigest };
+  };
+}

@@ -121,7 +121,11 @@ function getHighlighter(): Highlighter {
   return sharedHighlighter;
 }
 
-/** Creates a renderer with fixed options; call `render` once per file. */
+/**
+ * Creates a renderer with fixed options; call `render` once per file. Bodies that
+ * `fastParse` accepts are parsed with markdown-it into the tree remark would give (several
+ * times faster); the output is the same either way.
+ */
 export function createMarkdownRenderer(options: RenderOptions = {}): MarkdownRenderer {
   return buildRenderer(options, { isFastPathEnabled: true });
 }

@@ -36,6 +36,12 @@ const WORDS = [
   "end",
   "(paren)",
   '"quoted"',
+  "café",
+  "«guillemets»",
+  "€5",
+  "non\u00a0breaking",
+  "—dash",
+  "$x$",
 ];
 const INLINE_PIECES = [
   () => "*em*",

@@ -463,13 +463,15 @@ function hasInertDelimiters(text: string): boolean {
     const before = text[match.index - 1];
     const after = text[match.index + match[0].length];
     if (before === undefined || after === undefined) return false;
-    const isSpaced = /\s/.test(before) && /\s/.test(after);
+    const isSpaced = SPACE.test(before) && SPACE.test(after);
     const isInWord = match[0][0] === "_" && WORD_CHARACTER.test(before) && WORD_CHARACTER.test(after);
     if (!isSpaced && !isInWord) return false;
   }
   return true;
 }
 
+/** Unicode space separators (a text token holds no line endings, and tabs never get here). */
+const SPACE = /\p{Zs}/u;
 /** Neither whitespace nor Unicode punctuation or symbol, as CommonMark's flanking rules see it. */
 const WORD_CHARACTER = /[^\s\p{P}\p{S}]/u;
 

@@ -281,7 +281,8 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
       onResult,
     });
     stats.inWorkers += pending.length;
-  } else {
+  } else if (pending.length > 0) {
+    // (With nothing to prepare the toolchain is not even loaded: a no-op run never renders.)
     const preparer = createEntryPreparer(settings, (await loadRenderer()).createMarkdownRenderer);
     const resolvers: PrepareResolvers = {
       urlOfFile: (path) => fileUrls.get(path),

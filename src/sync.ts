@@ -254,7 +254,14 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const target = `${client.target}${config.siteId ? `#${config.siteId}` : ""}`;
   const { manifest, isFresh, text: manifestText } = await readManifest(manifestPath, target);
   const writer = createManifestWriter(manifestPath, manifest, { writtenText: manifestText });
-  const save = isDryRun ? async () => {} : writer.save;
+  // Whether the manifest may hold a change no save has covered yet (see the final save).
+  let hasUnsaved = false;
+  const save = isDryRun
+    ? async () => {}
+    : () => {
+        hasUnsaved = false;
+        return writer.save();
+      };
 
   // One schema read per collection per run; cached for the offline `check`.
   const schemas = new Map<string, CollectionSchema>();
@@ -340,6 +347,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     digests: fileDigests,
   });
   if (fileDigests.hasChanged && !isDryRun) {
+    hasUnsaved = true;
     // Forget files that are gone, unless this run saw only some of the collections.
     const isWholeRun = selected.length === config.collections.length;
     const seen = new Set(runs.flatMap((run) => [...run.files, ...run.translations].map((file) => file.path)));
@@ -785,6 +793,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
 
   // Second pass: references to items that did not exist yet on the first pass (cycles, or later collections).
   if (!isDryRun && deferred.length > 0 && !options.signal?.aborted) {
+    hasUnsaved = true;
     for (const run of runs) {
       const mine = deferred.filter((item) => item.run === run);
       if (mine.length === 0) continue;
@@ -847,6 +856,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   // Translations last: every primary item (and everything they reference) exists by now.
   for (const run of runs) {
     if (run.translations.length === 0 || options.signal?.aborted) continue;
+    hasUnsaved = true;
     await syncTranslations({
       run,
       manifest,
@@ -864,14 +874,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     });
   }
 
-  // Every file skipped and nothing written: the manifest is as it was read, so a no-op run
-  // neither serialises nor rewrites it (each write above already saved its own change).
-  const isUntouched =
-    canSkip &&
-    !fileDigests.hasChanged &&
-    fileStats.parsed === 0 &&
-    results.every((result) => result.action === "unchanged" || result.action === "keep");
-  if (!isDryRun && !isUntouched) await save();
+  // Each collection saved its own changes (an untouched one had none), so the final save is
+  // needed only after the passes above, or when the digest cache changed and no save followed:
+  // serialising a big site's manifest costs a tenth of a second each time.
+  if (!isDryRun && hasUnsaved) await save();
   return buildReport({
     results,
     isDryRun,

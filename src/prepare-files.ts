@@ -107,9 +107,10 @@ export async function statAsset(path: string): Promise<{ size: number; mtimeMs: 
   }
 }
 
-async function assetsUnchanged(root: string, assets: SourceRecord["assets"]): Promise<boolean> {
-  for (const [path, known] of Object.entries(assets ?? {})) {
-    const current = await statAsset(`${root}/${path}`);
+function assetsUnchanged(root: string, assets: SourceRecord["assets"]): boolean {
+  if (!assets) return true;
+  for (const [path, known] of Object.entries(assets)) {
+    const current = stampOf(`${root}/${path}`);
     if (!current || current.size !== known.size || current.mtimeMs !== known.mtimeMs) return false;
   }
   return true;
@@ -150,85 +151,83 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
       for (const file of [...collection.files, ...collection.translations])
         file.stamp = stampOf(`${root}/${file.path}`);
   }
-  // Bytes of changed files read to hash them, kept until they are parsed: each is read once.
+  // 1. Digests of every file that has a record (the others are prepared whatever their bytes,
+  // and read only then, in a worker when there are many): from the cache when the stamp is
+  // unchanged, else read (in parallel) and hashed. The bytes read are kept until the file is
+  // parsed, so a changed file is read once.
   const alreadyRead = new Map<string, Uint8Array>();
-  /** The file's digest: from the cache when its stamp is unchanged, else read and hashed. */
-  const digestOf = async (file: LoadedFile): Promise<string> => {
-    const cached = digests?.lookup(file.path, file.stamp);
-    if (cached !== undefined) return cached;
-    const bytes = await readBytes(file.path);
-    const digest = rawDigestOf(bytes);
-    stats.hashed++;
-    digests?.remember(file.path, file.stamp, digest);
-    alreadyRead.set(file.path, bytes);
-    return digest;
-  };
-
-  // 1. Hash every file; decide which can be skipped.
-  const pending: Array<{ file: LoadedFile; settings: number }> = [];
-  const translationsToParse: LoadedFile[] = [];
+  const toHash: LoadedFile[] = [];
+  for (const collection of collections) {
+    const sources = collection.skippable?.sources;
+    const findDigest = (file: LoadedFile) => {
+      stats.files++;
+      const cached = digests?.lookup(file.path, file.stamp);
+      if (cached !== undefined) file.rawDigest = cached;
+      else toHash.push(file);
+    };
+    for (const file of collection.files) {
+      if (sources?.[file.path]) findDigest(file);
+      else stats.files++;
+    }
+    for (const file of collection.translations) findDigest(file);
+  }
   await Promise.all(
-    collections.flatMap((collection, index) => {
-      const state = collection.skippable;
-      const primaryDigests = new Map<string, string>();
-      const primary = collection.files.map(async (file) => {
-        stats.files++;
-        const record = state?.sources?.[file.path];
-        if (!record) {
-          // Nothing recorded (a cold run, a new file): it is prepared whatever its bytes, and is
-          // read and hashed only then, in a worker when there are many.
-          pending.push({ file, settings: index });
-          return;
-        }
-        file.rawDigest = await digestOf(file);
-        primaryDigests.set(file.path, file.rawDigest);
-        const item = record ? state?.items[record.slug] : undefined;
-        if (
-          record &&
-          item &&
-          record.digest === file.rawDigest &&
-          item.itemId !== "" &&
-          !item.isPending &&
-          item.file === file.path &&
-          (await assetsUnchanged(root, record.assets))
-        ) {
-          file.skipped = record;
-          stats.skipped++;
-          alreadyRead.delete(file.path);
-        } else {
-          pending.push({ file, settings: index });
-        }
-      });
-      return [
-        Promise.all(primary).then(() =>
-          Promise.all(
-            collection.translations.map(async (file) => {
-              stats.files++;
-              file.rawDigest = await digestOf(file);
-              const record = state?.sources?.[file.path];
-              const anchor = record?.primary?.anchor ?? "";
-              const isSame =
-                record?.primary !== undefined &&
-                record.digest === file.rawDigest &&
-                primaryDigests.get(record.primary.path) === record.primary.digest &&
-                state?.items[anchor]?.itemId === record.primary.itemId &&
-                state.locales?.[file.tag]?.[anchor] !== undefined &&
-                (await assetsUnchanged(root, record.assets));
-              if (isSame) {
-                file.skipped = record;
-                stats.skipped++;
-                alreadyRead.delete(file.path);
-              } else {
-                translationsToParse.push(file);
-              }
-            }),
-          ),
-        ),
-      ];
+    toHash.map(async (file) => {
+      const bytes = await readBytes(file.path);
+      file.rawDigest = rawDigestOf(bytes);
+      stats.hashed++;
+      digests?.remember(file.path, file.stamp, file.rawDigest);
+      alreadyRead.set(file.path, bytes);
     }),
   );
 
-  // 2. Parse and render what changed. Links resolve against the slugs known so far (skipped
+  // 2. Decide which files can be skipped: same bytes, same assets, item known and settled.
+  const pending: Array<{ file: LoadedFile; settings: number }> = [];
+  const translationsToParse: LoadedFile[] = [];
+  collections.forEach((collection, index) => {
+    const state = collection.skippable;
+    const primaryDigests = new Map<string, string>();
+    for (const file of collection.files) {
+      const record = state?.sources?.[file.path];
+      const item = record ? state?.items[record.slug] : undefined;
+      if (file.rawDigest !== undefined) primaryDigests.set(file.path, file.rawDigest);
+      if (
+        record &&
+        item &&
+        record.digest === file.rawDigest &&
+        item.itemId !== "" &&
+        !item.isPending &&
+        item.file === file.path &&
+        assetsUnchanged(root, record.assets)
+      ) {
+        file.skipped = record;
+        stats.skipped++;
+        alreadyRead.delete(file.path);
+      } else {
+        pending.push({ file, settings: index });
+      }
+    }
+    for (const file of collection.translations) {
+      const record = state?.sources?.[file.path];
+      const anchor = record?.primary?.anchor ?? "";
+      const isSame =
+        record?.primary !== undefined &&
+        record.digest === file.rawDigest &&
+        primaryDigests.get(record.primary.path) === record.primary.digest &&
+        state?.items[anchor]?.itemId === record.primary.itemId &&
+        state.locales?.[file.tag]?.[anchor] !== undefined &&
+        assetsUnchanged(root, record.assets);
+      if (isSame) {
+        file.skipped = record;
+        stats.skipped++;
+        alreadyRead.delete(file.path);
+      } else {
+        translationsToParse.push(file);
+      }
+    }
+  });
+
+  // 3. Parse and render what changed. Links resolve against the slugs known so far (skipped
   // files, then earlier records, then the file name); sync.ts re-checks every answer.
   const fileUrls = new Map<string, string>();
   for (const collection of collections) {
@@ -297,7 +296,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
       );
   }
 
-  // 3. Translations are parsed here and rendered with their primary later; a changed
+  // 4. Translations are parsed here and rendered with their primary later; a changed
   // translation of a skipped primary needs that primary's entry too.
   for (const file of translationsToParse) {
     const kept = alreadyRead.get(file.path);

@@ -366,7 +366,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     [...byPath].map(([path, found]) => [path, urlPatternOf(found.run).replace("{slug}", found.slug)]),
   );
   const urlOfFile = (path: string) => urlByPath.get(path);
-  const linkOfFile = createFileLinkResolver(urlOfFile);
+  const linksFrom = createFileLinkResolver(urlOfFile);
 
   try {
     checkDeletionGuard({ runs, manifest, config, isDeleteAllowed: options.isDeleteAllowed ?? false });
@@ -513,10 +513,9 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       if (file.skipped) {
         const record = file.skipped;
         // Links and references of an unchanged file may point at items that changed: check each answer.
+        const linkOf = linksFrom(file.path);
         const holds =
-          Object.entries(record.links ?? {}).every(
-            ([href, url]) => (linkOfFile(href, file.path) ?? null) === url,
-          ) &&
+          Object.entries(record.links ?? {}).every(([href, url]) => (linkOf(href) ?? null) === url) &&
           Object.entries(record.refs ?? {}).every(([key, itemId]) => {
             const [referencedId = "", ...rest] = key.split(" ");
             return (resolveReference(rest.join(" "), referencedId, file.path) ?? null) === itemId;

@@ -72,29 +72,35 @@ export function resolveFileLink(
 }
 
 /**
- * `resolveFileLink` for many files at once, with the path arithmetic done once per folder and
- * href: a run with nothing to render still checks every recorded link of every file.
+ * `resolveFileLink` for many files at once: returns the resolver for one file's links, with the
+ * path arithmetic done once per folder and href (a run with nothing to render still checks
+ * every recorded link of every file).
  */
 export function createFileLinkResolver(
   urlOfFile: (path: string) => string | undefined,
-): (href: string, fromFile: string) => string | undefined {
-  const targets = new Map<string, { path: string; hash: string } | null>();
-  return (href, fromFile) => {
-    const key = `${posix.dirname(fromFile)}\n${href}`;
-    let target = targets.get(key);
-    if (target === undefined) {
-      const [pathPart = "", hash] = href.split("#", 2);
-      target = /\.(md|markdown)$/i.test(pathPart)
-        ? {
-            path: posix.normalize(posix.join(posix.dirname(fromFile), decodeURI(pathPart))),
-            hash: hash ? `#${hash}` : "",
-          }
-        : null;
-      targets.set(key, target);
+): (fromFile: string) => (href: string) => string | undefined {
+  const byFolder = new Map<string, Map<string, { path: string; hash: string } | null>>();
+  return (fromFile) => {
+    const folder = posix.dirname(fromFile);
+    let targets = byFolder.get(folder);
+    if (!targets) {
+      targets = new Map();
+      byFolder.set(folder, targets);
     }
-    if (target === null) return undefined;
-    const url = urlOfFile(target.path);
-    return url === undefined ? undefined : `${url}${target.hash}`;
+    const known = targets;
+    return (href) => {
+      let target = known.get(href);
+      if (target === undefined) {
+        const [pathPart = "", hash] = href.split("#", 2);
+        target = /\.(md|markdown)$/i.test(pathPart)
+          ? { path: posix.normalize(posix.join(folder, decodeURI(pathPart))), hash: hash ? `#${hash}` : "" }
+          : null;
+        known.set(href, target);
+      }
+      if (target === null) return undefined;
+      const url = urlOfFile(target.path);
+      return url === undefined ? undefined : `${url}${target.hash}`;
+    };
   };
 }
 

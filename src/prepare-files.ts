@@ -281,19 +281,35 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     });
     stats.inWorkers += pending.length;
   } else if (pending.length > 0) {
-    // (With nothing to prepare the toolchain is not even loaded: a no-op run never renders.)
-    const preparer = createEntryPreparer(settings, (await loadRenderer()).createMarkdownRenderer);
+    // A few files (an edit): start with the light renderer (the markdown-it fast path alone,
+    // half the load time) and load the full toolchain only for a body that needs it. With
+    // nothing to prepare, neither is loaded: a no-op run never renders.
+    const { createLightRenderer, MissingRenderPart } = await import("./core/render-light.ts");
+    let preparer: ReturnType<typeof createEntryPreparer> | undefined;
+    try {
+      preparer = createEntryPreparer(settings, createLightRenderer);
+    } catch (error) {
+      if (!(error instanceof MissingRenderPart)) throw error;
+    }
+    let fullPreparer: ReturnType<typeof createEntryPreparer> | undefined;
     const resolvers: PrepareResolvers = {
       urlOfFile: (path) => fileUrls.get(path),
       urlOfAsset: (path) => options.assetUrls.get(path),
     };
-    for (const item of pending)
-      onResult(
-        preparer.prepare(
-          { path: item.file.path, settings: item.settings, text: await read(item.file.path) },
-          resolvers,
-        ),
-      );
+    for (const item of pending) {
+      const task = { path: item.file.path, settings: item.settings, text: await read(item.file.path) };
+      let prepared: PreparedFile | undefined;
+      try {
+        prepared = preparer?.prepare(task, resolvers);
+      } catch (error) {
+        if (!(error instanceof MissingRenderPart)) throw error;
+      }
+      if (!prepared) {
+        fullPreparer ??= createEntryPreparer(settings, (await loadRenderer()).createMarkdownRenderer);
+        prepared = fullPreparer.prepare(task, resolvers);
+      }
+      onResult(prepared);
+    }
   }
 
   // 4. Translations are parsed here and rendered with their primary later; a changed

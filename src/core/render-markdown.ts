@@ -9,7 +9,6 @@
  */
 import type { Root as HastRoot } from "hast";
 import { fromHtml } from "hast-util-from-html";
-import { toHtml } from "hast-util-to-html";
 import { common, createLowlight } from "lowlight";
 import type { Definition, Nodes as MdastNodes, Root as MdastRoot } from "mdast";
 import remarkGfm from "remark-gfm";
@@ -22,16 +21,12 @@ import { gfmStrikethrough } from "micromark-extension-gfm-strikethrough";
 import { gfmTable } from "micromark-extension-gfm-table";
 import { gfmTaskListItem } from "micromark-extension-gfm-task-list-item";
 import remarkParse from "remark-parse";
-import remarkRehype from "remark-rehype";
 import { unified, type Processor } from "unified";
 import { mayHoldLiteral } from "./render/autolink-literals.ts";
-import { fastParse } from "./render/fast-parse.ts";
-import { prepareMarkdown } from "./render/markdown-pass.ts";
+import { buildRenderer } from "./render/pipeline.ts";
 import { parseRawHtml } from "./render/raw-html.ts";
-import { createRenderState } from "./render/state.ts";
 import { isLocalUrl } from "./render/urls.ts";
-import { toWebflowTree, type Highlighter } from "./render/webflow-html.ts";
-import type { SyncWarning } from "./types.ts";
+import type { Highlighter } from "./render/webflow-html.ts";
 
 export {
   resolveRenderOptions,
@@ -41,13 +36,7 @@ export {
   type RenderResult,
   type ResolvedRenderOptions,
 } from "./render-options.ts";
-import {
-  resolveRenderOptions,
-  type MarkdownRenderer,
-  type RenderContext,
-  type RenderOptions,
-  type RenderResult,
-} from "./render-options.ts";
+import type { MarkdownRenderer, RenderOptions } from "./render-options.ts";
 
 /** CommonMark + GFM parser; shared because building it is the costly part. */
 const markdownParser = unified().use(remarkParse).use(remarkGfm).freeze();
@@ -111,9 +100,6 @@ export function parserFor(markdown: string): typeof markdownParser {
   });
   return partialParser(mask);
 }
-/** Footnote texts are replaced later; only the structure of remark-rehype's output is used. */
-const toHastProcessor = unified().use(remarkRehype, { allowDangerousHtml: true }).freeze();
-
 let sharedHighlighter: Highlighter | undefined;
 function getHighlighter(): Highlighter {
   // Registering the grammars costs a few milliseconds; only pay it when highlighting is on.
@@ -121,13 +107,20 @@ function getHighlighter(): Highlighter {
   return sharedHighlighter;
 }
 
+/** Every part, for the full renderer (render/pipeline.ts). */
+const ALL_PARTS = {
+  parse: (markdown: string) => parserFor(markdown).parse(markdown),
+  rawHtml: parseRawHtml,
+  highlighter: getHighlighter,
+} as const;
+
 /**
  * Creates a renderer with fixed options; call `render` once per file. Bodies that
  * `fastParse` accepts are parsed with markdown-it into the tree remark would give (several
  * times faster); the output is the same either way.
  */
 export function createMarkdownRenderer(options: RenderOptions = {}): MarkdownRenderer {
-  return buildRenderer(options, { isFastPathEnabled: true });
+  return buildRenderer(options, { ...ALL_PARTS, isFastPathEnabled: true });
 }
 
 /**
@@ -135,53 +128,7 @@ export function createMarkdownRenderer(options: RenderOptions = {}): MarkdownRen
  * tested against. Not part of the public API.
  */
 export function createReferenceRenderer(options: RenderOptions = {}): MarkdownRenderer {
-  return buildRenderer(options, { isFastPathEnabled: false });
-}
-
-function buildRenderer(options: RenderOptions, mode: { isFastPathEnabled: boolean }): MarkdownRenderer {
-  const resolved = resolveRenderOptions(options);
-  const highlighter = resolved.highlight ? getHighlighter() : undefined;
-  const stringifyOptions = {
-    // `&lt;`/`&amp;` rather than `&#x3C;`/`&#x26;`: the stored HTML stays readable in Webflow's embed editor.
-    characterReferences: { useNamedReferences: true },
-  } as const;
-  const renderTree = (mdast: MdastRoot, markdown: string, context: RenderContext): RenderResult => {
-    const state = createRenderState(context);
-    prepareMarkdown(mdast, resolved, state);
-    let hast = toHastProcessor.runSync(mdast) as HastRoot;
-    if (resolved.rawHtml !== "escape") {
-      hast = parseRawHtml(hast, { markdown, state, shouldSanitize: resolved.rawHtml === "sanitize" });
-    }
-    const webflowTree = toWebflowTree(hast, { options: resolved, state, highlighter });
-    return { html: toHtml(webflowTree, stringifyOptions), warnings: sortByLocation(state.warnings) };
-  };
-  return {
-    render(markdown, context) {
-      const fastTree = mode.isFastPathEnabled ? fastParse(markdown) : undefined;
-      if (fastTree) {
-        const result = renderTree(fastTree, markdown, context);
-        // The fast tree's positions are approximate; a warning must point at the exact spot.
-        if (result.warnings.length === 0) return result;
-      }
-      return renderTree(parserFor(markdown).parse(markdown), markdown, context);
-    },
-  };
-}
-
-/** Document order, whichever stage found the problem. */
-function sortByLocation(warnings: SyncWarning[]): SyncWarning[] {
-  const key = (warning: SyncWarning): [number, number] => [
-    warning.location?.line ?? Number.MAX_SAFE_INTEGER,
-    warning.location?.column ?? 0,
-  ];
-  return warnings
-    .map((warning, index) => ({ warning, index }))
-    .sort((a, b) => {
-      const [lineA, columnA] = key(a.warning);
-      const [lineB, columnB] = key(b.warning);
-      return lineA - lineB || columnA - columnB || a.index - b.index;
-    })
-    .map(({ warning }) => warning);
+  return buildRenderer(options, { ...ALL_PARTS, isFastPathEnabled: false });
 }
 
 /**

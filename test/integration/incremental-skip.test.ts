@@ -187,6 +187,49 @@ describe("incremental sync: unchanged files are not parsed", () => {
 });
 
 describe("the worker pool", () => {
+  it("gives the same results as the main thread's light renderer, which hands harder bodies to the full one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "wf-sync-light-"));
+    try {
+      await generateProject(dir, 12);
+      // Bodies the markdown-it fast path declines (raw HTML, a footnote) or renders with a
+      // warning (an unresolved link), next to ordinary ones it takes.
+      const extras = {
+        "content/posts/zz-html.md": "---\ntitle: HTML\n---\nSome <em>raw</em> HTML.\n\n<div>block</div>\n",
+        "content/posts/zz-footnote.md": "---\ntitle: Note\n---\nText[^1].\n\n[^1]: The note.\n",
+        "content/posts/zz-warning.md": "---\ntitle: Warn\n---\nSee [the missing page](./missing.md).\n",
+      };
+      for (const [path, text] of Object.entries(extras)) await writeFile(join(dir, path), text);
+      const files = [...Array.from({ length: 12 }, (_, index) => postPath(index)), ...Object.keys(extras)];
+      const prepare = async (pool: "always" | "never") => {
+        const loaded: LoadedFile[] = files.map((path) => ({ path }));
+        await prepareFiles({
+          root: dir,
+          collections: [
+            {
+              files: loaded,
+              translations: [],
+              settings: { hasBody: true, renderOptions: {} },
+              urlPattern: "/blog/{slug}",
+              skippable: undefined,
+            },
+          ],
+          assetUrls: new Map(),
+          stats: emptyPrepareStats(),
+          pool,
+        });
+        return loaded;
+      };
+      const onMainThread = await prepare("never");
+      expect(onMainThread).toEqual(await prepare("always"));
+      const warned = onMainThread.find((file) => file.path.endsWith("zz-warning.md"));
+      expect(warned?.rendered?.warnings[0]?.location).toMatchObject({ line: 4 });
+      const html = onMainThread.find((file) => file.path.endsWith("zz-html.md"));
+      expect(html?.rendered?.html).toContain("<em>raw</em>");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("gives byte-identical results to rendering on the main thread", async () => {
     const dir = await mkdtemp(join(tmpdir(), "wf-sync-pool-"));
     try {

@@ -1,0 +1,96 @@
+/**
+ * The rendering pipeline shared by the full renderer (render-markdown.ts) and the light one
+ * (render-light.ts): mdast → Webflow-ready HTML. The parts that are costly to load (remark's
+ * parser, the raw-HTML pass with parse5, highlight.js grammars) are handed in, so that a run
+ * whose changed bodies all take the markdown-it fast path never loads them.
+ */
+import type { Root as HastRoot } from "hast";
+import { toHtml } from "hast-util-to-html";
+import type { Root as MdastRoot } from "mdast";
+import remarkRehype from "remark-rehype";
+import { unified } from "unified";
+import type { SyncWarning } from "../types.ts";
+import {
+  resolveRenderOptions,
+  type MarkdownRenderer,
+  type RenderContext,
+  type RenderOptions,
+  type RenderResult,
+} from "../render-options.ts";
+import { fastParse } from "./fast-parse.ts";
+import { prepareMarkdown } from "./markdown-pass.ts";
+import type { parseRawHtml } from "./raw-html.ts";
+import { createRenderState } from "./state.ts";
+import { toWebflowTree, type Highlighter } from "./webflow-html.ts";
+
+/** The costly parts; a renderer built without one throws MissingRenderPart when a body needs it. */
+export interface RenderParts {
+  /** remark with the GFM extensions the body needs (bodies markdown-it does not take). */
+  parse?: ((markdown: string) => MdastRoot) | undefined;
+  /** The raw-HTML pass (only remark's trees hold raw HTML). */
+  rawHtml?: typeof parseRawHtml | undefined;
+  /** highlight.js grammars, for `highlight: true`. */
+  highlighter?: (() => Highlighter) | undefined;
+  /** Off only for the reference renderer the fast path is tested against. */
+  isFastPathEnabled: boolean;
+}
+
+/** Thrown by a light renderer for a body (or options) that need the full toolchain. */
+export class MissingRenderPart extends Error {
+  constructor(part: string) {
+    super(`This body needs the full Markdown toolchain (${part}).`);
+    this.name = "MissingRenderPart";
+  }
+}
+
+/** Footnote texts are replaced later; only the structure of remark-rehype's output is used. */
+const toHastProcessor = unified().use(remarkRehype, { allowDangerousHtml: true }).freeze();
+
+const stringifyOptions = {
+  // `&lt;`/`&amp;` rather than `&#x3C;`/`&#x26;`: the stored HTML stays readable in Webflow's embed editor.
+  characterReferences: { useNamedReferences: true },
+} as const;
+
+export function buildRenderer(options: RenderOptions, parts: RenderParts): MarkdownRenderer {
+  const resolved = resolveRenderOptions(options);
+  if (resolved.highlight && !parts.highlighter) throw new MissingRenderPart("highlighting");
+  const highlighter = resolved.highlight ? parts.highlighter?.() : undefined;
+  const renderTree = (mdast: MdastRoot, markdown: string, context: RenderContext): RenderResult => {
+    const state = createRenderState(context);
+    prepareMarkdown(mdast, resolved, state);
+    let hast = toHastProcessor.runSync(mdast) as HastRoot;
+    if (resolved.rawHtml !== "escape" && parts.rawHtml) {
+      hast = parts.rawHtml(hast, { markdown, state, shouldSanitize: resolved.rawHtml === "sanitize" });
+    }
+    const webflowTree = toWebflowTree(hast, { options: resolved, state, highlighter });
+    return { html: toHtml(webflowTree, stringifyOptions), warnings: sortByLocation(state.warnings) };
+  };
+  return {
+    render(markdown, context) {
+      const fastTree = parts.isFastPathEnabled ? fastParse(markdown) : undefined;
+      if (fastTree) {
+        const result = renderTree(fastTree, markdown, context);
+        // The fast tree's positions are approximate; a warning must point at the exact spot.
+        if (result.warnings.length === 0) return result;
+      }
+      if (!parts.parse) throw new MissingRenderPart("remark");
+      return renderTree(parts.parse(markdown), markdown, context);
+    },
+  };
+}
+
+/** Document order, whichever stage found the problem. */
+function sortByLocation(warnings: SyncWarning[]): SyncWarning[] {
+  const key = (warning: SyncWarning): [number, number] => [
+    warning.location?.line ?? Number.MAX_SAFE_INTEGER,
+    warning.location?.column ?? 0,
+  ];
+  return warnings
+    .map((warning, index) => ({ warning, index }))
+    .sort((a, b) => {
+      const [lineA, columnA] = key(a.warning);
+      const [lineB, columnB] = key(b.warning);
+      return lineA - lineB || columnA - columnB || a.index - b.index;
+    })
+    .map(({ warning }) => warning);
+}

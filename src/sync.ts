@@ -250,6 +250,28 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     emit({ type: "item", result });
   };
 
+  // One schema read per collection per run (cached for the offline `check`), sent first: the
+  // answers arrive while the manifest is read and the files are listed.
+  const schemaReads = Promise.all(
+    selected.map(
+      async (collection) =>
+        [collection.collectionId, await client.getCollection(collection.collectionId)] as const,
+    ),
+  );
+  // Awaited below; a failure there (401, network) is the run's error, not an unhandled rejection.
+  schemaReads.catch(() => {});
+  const sourceLists = selected.map((collection) => ({
+    translations: Object.entries(collection.locales ?? {}).map(async ([tag, include]) =>
+      (await listSources({ root: config.root, include, exclude: collection.exclude })).map((path) => ({
+        path,
+        tag,
+      })),
+    ),
+    primary: listSources({ root: config.root, include: collection.include, exclude: collection.exclude }),
+  }));
+  for (const list of sourceLists)
+    for (const listed of [list.primary, ...list.translations]) listed.catch(() => {});
+
   const manifestPath = resolve(config.root, config.manifest);
   const target = `${client.target}${config.siteId ? `#${config.siteId}` : ""}`;
   const { manifest, isFresh, text: manifestText } = await readManifest(manifestPath, target);
@@ -263,13 +285,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         return writer.save();
       };
 
-  // One schema read per collection per run; cached for the offline `check`.
-  const schemas = new Map<string, CollectionSchema>();
-  await Promise.all(
-    selected.map(async (collection) => {
-      schemas.set(collection.collectionId, await client.getCollection(collection.collectionId));
-    }),
-  );
+  const schemas = new Map<string, CollectionSchema>(await schemaReads);
   if (!isDryRun) {
     await writeSchemaCache(resolve(dirname(manifestPath), "schema-cache.json"), {
       version: 1,
@@ -281,20 +297,13 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const siteLocales = await readSiteLocales(config, selected, client);
 
   const runs: CollectionRun[] = [];
-  for (const collection of selected) {
+  for (const [index, collection] of selected.entries()) {
     const renderOptions = renderOptionsFor(config, collection);
     const schema = schemas.get(collection.collectionId) as CollectionSchema;
-    const translations: CollectionRun["translations"] = [];
-    for (const [tag, include] of Object.entries(collection.locales ?? {})) {
-      for (const path of await listSources({ root: config.root, include, exclude: collection.exclude }))
-        translations.push({ path, tag });
-    }
+    const lists = sourceLists[index] as (typeof sourceLists)[number];
+    const translations: CollectionRun["translations"] = (await Promise.all(lists.translations)).flat();
     const translated = new Set(translations.map((file) => file.path));
-    const primaryPaths = await listSources({
-      root: config.root,
-      include: collection.include,
-      exclude: collection.exclude,
-    });
+    const primaryPaths = await lists.primary;
     runs.push({
       config: collection,
       schema,

@@ -14,8 +14,6 @@ import {
 } from "../adapters/webflow-client.ts";
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../sync.ts";
-import { startLocalSandbox, sandboxSeedFor } from "../local-sandbox.ts";
-import { startSandbox } from "../sandbox/index.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
@@ -142,7 +140,9 @@ async function connect(options: {
     sandbox,
     token: sandboxToken,
     close: closeSandbox,
-  } = await startLocalSandbox(config, { isReadOnly: options.isDryRun ?? false });
+  } = await (
+    await import("../local-sandbox.ts")
+  ).startLocalSandbox(config, { isReadOnly: options.isDryRun ?? false });
   reporter.event({
     type: "notice",
     message:
@@ -207,6 +207,7 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
   const seed = JSON.parse(readFileSync(seedPath, "utf8")) as typeof DEMO_SEED;
   const sandboxToken = randomBytes(16).toString("hex");
   await mkdir(resolve(io.cwd, ".wf-sync"), { recursive: true });
+  const { startSandbox } = await import("../sandbox/index.ts");
   const sandbox = await startSandbox({
     port: 0,
     statePath: resolve(io.cwd, ".wf-sync/sandbox.json"),
@@ -484,6 +485,7 @@ export async function main(io: CliIo): Promise<number> {
       const options = globals();
       let seed;
       try {
+        const { sandboxSeedFor } = await import("../local-sandbox.ts");
         seed = await sandboxSeedFor(await loadConfig(io.cwd, { configFile: options.config }));
       } catch (error) {
         if (!(error instanceof WfSyncError)) throw error;

@@ -58,17 +58,29 @@ export interface PrepareResolvers {
   urlOfAsset: (path: string) => string | undefined;
 }
 
+/** The Markdown file a relative link from `folder` points at, with its `#fragment`; null for other links. */
+function linkTarget(href: string, folder: string): { path: string; hash: string } | null {
+  const [pathPart = "", hash] = href.split("#", 2);
+  if (!/\.(md|markdown)$/i.test(pathPart)) return null;
+  return { path: posix.normalize(posix.join(folder, decodeURI(pathPart))), hash: hash ? `#${hash}` : "" };
+}
+
+function urlOfTarget(
+  target: { path: string; hash: string } | null,
+  urlOfFile: (path: string) => string | undefined,
+): string | undefined {
+  if (!target) return undefined;
+  const url = urlOfFile(target.path);
+  return url === undefined ? undefined : `${url}${target.hash}`;
+}
+
 /** A relative link to another synced Markdown file becomes that item's URL path. */
 export function resolveFileLink(
   href: string,
   fromFile: string,
   urlOfFile: (path: string) => string | undefined,
 ): string | undefined {
-  const [pathPart = "", hash] = href.split("#", 2);
-  if (!/\.(md|markdown)$/i.test(pathPart)) return undefined;
-  const url = urlOfFile(posix.normalize(posix.join(posix.dirname(fromFile), decodeURI(pathPart))));
-  if (url === undefined) return undefined;
-  return `${url}${hash ? `#${hash}` : ""}`;
+  return urlOfTarget(linkTarget(href, posix.dirname(fromFile)), urlOfFile);
 }
 
 /**
@@ -91,15 +103,10 @@ export function createFileLinkResolver(
     return (href) => {
       let target = known.get(href);
       if (target === undefined) {
-        const [pathPart = "", hash] = href.split("#", 2);
-        target = /\.(md|markdown)$/i.test(pathPart)
-          ? { path: posix.normalize(posix.join(folder, decodeURI(pathPart))), hash: hash ? `#${hash}` : "" }
-          : null;
+        target = linkTarget(href, folder);
         known.set(href, target);
       }
-      if (target === null) return undefined;
-      const url = urlOfFile(target.path);
-      return url === undefined ? undefined : `${url}${target.hash}`;
+      return urlOfTarget(target, urlOfFile);
     };
   };
 }

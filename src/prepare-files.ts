@@ -269,10 +269,10 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     stats.parsed++;
     if (prepared.html !== undefined) stats.rendered++;
   };
+  const data = { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls], root };
   if (usePool) {
     // Workers read their files themselves; what step 1 read is not sent along.
     for (const item of pending) alreadyRead.delete(item.file.path);
-    const data = { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls], root };
     await prepareInWorkers({
       data,
       local: createTaskPreparer(data, (await loadRenderer()).createMarkdownRenderer),
@@ -285,28 +285,22 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     // half the load time) and load the full toolchain only for a body that needs it. With
     // nothing to prepare, neither is loaded: a no-op run never renders.
     const { createLightRenderer, MissingRenderPart } = await import("./core/render-light.ts");
-    let preparer: ReturnType<typeof createEntryPreparer> | undefined;
-    try {
-      preparer = createEntryPreparer(settings, createLightRenderer);
-    } catch (error) {
-      if (!(error instanceof MissingRenderPart)) throw error;
-    }
-    let fullPreparer: ReturnType<typeof createEntryPreparer> | undefined;
-    const resolvers: PrepareResolvers = {
-      urlOfFile: (path) => fileUrls.get(path),
-      urlOfAsset: (path) => options.assetUrls.get(path),
+    const unlessMissing = <T>(attempt: () => T): T | undefined => {
+      try {
+        return attempt();
+      } catch (error) {
+        if (error instanceof MissingRenderPart) return undefined;
+        throw error;
+      }
     };
+    const light = unlessMissing(() => createTaskPreparer(data, createLightRenderer));
+    let full: ReturnType<typeof createTaskPreparer> | undefined;
     for (const item of pending) {
       const task = { path: item.file.path, settings: item.settings, text: await read(item.file.path) };
-      let prepared: PreparedFile | undefined;
-      try {
-        prepared = preparer?.prepare(task, resolvers);
-      } catch (error) {
-        if (!(error instanceof MissingRenderPart)) throw error;
-      }
+      let prepared = light && unlessMissing(() => light(task));
       if (!prepared) {
-        fullPreparer ??= createEntryPreparer(settings, (await loadRenderer()).createMarkdownRenderer);
-        prepared = fullPreparer.prepare(task, resolvers);
+        full ??= createTaskPreparer(data, (await loadRenderer()).createMarkdownRenderer);
+        prepared = full(task);
       }
       onResult(prepared);
     }

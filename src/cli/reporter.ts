@@ -241,6 +241,12 @@ export function createReporter(options: ReporterOptions) {
       options.stdout(
         `${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests${waits}).`,
       );
+      if (options.isVerbose) {
+        const f = report.files;
+        options.stdout(
+          `Files: ${f.files} (${f.hashed} read, ${f.skipped} unchanged and not parsed, ${f.parsed} parsed, ${f.rendered} rendered${f.inWorkers > 0 ? `, ${f.inWorkers} by the worker pool` : ""}).`,
+        );
+      }
     },
 
     /** Writes the plan or the result as a Markdown table to $GITHUB_STEP_SUMMARY. */
@@ -350,6 +356,7 @@ export function createReporter(options: ReporterOptions) {
           writeRequests: report.writeRequests,
           rateLimited: report.rateLimited,
           durationMs: report.durationMs,
+          files: report.files,
         },
         collections: report.collections,
         items: report.items.map((item) => ({

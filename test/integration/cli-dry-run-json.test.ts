@@ -143,6 +143,10 @@ describe("sync --json", () => {
       }),
     ]);
     expect(writeRequests(sandbox)).toHaveLength(1);
+    // The summary says how much of the read/parse/render stage ran: only the edited file was parsed.
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      summary: { files: { files: 7, parsed: 1, skipped: 6 } },
+    });
 
     sandbox.requests.length = 0;
     const third = await runCli(["sync", "--json"], { cwd: project.dir, env });

@@ -156,6 +156,8 @@ describe("output", () => {
       "collection  created  updated  unchanged  removed  failed",
       expect.stringMatching(/^notes +0 +0 +3 +0 +0$/),
       expect.stringMatching(/^Synced: 0 created, 0 updated, 3 unchanged/),
+      // Files written moments ago are read and hashed (never trusted by their stat alone), not parsed.
+      "Files: 3 (3 read, 3 unchanged and not parsed, 0 parsed, 0 rendered).",
     ]);
   });
 

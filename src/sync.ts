@@ -426,6 +426,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     run: CollectionRun;
     entry: Entry;
     resolveAsset: (path: string) => { fileId: string; url: string } | undefined;
+    /** What the file's skip record will say besides its links and references (when it can have one). */
+    record: SourceRecord | undefined;
   }> = [];
   let plannedWrites = 0;
   let doneWrites = 0;
@@ -675,20 +677,24 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         }
       }
       drafts.push(mapped.draft);
-      if (isDeferred) deferred.push({ run, entry, resolveAsset });
-      else if (file.rawDigest !== undefined) {
+      let record: SourceRecord | undefined;
+      if (file.rawDigest !== undefined) {
         const assets: NonNullable<SourceRecord["assets"]> = {};
         let hasAllAssets = true;
         for (const [path, info] of assetStats) {
           if (info) assets[path] = info;
           else hasAllAssets = false;
         }
-        const record: SourceRecord = { digest: file.rawDigest, slug: mapped.draft.slug };
-        if (assetPaths.length > 0) record.assets = assets;
+        record = hasAllAssets ? { digest: file.rawDigest, slug: mapped.draft.slug } : undefined;
+        if (record && assetPaths.length > 0) record.assets = assets;
+        if (record && warnings.length > 0) record.warnings = warnings;
+      }
+      // A deferred file's record is completed (links, references) by the second pass.
+      if (isDeferred) deferred.push({ run, entry, resolveAsset, record });
+      else if (record) {
         if (Object.keys(rendered?.lookups.links ?? {}).length > 0) record.links = rendered?.lookups.links;
         if (Object.keys(refs).length > 0) record.refs = refs;
-        if (warnings.length > 0) record.warnings = warnings;
-        if (hasAllAssets) made.set(file.path, { draft: mapped.draft, record });
+        made.set(file.path, { draft: mapped.draft, record });
       }
     }
 
@@ -807,16 +813,29 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       if (mine.length === 0) continue;
       const entries = manifest.collections[run.config.collectionId]?.items ?? {};
       const drafts: ItemDraft[] = [];
-      for (const { entry, resolveAsset } of mine) {
+      // Records of the files whose item ends up holding the full draft, as the first pass keeps them.
+      const made = new Map<string, { draft: ItemDraft; record: SourceRecord }>();
+      for (const { entry, resolveAsset, record: base } of mine) {
         await ensureRenderer();
-        const resolveReference = (target: string, referencedId: string) =>
-          manifest.collections[referencedId]?.items[slugOfReference(target, byPath, entry.file) ?? ""]
-            ?.itemId || undefined;
+        const links: Record<string, string | null> = {};
+        const refs: Record<string, string | null> = {};
+        const resolveReference = (target: string, referencedId: string) => {
+          const itemId =
+            manifest.collections[referencedId]?.items[slugOfReference(target, byPath, entry.file) ?? ""]
+              ?.itemId || undefined;
+          if (runs.some((candidate) => candidate.config.collectionId === referencedId))
+            refs[`${referencedId} ${target}`] = itemId ?? null;
+          return itemId;
+        };
         const rendered = run.config.body
           ? run.renderer.render(entry.body, {
               file: entry.file,
               lineOffset: entry.bodyLine - 1,
-              resolveLink: (href) => resolveLink(href, entry.file, byPath),
+              resolveLink: (href) => {
+                const url = resolveLink(href, entry.file, byPath);
+                links[href] = url ?? null;
+                return url;
+              },
               resolveImage: resolveAsset,
             })
           : undefined;
@@ -828,8 +847,15 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
           resolveReference,
           resolveAsset,
         });
-        if (mapped.ok) drafts.push(mapped.draft);
-        else
+        if (mapped.ok) {
+          drafts.push(mapped.draft);
+          if (base) {
+            const record: SourceRecord = { ...base };
+            if (Object.keys(links).length > 0) record.links = links;
+            if (Object.keys(refs).length > 0) record.refs = refs;
+            made.set(entry.file, { draft: mapped.draft, record });
+          }
+        } else
           record({
             collection: run.config.name,
             file: entry.file,
@@ -858,6 +884,19 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         },
         plan.update,
       );
+      // Only now does the item hold everything the file says: keep its record, so the next run
+      // skips the file unparsed, as it does a file that needed no second pass.
+      const sources = ((manifest.collections[run.config.collectionId] as ManifestCollection).sources ??= {});
+      for (const [path, { draft, record }] of made) {
+        const entry = entries[draft.slug];
+        const isHeld =
+          entry !== undefined &&
+          entry.itemId !== "" &&
+          !entry.isPending &&
+          entry.digest === draft.digest &&
+          entry.file === path;
+        if (isHeld) sources[path] = record;
+      }
     }
   }
 

@@ -24,7 +24,7 @@ import type { Entry, SyncWarning } from "./core/types.ts";
 import type { ManifestCollection, SourceRecord } from "./adapters/manifest-store.ts";
 import { stampOf, type FileDigestCache, type FileStamp } from "./adapters/file-digests.ts";
 import { prepareInWorkers } from "./adapters/worker-pool.ts";
-import { createTaskPreparer } from "./prepare-task.ts";
+import { createTaskPreparer, type PreparedTask } from "./prepare-task.ts";
 
 /**
  * The Markdown toolchain, loaded on first need: a run where no file changed never renders and
@@ -257,13 +257,14 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     }
     return new TextDecoder().decode(bytes);
   };
-  const onResult = (prepared: PreparedFile) => {
+  const onResult = (prepared: PreparedTask) => {
     const file = byPath.get(prepared.path);
     if (!file) return;
     if (prepared.rawDigest !== undefined) {
       if (file.rawDigest === undefined) stats.hashed++;
       file.rawDigest = prepared.rawDigest;
-      digests?.remember(file.path, file.stamp, file.rawDigest);
+      // The stamp the preparer took just before its read describes those bytes best.
+      digests?.remember(file.path, prepared.stamp ?? file.stamp, file.rawDigest);
     }
     applyPrepared(file, prepared);
     stats.parsed++;

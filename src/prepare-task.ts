@@ -12,6 +12,7 @@ import {
   type PrepareTask,
 } from "./core/prepare-entry.ts";
 import type { MarkdownRenderer, RenderOptions } from "./core/render-options.ts";
+import { stampOf, type FileStamp } from "./adapters/file-digests.ts";
 
 /** What the pool hands each worker when it starts it. */
 export interface PrepareWorkerData {
@@ -27,10 +28,13 @@ export interface PrepareWorkerData {
 /** A file to prepare: with its text, or only its path for the preparer to read. */
 export type PrepareWorkerTask = Omit<PrepareTask, "text"> & { text?: string };
 
+/** A prepared file; when the preparer read it, also what stat said just before (for the digest cache). */
+export type PreparedTask = PreparedFile & { stamp?: FileStamp | undefined };
+
 export function createTaskPreparer(
   data: PrepareWorkerData,
   createRenderer: (options: RenderOptions) => MarkdownRenderer,
-): (task: PrepareWorkerTask) => PreparedFile {
+): (task: PrepareWorkerTask) => PreparedTask {
   const preparer = createEntryPreparer(data.settings, createRenderer);
   const fileUrls = new Map(data.fileUrls);
   const assetUrls = new Map(data.assetUrls);
@@ -41,9 +45,12 @@ export function createTaskPreparer(
   const decoder = new TextDecoder();
   return (task) => {
     if (task.text !== undefined) return preparer.prepare({ ...task, text: task.text }, resolvers);
-    const bytes = readFileSync(`${data.root ?? "."}/${task.path}`);
+    const path = `${data.root ?? "."}/${task.path}`;
+    // Stat just before reading: the later the stat, the likelier the digest can be cached.
+    const stamp = stampOf(path);
+    const bytes = readFileSync(path);
     // Hash what is parsed, so the manifest's record describes the bytes the item was made from.
     const rawDigest = createHash("sha256").update(bytes).digest("hex");
-    return { ...preparer.prepare({ ...task, text: decoder.decode(bytes) }, resolvers), rawDigest };
+    return { ...preparer.prepare({ ...task, text: decoder.decode(bytes) }, resolvers), rawDigest, stamp };
   };
 }

@@ -4,13 +4,17 @@
  * so the main thread stays free for its own share of the work.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { PreparedFile } from "./core/prepare-entry.ts";
 import { createMarkdownRenderer } from "./core/render-markdown.ts";
-import { createTaskPreparer, type PrepareWorkerData, type PrepareWorkerTask } from "./prepare-task.ts";
+import {
+  createTaskPreparer,
+  type PreparedTask,
+  type PrepareWorkerData,
+  type PrepareWorkerTask,
+} from "./prepare-task.ts";
 
 export type { PrepareWorkerData, PrepareWorkerTask } from "./prepare-task.ts";
 
-export type PrepareWorkerReply = { id: number; results: PreparedFile[] } | { id: number; crash: string };
+export type PrepareWorkerReply = { id: number; results: PreparedTask[] } | { id: number; crash: string };
 
 const prepare = createTaskPreparer(workerData as PrepareWorkerData, createMarkdownRenderer);
 

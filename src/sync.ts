@@ -325,7 +325,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const isVerified = options.isVerified ?? false;
   const canSkip = !isFresh && !(options.isForced ?? false) && !isVerified;
   // --force and --verify read every file again (and refresh the cache from what they read).
-  const fileDigests = createFileDigestCache(canSkip ? manifest.files : undefined, started);
+  const fileDigests = createFileDigestCache(canSkip ? manifest.files : undefined);
   await prepareFiles({
     root: config.root,
     collections: runs.map((run) => {

@@ -25,12 +25,10 @@ async function oldFile(name: string, text: string): Promise<string> {
 describe("file digest cache", () => {
   it("answers for a file whose stamp is unchanged, and survives the stored form", async () => {
     const path = await oldFile("a.md", "# A\n");
-    // ctime is now (utimes sets it): start the run after the racy margin, as a later run would.
-    const later = Date.now() + RACY_MARGIN_MS + 1000;
-    const cache = createFileDigestCache(undefined, later);
+    const cache = createFileDigestCache(undefined);
     cache.remember("a.md", stampOf(path), "digest-a");
     expect(cache.hasChanged).toBe(true);
-    const next = createFileDigestCache(cache.toStored(), later);
+    const next = createFileDigestCache(cache.toStored());
     expect(next.lookup("a.md", stampOf(path))).toBe("digest-a");
     expect(next.hasChanged).toBe(false);
   });
@@ -38,8 +36,7 @@ describe("file digest cache", () => {
   it("misses when the bytes were rewritten, even with the same size and the old mtime put back", async () => {
     const path = await oldFile("a.md", "# A\n");
     const stamp = stampOf(path);
-    const later = Date.now() + RACY_MARGIN_MS + 1000;
-    const cache = createFileDigestCache(undefined, later);
+    const cache = createFileDigestCache(undefined);
     cache.remember("a.md", stamp, "digest-a");
     await new Promise((done) => setTimeout(done, 20));
     await writeFile(path, "# B\n");
@@ -49,26 +46,30 @@ describe("file digest cache", () => {
     expect(cache.lookup("a.md", stampOf(path))).toBeUndefined();
   });
 
-  it("does not remember a file written within the racy margin of the run's start", async () => {
+  it("does not remember a file written within the racy margin of the stat before its read", async () => {
     const path = join(dir, "fresh.md");
     await writeFile(path, "fresh\n");
-    const cache = createFileDigestCache(undefined, Date.now());
+    const cache = createFileDigestCache(undefined);
     cache.remember("fresh.md", stampOf(path), "digest-fresh");
     expect(cache.hasChanged).toBe(false);
     expect(cache.lookup("fresh.md", stampOf(path))).toBeUndefined();
+    // The same file, stat'ed (and read) well after it was written, is remembered.
+    const later = stampOf(path);
+    if (!later) throw new Error("fresh.md has no stamp");
+    cache.remember("fresh.md", { ...later, takenAt: later.mtimeMs + RACY_MARGIN_MS + 1 }, "digest-fresh");
+    expect(cache.lookup("fresh.md", stampOf(path))).toBe("digest-fresh");
   });
 
   it("forgets an entry whose file became too fresh to trust, and keeps only the paths asked for", async () => {
     const a = await oldFile("a.md", "a");
     const b = await oldFile("b.md", "b");
-    const later = Date.now() + RACY_MARGIN_MS + 1000;
-    const first = createFileDigestCache(undefined, later);
+    const first = createFileDigestCache(undefined);
     first.remember("a.md", stampOf(a), "digest-a");
     first.remember("b.md", stampOf(b), "digest-b");
     expect(Object.keys(first.toStored(new Set(["b.md"])))).toEqual(["b.md"]);
 
     await writeFile(a, "A");
-    const next = createFileDigestCache(first.toStored(), Date.now());
+    const next = createFileDigestCache(first.toStored());
     next.remember("a.md", stampOf(a), "digest-A");
     expect(next.hasChanged).toBe(true);
     expect(Object.keys(next.toStored())).toEqual(["b.md"]);

@@ -5,10 +5,10 @@
  * `stat` per file instead of a read and a hash.
  *
  * Racy writes: a file rewritten within the same timestamp tick as the write we recorded could
- * keep its mtime. So a digest is remembered only for a file whose mtime is older than the start
- * of the run by RACY_MARGIN_MS (more than the coarsest common timestamp resolution, FAT's 2 s);
- * any later write then gets a later mtime (and a tool that sets the mtime back still moves the
- * ctime, which no tool can set).
+ * keep its mtime. So a digest is remembered only when the file's mtime was older than the
+ * moment of the stat that preceded the read by RACY_MARGIN_MS (more than the coarsest common
+ * timestamp resolution, FAT's 2 s): any later write then gets a later mtime (and a tool that
+ * sets the mtime back still moves the ctime, which no tool can set).
  */
 import { statSync } from "node:fs";
 
@@ -18,6 +18,8 @@ export interface FileStamp {
   mtimeMs: number;
   ctimeMs: number;
   ino: number;
+  /** When the stat was taken (ms since the epoch); not stored, only judged against the mtime. */
+  takenAt: number;
 }
 
 /** Stored form, per root-relative path: [sha256, size, mtimeMs, ctimeMs, ino]. */
@@ -27,15 +29,16 @@ export const RACY_MARGIN_MS = 3000;
 
 /** The stamp of a regular file, or undefined when it is missing or not a file. */
 export function stampOf(path: string): FileStamp | undefined {
+  const takenAt = Date.now();
   const info = statSync(path, { throwIfNoEntry: false });
   if (!info?.isFile()) return undefined;
-  return { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino };
+  return { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino, takenAt };
 }
 
 export interface FileDigestCache {
   /** The digest recorded for these exact stamps, or undefined (read and hash the file). */
   lookup(path: string, stamp: FileStamp | undefined): string | undefined;
-  /** Records the digest of bytes read after `stamp` was taken (only if the stamp is old enough). */
+  /** Records the digest of bytes read after `stamp` was taken (only if the file was old enough then). */
   remember(path: string, stamp: FileStamp | undefined, digest: string): void;
   /** Whether `remember` changed anything since the cache was created. */
   readonly hasChanged: boolean;
@@ -43,14 +46,8 @@ export interface FileDigestCache {
   toStored(keep?: ReadonlySet<string>): StoredFileDigests;
 }
 
-/**
- * @param stored what the manifest held (undefined: nothing)
- * @param startedAt when the run started (ms since the epoch), taken before any file was stat'ed
- */
-export function createFileDigestCache(
-  stored: StoredFileDigests | undefined,
-  startedAt: number,
-): FileDigestCache {
+/** @param stored what the manifest held (undefined: nothing) */
+export function createFileDigestCache(stored: StoredFileDigests | undefined): FileDigestCache {
   const entries: StoredFileDigests = { ...stored };
   let hasChanged = false;
   const matches = (entry: StoredFileDigests[string] | undefined, stamp: FileStamp) =>
@@ -67,7 +64,7 @@ export function createFileDigestCache(
     remember(path, stamp, digest) {
       const entry = entries[path];
       // As Git judges its index racy: by the mtime alone (ctime must then still be equal).
-      const isOldEnough = stamp !== undefined && stamp.mtimeMs < startedAt - RACY_MARGIN_MS;
+      const isOldEnough = stamp !== undefined && stamp.mtimeMs < stamp.takenAt - RACY_MARGIN_MS;
       if (!isOldEnough) {
         if (entry) {
           delete entries[path];

@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { PreparedFile } from "../core/prepare-entry.ts";
+import type { PreparedTask } from "../prepare-task.ts";
 import type { PrepareWorkerData, PrepareWorkerReply, PrepareWorkerTask } from "../prepare-worker.ts";
 
 export interface PrepareInWorkersOptions {
@@ -17,12 +17,12 @@ export interface PrepareInWorkersOptions {
   files: ReadonlyArray<{ path: string; settings: number }>;
   /** Reads a file for a worker; without it, each worker reads (and hashes) its files itself from `data.root`. */
   read?: (path: string) => Promise<string>;
-  onResult: (file: PreparedFile) => void;
+  onResult: (file: PreparedTask) => void;
   /**
    * Prepares a task on the main thread, which then takes batches too instead of waiting: one
    * isolate (its heap and its copy of the Markdown toolchain) fewer for the same cores.
    */
-  local?: (task: PrepareWorkerTask) => PreparedFile;
+  local?: (task: PrepareWorkerTask) => PreparedTask;
   /** Worker count; default: the available cores (one fewer with `local`), at most 8. */
   size?: number;
   /** Files per message; fewer messages, but coarser balancing. */

@@ -71,8 +71,12 @@ function importConfig(configFile: string, fsCache: string | false): Promise<unkn
 export async function enableConfigCache(config: ResolvedConfig): Promise<void> {
   const dir = configCacheDir(config.configFile);
   if (existsSync(dir)) return;
-  await mkdir(dir, { recursive: true });
-  await importConfig(config.configFile, dir);
+  try {
+    await mkdir(dir, { recursive: true });
+    await importConfig(config.configFile, dir);
+  } catch {
+    // Only a cache: the sync has succeeded, and the next run transpiles the config again.
+  }
 }
 
 /**

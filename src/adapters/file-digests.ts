@@ -22,8 +22,17 @@ export interface FileStamp {
   takenAt: number;
 }
 
-/** Stored form, per root-relative path: [sha256, size, mtimeMs, ctimeMs, ino]. */
-export type StoredFileDigests = Record<string, [string, number, number, number, number]>;
+/**
+ * Stored form, per root-relative path: `<sha256 hex> <size> <mtimeMs> <ctimeMs> <ino>`. One
+ * string a file rather than an array of five values: ten thousand of them parse and serialise
+ * several times faster.
+ */
+export type StoredFileDigests = Record<string, string>;
+
+/** What follows the digest in a stored entry. */
+function stampKey(stamp: FileStamp): string {
+  return `${stamp.size} ${stamp.mtimeMs} ${stamp.ctimeMs} ${stamp.ino}`;
+}
 
 export const RACY_MARGIN_MS = 3000;
 
@@ -46,44 +55,39 @@ export interface FileDigestCache {
   toStored(keep?: ReadonlySet<string>): StoredFileDigests;
 }
 
-/** @param stored what the manifest held (undefined: nothing) */
+/** @param stored what the manifest held (undefined: nothing); it is read, never changed */
 export function createFileDigestCache(stored: StoredFileDigests | undefined): FileDigestCache {
-  const entries: StoredFileDigests = { ...stored };
-  let hasChanged = false;
-  const matches = (entry: StoredFileDigests[string] | undefined, stamp: FileStamp) =>
-    entry !== undefined &&
-    entry[1] === stamp.size &&
-    entry[2] === stamp.mtimeMs &&
-    entry[3] === stamp.ctimeMs &&
-    entry[4] === stamp.ino;
+  // Changes since the manifest was read (undefined: forgotten); the stored entries stay as they are.
+  const changes = new Map<string, string | undefined>();
+  const entryOf = (path: string) => (changes.has(path) ? changes.get(path) : stored?.[path]);
   return {
     lookup(path, stamp) {
-      const entry = entries[path];
-      return stamp && matches(entry, stamp) ? entry?.[0] : undefined;
+      const entry = entryOf(path);
+      if (!stamp || entry === undefined) return undefined;
+      const space = entry.indexOf(" ");
+      return entry.slice(space + 1) === stampKey(stamp) ? entry.slice(0, space) : undefined;
     },
     remember(path, stamp, digest) {
-      const entry = entries[path];
+      const entry = entryOf(path);
       // As Git judges its index racy: by the mtime alone (ctime must then still be equal).
       const isOldEnough = stamp !== undefined && stamp.mtimeMs < stamp.takenAt - RACY_MARGIN_MS;
       if (!isOldEnough) {
-        if (entry) {
-          delete entries[path];
-          hasChanged = true;
-        }
+        if (entry !== undefined) changes.set(path, undefined);
         return;
       }
-      if (entry?.[0] === digest && matches(entry, stamp)) return;
-      entries[path] = [digest, stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino];
-      hasChanged = true;
+      const next = `${digest} ${stampKey(stamp)}`;
+      if (entry !== next) changes.set(path, next);
     },
     get hasChanged() {
-      return hasChanged;
+      return changes.size > 0;
     },
     toStored(keep) {
-      if (!keep) return { ...entries };
-      const kept: StoredFileDigests = {};
-      for (const [path, entry] of Object.entries(entries)) if (keep.has(path)) kept[path] = entry;
-      return kept;
+      const result: StoredFileDigests = {};
+      for (const [path, entry] of Object.entries(stored ?? {}))
+        if (!changes.has(path) && (!keep || keep.has(path))) result[path] = entry;
+      for (const [path, entry] of changes)
+        if (entry !== undefined && (!keep || keep.has(path))) result[path] = entry;
+      return result;
     },
   };
 }

@@ -33,6 +33,8 @@ export interface ApplyContext {
   save: () => Promise<void>;
   signal?: AbortSignal | undefined;
   emit: (result: ItemResult) => void;
+  /** Called once an item holds a draft, before the save that records it (so that save can carry more). */
+  onWritten?: ((draft: ItemDraft) => void) | undefined;
   /** Rounds of reconcile-and-resend for creates whose outcome was unknown. */
   maxCreateRounds?: number;
   retryBaseMs?: number;
@@ -319,6 +321,7 @@ async function createBatch(
 
   const settle = (draft: ItemDraft, item: RemoteItem) => {
     entries[draft.slug] = entryFor(draft, item.itemId, item.isLive);
+    context.onWritten?.(draft);
     context.emit({
       collection: context.collectionName,
       file: draft.file,
@@ -499,6 +502,7 @@ async function sendUpdates(
     for (const update of updates) {
       if (update.previousSlug !== update.draft.slug) delete entries[update.previousSlug];
       entries[update.draft.slug] = entryFor(update.draft, update.previous.itemId, isLive);
+      context.onWritten?.(update.draft);
       context.emit({
         collection: context.collectionName,
         file: update.draft.file,

@@ -778,6 +778,12 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         record(result);
         progress();
       },
+      // The file's record goes into the same save as its item (recordSources checks it again).
+      onWritten: (draft: ItemDraft) => {
+        const madeFor = made.get(draft.file);
+        if (!isDryRun && madeFor?.draft === draft)
+          (collectionState.sources ??= {})[draft.file] = madeFor.record;
+      },
     };
     const localeIds = localeIdsFor(run.config, siteLocales);
     const adopted =
@@ -790,19 +796,12 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     );
     await updateItems(context, [...plan.update, ...adopted]);
     await removeItems(context, removals, config.onDelete);
-    recordSources(collectionState, run, made);
-    // A collection where every file was skipped and nothing was planned left its state as read:
-    // serialising the whole manifest to find that out costs more than the rest of a no-op run.
-    const isRunUntouched =
-      canSkip &&
-      !isCold &&
-      !hasPending &&
-      !hasNewSettings &&
-      run.files.every((file) => file.skipped !== undefined) &&
-      plan.create.length === 0 &&
-      plan.update.length === 0 &&
-      plan.remove.length === 0;
-    if (!isRunUntouched) await save();
+    const hasNewRecords = recordSources(collectionState, run, made);
+    // Every write above saved its own change (and the records that went with it). Only what
+    // changed outside them needs this save: serialising a big site's manifest to find out that
+    // nothing did costs more than the rest of a no-op run.
+    const isSaved = canSkip && !isCold && !hasPending && !hasNewSettings && !hasNewRecords;
+    if (!isSaved) await save();
   }
 
   // Second pass: references to items that did not exist yet on the first pass (cycles, or later collections).
@@ -1378,18 +1377,24 @@ function urlPatternOf(run: CollectionRun): string {
 
 /**
  * Keeps the record of every file whose item now holds what the file says (so the next run
- * can skip it) and drops the rest: failed, deferred, interrupted or gone.
+ * can skip it) and drops the rest: failed, deferred, interrupted or gone. Returns whether the
+ * records differ from what was there (writes may have recorded theirs already, see onWritten).
  */
 function recordSources(
   state: ManifestCollection,
   run: CollectionRun,
   made: Map<string, { draft: ItemDraft; record: SourceRecord }>,
-): void {
+): boolean {
   const sources = (state.sources ??= {});
+  let hasChanged = false;
+  const forget = (path: string) => {
+    if (!(path in sources)) return;
+    delete sources[path];
+    hasChanged = true;
+  };
   const translations = new Set(run.translations.map((file) => file.path));
   const present = new Set(run.files.map((file) => file.path));
-  for (const path of Object.keys(sources))
-    if (!present.has(path) && !translations.has(path)) delete sources[path];
+  for (const path of Object.keys(sources)) if (!present.has(path) && !translations.has(path)) forget(path);
   for (const file of run.files) {
     if (file.skipped) continue;
     const made1 = made.get(file.path);
@@ -1401,10 +1406,12 @@ function recordSources(
       !entry.isPending &&
       entry.digest === made1.draft.digest &&
       entry.file === file.path
-    )
+    ) {
+      if (sources[file.path] !== made1.record) hasChanged = true;
       sources[file.path] = made1.record;
-    else delete sources[file.path];
+    } else forget(file.path);
   }
+  return hasChanged;
 }
 
 /**

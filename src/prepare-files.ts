@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { posix } from "node:path";
 import pLimit from "p-limit";
-import { WfSyncError } from "./errors.ts";
+import { FrontmatterError, WfSyncError } from "./errors.ts";
 import { slugForEntry } from "./core/map-fields.ts";
 import { parseEntry } from "./core/parse-entry.ts";
 import {
@@ -50,6 +50,11 @@ export interface LoadedFile {
   skipped?: SourceRecord;
   /** Rendered body and the answers its resolvers gave (checked again before use). */
   rendered?: { html: string; warnings: SyncWarning[]; lookups: RenderLookups };
+  /**
+   * Set when the parsed entry's Markdown body was let go (a big run keeps only the rendered
+   * HTML): read `entry.body` through `entryWithBody`, which reads the file again.
+   */
+  isBodyDropped?: boolean;
 }
 
 /** How much work the prepare stage did; the report carries it (tests and the benchmark read it). */
@@ -133,6 +138,45 @@ function applyPrepared(file: LoadedFile, prepared: PreparedFile): void {
   if (prepared.entry) file.entry = prepared.entry;
   if (prepared.html !== undefined)
     file.rendered = { html: prepared.html, warnings: prepared.warnings, lookups: prepared.lookups };
+}
+
+/**
+ * Lets go of a parsed entry's Markdown body: a run of thousands of files then holds each file's
+ * HTML but not its source. Reading the body afterwards throws instead of giving an empty text,
+ * so a path that forgot `entryWithBody` fails loudly and never sends an empty body.
+ */
+function dropBody(file: LoadedFile): void {
+  if (!file.entry) return;
+  const path = file.path;
+  Object.defineProperty(file.entry, "body", {
+    configurable: true,
+    enumerable: false,
+    get(): string {
+      throw new Error(`internal: the body of ${path} was let go; read it with entryWithBody()`);
+    },
+  });
+  file.isBodyDropped = true;
+}
+
+/**
+ * The file's entry with its Markdown body, read again from disk when it was let go. The bytes
+ * must be those the entry was parsed from; a file edited during the run fails (run sync again).
+ */
+export async function entryWithBody(root: string, file: LoadedFile): Promise<Entry> {
+  const entry = file.entry;
+  if (!entry) throw new Error(`internal: ${file.path} has no parsed entry`);
+  if (!file.isBodyDropped) return entry;
+  const bytes = await readFile(`${root}/${file.path}`);
+  if (rawDigestOf(bytes) !== file.rawDigest) {
+    throw new FrontmatterError(`${file.path} changed while wf-sync was running.`, {
+      location: { file: file.path },
+      hint: "Run sync again.",
+    });
+  }
+  const { body } = parseEntry(file.path, new TextDecoder().decode(bytes));
+  Object.defineProperty(entry, "body", { value: body, writable: true, enumerable: true, configurable: true });
+  file.isBodyDropped = false;
+  return entry;
 }
 
 /**
@@ -271,39 +315,39 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     if (prepared.html !== undefined) stats.rendered++;
   };
   const data = { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls], root };
-  if (usePool) {
-    // Workers read their files themselves; what step 1 read is not sent along.
-    for (const item of pending) alreadyRead.delete(item.file.path);
-    await prepareInWorkers({
-      data,
-      local: createTaskPreparer(data, (await loadRenderer()).createMarkdownRenderer),
-      files: pending.map((item) => ({ path: item.file.path, settings: item.settings })),
-      onResult,
+  if (pending.length > 0) {
+    // The light renderer first (the markdown-it fast path alone, a third of the load time);
+    // the full toolchain only for a body that needs it. With nothing to prepare, neither is
+    // loaded: a no-op run never renders.
+    const { createLightRenderer } = await import("./core/render-light.ts");
+    const prepareHere = createTaskPreparer(data, {
+      light: createLightRenderer,
+      loadFull: async () => (await loadRenderer()).createMarkdownRenderer,
     });
-    stats.inWorkers += pending.length;
-  } else if (pending.length > 0) {
-    // A few files (an edit): start with the light renderer (the markdown-it fast path alone,
-    // half the load time) and load the full toolchain only for a body that needs it. With
-    // nothing to prepare, neither is loaded: a no-op run never renders.
-    const { createLightRenderer, MissingRenderPart } = await import("./core/render-light.ts");
-    const unlessMissing = <T>(attempt: () => T): T | undefined => {
-      try {
-        return attempt();
-      } catch (error) {
-        if (error instanceof MissingRenderPart) return undefined;
-        throw error;
-      }
-    };
-    const light = unlessMissing(() => createTaskPreparer(data, createLightRenderer));
-    let full: ReturnType<typeof createTaskPreparer> | undefined;
-    for (const item of pending) {
-      const task = { path: item.file.path, settings: item.settings, text: await read(item.file.path) };
-      let prepared = light && unlessMissing(() => light(task));
-      if (!prepared) {
-        full ??= createTaskPreparer(data, (await loadRenderer()).createMarkdownRenderer);
-        prepared = full(task);
-      }
-      onResult(prepared);
+    // A copy of what was prepared here, as a worker's answer is: the body and the frontmatter
+    // values are slices of the file's text, and would keep every whole text alive.
+    const prepare = async (task: Parameters<typeof prepareHere>[0]) =>
+      structuredClone(await prepareHere(task));
+    if (usePool) {
+      // Workers read their files themselves; what step 1 read is not sent along.
+      for (const item of pending) alreadyRead.delete(item.file.path);
+      await prepareInWorkers({
+        data,
+        local: prepare,
+        files: pending.map((item) => ({ path: item.file.path, settings: item.settings })),
+        onResult: (prepared) => {
+          onResult(prepared);
+          // Many files: keep the HTML, let the Markdown go (read again in the rare case it is needed).
+          const file = byPath.get(prepared.path);
+          if (file?.rendered) dropBody(file);
+        },
+      });
+      stats.inWorkers += pending.length;
+    } else {
+      for (const item of pending)
+        onResult(
+          await prepare({ path: item.file.path, settings: item.settings, text: await read(item.file.path) }),
+        );
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * Prepares one pool task (adapters/worker-pool.ts): reads and hashes the file when it was sent
- * as a path alone, then parses and renders it. Used in each worker thread and on the main
- * thread, which takes its share of the batches instead of waiting for the workers.
+ * as a path alone, then parses and renders it. Used in each worker thread, on the main thread
+ * (which takes its share of the batches instead of waiting), and for the few files of an edit.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -31,11 +31,32 @@ export type PrepareWorkerTask = Omit<PrepareTask, "text"> & { text?: string };
 /** A prepared file; when the preparer read it, also what stat said just before (for the digest cache). */
 export type PreparedTask = PreparedFile & { stamp?: FileStamp | undefined };
 
+/** A renderer factory for one collection's options. */
+type RendererFactory = (options: RenderOptions) => MarkdownRenderer;
+
+/** MissingRenderPart (core/render/pipeline.ts), known by name so this module loads no renderer. */
+function isMissingRenderPart(error: unknown): boolean {
+  return error instanceof Error && error.name === "MissingRenderPart";
+}
+
+/**
+ * Prepares tasks with the light renderer (render-light.ts: the markdown-it fast path alone)
+ * and loads the full toolchain only for the first body that needs it: a thread whose bodies
+ * are all plain never loads remark, parse5 or highlight.js (less memory, faster start).
+ */
 export function createTaskPreparer(
   data: PrepareWorkerData,
-  createRenderer: (options: RenderOptions) => MarkdownRenderer,
-): (task: PrepareWorkerTask) => PreparedTask {
-  const preparer = createEntryPreparer(data.settings, createRenderer);
+  renderers: { light: RendererFactory; loadFull: () => Promise<RendererFactory> },
+): (task: PrepareWorkerTask) => Promise<PreparedTask> {
+  let light: ReturnType<typeof createEntryPreparer> | undefined;
+  try {
+    light = createEntryPreparer(data.settings, renderers.light);
+  } catch (error) {
+    // `highlight: true` needs the full toolchain from the start.
+    if (!isMissingRenderPart(error)) throw error;
+  }
+  // One load, however many tasks ask for it at once.
+  let full: Promise<ReturnType<typeof createEntryPreparer>> | undefined;
   const fileUrls = new Map(data.fileUrls);
   const assetUrls = new Map(data.assetUrls);
   const resolvers = {
@@ -43,14 +64,25 @@ export function createTaskPreparer(
     urlOfAsset: (path: string) => assetUrls.get(path),
   };
   const decoder = new TextDecoder();
-  return (task) => {
-    if (task.text !== undefined) return preparer.prepare({ ...task, text: task.text }, resolvers);
+  const prepare = async (task: PrepareTask): Promise<PreparedFile> => {
+    if (light) {
+      try {
+        return light.prepare(task, resolvers);
+      } catch (error) {
+        if (!isMissingRenderPart(error)) throw error;
+      }
+    }
+    full ??= renderers.loadFull().then((createFull) => createEntryPreparer(data.settings, createFull));
+    return (await full).prepare(task, resolvers);
+  };
+  return async (task) => {
+    if (task.text !== undefined) return prepare({ ...task, text: task.text });
     const path = `${data.root ?? "."}/${task.path}`;
     // Stat just before reading: the later the stat, the likelier the digest can be cached.
     const stamp = stampOf(path);
     const bytes = readFileSync(path);
     // Hash what is parsed, so the manifest's record describes the bytes the item was made from.
     const rawDigest = createHash("sha256").update(bytes).digest("hex");
-    return { ...preparer.prepare({ ...task, text: decoder.decode(bytes) }, resolvers), rawDigest, stamp };
+    return { ...(await prepare({ ...task, text: decoder.decode(bytes) })), rawDigest, stamp };
   };
 }

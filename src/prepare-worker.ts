@@ -4,7 +4,7 @@
  * so the main thread stays free for its own share of the work.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { createMarkdownRenderer } from "./core/render-markdown.ts";
+import { createLightRenderer } from "./core/render-light.ts";
 import {
   createTaskPreparer,
   type PreparedTask,
@@ -16,12 +16,23 @@ export type { PrepareWorkerData, PrepareWorkerTask } from "./prepare-task.ts";
 
 export type PrepareWorkerReply = { id: number; results: PreparedTask[] } | { id: number; crash: string };
 
-const prepare = createTaskPreparer(workerData as PrepareWorkerData, createMarkdownRenderer);
+const prepare = createTaskPreparer(workerData as PrepareWorkerData, {
+  light: createLightRenderer,
+  loadFull: async () => (await import("./core/render-markdown.ts")).createMarkdownRenderer,
+});
 
+// Batches are prepared one after another, in the order they came.
+let queue = Promise.resolve();
 parentPort?.on("message", (message: { id: number; tasks: PrepareWorkerTask[] }) => {
+  queue = queue.then(() => prepareBatch(message));
+});
+
+async function prepareBatch(message: { id: number; tasks: PrepareWorkerTask[] }): Promise<void> {
   let reply: PrepareWorkerReply;
   try {
-    reply = { id: message.id, results: message.tasks.map(prepare) };
+    const results: PreparedTask[] = [];
+    for (const task of message.tasks) results.push(await prepare(task));
+    reply = { id: message.id, results };
   } catch (error) {
     reply = {
       id: message.id,
@@ -29,4 +40,4 @@ parentPort?.on("message", (message: { id: number; tasks: PrepareWorkerTask[] }) 
     };
   }
   parentPort?.postMessage(reply);
-});
+}

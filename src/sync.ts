@@ -35,6 +35,7 @@ import {
   anchorOf,
   assetPathsOf,
   emptyPrepareStats,
+  entryWithBody,
   loadSkippedEntry,
   prepareFiles,
   prepareOnMainThread,
@@ -425,6 +426,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const deferred: Array<{
     run: CollectionRun;
     entry: Entry;
+    file: LoadedFile;
     resolveAsset: (path: string) => { fileId: string; url: string } | undefined;
     /** What the file's skip record will say besides its links and references (when it can have one). */
     record: SourceRecord | undefined;
@@ -637,7 +639,13 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         // Rendered before the final slugs and uploads were known, and one of its answers changed.
         if (rendered) fileStats.rerendered++;
         await ensureRenderer();
-        rendered = renderEntry(run.renderer, entry, resolvers);
+        try {
+          rendered = renderEntry(run.renderer, await entryWithBody(config.root, file), resolvers);
+        } catch (error) {
+          if (!(error instanceof WfSyncError)) throw error;
+          fail(entry.file, slugForEntry(entry), error);
+          continue;
+        }
       }
       file.rendered = undefined;
       warnings.push(...(rendered?.warnings ?? []));
@@ -690,7 +698,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         if (record && warnings.length > 0) record.warnings = warnings;
       }
       // A deferred file's record is completed (links, references) by the second pass.
-      if (isDeferred) deferred.push({ run, entry, resolveAsset, record });
+      if (isDeferred) deferred.push({ run, entry, file, resolveAsset, record });
       else if (record) {
         if (Object.keys(rendered?.lookups.links ?? {}).length > 0) record.links = rendered?.lookups.links;
         if (Object.keys(refs).length > 0) record.refs = refs;
@@ -814,8 +822,24 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       const drafts: ItemDraft[] = [];
       // Records of the files whose item ends up holding the full draft, as the first pass keeps them.
       const made = new Map<string, { draft: ItemDraft; record: SourceRecord }>();
-      for (const { entry, resolveAsset, record: base } of mine) {
+      for (const { entry: parsed, file, resolveAsset, record: base } of mine) {
         await ensureRenderer();
+        let entry: Entry;
+        try {
+          entry = await entryWithBody(config.root, file);
+        } catch (error) {
+          if (!(error instanceof WfSyncError)) throw error;
+          record({
+            collection: run.config.name,
+            file: parsed.file,
+            slug: slugForEntry(parsed),
+            action: "update",
+            itemId: entries[slugForEntry(parsed)]?.itemId ?? null,
+            error: error.message,
+            cause: error,
+          });
+          continue;
+        }
         const links: Record<string, string | null> = {};
         const refs: Record<string, string | null> = {};
         const resolveReference = (target: string, referencedId: string) => {
@@ -997,7 +1021,7 @@ async function syncTranslations(options: {
   const entries = collectionState.items;
   const locales = (collectionState.locales ??= {});
   const primaryBySlug = new Map(
-    run.files.flatMap((file) => (file.entry ? [[slugForEntry(file.entry), file.entry] as const] : [])),
+    run.files.flatMap((file) => (file.entry ? [[slugForEntry(file.entry), file] as const] : [])),
   );
   const writes: LocaleWrite[] = [];
   const remoteByTag = new Map<string, Map<string, RemoteItem>>();
@@ -1064,17 +1088,25 @@ async function syncTranslations(options: {
       const primaryEntry = primaryFile
         ? await loadSkippedEntry(options.root, primaryFile, options.stats)
         : undefined;
-      if (primaryEntry) primaryBySlug.set(slugForEntry(primaryEntry), primaryEntry);
+      if (primaryEntry && primaryFile) primaryBySlug.set(slugForEntry(primaryEntry), primaryFile);
     }
     if (!file.entry) {
       fail("", file.error as WfSyncError);
       continue;
     }
     const anchor = anchorOf(file.entry, file.path);
-    const primary = primaryBySlug.get(anchor);
+    const primaryFile = primaryBySlug.get(anchor);
     const itemId = entries[anchor]?.itemId;
-    if (!primary) {
+    if (!primaryFile) {
       fail(anchor, missingPrimaryError({ anchor, collection: run.config.name, file: file.path }));
+      continue;
+    }
+    let primary: Entry;
+    try {
+      primary = await entryWithBody(options.root, primaryFile);
+    } catch (error) {
+      if (!(error instanceof WfSyncError)) throw error;
+      fail(anchor, error);
       continue;
     }
     const locale = options.siteLocales.find(

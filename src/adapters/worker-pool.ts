@@ -22,7 +22,7 @@ export interface PrepareInWorkersOptions {
    * Prepares a task on the main thread, which then takes batches too instead of waiting: one
    * isolate (its heap and its copy of the Markdown toolchain) fewer for the same cores.
    */
-  local?: (task: PrepareWorkerTask) => PreparedTask;
+  local?: (task: PrepareWorkerTask) => Promise<PreparedTask>;
   /** Worker count; default: the available cores (one fewer with `local`), at most 8. */
   size?: number;
   /** Files per message; fewer messages, but coarser balancing. */
@@ -144,7 +144,7 @@ export async function prepareInWorkers(options: PrepareInWorkersOptions): Promis
       const batch = await readBatch();
       if (!batch) return;
       try {
-        for (const task of batch.tasks) options.onResult(prepare(task));
+        for (const task of batch.tasks) options.onResult(await prepare(task));
       } catch (error) {
         failure ??= error;
         throw error;

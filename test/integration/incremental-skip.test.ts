@@ -10,10 +10,18 @@ import {
   generateProject,
   postPath,
 } from "../../src/bench/generate-markdown.ts";
-import { emptyPrepareStats, prepareFiles, type LoadedFile } from "../../src/prepare-files.ts";
+import { emptyPrepareStats, entryWithBody, prepareFiles, type LoadedFile } from "../../src/prepare-files.ts";
 import { runSync, type RunSyncOptions } from "../../src/sync.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
-import { describeRequests, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
+import {
+  cmsLocaleIds,
+  FIELDS_FIXTURE,
+  PAGES,
+  PEOPLE,
+  POSTS as FIELD_POSTS,
+} from "../helpers/fields-project.ts";
+import { copyFixture } from "../helpers/project.ts";
+import { describeRequests, fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 
 const POSTS = BENCH_COLLECTION_ID;
 /** A 1×1 PNG, and the same picture with other bytes (and another size, so the site's copy is not adopted). */
@@ -187,6 +195,57 @@ describe("incremental sync: unchanged files are not parsed", () => {
 });
 
 describe("the worker pool", () => {
+  it("gives a big run (bodies let go after rendering) the same items as a small one, cycles and translations included", async () => {
+    // The pool lets each body go once rendered; the reference second pass and the translations
+    // read it again. Whatever they miss would throw, and the items below would differ.
+    const bodies = async (workers: "always" | "never") => {
+      await using sandbox = await startTestSandbox(await fixtureSeed(FIELDS_FIXTURE));
+      await using project = await copyFixture(FIELDS_FIXTURE);
+      const client = createWebflowClient({ token: "test-token", baseUrl: sandbox.baseUrl, retryBaseMs: 20 });
+      try {
+        const report = await runSync({ config: await loadConfig(project.dir), client, workers });
+        expect(report.totals.failed).toBe(0);
+        const locales = await cmsLocaleIds(sandbox);
+        const collections = [PEOPLE, FIELD_POSTS, ...Object.values(locales).map((id) => `${PAGES} ${id}`)];
+        return Object.fromEntries(
+          collections.map((key) => {
+            const [collectionId = "", cmsLocaleId] = key.split(" ");
+            const items = sandbox.items(collectionId, cmsLocaleId ? { cmsLocaleId } : undefined);
+            // Every string field but references (ids differ between the two sandboxes).
+            return [
+              key.replace(
+                / .*/,
+                (match) => `@${Object.keys(locales).find((tag) => ` ${locales[tag]}` === match)}`,
+              ),
+              Object.fromEntries(
+                items.map((item) => [
+                  String(item.fieldData["slug"]),
+                  Object.fromEntries(
+                    Object.entries(item.fieldData)
+                      .filter(([, value]) => typeof value === "string" && !/^[0-9a-f]{24}$/.test(value))
+                      // Uploaded files get another host port and id in each sandbox.
+                      .map(([key, value]) => [
+                        key,
+                        String(value).replace(
+                          /http:\/\/127\.0\.0\.1:\d+\/files\/\w+\/[0-9a-f]+_/g,
+                          "<asset>/",
+                        ),
+                      ]),
+                  ),
+                ]),
+              ),
+            ];
+          }),
+        );
+      } finally {
+        await client.close();
+      }
+    };
+    const inPool = await bodies("always");
+    expect(inPool).toEqual(await bodies("never"));
+    expect(JSON.stringify(inPool)).toContain("<p>");
+  });
+
   it("gives the same results as the main thread's light renderer, which hands harder bodies to the full one", async () => {
     const dir = await mkdtemp(join(tmpdir(), "wf-sync-light-"));
     try {
@@ -220,7 +279,12 @@ describe("the worker pool", () => {
         return loaded;
       };
       const onMainThread = await prepare("never");
-      expect(onMainThread).toEqual(await prepare("always"));
+      const inPool = await prepare("always");
+      // The pool let the bodies go; reading them back gives the same entries.
+      expect(inPool.filter((file) => file.isBodyDropped).length).toBeGreaterThan(0);
+      for (const file of inPool) if (file.entry) await entryWithBody(dir, file);
+      for (const file of [...inPool, ...onMainThread]) delete file.isBodyDropped;
+      expect(onMainThread).toEqual(inPool);
       const warned = onMainThread.find((file) => file.path.endsWith("zz-warning.md"));
       expect(warned?.rendered?.warnings[0]?.location).toMatchObject({ line: 4 });
       const html = onMainThread.find((file) => file.path.endsWith("zz-html.md"));
@@ -267,6 +331,8 @@ describe("the worker pool", () => {
       const inProcess = await prepare("never");
       expect(inWorkers.stats).toMatchObject({ parsed: 41, rendered: 40, inWorkers: 41 });
       expect(inProcess.stats).toMatchObject({ parsed: 41, rendered: 40, inWorkers: 0 });
+      for (const file of inWorkers.loaded) if (file.entry) await entryWithBody(dir, file);
+      for (const file of inWorkers.loaded) delete file.isBodyDropped;
       expect(inWorkers.loaded).toEqual(inProcess.loaded);
       const broken = inWorkers.loaded.find((file) => file.path.endsWith("zz-broken.md"));
       expect(broken?.error?.location).toMatchObject({ file: "content/posts/zz-broken.md", line: 3 });

@@ -251,16 +251,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     emit({ type: "item", result });
   };
 
-  // One schema read per collection per run (cached for the offline `check`), sent first: the
-  // answers arrive while the manifest is read and the files are listed.
-  const schemaReads = Promise.all(
-    selected.map(
-      async (collection) =>
-        [collection.collectionId, await client.getCollection(collection.collectionId)] as const,
-    ),
-  );
-  // Awaited below; a failure there (401, network) is the run's error, not an unhandled rejection.
-  schemaReads.catch(() => {});
+  // The run's first work overlaps: the sources are listed and the manifest is read while the
+  // HTTP client loads and the schema requests (one per collection per run, cached for the
+  // offline `check`) are answered. Each is awaited below; a failure there (a 401, a network
+  // error) is the run's error, not an unhandled rejection.
   const sourceLists = selected.map((collection) => ({
     translations: Object.entries(collection.locales ?? {}).map(async ([tag, include]) =>
       (await listSources({ root: config.root, include, exclude: collection.exclude })).map((path) => ({
@@ -272,10 +266,19 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   }));
   for (const list of sourceLists)
     for (const listed of [list.primary, ...list.translations]) listed.catch(() => {});
-
   const manifestPath = resolve(config.root, config.manifest);
   const target = `${client.target}${config.siteId ? `#${config.siteId}` : ""}`;
-  const { manifest, isFresh, text: manifestText } = await readManifest(manifestPath, target);
+  const manifestRead = readManifest(manifestPath, target);
+  manifestRead.catch(() => {});
+  const schemaReads = Promise.all(
+    selected.map(
+      async (collection) =>
+        [collection.collectionId, await client.getCollection(collection.collectionId)] as const,
+    ),
+  );
+  schemaReads.catch(() => {});
+
+  const { manifest, isFresh, text: manifestText } = await manifestRead;
   const writer = createManifestWriter(manifestPath, manifest, { writtenText: manifestText });
   // Whether the manifest may hold a change no save has covered yet (see the final save).
   let hasUnsaved = false;

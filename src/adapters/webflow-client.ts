@@ -1,6 +1,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
-import { Agent, FormData, request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+
+/**
+ * undici, loaded with the first request rather than at start-up: the ~0.1 s it takes to load
+ * then overlaps the run's first file-system work (listing sources, reading the manifest).
+ */
+let undici: Promise<typeof import("undici")> | undefined;
+function loadUndici(): Promise<typeof import("undici")> {
+  undici ??= import("undici");
+  return undici;
+}
 import { ApiUnavailableError, AuthError, InterruptedError, UsageError, WebflowApiError } from "../errors.ts";
 import type { CollectionSchema, FieldSchema, SiteLocale } from "../core/types.ts";
 
@@ -497,12 +507,17 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
   };
   const gate = new RateGate(stats);
   const limit = pLimit(concurrency);
-  const dispatcher = new Agent({
-    connections: concurrency * 2,
-    keepAliveTimeout: 10_000,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  });
+  let agent: Dispatcher | undefined;
+  const dispatcher = async (): Promise<Dispatcher> => {
+    const { Agent } = await loadUndici();
+    agent ??= new Agent({
+      connections: concurrency * 2,
+      keepAliveTimeout: 10_000,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    return agent;
+  };
   // The header object is built once and never logged, printed or put into an error.
   const headers = {
     authorization: `Bearer ${options.token}`,
@@ -552,7 +567,8 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
       stats.requests++;
       if (method !== "GET") stats.writes++;
       try {
-        response = await request(url, { method, dispatcher, headers, body });
+        const { request } = await loadUndici();
+        response = await request(url, { method, dispatcher: await dispatcher(), headers, body });
       } catch (error) {
         gate.release(ticket, undefined);
         const reason =
@@ -871,6 +887,7 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
       };
     },
     async uploadAsset(upload, uploadOptions) {
+      const { FormData, request } = await loadUndici();
       const form = new FormData();
       for (const [key, value] of Object.entries(upload.uploadDetails)) form.append(key, value);
       // S3 POST Object rules: the file goes last.
@@ -882,7 +899,11 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
       for (let attempt = 0; ; attempt++) {
         try {
           // The storage host is not the API: no token goes there.
-          const response = await request(upload.uploadUrl, { method: "POST", body: form, dispatcher });
+          const response = await request(upload.uploadUrl, {
+            method: "POST",
+            body: form,
+            dispatcher: await dispatcher(),
+          });
           const text = await response.body.text();
           if (response.statusCode < 300) return;
           if (response.statusCode < 500 || attempt >= maxRetries) {
@@ -900,7 +921,7 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
       }
     },
     async close() {
-      await dispatcher.close();
+      await agent?.close();
     },
   };
 }

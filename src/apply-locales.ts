@@ -3,7 +3,7 @@ import { ItemRejectedError, WebflowApiError } from "./errors.ts";
 import type { ItemDraft } from "./core/map-fields.ts";
 import type { ManifestEntry, PlannedUpdate } from "./core/plan-changes.ts";
 import type { RemoteItem } from "./adapters/webflow-client.ts";
-import { adoptFound, BATCH_SIZE, findBySlugs, type ApplyContext } from "./apply-plan.ts";
+import { adoptFound, BATCH_SIZE, entryFor, findBySlugs, type ApplyContext } from "./apply-plan.ts";
 
 /** One translated variant to write: the merged draft and the item it belongs to. */
 export interface LocaleWrite {
@@ -58,15 +58,8 @@ async function createBatch(
   if (batch.length === 0 || context.signal?.aborted) return;
   const { client, collectionId, entries } = context;
   const record = (draft: ItemDraft, itemId: string, isLive: boolean) => {
-    entries[draft.slug] = {
-      itemId,
-      digest: draft.digest,
-      fields: draft.fieldDigests,
-      file: draft.file,
-      isDraft: draft.isDraft,
-      isArchived: draft.isArchived,
-      isLive,
-    };
+    entries[draft.slug] = entryFor(draft, itemId, isLive);
+    context.onWritten?.(draft);
   };
   const fail = (draft: ItemDraft, error: unknown) => {
     context.emit({

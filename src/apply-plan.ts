@@ -46,7 +46,8 @@ function chunk<T>(items: readonly T[], size = BATCH_SIZE): T[][] {
   return batches;
 }
 
-function entryFor(draft: ItemDraft, itemId: string, isLive: boolean): ManifestEntry {
+/** The manifest entry of an item that now holds `draft`. */
+export function entryFor(draft: ItemDraft, itemId: string, isLive: boolean): ManifestEntry {
   return {
     itemId,
     digest: draft.digest,

@@ -2,7 +2,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const undiciBan = { name: "undici", message: "Only src/adapters/webflow-client.ts talks HTTP." };
+const undiciBan = { name: "undici", message: "Only src/webflow/ talks HTTP." };
 
 export default tseslint.config(
   { ignores: ["dist/**", "coverage/**", "node_modules/**", "test/fixtures/**"] },
@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     files: ["src/**/*.ts"],
-    ignores: ["src/adapters/webflow-client.ts", "src/sandbox/**", "src/**/*.test.ts"],
+    ignores: ["src/webflow/**", "src/sandbox/**", "src/**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [undiciBan] }] },
   },
   {
@@ -34,8 +34,8 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ["../adapters/*", "../cli/*", "../sandbox/*"],
-              message: "core/ may import only core/ and errors.",
+              group: ["**/pipeline/**", "**/webflow/**", "**/commands/**", "**/cli/**", "**/sandbox/**"],
+              message: "core/ may import only core/, config and errors.",
             },
           ],
         },
@@ -45,7 +45,7 @@ export default tseslint.config(
   },
   {
     files: ["src/**/*.ts"],
-    ignores: ["src/cli/**", "src/**/*.test.ts", "src/sandbox/serve.ts", "src/bench/**"],
+    ignores: ["src/cli/**", "src/**/*.test.ts", "src/sandbox/serve.ts"],
     rules: {
       "no-restricted-properties": [
         "error",

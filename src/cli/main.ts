@@ -5,15 +5,15 @@ import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
 import { AuthError, ExitCode, InterruptedError, WfSyncError } from "../errors.ts";
-import { enableConfigCache, loadConfig } from "../adapters/load-config.ts";
+import { enableConfigCache, loadConfig } from "../load-config.ts";
 import {
   createWebflowClient,
   DEFAULT_BASE_URL,
   validateBaseUrl,
   type WebflowClient,
-} from "../adapters/webflow-client.ts";
+} from "../webflow/client.ts";
 import type { ResolvedConfig } from "../config.ts";
-import { runSync, selectCollections, type SyncReport } from "../sync.ts";
+import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
@@ -141,7 +141,7 @@ async function connect(options: {
     token: sandboxToken,
     close: closeSandbox,
   } = await (
-    await import("../local-sandbox.ts")
+    await import("../commands/local-sandbox.ts")
   ).startLocalSandbox(config, { isReadOnly: options.isDryRun ?? false });
   reporter.event({
     type: "notice",
@@ -200,7 +200,7 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
       },
     );
   }
-  const { DEMO_SEED, DEMO_SITE_ID, seedDemoContent } = await import("../init-demo.ts");
+  const { DEMO_SEED, DEMO_SITE_ID, seedDemoContent } = await import("../commands/init-demo.ts");
   const seedFile = "wf-sync.sandbox.json";
   const seedPath = resolve(io.cwd, seedFile);
   if (!existsSync(seedPath)) await writeFile(seedPath, `${JSON.stringify(DEMO_SEED, null, 2)}\n`);
@@ -341,7 +341,7 @@ export async function main(io: CliIo): Promise<number> {
       const reporter = reporterFor(io, options);
       const config = await loadConfig(io.cwd, { configFile: options.config });
       // Each command loads what only it needs: a sync where nothing changed starts faster.
-      const { runCheck } = await import("../check.ts");
+      const { runCheck } = await import("../commands/check.ts");
       const report = await runCheck({
         config,
         collections: collectionNames(options.collection),
@@ -386,7 +386,7 @@ export async function main(io: CliIo): Promise<number> {
       const config = await loadConfig(io.cwd, { configFile: options.config });
       const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
       try {
-        const { runPull } = await import("../pull.ts");
+        const { runPull } = await import("../commands/pull.ts");
         const report = await runPull({
           config,
           client,
@@ -418,7 +418,7 @@ export async function main(io: CliIo): Promise<number> {
       const reporter = reporterFor(io, options);
       const { client, close, sandboxSeed, siteId } = await connectForInit({ io, reporter });
       try {
-        const { runInit } = await import("../init.ts");
+        const { runInit } = await import("../commands/init.ts");
         const report = await runInit({
           client,
           root: io.cwd,
@@ -463,7 +463,7 @@ export async function main(io: CliIo): Promise<number> {
       const options = globals();
       const config = await loadConfig(io.cwd, { configFile: options.config });
       const reporter = reporterFor(io, options);
-      const { runPreview } = await import("./preview.ts");
+      const { runPreview } = await import("../commands/preview.ts");
       const result = await runPreview({
         config,
         file,
@@ -485,7 +485,7 @@ export async function main(io: CliIo): Promise<number> {
       const options = globals();
       let seed;
       try {
-        const { sandboxSeedFor } = await import("../local-sandbox.ts");
+        const { sandboxSeedFor } = await import("../commands/local-sandbox.ts");
         seed = await sandboxSeedFor(await loadConfig(io.cwd, { configFile: options.config }));
       } catch (error) {
         if (!(error instanceof WfSyncError)) throw error;

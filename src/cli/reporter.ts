@@ -3,8 +3,8 @@ import cliProgress from "cli-progress";
 import pc from "picocolors";
 import { formatError, type WfSyncError } from "../errors.ts";
 import type { SyncWarning } from "../core/types.ts";
-import type { PullEvent, PullReport } from "../pull.ts";
-import type { ItemResult, SyncEvent, SyncReport } from "../sync.ts";
+import type { PullEvent, PullReport } from "../commands/pull.ts";
+import type { ItemResult, SyncEvent, SyncReport } from "../commands/sync.ts";
 
 export interface ReporterOptions {
   stdout: (line: string) => void;

@@ -4,7 +4,7 @@ import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import { unified } from "unified";
 import { describe, expect, it } from "vitest";
-import { generatePost } from "../bench/generate-markdown.ts";
+import { generatePost } from "../../bench/generate-markdown.ts";
 import { parserFor } from "./render-markdown.ts";
 
 const full = unified().use(remarkParse).use(remarkGfm).freeze();

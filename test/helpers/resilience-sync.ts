@@ -1,8 +1,8 @@
 /** Runs one in-process sync of a generated project against a sandbox, with fast retries. */
-import { loadConfig } from "../../src/adapters/load-config.ts";
-import { createWebflowClient, type ClientStats } from "../../src/adapters/webflow-client.ts";
+import { loadConfig } from "../../src/load-config.ts";
+import { createWebflowClient, type ClientStats } from "../../src/webflow/client.ts";
 import type { Sandbox } from "../../src/sandbox/index.ts";
-import { runSync, type SyncReport } from "../../src/sync.ts";
+import { runSync, type SyncReport } from "../../src/commands/sync.ts";
 
 export interface SyncOutcome {
   report: SyncReport;

@@ -2,16 +2,16 @@ import { mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/adapters/load-config.ts";
-import { createWebflowClient } from "../../src/adapters/webflow-client.ts";
+import { loadConfig } from "../../src/load-config.ts";
+import { createWebflowClient } from "../../src/webflow/client.ts";
 import {
   BENCH_COLLECTION_ID,
   benchSeed,
   generateProject,
   postPath,
-} from "../../src/bench/generate-markdown.ts";
-import { emptyPrepareStats, entryWithBody, prepareFiles, type LoadedFile } from "../../src/prepare-files.ts";
-import { runSync, type RunSyncOptions } from "../../src/sync.ts";
+} from "../../bench/generate-markdown.ts";
+import { emptyPrepareStats, entryWithBody, prepareFiles, type LoadedFile } from "../../src/pipeline/prepare/prepare-files.ts";
+import { runSync, type RunSyncOptions } from "../../src/commands/sync.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
 import {
   cmsLocaleIds,

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createWebflowClient } from "../../src/adapters/webflow-client.ts";
-import { DEMO_SEED, seedDemoContent } from "../../src/init-demo.ts";
+import { createWebflowClient } from "../../src/webflow/client.ts";
+import { DEMO_SEED, seedDemoContent } from "../../src/commands/init-demo.ts";
 import { startSandbox } from "../../src/sandbox/index.ts";
 import { describeWrites, makeTempProject, runWorkflowCli, tokenEnv } from "../helpers/workflow-cli.ts";
 

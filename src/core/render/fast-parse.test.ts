@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generatePost } from "../../bench/generate-markdown.ts";
+import { generatePost } from "../../../bench/generate-markdown.ts";
 import {
   createMarkdownRenderer,
   createReferenceRenderer,

@@ -7,8 +7,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import pLimit from "p-limit";
-import type { SandboxSeed } from "../sandbox/index.ts";
-import { mulberry32 } from "../sandbox/limits.ts";
+import type { SandboxSeed } from "../src/sandbox/index.ts";
+import { mulberry32 } from "../src/sandbox/limits.ts";
 
 export const BENCH_SITE_ID = "6b0000000000000000000001";
 export const BENCH_COLLECTION_ID = "6b00000000000000000000c1";

@@ -4,7 +4,7 @@
  * so the main thread stays free for its own share of the work.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { createLightRenderer } from "./core/render-light.ts";
+import { createLightRenderer } from "../../core/render-light.ts";
 import {
   createTaskPreparer,
   type PreparedTask,
@@ -18,7 +18,7 @@ export type PrepareWorkerReply = { id: number; results: PreparedTask[] } | { id:
 
 const prepare = createTaskPreparer(workerData as PrepareWorkerData, {
   light: createLightRenderer,
-  loadFull: async () => (await import("./core/render-markdown.ts")).createMarkdownRenderer,
+  loadFull: async () => (await import("../../core/render-markdown.ts")).createMarkdownRenderer,
 });
 
 // Batches are prepared one after another, in the order they came.

@@ -3,8 +3,8 @@
  * a small blog that already has content, so init → pull → sync can be tried with no Webflow
  * account. With a token, none of this is used.
  */
-import type { WebflowClient } from "./adapters/webflow-client.ts";
-import type { SandboxSeed } from "./sandbox/index.ts";
+import type { WebflowClient } from "../webflow/client.ts";
+import type { SandboxSeed } from "../sandbox/index.ts";
 
 export const DEMO_SITE_ID = "5a0d5a0d5a0d5a0d5a0d5a0d";
 const AUTHORS_ID = "5a0d5a0d5a0d5a0d5a0d0a01";

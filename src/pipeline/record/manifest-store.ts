@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { ManifestEntry } from "../core/plan-changes.ts";
-import type { CollectionSchema, SiteLocale, SyncWarning } from "../core/types.ts";
-import type { StoredFileDigests } from "./file-digests.ts";
+import type { ManifestEntry } from "../plan/plan-changes.ts";
+import type { CollectionSchema, SiteLocale, SyncWarning } from "../../core/types.ts";
+import type { StoredFileDigests } from "../prepare/file-digests.ts";
 
 /** Bump when the manifest's shape changes; an unknown version is rebuilt from the site. */
 export const MANIFEST_VERSION = 1;

@@ -1,15 +1,15 @@
 import { dirname, posix, resolve } from "node:path";
-import type { ResolvedConfig } from "./config.ts";
-import { AssetError, DuplicateSlugError, WfSyncError, type SourceLocation } from "./errors.ts";
-import { resolveFileLink } from "./core/prepare-entry.ts";
-import { checkAssetLimits } from "./core/convert-field.ts";
-import { listEntryDependencies, mapFields, slugForEntry } from "./core/map-fields.ts";
-import { createMarkdownRenderer, listLocalImages } from "./core/render-markdown.ts";
-import type { SyncWarning } from "./core/types.ts";
-import { assetSize } from "./adapters/read-asset.ts";
-import { readManifest, readSchemaCache } from "./adapters/manifest-store.ts";
+import type { ResolvedConfig } from "../config.ts";
+import { AssetError, DuplicateSlugError, WfSyncError, type SourceLocation } from "../errors.ts";
+import { resolveFileLink } from "../core/prepare-entry.ts";
+import { checkAssetLimits } from "../core/convert-field.ts";
+import { listEntryDependencies, mapFields, slugForEntry } from "../core/map-fields.ts";
+import { createMarkdownRenderer, listLocalImages } from "../core/render-markdown.ts";
+import type { SyncWarning } from "../core/types.ts";
+import { assetSize } from "../pipeline/apply/read-asset.ts";
+import { readManifest, readSchemaCache } from "../pipeline/record/manifest-store.ts";
 import { loadCollectionFiles, renderOptionsFor, selectCollections, type ItemResult } from "./sync.ts";
-import { anchorOf, mergeTranslation, missingPrimaryError } from "./core/translation.ts";
+import { anchorOf, mergeTranslation, missingPrimaryError } from "../core/translation.ts";
 
 /** The result line of a file that failed the check. */
 function invalidItem(options: {

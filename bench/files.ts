@@ -17,11 +17,11 @@ import { mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../adapters/load-config.ts";
-import { listSources } from "../adapters/read-sources.ts";
-import { emptyPrepareStats, prepareFiles } from "../prepare-files.ts";
-import { startSandbox } from "../sandbox/index.ts";
-import { renderOptionsFor } from "../sync.ts";
+import { loadConfig } from "../src/load-config.ts";
+import { listSources } from "../src/pipeline/discover/read-sources.ts";
+import { emptyPrepareStats, prepareFiles } from "../src/pipeline/prepare/prepare-files.ts";
+import { startSandbox } from "../src/sandbox/index.ts";
+import { renderOptionsFor } from "../src/commands/sync.ts";
 import { POSTS_GLOB } from "./baselines.ts";
 import { benchSeed, generateProject, postPath } from "./generate-markdown.ts";
 

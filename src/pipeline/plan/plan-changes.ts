@@ -1,4 +1,4 @@
-import type { ItemDraft } from "./map-fields.ts";
+import type { ItemDraft } from "../../core/map-fields.ts";
 
 /** What the manifest remembers of one item. */
 export interface ManifestEntry {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import fg from "fast-glob";
-import type { SourceFile } from "../core/types.ts";
+import type { SourceFile } from "../../core/types.ts";
 
 export interface ListSourcesOptions {
   root: string;

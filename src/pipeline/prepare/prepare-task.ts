@@ -10,9 +10,9 @@ import {
   type PreparedFile,
   type PrepareSettings,
   type PrepareTask,
-} from "./core/prepare-entry.ts";
-import type { MarkdownRenderer, RenderOptions } from "./core/render-options.ts";
-import { stampOf, type FileStamp } from "./adapters/file-digests.ts";
+} from "../../core/prepare-entry.ts";
+import type { MarkdownRenderer, RenderOptions } from "../../core/render-options.ts";
+import { stampOf, type FileStamp } from "./file-digests.ts";
 
 /** What the pool hands each worker when it starts it. */
 export interface PrepareWorkerData {

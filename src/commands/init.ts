@@ -2,12 +2,12 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { stringify } from "yaml";
-import { UsageError } from "./errors.ts";
-import { slugify } from "./core/slugify.ts";
-import type { CollectionSchema, FieldSchema } from "./core/types.ts";
-import type { WebflowClient } from "./adapters/webflow-client.ts";
-import { RESERVED_FRONTMATTER_KEYS } from "./core/map-fields.ts";
-import { WRITABLE_FIELD_TYPES } from "./core/convert-field.ts";
+import { UsageError } from "../errors.ts";
+import { slugify } from "../core/slugify.ts";
+import type { CollectionSchema, FieldSchema } from "../core/types.ts";
+import type { WebflowClient } from "../webflow/client.ts";
+import { RESERVED_FRONTMATTER_KEYS } from "../core/map-fields.ts";
+import { WRITABLE_FIELD_TYPES } from "../core/convert-field.ts";
 
 export interface RunInitOptions {
   client: WebflowClient;

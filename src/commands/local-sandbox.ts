@@ -3,12 +3,12 @@ import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { ResolvedConfig } from "./config.ts";
-import { ConfigError } from "./errors.ts";
-import { slugify } from "./core/slugify.ts";
-import { startSandbox, type Sandbox, type SandboxSeed, type SeedCollection } from "./sandbox/index.ts";
+import type { ResolvedConfig } from "../config.ts";
+import { ConfigError } from "../errors.ts";
+import { slugify } from "../core/slugify.ts";
+import { startSandbox, type Sandbox, type SandboxSeed, type SeedCollection } from "../sandbox/index.ts";
 import { loadCollectionFiles } from "./sync.ts";
-import { RESERVED_FRONTMATTER_KEYS } from "./core/map-fields.ts";
+import { RESERVED_FRONTMATTER_KEYS } from "../core/map-fields.ts";
 
 /** Site id the sandbox uses when the config names none. */
 export const SANDBOX_SITE_ID = "5a0d5a0d5a0d5a0d5a0d5a0d";

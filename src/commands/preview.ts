@@ -6,8 +6,8 @@ import { parseEntry } from "../core/parse-entry.ts";
 import { renderPreviewPage } from "../core/preview-page.ts";
 import { createMarkdownRenderer } from "../core/render-markdown.ts";
 import type { SyncWarning } from "../core/types.ts";
-import { renderOptionsFor } from "../sync.ts";
-import { listSources } from "../adapters/read-sources.ts";
+import { renderOptionsFor } from "./sync.ts";
+import { listSources } from "../pipeline/discover/read-sources.ts";
 
 /**
  * `wf-sync preview <file>`: renders the body exactly as a sync would send it and writes it,

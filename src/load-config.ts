@@ -4,8 +4,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createJiti } from "jiti";
 import { z } from "zod";
-import { ConfigSchema, type ResolvedConfig } from "../config.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigSchema, type ResolvedConfig } from "./config.ts";
+import { ConfigError } from "./errors.ts";
 
 /** Config file names looked for in the working directory, in this order. */
 export const CONFIG_FILE_NAMES = [
@@ -44,8 +44,8 @@ export function findConfigFile(cwd: string, explicit?: string): string {
  */
 function packageEntry(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const built = resolve(here, "../define-config.js");
-  return existsSync(built) ? built : resolve(here, "../define-config.ts");
+  const built = resolve(here, "define-config.js");
+  return existsSync(built) ? built : resolve(here, "define-config.ts");
 }
 
 function configCacheDir(configFile: string): string {

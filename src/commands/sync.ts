@@ -1,6 +1,6 @@
 import { dirname, posix, resolve } from "node:path";
 import pLimit from "p-limit";
-import type { ResolvedCollectionConfig, ResolvedConfig } from "./config.ts";
+import type { ResolvedCollectionConfig, ResolvedConfig } from "../config.ts";
 import {
   AssetError,
   ConfigError,
@@ -11,26 +11,26 @@ import {
   UsageError,
   WfSyncError,
   type SourceLocation,
-} from "./errors.ts";
-import { checkAssetLimits, type FieldDependency } from "./core/convert-field.ts";
-import { digestOf } from "./core/digest.ts";
+} from "../errors.ts";
+import { checkAssetLimits, type FieldDependency } from "../core/convert-field.ts";
+import { digestOf } from "../core/digest.ts";
 import {
   listEntryDependencies,
   mapFields,
   slugForEntry,
   type ItemDraft,
   type MapFieldsOptions,
-} from "./core/map-fields.ts";
-import { parseEntry } from "./core/parse-entry.ts";
-import { planChanges, type ManifestEntry, type PlannedRemoval, type SyncPlan } from "./core/plan-changes.ts";
-import { resolveRenderOptions, type MarkdownRenderer, type RenderOptions } from "./core/render-options.ts";
+} from "../core/map-fields.ts";
+import { parseEntry } from "../core/parse-entry.ts";
+import { planChanges, type ManifestEntry, type PlannedRemoval, type SyncPlan } from "../pipeline/plan/plan-changes.ts";
+import { resolveRenderOptions, type MarkdownRenderer, type RenderOptions } from "../core/render-options.ts";
 import {
   createFileLinkResolver,
   lookupsHold,
   renderEntry,
   resolveFileLink,
   type PrepareResolvers,
-} from "./core/prepare-entry.ts";
+} from "../core/prepare-entry.ts";
 import {
   anchorOf,
   assetPathsOf,
@@ -44,12 +44,12 @@ import {
   type LoadedFile,
   type PrepareStats,
   loadRenderer,
-} from "./prepare-files.ts";
-import type { CollectionSchema, Entry, SiteLocale, SyncWarning } from "./core/types.ts";
-import { createLocalizedItems, writeLocaleVariants, type LocaleWrite } from "./apply-locales.ts";
-import { assetSize, contentTypeFor, readAsset } from "./adapters/read-asset.ts";
-import { createFileDigestCache } from "./adapters/file-digests.ts";
-import { listSources, readSource } from "./adapters/read-sources.ts";
+} from "../pipeline/prepare/prepare-files.ts";
+import type { CollectionSchema, Entry, SiteLocale, SyncWarning } from "../core/types.ts";
+import { createLocalizedItems, writeLocaleVariants, type LocaleWrite } from "../pipeline/apply/apply-locales.ts";
+import { assetSize, contentTypeFor, readAsset } from "../pipeline/apply/read-asset.ts";
+import { createFileDigestCache } from "../pipeline/prepare/file-digests.ts";
+import { listSources, readSource } from "../pipeline/discover/read-sources.ts";
 import {
   createManifestWriter,
   readManifest,
@@ -58,12 +58,12 @@ import {
   type ManifestAsset,
   type ManifestCollection,
   type SourceRecord,
-} from "./adapters/manifest-store.ts";
-import type { RemoteItem, WebflowClient } from "./adapters/webflow-client.ts";
-import { createItems, holdsDraft, removeItems, updateItems, type ItemResult } from "./apply-plan.ts";
-import { mergeTranslation, missingPrimaryError } from "./core/translation.ts";
+} from "../pipeline/record/manifest-store.ts";
+import type { RemoteItem, WebflowClient } from "../webflow/client.ts";
+import { createItems, holdsDraft, removeItems, updateItems, type ItemResult } from "../pipeline/apply/apply-plan.ts";
+import { mergeTranslation, missingPrimaryError } from "../core/translation.ts";
 
-export type { ItemResult } from "./apply-plan.ts";
+export type { ItemResult } from "../pipeline/apply/apply-plan.ts";
 
 /** What the library tells its caller while it works; cli/reporter.ts decides how it looks. */
 export type SyncEvent =

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { AuthError, InterruptedError, ItemRejectedError, WebflowApiError, WfSyncError } from "./errors.ts";
-import type { ItemDraft } from "./core/map-fields.ts";
-import type { ManifestEntry, PlannedRemoval, PlannedUpdate } from "./core/plan-changes.ts";
-import { canonicalJson } from "./core/digest.ts";
-import type { ItemWrite, RemoteItem, WebflowClient } from "./adapters/webflow-client.ts";
+import { AuthError, InterruptedError, ItemRejectedError, WebflowApiError, WfSyncError } from "../../errors.ts";
+import type { ItemDraft } from "../../core/map-fields.ts";
+import type { ManifestEntry, PlannedRemoval, PlannedUpdate } from "../plan/plan-changes.ts";
+import { canonicalJson } from "../../core/digest.ts";
+import type { ItemWrite, RemoteItem, WebflowClient } from "../../webflow/client.ts";
 
 /** Webflow takes at most 100 items a request (API-NOTES §2.2). */
 export const BATCH_SIZE = 100;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 
-export { contentTypeFor } from "../core/content-types.ts";
+export { contentTypeFor } from "../../core/content-types.ts";
 
 /** Size of a local file, or undefined when it does not exist. */
 export async function assetSize(path: string): Promise<number | undefined> {

@@ -3,25 +3,25 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, posix, resolve } from "node:path";
 import fg from "fast-glob";
 import { stringify } from "yaml";
-import type { ResolvedCollectionConfig, ResolvedConfig } from "./config.ts";
-import { AuthError, WfSyncError } from "./errors.ts";
-import { toFrontmatterValue } from "./core/convert-field.ts";
-import { digestOf } from "./core/digest.ts";
-import { htmlToMarkdown } from "./core/html-to-markdown.ts";
-import { mapFields, slugForEntry } from "./core/map-fields.ts";
-import { parseEntry } from "./core/parse-entry.ts";
-import { createMarkdownRenderer, resolveRenderOptions } from "./core/render-markdown.ts";
-import type { CollectionSchema, FieldSchema, SyncWarning } from "./core/types.ts";
+import type { ResolvedCollectionConfig, ResolvedConfig } from "../config.ts";
+import { AuthError, WfSyncError } from "../errors.ts";
+import { toFrontmatterValue } from "../core/convert-field.ts";
+import { digestOf } from "../core/digest.ts";
+import { htmlToMarkdown } from "../core/html-to-markdown.ts";
+import { mapFields, slugForEntry } from "../core/map-fields.ts";
+import { parseEntry } from "../core/parse-entry.ts";
+import { createMarkdownRenderer, resolveRenderOptions } from "../core/render-markdown.ts";
+import type { CollectionSchema, FieldSchema, SyncWarning } from "../core/types.ts";
 import {
   createManifestWriter,
   readManifest,
   readSchemaCache,
   writeSchemaCache,
-} from "./adapters/manifest-store.ts";
-import type { RemoteItem, WebflowClient } from "./adapters/webflow-client.ts";
+} from "../pipeline/record/manifest-store.ts";
+import type { RemoteItem, WebflowClient } from "../webflow/client.ts";
 import { loadCollectionFiles, renderOptionsFor, selectCollections } from "./sync.ts";
-import { RESERVED_FRONTMATTER_KEYS } from "./core/map-fields.ts";
-import { WRITABLE_FIELD_TYPES } from "./core/convert-field.ts";
+import { RESERVED_FRONTMATTER_KEYS } from "../core/map-fields.ts";
+import { WRITABLE_FIELD_TYPES } from "../core/convert-field.ts";
 
 /** What happened to one item of the site. */
 export interface PullResult {

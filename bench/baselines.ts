@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Root as HastRoot } from "hast";
 import pLimit from "p-limit";
-import { listSources } from "../adapters/read-sources.ts";
+import { listSources } from "../src/pipeline/discover/read-sources.ts";
 
 export const POSTS_GLOB = "content/posts/**/*.md";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ItemDraft } from "./map-fields.ts";
+import type { ItemDraft } from "../../core/map-fields.ts";
 import { planChanges, type ManifestEntry } from "./plan-changes.ts";
 
 function draft(slug: string, digest: string, file = `content/${slug}.md`): ItemDraft {

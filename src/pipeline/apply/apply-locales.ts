@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { ItemRejectedError, WebflowApiError } from "./errors.ts";
-import type { ItemDraft } from "./core/map-fields.ts";
-import type { ManifestEntry, PlannedUpdate } from "./core/plan-changes.ts";
-import type { RemoteItem } from "./adapters/webflow-client.ts";
+import { ItemRejectedError, WebflowApiError } from "../../errors.ts";
+import type { ItemDraft } from "../../core/map-fields.ts";
+import type { ManifestEntry, PlannedUpdate } from "../plan/plan-changes.ts";
+import type { RemoteItem } from "../../webflow/client.ts";
 import { adoptFound, BATCH_SIZE, entryFor, findBySlugs, type ApplyContext } from "./apply-plan.ts";
 
 /** One translated variant to write: the merged draft and the item it belongs to. */

@@ -8,8 +8,8 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { PreparedTask } from "../prepare-task.ts";
-import type { PrepareWorkerData, PrepareWorkerReply, PrepareWorkerTask } from "../prepare-worker.ts";
+import type { PreparedTask } from "./prepare-task.ts";
+import type { PrepareWorkerData, PrepareWorkerReply, PrepareWorkerTask } from "./prepare-worker.ts";
 
 export interface PrepareInWorkersOptions {
   data: PrepareWorkerData;
@@ -32,10 +32,10 @@ export interface PrepareInWorkersOptions {
 /** The worker script: the built `.js` beside this module, or the `.ts` source loaded through jiti (tests). */
 function workerScript(): URL {
   const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new URL("../prepare-worker.js", here);
+  if (!here.endsWith(".ts")) return new URL("./prepare-worker.js", here);
   // Node 20 runs no TypeScript: bootstrap the worker with jiti, as load-config.ts does for configs.
   const jiti = pathToFileURL(join(dirname(createRequire(here).resolve("jiti")), "jiti.mjs")).href;
-  const source = new URL("../prepare-worker.ts", here);
+  const source = new URL("./prepare-worker.ts", here);
   const code = `import { createJiti } from ${JSON.stringify(jiti)};\nawait createJiti(${JSON.stringify(source.href)}).import(${JSON.stringify(fileURLToPath(source))});\n`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }

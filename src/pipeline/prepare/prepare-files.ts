@@ -8,9 +8,9 @@ import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { posix } from "node:path";
 import pLimit from "p-limit";
-import { FrontmatterError, WfSyncError } from "./errors.ts";
-import { slugForEntry } from "./core/map-fields.ts";
-import { parseEntry } from "./core/parse-entry.ts";
+import { FrontmatterError, WfSyncError } from "../../errors.ts";
+import { slugForEntry } from "../../core/map-fields.ts";
+import { parseEntry } from "../../core/parse-entry.ts";
 import {
   createEntryPreparer,
   fromPreparedError,
@@ -18,20 +18,20 @@ import {
   type PrepareResolvers,
   type PrepareSettings,
   type RenderLookups,
-} from "./core/prepare-entry.ts";
-import { slugFromPath } from "./core/slugify.ts";
-import type { Entry, SyncWarning } from "./core/types.ts";
-import type { ManifestCollection, SourceRecord } from "./adapters/manifest-store.ts";
-import { stampOf, type FileDigestCache, type FileStamp } from "./adapters/file-digests.ts";
-import { prepareInWorkers } from "./adapters/worker-pool.ts";
+} from "../../core/prepare-entry.ts";
+import { slugFromPath } from "../../core/slugify.ts";
+import type { Entry, SyncWarning } from "../../core/types.ts";
+import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
+import { stampOf, type FileDigestCache, type FileStamp } from "./file-digests.ts";
+import { prepareInWorkers } from "./worker-pool.ts";
 import { createTaskPreparer, type PreparedTask } from "./prepare-task.ts";
 
 /**
  * The Markdown toolchain, loaded on first need: a run where no file changed never renders and
  * so never pays the few hundred milliseconds it takes to load.
  */
-export function loadRenderer(): Promise<typeof import("./core/render-markdown.ts")> {
-  return import("./core/render-markdown.ts");
+export function loadRenderer(): Promise<typeof import("../../core/render-markdown.ts")> {
+  return import("../../core/render-markdown.ts");
 }
 
 /** Fewer changed files than this are prepared on the main thread: starting workers costs more. */
@@ -121,8 +121,8 @@ function assetsUnchanged(root: string, assets: SourceRecord["assets"]): boolean 
   return true;
 }
 
-export { anchorOf } from "./core/translation.ts";
-import { anchorOf } from "./core/translation.ts";
+export { anchorOf } from "../../core/translation.ts";
+import { anchorOf } from "../../core/translation.ts";
 
 function parseLoaded(file: LoadedFile, text: string): void {
   try {
@@ -319,7 +319,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     // The light renderer first (the markdown-it fast path alone, a third of the load time);
     // the full toolchain only for a body that needs it. With nothing to prepare, neither is
     // loaded: a no-op run never renders.
-    const { createLightRenderer } = await import("./core/render-light.ts");
+    const { createLightRenderer } = await import("../../core/render-light.ts");
     const prepareHere = createTaskPreparer(data, {
       light: createLightRenderer,
       loadFull: async () => (await loadRenderer()).createMarkdownRenderer,

@@ -14,6 +14,7 @@ import {
 } from "../errors.ts";
 import { checkAssetLimits, type FieldDependency } from "../core/convert-field.ts";
 import { digestOf } from "../core/digest.ts";
+import { isItemId } from "../core/item-id.ts";
 import {
   listEntryDependencies,
   mapFields,
@@ -501,7 +502,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       if (known) return known;
       return (
         remoteReferenceIds.get(referencedId)?.get(slug) ??
-        (/^[0-9a-f]{24}$/.test(target) ? target : undefined)
+        (isItemId(target) ? target : undefined)
       );
     };
     const remoteReferenceIds = new Map<string, Map<string, string>>();
@@ -1032,7 +1033,7 @@ async function syncTranslations(options: {
   const rawDigests = new Map(run.files.map((file) => [file.path, file.rawDigest ?? ""]));
   const resolveFrom = (target: string, referencedId: string, fromFile: string) =>
     manifest.collections[referencedId]?.items[slugOfReference(target, byPath, fromFile) ?? ""]?.itemId ||
-    (/^[0-9a-f]{24}$/.test(target) ? target : undefined);
+    (isItemId(target) ? target : undefined);
   // A translation's values may be its own or inherited from the primary file: a path is tried
   // from the translation's folder first, then from the primary file's.
   const primaryPathOf = (translationPath: string) => sources[translationPath]?.primary?.path;

@@ -6,7 +6,7 @@
 import type { CollectionSchema } from "../core/types.ts";
 import { createAssetsApi } from "./assets.ts";
 import { createHttp, DEFAULT_BASE_URL, validateBaseUrl } from "./http.ts";
-import { createItemsApi } from "./items.ts";
+import { createItemsApi, type PublishResult } from "./items.ts";
 import { createSiteApi } from "./site.ts";
 import type {
   AssetUpload,
@@ -25,7 +25,10 @@ export type {
   RemoteItem,
   SiteInfo,
 } from "./types.ts";
+export type { PublishResult } from "./items.ts";
 export { DEFAULT_BASE_URL, validateBaseUrl } from "./http.ts";
+export { BULK_LIMIT, chunk } from "./batches.ts";
+export { rejectionMessage } from "./failure.ts";
 
 /** Everything wf-sync asks of Webflow. Nothing outside this module knows about HTTP. */
 export interface WebflowClient {
@@ -52,18 +55,29 @@ export interface WebflowClient {
     items: readonly ItemWrite[],
     cmsLocaleIds: readonly string[],
   ): Promise<RemoteItem[]>;
-  /** Updates items; live updates of never-published items fail with status 409. */
+  /** Updates items; a live update of an item never published fails as `never-published`. */
   updateItems(
     collectionId: string,
     items: readonly ItemWrite[],
     options: { isLive: boolean },
   ): Promise<RemoteItem[]>;
+  /** Publishes staged copies; a partial success names the items it did not publish and why. */
   publishItems(
     collectionId: string,
-    items: ReadonlyArray<{ itemId: string; cmsLocaleIds?: string[] }>,
-  ): Promise<{ published: string[]; errors: string[] }>;
-  unpublishItems(collectionId: string, itemIds: readonly string[]): Promise<void>;
-  deleteItems(collectionId: string, itemIds: readonly string[]): Promise<void>;
+    items: ReadonlyArray<{ itemId: string; cmsLocaleIds?: readonly string[] }>,
+  ): Promise<PublishResult>;
+  /** Unpublishes items in `cmsLocaleIds` (default: the primary locale only). */
+  unpublishItems(
+    collectionId: string,
+    itemIds: readonly string[],
+    options?: { cmsLocaleIds?: readonly string[] | undefined },
+  ): Promise<void>;
+  /** Deletes items in `cmsLocaleIds` (default: the primary locale only). */
+  deleteItems(
+    collectionId: string,
+    itemIds: readonly string[],
+    options?: { cmsLocaleIds?: readonly string[] | undefined },
+  ): Promise<void>;
   /** The site's assets (all pages): id, file name, size and hosted URL. */
   listAssets(
     siteId: string,

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { Dispatcher } from "undici";
 import { AuthError, InterruptedError, UsageError, WebflowApiError } from "../errors.ts";
+import { failureOf, type ErrorBody } from "./failure.ts";
 import { RateGate, retryAfterMs } from "./rate-gate.ts";
 import type { ClientStats } from "./types.ts";
 
@@ -105,7 +106,7 @@ export function apiError(
   text: string,
   extra: { isUncertain: boolean; isTransient: boolean; attempts: number },
 ): Error {
-  let parsed: { code?: string; message?: string; details?: unknown[] } = {};
+  let parsed: ErrorBody = {};
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
@@ -131,6 +132,7 @@ export function apiError(
     details: Array.isArray(parsed.details) ? parsed.details : [],
     isUncertain: extra.isUncertain,
     isTransient: extra.isTransient,
+    failure: failureOf(status, parsed, { isUncertain: extra.isUncertain }),
   });
 }
 
@@ -255,6 +257,7 @@ class WebflowHttp implements Http {
         apiCode: "too_many_requests",
         message: `still rate limited after ${rateLimits} waits; giving up`,
         isTransient: true,
+        failure: { kind: "rate-limited" },
       });
     }
     if ((waitMs ?? 60_000) >= 2000)

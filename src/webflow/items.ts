@@ -1,4 +1,5 @@
 /** The CMS item endpoints: list, create, update, publish, unpublish, delete. */
+import { itemIdInPublishError } from "./failure.ts";
 import type { Http } from "./http.ts";
 import type { ItemWrite, RemoteItem } from "./types.ts";
 
@@ -32,6 +33,17 @@ function toWireItem(item: ItemWrite): Record<string, unknown> {
   if (item.isDraft !== undefined) wire["isDraft"] = item.isDraft;
   if (item.isArchived !== undefined) wire["isArchived"] = item.isArchived;
   return wire;
+}
+
+/** What `POST …/items/publish` did: ids published, and Webflow's reason for each one it did not publish. */
+export interface PublishResult {
+  published: string[];
+  /** `itemId` is undefined when Webflow's text names no item. */
+  failed: Array<{ itemId: string | undefined; reason: string }>;
+}
+
+function targetOf(id: string, cmsLocaleIds: readonly string[] | undefined): Record<string, unknown> {
+  return cmsLocaleIds && cmsLocaleIds.length > 0 ? { id, cmsLocaleIds } : { id };
 }
 
 export const collectionPath = (collectionId: string) => `/collections/${encodeURIComponent(collectionId)}`;
@@ -97,10 +109,14 @@ export function createItemsApi(http: Http) {
       });
       return (raw?.items ?? []).map(toRemoteItem);
     },
+    /**
+     * Publishes the staged copies. Webflow answers 202 with the ids it published and error texts
+     * for the others (a partial success); an empty answer means all of them.
+     */
     async publishItems(
       collectionId: string,
-      items: ReadonlyArray<{ itemId: string; cmsLocaleIds?: string[] }>,
-    ): Promise<{ published: string[]; errors: string[] }> {
+      items: ReadonlyArray<{ itemId: string; cmsLocaleIds?: readonly string[] }>,
+    ): Promise<PublishResult> {
       const raw = await run<{ publishedItemIds?: string[]; errors?: string[] }>(
         "POST",
         `${collectionPath(collectionId)}/items/publish`,
@@ -113,18 +129,35 @@ export function createItemsApi(http: Http) {
           },
         },
       );
-      return { published: raw?.publishedItemIds ?? [], errors: raw?.errors ?? [] };
+      const published = raw?.publishedItemIds ?? [];
+      const errors = raw?.errors ?? [];
+      if (published.length === 0 && errors.length === 0)
+        return { published: items.map((item) => item.itemId), failed: [] };
+      return {
+        published,
+        failed: errors.map((reason) => ({ itemId: itemIdInPublishError(reason), reason })),
+      };
     },
-    async unpublishItems(collectionId: string, itemIds: readonly string[]): Promise<void> {
+    /** Takes items off the live site, in the given locales (without: the primary locale only, API-NOTES §6). */
+    async unpublishItems(
+      collectionId: string,
+      itemIds: readonly string[],
+      options: { cmsLocaleIds?: readonly string[] | undefined } = {},
+    ): Promise<void> {
       await run("DELETE", `${collectionPath(collectionId)}/items/live`, {
         isIdempotent: true,
-        body: { items: itemIds.map((id) => ({ id })) },
+        body: { items: itemIds.map((id) => targetOf(id, options.cmsLocaleIds)) },
       });
     },
-    async deleteItems(collectionId: string, itemIds: readonly string[]): Promise<void> {
+    /** Deletes items, in the given locales (without: the primary locale only, API-NOTES §6). */
+    async deleteItems(
+      collectionId: string,
+      itemIds: readonly string[],
+      options: { cmsLocaleIds?: readonly string[] | undefined } = {},
+    ): Promise<void> {
       await run("DELETE", `${collectionPath(collectionId)}/items`, {
         isIdempotent: true,
-        body: { items: itemIds.map((id) => ({ id })) },
+        body: { items: itemIds.map((id) => targetOf(id, options.cmsLocaleIds)) },
       });
     },
   };

@@ -89,6 +89,12 @@ export class ApiUnavailableError extends WfSyncError {
   readonly exitCode = ExitCode.CannotRun;
 }
 
+/** The item was changed in Webflow since wf-sync last wrote it; it is not overwritten without --overwrite. */
+export class DriftError extends WfSyncError {
+  readonly code = "WF_DRIFT";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
 /** A removal would take away more than the safety share of a collection without --yes. */
 export class DeletionGuardError extends WfSyncError {
   readonly code = "WF_DELETION_GUARD";

@@ -107,11 +107,20 @@ function countLines(text: string): number {
 }
 
 /**
+ * CRLF and lone CR become LF, so a file saved on Windows (or with mixed endings) parses exactly
+ * like its LF twin: YAML would otherwise see a `\r` after a quoted scalar, and values would end
+ * in one. Each ending stays one line, so line numbers are unchanged.
+ */
+function normaliseLineEndings(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+}
+
+/**
  * Splits a Markdown file into frontmatter data and body. YAML (`---`) and TOML (`+++`)
  * frontmatter are read; any other language is refused. Errors carry the file and line.
  */
 export function parseEntry(file: string, text: string): Entry {
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const source = normaliseLineEndings(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const state: ParseState = { keyLines: {} };
   const isToml = source.startsWith("+++");
   const engines = {

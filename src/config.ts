@@ -49,6 +49,11 @@ const CollectionSchema = z.object({
     .optional(),
   /** Rich-text rendering options for this collection (see docs/rich-text.md). */
   richText: RichTextSchema.optional(),
+  /**
+   * Slug of a file without `slug:`: `"name"` (default) the file name, `index.md`/`_index.md`
+   * their folder's; `"path"` the path below the `include` base folder, joined with `-`.
+   */
+  slugFrom: z.enum(["name", "path"]).optional(),
 });
 
 export const ConfigSchema = z.object({

@@ -1,9 +1,9 @@
 import { dirname, posix, resolve } from "node:path";
 import type { ResolvedConfig } from "../config.ts";
-import { AssetError, DuplicateSlugError, WfSyncError, type SourceLocation } from "../errors.ts";
+import { AssetError, WfSyncError, type SourceLocation } from "../errors.ts";
 import { resolveFileLink } from "../core/prepare-entry.ts";
 import { checkAssetLimits } from "../core/convert-field.ts";
-import { listEntryDependencies, mapFields, slugForEntry } from "../core/map-fields.ts";
+import { duplicateSlugError, listEntryDependencies, mapFields, slugForEntry } from "../core/map-fields.ts";
 import { createMarkdownRenderer, listLocalImages } from "../core/render-markdown.ts";
 import type { SyncWarning } from "../core/types.ts";
 import { assetSize } from "../pipeline/apply/read-asset.ts";
@@ -99,7 +99,15 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
   for (const { collection, files } of loaded) {
     const schema = cache?.collections[collection.collectionId];
     const renderer = createMarkdownRenderer(renderOptionsFor(config, collection));
-    const seen = new Map<string, string>();
+    // Files per slug: a slug shared by several files fails all of them, as in a sync.
+    const filesBySlug = new Map<string, string[]>();
+    for (const file of files) {
+      if (file.entry)
+        filesBySlug.set(slugForEntry(file.entry), [
+          ...(filesBySlug.get(slugForEntry(file.entry)) ?? []),
+          file.path,
+        ]);
+    }
     for (const file of files) {
       checked++;
       const fail = (slug: string, error: WfSyncError) =>
@@ -110,18 +118,12 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
       }
       const entry = file.entry;
       const slug = slugForEntry(entry);
-      const other = seen.get(slug);
-      if (other) {
-        fail(
-          slug,
-          new DuplicateSlugError(`slug "${slug}" is also used by ${other}.`, {
-            location: { file: entry.file },
-            hint: "Give one of the files another `slug:`.",
-          }),
-        );
+      const group = filesBySlug.get(slug) ?? [];
+      if (group.length > 1) {
+        const slugLine = entry.data["slug"] === undefined ? undefined : entry.keyLines["slug"];
+        fail(slug, duplicateSlugError({ slug, file: entry.file, files: group, collection, slugLine }));
         continue;
       }
-      seen.set(slug, entry.file);
       let failed = false;
       const assets: Array<{
         path: string;

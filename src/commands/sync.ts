@@ -7,7 +7,6 @@ import {
   ExitCode,
   DeletionGuardError,
   ReferenceError,
-  DuplicateSlugError,
   UsageError,
   WfSyncError,
   type SourceLocation,
@@ -17,11 +16,14 @@ import { digestOf } from "../core/digest.ts";
 import {
   listEntryDependencies,
   mapFields,
+  duplicateSlugError,
+  mappingDigestInput,
   slugForEntry,
   type ItemDraft,
   type MapFieldsOptions,
 } from "../core/map-fields.ts";
 import { parseEntry } from "../core/parse-entry.ts";
+import { slugRuleOf } from "../core/slugify.ts";
 import { planChanges, type ManifestEntry, type PlannedRemoval, type SyncPlan } from "../pipeline/plan/plan-changes.ts";
 import { resolveRenderOptions, type MarkdownRenderer, type RenderOptions } from "../core/render-options.ts";
 import {
@@ -204,7 +206,7 @@ export async function loadCollectionFiles(
       read(async (): Promise<LoadedFile> => {
         const source = await readSource(root, path);
         try {
-          return { path, entry: parseEntry(path, source.text) };
+          return { path, entry: parseEntry(path, source.text, { slugRule: slugRuleOf(collection) }) };
         } catch (error) {
           if (error instanceof WfSyncError) return { path, error };
           throw error;
@@ -317,7 +319,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       renderer: lazyRenderer(renderOptions),
       renderOptions,
       settingsDigest: digestOf({
-        mapping: { fields: collection.fields, body: collection.body },
+        mapping: mappingDigestInput(collection),
         render: resolveRenderOptions(renderOptions),
         schema: schema.fields,
       }),
@@ -349,7 +351,11 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       return {
         files: run.files,
         translations: run.translations,
-        settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions },
+        settings: {
+          hasBody: Boolean(run.config.body),
+          renderOptions: run.renderOptions,
+          slugRule: slugRuleOf(run.config),
+        },
         urlPattern: urlPatternOf(run),
         skippable,
       };
@@ -554,7 +560,11 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         await prepareOnMainThread({
           root: config.root,
           file,
-          settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions },
+          settings: {
+            hasBody: Boolean(run.config.body),
+            renderOptions: run.renderOptions,
+            slugRule: slugRuleOf(run.config),
+          },
           resolvers: { urlOfFile, urlOfAsset: () => undefined },
           stats: fileStats,
         });
@@ -718,20 +728,9 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         unique.push(group[0] as ItemDraft);
         continue;
       }
-      for (const draft of group) {
-        const others = group
-          .filter((other) => other !== draft)
-          .map((other) => other.file)
-          .join(", ");
-        fail(
-          draft.file,
-          slug,
-          new DuplicateSlugError(`slug "${slug}" is also used by ${others}.`, {
-            location: { file: draft.file },
-            hint: "Give one of the files another `slug:` in its frontmatter.",
-          }),
-        );
-      }
+      const files = group.map((draft) => draft.file);
+      for (const draft of group)
+        fail(draft.file, slug, duplicateSlugError({ slug, file: draft.file, files, collection: run.config }));
     }
 
     const known = new Map<string, ManifestEntry>(Object.entries(entries));

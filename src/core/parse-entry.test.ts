@@ -56,7 +56,8 @@ describe("parseEntry", () => {
   });
 
   describe("line endings and byte-order mark", () => {
-    const yamlLf = '---\ntitle: "Hello: world"\ndate: 2024-01-05\ntags:\n  - "a"\n---\n# Body\n\n```\ncode\n```\n';
+    const yamlLf =
+      '---\ntitle: "Hello: world"\ndate: 2024-01-05\ntags:\n  - "a"\n---\n# Body\n\n```\ncode\n```\n';
     const tomlLf = '+++\ntitle = "Hello"\ncount = 3\n+++\nBody\n\ntext\n';
     const crlf = (text: string) => text.replace(/\n/g, "\r\n");
     const mixed = (text: string) => {

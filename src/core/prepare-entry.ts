@@ -8,6 +8,7 @@ import { posix } from "node:path";
 import { FrontmatterError, WfSyncError, type SourceLocation } from "../errors.ts";
 import { parseEntry } from "./parse-entry.ts";
 import type { MarkdownRenderer, RenderOptions } from "./render-options.ts";
+import type { SlugRule } from "./slugify.ts";
 import type { Entry, SyncWarning } from "./types.ts";
 
 /** What one collection's files need to be prepared. */
@@ -15,6 +16,8 @@ export interface PrepareSettings {
   /** Whether the collection has a body field (else the body is not rendered). */
   hasBody: boolean;
   renderOptions: RenderOptions;
+  /** The collection's `slugFrom` (slugs of files without `slug:`); the file name when absent. */
+  slugRule?: SlugRule | undefined;
 }
 
 /** One file to prepare. */
@@ -169,7 +172,7 @@ export function createEntryPreparer(
     prepare(task: PrepareTask, resolvers: PrepareResolvers): PreparedFile {
       let entry: Entry;
       try {
-        entry = parseEntry(task.path, task.text);
+        entry = parseEntry(task.path, task.text, { slugRule: settings[task.settings]?.slugRule });
       } catch (error) {
         if (error instanceof WfSyncError)
           return {

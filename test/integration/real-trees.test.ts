@@ -1,0 +1,85 @@
+/**
+ * Trees shaped like real sites (issue 13): a Hugo docs tree whose file names repeat across
+ * folders (`slugFrom: "path"`), Jekyll posts (`.markdown`, date-prefixed names), a file saved
+ * with CRLF line endings.
+ */
+import { describe, expect, it } from "vitest";
+import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { copyFixture } from "../helpers/project.ts";
+import {
+  describeRequests,
+  fixtureSeed,
+  itemsBySlug,
+  startTestSandbox,
+  writeRequests,
+} from "../helpers/sandbox.ts";
+
+const DOCS = "65b0000000000000000000d1";
+const POSTS = "65b0000000000000000000d2";
+const CRLF_FILE =
+  '---\r\ntitle: "Saved on Windows: CRLF"\r\ndraft: false\r\n---\r\n\r\nFirst line.\r\n\r\n```\r\ncode line 1\r\ncode line 2\r\n```\r\n';
+
+describe("real trees", () => {
+  it("derives slugs from paths and Jekyll names, reads CRLF files, and stays idempotent", async () => {
+    await using sandbox = await startTestSandbox(await fixtureSeed("real-trees"));
+    await using project = await copyFixture("real-trees");
+    await project.write("content/docs/windows.md", CRLF_FILE);
+    const env = sandboxEnv(sandbox.baseUrl);
+
+    const result = await runCli(["sync"], { cwd: project.dir, env });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+
+    const docs = itemsBySlug(sandbox, DOCS);
+    expect([...docs.keys()].sort()).toEqual([
+      "docs",
+      "glossary", // its frontmatter `slug:` wins over the path
+      "methods-taxonomy",
+      "quick-reference-glossary-taxonomy",
+      "windows",
+    ]);
+    // A relative link to another file becomes that item's URL, with the path-derived slug.
+    expect(docs.get("quick-reference-glossary-taxonomy")?.fieldData["body"]).toContain(
+      'href="/docs/methods-taxonomy"',
+    );
+    const windows = docs.get("windows")?.fieldData;
+    expect(windows?.["name"]).toBe("Saved on Windows: CRLF");
+    expect(windows?.["body"]).toContain("code line 1\ncode line 2");
+    expect(String(windows?.["body"])).not.toContain("\r");
+
+    const posts = itemsBySlug(sandbox, POSTS);
+    expect([...posts.keys()].sort()).toEqual(["jekyll-1-5-0-released", "jekyll-1-5-1-released"]);
+    // The date in the file name fills `date` when the frontmatter has none; a written one wins.
+    expect(posts.get("jekyll-1-5-0-released")?.fieldData["published-on"]).toMatch(/^2014-03-24T/);
+    expect(posts.get("jekyll-1-5-1-released")?.fieldData["published-on"]).toMatch(/^2014-03-28T/);
+    expect(posts.get("jekyll-1-5-0-released")?.fieldData["body"]).toContain(
+      'href="/news/jekyll-1-5-1-released"',
+    );
+
+    sandbox.requests.length = 0;
+    const again = await runCli(["sync"], { cwd: project.dir, env });
+    expect(again.code).toBe(0);
+    expect(describeRequests(writeRequests(sandbox))).toEqual([]);
+  });
+
+  it("names every file of a slug collision and the setting that tells them apart", async () => {
+    await using sandbox = await startTestSandbox(await fixtureSeed("real-trees"));
+    await using project = await copyFixture("real-trees");
+    await project.edit("wf-sync.config.ts", '      slugFrom: "path",\n', "");
+    const env = sandboxEnv(sandbox.baseUrl);
+
+    for (const command of [["sync"], ["check"]]) {
+      const result = await runCli(command, { cwd: project.dir, env });
+      expect(result.code, command[0]).toBe(1);
+      for (const [file, other] of [
+        ["content/docs/methods/taxonomy/_index.md", "content/docs/quick-reference/glossary/taxonomy.md"],
+        ["content/docs/quick-reference/glossary/taxonomy.md", "content/docs/methods/taxonomy/_index.md"],
+      ])
+        expect(result.stderr, command[0]).toContain(
+          `${file}: slug "taxonomy" is also used by ${other}, so none of these 2 files is synced.`,
+        );
+      expect(result.stderr).toContain('set `slugFrom: "path"` on collection "docs"');
+    }
+    expect(itemsBySlug(sandbox, DOCS).has("taxonomy")).toBe(false);
+  });
+});

@@ -4,7 +4,7 @@ import { AssetError, WfSyncError, type SourceLocation } from "../errors.ts";
 import { resolveFileLink } from "../core/prepare-entry.ts";
 import { checkAssetLimits } from "../core/convert-field.ts";
 import { duplicateSlugError, listEntryDependencies, mapFields, slugForEntry } from "../core/map-fields.ts";
-import { createMarkdownRenderer, listLocalImages } from "../core/render-markdown.ts";
+import { createMarkdownRenderer, listLocalImageLines } from "../core/render-markdown.ts";
 import type { SyncWarning } from "../core/types.ts";
 import { assetSize } from "../pipeline/apply/read-asset.ts";
 import { readManifest, readSchemaCache } from "../pipeline/record/manifest-store.ts";
@@ -131,10 +131,10 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
         key?: string;
         location?: SourceLocation;
       }> = collection.body
-        ? listLocalImages(entry.body).map((path) => ({
-            path,
+        ? listLocalImageLines(entry.body).map(({ src, line }) => ({
+            path: src,
             assetKind: "image" as const,
-            location: { file: entry.file, line: entry.bodyLine },
+            location: { file: entry.file, line: entry.bodyLine - 1 + line },
           }))
         : [];
       if (schema) {

@@ -631,6 +631,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         entry,
         dependencies,
         bodyImages,
+        bodyImageLines: file.rendered?.lookups.imageLines,
         run,
         config,
         client,
@@ -1490,6 +1491,8 @@ async function prepareAssets(options: {
   dependencies: Array<FieldDependency & { key?: string; location?: SourceLocation }>;
   /** Local image sources of the body, as written (the renderer reported them). */
   bodyImages: readonly string[];
+  /** The file line of each body image, where the renderer found it. */
+  bodyImageLines?: Readonly<Record<string, number>> | undefined;
   run: CollectionRun;
   config: ResolvedConfig;
   client: WebflowClient;
@@ -1515,7 +1518,12 @@ async function prepareAssets(options: {
   }
   if (options.run.config.body)
     for (const src of options.bodyImages)
-      wanted.push({ path: src, assetKind: "image", line: entry.bodyLine, key: "" });
+      wanted.push({
+        path: src,
+        assetKind: "image",
+        line: options.bodyImageLines?.[src] ?? entry.bodyLine,
+        key: "",
+      });
   const errors: WfSyncError[] = [];
   for (const asset of wanted) {
     const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));

@@ -32,6 +32,8 @@ export interface PrepareTask {
 export interface RenderLookups {
   links: Record<string, string | null>;
   images: Record<string, string | null>;
+  /** File line of each image src (where the render first met it), for located asset errors. */
+  imageLines?: Record<string, number>;
 }
 
 /** A FrontmatterError as plain data, to cross a thread boundary. */
@@ -142,9 +144,10 @@ export function renderEntry(
       lookups.links[href] = url ?? null;
       return url;
     },
-    resolveImage: (src) => {
+    resolveImage: (src, line) => {
       const url = resolvers.urlOfAsset(assetPathFrom(entry.file, src));
       lookups.images[src] = url ?? null;
+      if (line !== undefined) (lookups.imageLines ??= {})[src] ??= line;
       return url === undefined ? undefined : { url };
     },
   });

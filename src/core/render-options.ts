@@ -59,8 +59,11 @@ export interface RenderContext {
   lineOffset?: number;
   /** Maps a relative link target (as written, e.g. "../other.md#x") to a URL path, or undefined if not a synced file. */
   resolveLink?: (href: string) => string | undefined;
-  /** Maps a local image src (as written, relative to the Markdown file) to its uploaded URL, or undefined if not uploaded. */
-  resolveImage?: (src: string) => { url: string } | undefined;
+  /**
+   * Maps a local image src (as written, relative to the Markdown file) to its uploaded URL, or
+   * undefined if not uploaded. `line` is the file line the image is on.
+   */
+  resolveImage?: (src: string, line?: number) => { url: string } | undefined;
 }
 
 /** The RichText value and what could not be rendered faithfully. */

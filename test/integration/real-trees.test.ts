@@ -82,4 +82,31 @@ describe("real trees", () => {
     }
     expect(itemsBySlug(sandbox, DOCS).has("taxonomy")).toBe(false);
   });
+  it("points at the line of each missing image, in sync and in check", async () => {
+    await using sandbox = await startTestSandbox(await fixtureSeed("real-trees"));
+    await using project = await copyFixture("real-trees");
+    const lines = ["---", "title: Pictures", "---", "", "Intro.", ""];
+    lines.push("A paragraph", "over two lines ![first](missing-one.png) here.", "");
+    lines.push("Text.", "", "More text,", "then ![second](./img/missing-two.png).", "");
+    await project.write("content/docs/pictures.md", lines.join("\n"));
+    expect(lines[7]).toContain("missing-one.png");
+    expect(lines[12]).toContain("missing-two.png");
+    const env = sandboxEnv(sandbox.baseUrl);
+
+    // Each command stops at a file's first asset error; the fix of one shows the next.
+    for (const [line, name] of [
+      [8, "missing-one.png"],
+      [13, "missing-two.png"],
+    ] as const) {
+      for (const command of ["check", "sync"]) {
+        const result = await runCli([command], { cwd: project.dir, env });
+        expect(result.code, command).toBe(1);
+        expect(result.stderr, command).toContain(`content/docs/pictures.md:${line}: `);
+        expect(result.stderr, command).toMatch(
+          new RegExp(`pictures\\.md:${line}: .*${name}: file not found`),
+        );
+      }
+      await project.write(`content/docs/${name === "missing-one.png" ? "" : "img/"}${name}`, "x");
+    }
+  });
 });

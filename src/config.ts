@@ -54,6 +54,11 @@ const CollectionSchema = z.object({
    * their folder's; `"path"` the path below the `include` base folder, joined with `-`.
    */
   slugFrom: z.enum(["name", "path"]).optional(),
+  /**
+   * Hugo shortcodes and Liquid tags in bodies: `"convert"` (default) built-in ones, removing the
+   * markers of others with a warning; `"error"` fails the file; `"keep"` sends them as text.
+   */
+  templates: z.enum(["convert", "error", "keep"]).optional(),
 });
 
 export const ConfigSchema = z.object({

@@ -162,14 +162,23 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
         }
       }
       if (failed) continue;
-      const rendered = collection.body
-        ? renderer.render(entry.body, {
-            file: entry.file,
-            lineOffset: entry.bodyLine - 1,
-            resolveImage: (src) => ({ url: src }),
-            resolveLink: (href) => resolveLink(href, entry.file),
-          })
-        : undefined;
+      let rendered: ReturnType<typeof renderer.render> | undefined;
+      try {
+        rendered = collection.body
+          ? renderer.render(entry.body, {
+              file: entry.file,
+              lineOffset: entry.bodyLine - 1,
+              contentRoot: entry.contentRoot,
+              resolveImage: (src) => ({ url: src }),
+              resolveLink: (href) => resolveLink(href, entry.file),
+            })
+          : undefined;
+      } catch (error) {
+        // `templates: "error"` refuses a body with template syntax.
+        if (!(error instanceof WfSyncError)) throw error;
+        fail(slug, error);
+        continue;
+      }
       for (const warning of rendered?.warnings ?? []) warn(warning);
       if (!schema) continue;
       const mapped = mapFields(entry, {

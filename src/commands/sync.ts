@@ -191,7 +191,11 @@ export function renderOptionsFor(
   config: ResolvedConfig,
   collection: ResolvedCollectionConfig,
 ): Record<string, unknown> {
-  return { ...(config.richText ?? {}), ...(collection.richText ?? {}) };
+  return {
+    ...(config.richText ?? {}),
+    ...(collection.richText ?? {}),
+    ...(collection.templates ? { templates: collection.templates } : {}),
+  };
 }
 
 /** Reads and parses every file of a collection; a file that fails costs that file alone. */
@@ -857,6 +861,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
           ? run.renderer.render(entry.body, {
               file: entry.file,
               lineOffset: entry.bodyLine - 1,
+              contentRoot: entry.contentRoot,
               resolveLink: (href) => {
                 const url = resolveLink(href, entry.file, byPath);
                 links[href] = url ?? null;

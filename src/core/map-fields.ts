@@ -19,15 +19,11 @@ export function mappingDigestInput(collection: {
   fields: Record<string, string>;
   body?: string | undefined;
   slugFrom?: "name" | "path" | undefined;
-  templates?: string | undefined;
 }): Record<string, unknown> {
   return {
     fields: collection.fields,
     body: collection.body,
     ...(collection.slugFrom === "path" ? { slugFrom: "path" } : {}),
-    ...(collection.templates !== undefined && collection.templates !== "convert"
-      ? { templates: collection.templates }
-      : {}),
   };
 }
 

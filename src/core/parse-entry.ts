@@ -4,7 +4,7 @@ import type * as SmolToml from "smol-toml";
 import type * as Yaml from "yaml";
 import type { Document } from "yaml";
 import { FrontmatterError } from "../errors.ts";
-import { dateFromFileName, slugFromPath, type SlugRule } from "./slugify.ts";
+import { baseFolderOf, dateFromFileName, slugFromPath, type SlugRule } from "./slugify.ts";
 import type { Entry } from "./types.ts";
 
 /**
@@ -156,6 +156,7 @@ export function parseEntry(file: string, text: string, options: { slugRule?: Slu
     bodyLine: countLines(source.slice(0, bodyStart)) + 1,
     fileSlug: slugFromPath(file, options.slugRule),
     ...(fileDate === undefined ? {} : { fileDate }),
+    ...(options.slugRule ? { contentRoot: baseFolderOf(file, options.slugRule) } : {}),
   };
 }
 

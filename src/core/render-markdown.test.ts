@@ -23,6 +23,7 @@ describe("resolveRenderOptions", () => {
       videoEmbeds: true,
       imageAlign: "center",
       footnoteLabel: "Footnotes",
+      templates: "convert",
     });
   });
 

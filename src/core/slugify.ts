@@ -65,6 +65,13 @@ function stemOf(fileName: string): string {
   return fileName.replace(MARKDOWN_EXTENSION, "").replace(JEKYLL_DATE, "");
 }
 
+/** The longest of the rule's base folders that holds `path` ("" when none does). */
+export function baseFolderOf(path: string, rule: SlugRule): string {
+  const folders = path.split("/").slice(0, -1);
+  const depth = folders.length - foldersBelowBase(folders, rule.bases).length;
+  return folders.slice(0, depth).join("/");
+}
+
 /** The path's folders below the longest base that holds it (all of them when none does). */
 function foldersBelowBase(folders: readonly string[], bases: readonly string[]): string[] {
   let depth = 0;

@@ -76,6 +76,8 @@ export interface Entry {
   fileSlug?: string;
   /** `YYYY-MM-DD` from a Jekyll-style file name, used as `date` when the frontmatter has none. */
   fileDate?: string;
+  /** The collection's base folder holding the file (where Hugo's `ref "/x"` paths start). */
+  contentRoot?: string;
 }
 
 /** A non-fatal problem; the reporter groups warnings by `kind`. */

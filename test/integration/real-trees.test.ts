@@ -27,7 +27,12 @@ describe("real trees", () => {
     const env = sandboxEnv(sandbox.baseUrl);
 
     const result = await runCli(["sync"], { cwd: project.dir, env });
-    expect(result.stderr).toBe("");
+    // The one template tag without a conversion is named with its line; nothing else is said.
+    expect(result.stderr.split("\n")).toEqual([
+      expect.stringMatching(
+        /^warning \[rich-text-template\] content\/docs\/quick-reference\/glossary\/taxonomy\.md:8: Hugo shortcode "note" has no built-in conversion/,
+      ),
+    ]);
     expect(result.code).toBe(0);
 
     const docs = itemsBySlug(sandbox, DOCS);
@@ -38,10 +43,12 @@ describe("real trees", () => {
       "quick-reference-glossary-taxonomy",
       "windows",
     ]);
-    // A relative link to another file becomes that item's URL, with the path-derived slug.
-    expect(docs.get("quick-reference-glossary-taxonomy")?.fieldData["body"]).toContain(
-      'href="/docs/methods-taxonomy"',
-    );
+    // A relative link to another file, and a Hugo `ref` to it, become that item's URL (path slug).
+    const glossary = String(docs.get("quick-reference-glossary-taxonomy")?.fieldData["body"]);
+    expect(glossary.match(/href="\/docs\/methods-taxonomy"/g)).toHaveLength(2);
+    expect(glossary).toContain("<p>A <strong>note</strong>.</p>");
+    expect(glossary).toContain("{{&lt; kept-in-code >}}</code></pre>");
+    expect(glossary).not.toMatch(/\{\{[<%] ?(ref|note|\/note)/);
     const windows = docs.get("windows")?.fieldData;
     expect(windows?.["name"]).toBe("Saved on Windows: CRLF");
     expect(windows?.["body"]).toContain("code line 1\ncode line 2");
@@ -55,11 +62,35 @@ describe("real trees", () => {
     expect(posts.get("jekyll-1-5-0-released")?.fieldData["body"]).toContain(
       'href="/news/jekyll-1-5-1-released"',
     );
+    // Liquid: post_url becomes the post's URL, a highlight block a code block, line breaks kept.
+    const patch = String(posts.get("jekyll-1-5-1-released")?.fieldData["body"]);
+    expect(patch).toContain('<a href="/news/jekyll-1-5-0-released">1.5.0</a>');
+    expect(patch).toContain('<pre><code class="language-ruby">puts 1\n\n  puts 2</code></pre>');
+    expect(patch).not.toContain("{%");
 
     sandbox.requests.length = 0;
     const again = await runCli(["sync"], { cwd: project.dir, env });
     expect(again.code).toBe(0);
     expect(describeRequests(writeRequests(sandbox))).toEqual([]);
+  });
+
+  it('fails a file with template syntax under templates: "error", and that file alone', async () => {
+    await using sandbox = await startTestSandbox(await fixtureSeed("real-trees"));
+    await using project = await copyFixture("real-trees");
+    await project.edit(
+      "wf-sync.config.ts",
+      '      fields: { date: "published-on" },\n',
+      '      fields: { date: "published-on" },\n      templates: "error",\n',
+    );
+    const env = sandboxEnv(sandbox.baseUrl);
+    for (const command of ["check", "sync"]) {
+      const result = await runCli([command], { cwd: project.dir, env });
+      expect(result.code, command).toBe(1);
+      expect(result.stderr, command).toContain(
+        '_posts/2014-03-27-jekyll-1-5-1-released.md:6: Liquid tag "post_url" in the body: `templates: "error"` refuses template syntax.',
+      );
+    }
+    expect([...itemsBySlug(sandbox, POSTS).keys()]).toEqual(["jekyll-1-5-0-released"]);
   });
 
   it("names every file of a slug collision and the setting that tells them apart", async () => {

@@ -47,6 +47,12 @@ export class DuplicateSlugError extends WfSyncError {
   readonly exitCode = ExitCode.ItemsFailed;
 }
 
+/** Template syntax (Hugo shortcode, Liquid tag) in a body of a collection with `templates: "error"`. */
+export class TemplateError extends WfSyncError {
+  readonly code = "WF_TEMPLATE";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
 /** A reference (Reference/MultiReference field or a link) names an item that cannot be found. */
 export class ReferenceError extends WfSyncError {
   readonly code = "WF_REFERENCE";

@@ -19,7 +19,6 @@ import type { RunContext } from "../run-context.ts";
 import type { CollectionPlan } from "./plan-collection.ts";
 import type { DriftRecord, ManifestEntry } from "./plan-changes.ts";
 
-
 function isLater(remote: string | undefined, recorded: string | undefined): boolean {
   if (!remote || !recorded) return false;
   return Date.parse(remote) > Date.parse(recorded);

@@ -59,7 +59,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
   const loaded = await Promise.all(
     selected.map(async (collection) => ({
       collection,
-      files: await loadCollectionFiles(config.root, collection),
+      files: await loadCollectionFiles(config.root, collection, config.limits),
     })),
   );
   const slugsByCollection = new Map<string, Set<string>>();
@@ -160,14 +160,22 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
         }
       }
       if (failed) continue;
-      const rendered = collection.body
-        ? renderer.render(entry.body, {
-            file: entry.file,
-            lineOffset: entry.bodyLine - 1,
-            resolveImage: (src) => ({ url: src }),
-            resolveLink: (href) => resolveLink(href, entry.file),
-          })
-        : undefined;
+      let rendered: ReturnType<typeof renderer.render> | undefined;
+      try {
+        rendered = collection.body
+          ? renderer.render(entry.body, {
+              file: entry.file,
+              lineOffset: entry.bodyLine - 1,
+              resolveImage: (src) => ({ url: src }),
+              resolveLink: (href) => resolveLink(href, entry.file),
+            })
+          : undefined;
+      } catch (error) {
+        // A body the renderer cannot take is that file's failure (issue 14).
+        if (!(error instanceof WfSyncError)) throw error;
+        fail(slug, error);
+        continue;
+      }
       for (const warning of rendered?.warnings ?? []) warn(warning);
       if (!schema) continue;
       const mapped = mapFields(entry, {
@@ -191,7 +199,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
       files.flatMap((file) => (file.entry ? [[slugForEntry(file.entry), file.entry] as const] : [])),
     );
     for (const [tag, include] of Object.entries(collection.locales ?? {})) {
-      for (const file of await loadCollectionFiles(config.root, { ...collection, include })) {
+      for (const file of await loadCollectionFiles(config.root, { ...collection, include }, config.limits)) {
         checked++;
         const fail = (slug: string, error: WfSyncError) =>
           items.push(invalidItem({ collection: `${collection.name}[${tag}]`, file: file.path, slug, error }));

@@ -196,6 +196,7 @@ export function renderOptionsFor(
 export async function loadCollectionFiles(
   root: string,
   collection: ResolvedCollectionConfig,
+  limits?: ResolvedConfig["limits"],
 ): Promise<LoadedFile[]> {
   const paths = await listSources({ root, include: collection.include, exclude: collection.exclude });
   const read = pLimit(32);
@@ -204,7 +205,7 @@ export async function loadCollectionFiles(
       read(async (): Promise<LoadedFile> => {
         const source = await readSource(root, path);
         try {
-          return { path, entry: parseEntry(path, source.text) };
+          return { path, entry: parseEntry(path, source.text, { limits }) };
         } catch (error) {
           if (error instanceof WfSyncError) return { path, error };
           throw error;
@@ -349,7 +350,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       return {
         files: run.files,
         translations: run.translations,
-        settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions },
+        settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions, limits: config.limits },
         urlPattern: urlPatternOf(run),
         skippable,
       };
@@ -554,7 +555,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         await prepareOnMainThread({
           root: config.root,
           file,
-          settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions },
+          settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions, limits: config.limits },
           resolvers: { urlOfFile, urlOfAsset: () => undefined },
           stats: fileStats,
         });

@@ -5,7 +5,15 @@
  * check afterwards that the final tables answer the same and re-render the file when not.
  */
 import { posix } from "node:path";
-import { FrontmatterError, WfSyncError, type SourceLocation } from "../errors.ts";
+import {
+  FileProcessingError,
+  FrontmatterError,
+  LimitError,
+  TextEncodingError,
+  WfSyncError,
+  type SourceLocation,
+} from "../errors.ts";
+import type { EntryLimits } from "./limits.ts";
 import { parseEntry } from "./parse-entry.ts";
 import type { MarkdownRenderer, RenderOptions } from "./render-options.ts";
 import type { Entry, SyncWarning } from "./types.ts";
@@ -15,6 +23,8 @@ export interface PrepareSettings {
   /** Whether the collection has a body field (else the body is not rendered). */
   hasBody: boolean;
   renderOptions: RenderOptions;
+  /** Bounds on each file (the config's `limits`); the defaults where not given. */
+  limits?: Partial<EntryLimits> | undefined;
 }
 
 /** One file to prepare. */
@@ -31,8 +41,12 @@ export interface RenderLookups {
   images: Record<string, string | null>;
 }
 
-/** A FrontmatterError as plain data, to cross a thread boundary. */
+/** A WfSyncError of one file as plain data, to cross a thread boundary. */
 export interface PreparedError {
+  /** The error's code (WF_FRONTMATTER when absent). */
+  code?: string | undefined;
+  /** LimitError's bound. */
+  limit?: string | undefined;
   message: string;
   hint?: string | undefined;
   location?: SourceLocation | undefined;
@@ -117,11 +131,32 @@ export function assetPathFrom(fromFile: string, src: string): string {
 }
 
 export function toPreparedError(error: WfSyncError): PreparedError {
-  return { message: error.message, hint: error.hint, location: error.location };
+  return {
+    code: error.code,
+    limit: error instanceof LimitError ? error.limit : undefined,
+    message: error.message,
+    hint: error.hint,
+    location: error.location,
+  };
 }
 
-export function fromPreparedError(error: PreparedError): FrontmatterError {
-  return new FrontmatterError(error.message, { hint: error.hint, location: error.location });
+/** The error back, of its own class where the prepare stage can give one. */
+export function fromPreparedError(error: PreparedError): WfSyncError {
+  const options = { hint: error.hint, location: error.location };
+  switch (error.code) {
+    case "WF_LIMIT":
+      return new LimitError(error.message, { ...options, limit: error.limit ?? "" });
+    case "WF_TEXT_ENCODING":
+      return new TextEncodingError(error.message, options);
+    case "WF_FILE_UNEXPECTED":
+      return new FileProcessingError(error.message, options);
+    default:
+      return new FrontmatterError(error.message, options);
+  }
+}
+
+function failedFile(path: string, error: WfSyncError): PreparedFile {
+  return { path, error: toPreparedError(error), warnings: [], lookups: { links: {}, images: {} } };
 }
 
 /** Renders a parsed entry's body, recording every link and image lookup. */
@@ -169,21 +204,21 @@ export function createEntryPreparer(
     prepare(task: PrepareTask, resolvers: PrepareResolvers): PreparedFile {
       let entry: Entry;
       try {
-        entry = parseEntry(task.path, task.text);
+        entry = parseEntry(task.path, task.text, { limits: settings[task.settings]?.limits });
       } catch (error) {
-        if (error instanceof WfSyncError)
-          return {
-            path: task.path,
-            error: toPreparedError(error),
-            warnings: [],
-            lookups: { links: {}, images: {} },
-          };
+        if (error instanceof WfSyncError) return failedFile(task.path, error);
         throw error;
       }
       const renderer = renderers[task.settings];
       if (!settings[task.settings]?.hasBody || !renderer)
         return { path: task.path, entry, warnings: [], lookups: { links: {}, images: {} } };
-      return { path: task.path, entry, ...renderEntry(renderer, entry, resolvers) };
+      try {
+        return { path: task.path, entry, ...renderEntry(renderer, entry, resolvers) };
+      } catch (error) {
+        // A body's failure is its file's (the renderer turns surprises into FileProcessingError).
+        if (error instanceof WfSyncError) return failedFile(task.path, error);
+        throw error;
+      }
     },
   };
 }

@@ -9,6 +9,7 @@ import { toHtml } from "hast-util-to-html";
 import type { Root as MdastRoot } from "mdast";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
+import { FileProcessingError, WfSyncError } from "../../errors.ts";
 import type { SyncWarning } from "../types.ts";
 import {
   resolveRenderOptions,
@@ -65,18 +66,44 @@ export function buildRenderer(options: RenderOptions, parts: RenderParts): Markd
     const webflowTree = toWebflowTree(hast, { options: resolved, state, highlighter });
     return { html: toHtml(webflowTree, stringifyOptions), warnings: sortByLocation(state.warnings) };
   };
+  const render = (markdown: string, context: RenderContext): RenderResult => {
+    const fastTree = parts.isFastPathEnabled ? fastParse(markdown) : undefined;
+    if (fastTree) {
+      const result = renderTree(fastTree, markdown, context);
+      // The fast tree's positions are approximate; a warning must point at the exact spot.
+      if (result.warnings.length === 0) return result;
+    }
+    if (!parts.parse) throw new MissingRenderPart("remark");
+    return renderTree(parts.parse(markdown), markdown, context);
+  };
   return {
     render(markdown, context) {
-      const fastTree = parts.isFastPathEnabled ? fastParse(markdown) : undefined;
-      if (fastTree) {
-        const result = renderTree(fastTree, markdown, context);
-        // The fast tree's positions are approximate; a warning must point at the exact spot.
-        if (result.warnings.length === 0) return result;
+      try {
+        return render(markdown, context);
+      } catch (error) {
+        throw asFileFailure(error, context);
       }
-      if (!parts.parse) throw new MissingRenderPart("remark");
-      return renderTree(parts.parse(markdown), markdown, context);
     },
   };
+}
+
+/**
+ * One body's unexpected exception (a parser's stack overflow, a plugin's bug) becomes that
+ * file's failure: the run goes on with the other files (SPEC §5).
+ */
+function asFileFailure(error: unknown, context: RenderContext): unknown {
+  if (error instanceof WfSyncError || error instanceof MissingRenderPart) return error;
+  const what =
+    error instanceof RangeError
+      ? `${error.message} (the body is probably nested too deeply)`
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
+  return new FileProcessingError(`wf-sync could not render this file's body: ${what}.`, {
+    cause: error,
+    location: { file: context.file, line: (context.lineOffset ?? 0) + 1 },
+    hint: "This is probably a bug in wf-sync; please report it with the file. The other files are not affected.",
+  });
 }
 
 /** Document order, whichever stage found the problem. */

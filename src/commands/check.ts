@@ -1,12 +1,12 @@
 import { dirname, posix, resolve } from "node:path";
 import type { ResolvedConfig } from "../config.ts";
-import { AssetError, DuplicateSlugError, WfSyncError, type SourceLocation } from "../errors.ts";
+import { DuplicateSlugError, WfSyncError, type SourceLocation } from "../errors.ts";
 import { resolveFileLink } from "../core/prepare-entry.ts";
-import { checkAssetLimits } from "../core/convert-field.ts";
 import { listEntryDependencies, mapFields, slugForEntry } from "../core/map-fields.ts";
 import { createMarkdownRenderer, listLocalImages } from "../core/render-markdown.ts";
 import type { SyncWarning } from "../core/types.ts";
-import { assetSize } from "../pipeline/apply/read-asset.ts";
+import { findLocalAsset } from "../pipeline/apply/read-asset.ts";
+import { confinementOf } from "../pipeline/discover/confine.ts";
 import { readManifest, readSchemaCache } from "../pipeline/record/manifest-store.ts";
 import { loadCollectionFiles, renderOptionsFor, selectCollections, type ItemResult } from "./sync.ts";
 import { anchorOf, mergeTranslation, missingPrimaryError } from "../core/translation.ts";
@@ -140,22 +140,18 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
           if (dependency.kind === "asset") assets.push(dependency);
       }
       for (const asset of assets) {
-        const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
-        const size = await assetSize(resolve(config.root, relative));
-        // Named and located like sync does: a field's asset at its key, a body image at the body.
-        const location = asset.location ?? { file: entry.file };
-        const prefix = asset.key ? `${asset.key}: ` : "";
-        const limitError =
-          size === undefined
-            ? undefined
-            : checkAssetLimits({ path: relative, sizeBytes: size, assetKind: asset.assetKind, location });
-        const error =
-          size === undefined
-            ? new AssetError(`${prefix}${asset.path}: file not found (looked for ${relative}).`, { location })
-            : limitError &&
-              new AssetError(`${prefix}${limitError.message}`, { location, hint: limitError.hint });
-        if (error && !failed) {
-          fail(slug, error);
+        // Located, confined and named like sync does: a field's asset at its key, a body image at the body.
+        const found = await findLocalAsset({
+          confinement: confinementOf(config),
+          fromFile: entry.file,
+          written: asset.path,
+          assetKind: asset.assetKind,
+          location: asset.location ?? { file: entry.file },
+          prefix: asset.key ? `${asset.key}: ` : "",
+          isBodyImage: asset.key === undefined,
+        });
+        if (found && "error" in found && !failed) {
+          fail(slug, found.error);
           failed = true;
         }
       }

@@ -12,7 +12,7 @@ import {
   WfSyncError,
   type SourceLocation,
 } from "../errors.ts";
-import { checkAssetLimits, type FieldDependency } from "../core/convert-field.ts";
+import type { FieldDependency } from "../core/convert-field.ts";
 import { digestOf } from "../core/digest.ts";
 import {
   listEntryDependencies,
@@ -47,7 +47,8 @@ import {
 } from "../pipeline/prepare/prepare-files.ts";
 import type { CollectionSchema, Entry, SiteLocale, SyncWarning } from "../core/types.ts";
 import { createLocalizedItems, writeLocaleVariants, type LocaleWrite } from "../pipeline/apply/apply-locales.ts";
-import { assetSize, contentTypeFor, readAsset } from "../pipeline/apply/read-asset.ts";
+import { contentTypeFor, findLocalAsset, readAsset } from "../pipeline/apply/read-asset.ts";
+import { confinementOf } from "../pipeline/discover/confine.ts";
 import { createFileDigestCache } from "../pipeline/prepare/file-digests.ts";
 import { listSources, readSource } from "../pipeline/discover/read-sources.ts";
 import {
@@ -610,10 +611,14 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       }
       const bodyImages = Object.keys(file.rendered?.lookups.images ?? {});
       // Stat before the assets are read: an asset edited meanwhile then fails the next skip check.
-      const assetPaths = assetPathsOf(entry.file, [
-        ...dependencies.flatMap((dependency) => (dependency.kind === "asset" ? [dependency.path] : [])),
-        ...bodyImages,
-      ]);
+      const assetPaths = assetPathsOf(
+        entry.file,
+        [
+          ...dependencies.flatMap((dependency) => (dependency.kind === "asset" ? [dependency.path] : [])),
+          ...bodyImages,
+        ],
+        confinementOf(config),
+      );
       const assetStats = await Promise.all(
         assetPaths.map(async (path) => [path, await statAsset(resolve(config.root, path))] as const),
       );
@@ -1518,36 +1523,26 @@ async function prepareAssets(options: {
     for (const src of options.bodyImages)
       wanted.push({ path: src, assetKind: "image", line: entry.bodyLine, key: "" });
   const errors: WfSyncError[] = [];
+  const confinement = confinementOf(config);
   for (const asset of wanted) {
-    const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
-    if (assetsByPath.has(relative)) continue;
-    const absolute = resolve(config.root, relative);
     const location = { file: entry.file, line: asset.line };
-    const size = await assetSize(absolute);
-    if (size === undefined) {
-      errors.push(
-        new AssetError(`${asset.key}${asset.path}: file not found (looked for ${relative}).`, {
-          location,
-          hint: "Paths are relative to the Markdown file.",
-        }),
-      );
-      continue;
-    }
-    const limitError = checkAssetLimits({
-      path: relative,
-      sizeBytes: size,
+    const found = await findLocalAsset({
+      confinement,
+      fromFile: entry.file,
+      written: asset.path,
       assetKind: asset.assetKind,
       location,
+      prefix: asset.key,
+      isBodyImage: asset.key === "",
     });
-    if (limitError) {
-      errors.push(
-        asset.key
-          ? new AssetError(`${asset.key}${limitError.message}`, { location, hint: limitError.hint })
-          : limitError,
-      );
+    if (found === undefined) continue;
+    if ("error" in found) {
+      errors.push(found.error);
       continue;
     }
-    const { bytes, md5 } = await readAsset(absolute);
+    if (assetsByPath.has(found.key)) continue;
+    const relative = found.key;
+    const { bytes, md5 } = await readAsset(found.real, confinement, location);
     const fileName = relative.split("/").at(-1) ?? relative;
     let uploaded: ManifestAsset | undefined = manifest.assets[md5];
     if (!uploaded && config.siteId) {

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
-import { AuthError, ExitCode, InterruptedError, WfSyncError } from "../errors.ts";
+import { AuthError, ExitCode, InterruptedError, LocalFileError, WfSyncError } from "../errors.ts";
 import { enableConfigCache, loadConfig } from "../load-config.ts";
 import {
   createWebflowClient,
@@ -247,6 +247,10 @@ function reporterFor(io: CliIo, options: GlobalOptions): Reporter {
   });
 }
 
+function isWriteAction(action: string): boolean {
+  return action !== "unchanged" && action !== "keep" && action !== "invalid";
+}
+
 function exitCodeFor(report: SyncReport): ExitCode {
   return report.totals.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
 }
@@ -297,6 +301,8 @@ export async function main(io: CliIo): Promise<number> {
           isDryRun: Boolean(commandOptions.dryRun),
         });
         let report: SyncReport;
+        // Items Webflow now holds: a local write fault after some of them is exit 1, not 2.
+        let writtenCount = 0;
         try {
           report = await runSync({
             config,
@@ -309,8 +315,19 @@ export async function main(io: CliIo): Promise<number> {
             isDeleteAllowed: Boolean(commandOptions.yes),
             signal: io.signal,
             retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
-            onEvent: (event) => reporter.event(event),
+            onEvent: (event) => {
+              if (event.type === "item" && !event.result.error && isWriteAction(event.result.action))
+                writtenCount++;
+              reporter.event(event);
+            },
           });
+        } catch (error) {
+          if (!(error instanceof LocalFileError) || writtenCount === 0) throw error;
+          reporter.close();
+          reporter.error(error);
+          io.stderr(`${writtenCount} item(s) were written before it; the manifest holds what was recorded.`);
+          exitCode = ExitCode.ItemsFailed;
+          return;
         } finally {
           reporter.close();
           await close();

@@ -3,7 +3,7 @@ import { ItemRejectedError, WebflowApiError } from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
 import type { ManifestEntry, PlannedUpdate } from "../plan/plan-changes.ts";
 import type { RemoteItem } from "../../webflow/client.ts";
-import { adoptFound, BATCH_SIZE, entryFor, findBySlugs, type ApplyContext } from "./apply-plan.ts";
+import { adoptFound, BATCH_SIZE, entryFor, findBySlugs, settleAll, type ApplyContext } from "./apply-plan.ts";
 
 /** One translated variant to write: the merged draft and the item it belongs to. */
 export interface LocaleWrite {
@@ -40,7 +40,7 @@ export async function createLocalizedItems(
     const key = `${draft.isDraft} ${draft.isArchived}`;
     groups.set(key, [...(groups.get(key) ?? []), draft]);
   }
-  await Promise.all(
+  await settleAll(
     [...groups.values()]
       .flatMap((group) => chunk(group))
       .map((batch) => createBatch(context, batch, cmsLocaleIds, adopted, 0)),

@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { AuthError, InterruptedError, ItemRejectedError, WebflowApiError, WfSyncError } from "../../errors.ts";
+import {
+  AuthError,
+  InterruptedError,
+  ItemRejectedError,
+  LocalFileError,
+  WebflowApiError,
+  WfSyncError,
+} from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
 import type { ManifestEntry, PlannedRemoval, PlannedUpdate } from "../plan/plan-changes.ts";
 import { canonicalJson } from "../../core/digest.ts";
@@ -253,13 +260,26 @@ function rejection(
 }
 
 /** Emits a failure for each item; rethrows errors that stop the whole run (auth). */
+/**
+ * Waits for every batch, then throws the first error one of them threw (a local write fault,
+ * a refused token). A batch whose request is in flight finishes and is recorded before the
+ * run stops, so the report counts what Webflow now holds; the batches after the fault stop at
+ * their journal save, before sending.
+ */
+export async function settleAll(work: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const outcomes = await Promise.allSettled(work);
+  const failed = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
 function failAll(
   context: ApplyContext,
   drafts: readonly ItemDraft[],
   action: ItemAction,
   error: unknown,
 ): void {
-  if (error instanceof AuthError) throw error;
+  // A local write failure (full disk) ends the run: it is no failure of these items.
+  if (error instanceof AuthError || error instanceof LocalFileError) throw error;
   // Never sent because the run was interrupted: not a failure, the next run does it.
   if (error instanceof InterruptedError) return;
   if (!(error instanceof WebflowApiError) && !(error instanceof WfSyncError)) throw error;
@@ -294,7 +314,7 @@ export async function createItems(
     drafts.filter((draft) => !draft.isDraft && !draft.isArchived),
     drafts.filter((draft) => draft.isDraft || draft.isArchived),
   ];
-  await Promise.all(
+  await settleAll(
     groups.flatMap((group) =>
       chunk(group).map((batch) =>
         createBatch(context, batch, 0, adopted).catch((error: unknown) =>
@@ -469,7 +489,7 @@ export async function updateItems(context: ApplyContext, updates: readonly Plann
     ...chunk(publish).map((batch) => () => sendUpdates(context, batch, "publish")),
     ...chunk(hidden).map((batch) => () => sendUpdates(context, batch, "hidden")),
   ];
-  await Promise.all(
+  await settleAll(
     jobs.map((job, index) => {
       if (isAbortedSignal(context)) return Promise.resolve();
       return job().catch((error: unknown) => {

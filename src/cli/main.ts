@@ -14,6 +14,7 @@ import {
 } from "../webflow/client.ts";
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
+import { acquireRunLock } from "../commands/run-lock.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
@@ -283,8 +284,15 @@ export async function main(io: CliIo): Promise<number> {
     .option("--force", "ignore the manifest and rewrite every item")
     .option("--verify", "list the site's items and reconcile the manifest with them before planning")
     .option("--yes", "allow removing more than the safety share of a collection")
+    .option("--wait", "wait for another run on this project to finish instead of stopping")
     .action(
-      async (commandOptions: { dryRun?: boolean; force?: boolean; verify?: boolean; yes?: boolean }) => {
+      async (commandOptions: {
+        dryRun?: boolean;
+        force?: boolean;
+        verify?: boolean;
+        yes?: boolean;
+        wait?: boolean;
+      }) => {
         const options = globals();
         const reporter = reporterFor(io, options);
         const config = await loadConfig(io.cwd, {
@@ -293,6 +301,17 @@ export async function main(io: CliIo): Promise<number> {
         });
         // An unknown --collection is a usage error before anything connects or starts the sandbox.
         selectCollections(config, collectionNames(options.collection));
+        // One writing run per project; a dry run writes nothing and takes no lock.
+        const lock = commandOptions.dryRun
+          ? undefined
+          : await acquireRunLock({
+              config,
+              command: "sync",
+              isWaiting: Boolean(commandOptions.wait),
+              signal: io.signal,
+              onNotice: (message) => io.stderr(message),
+            });
+        await using _lock = { [Symbol.asyncDispose]: () => lock?.release() ?? Promise.resolve() };
         const { client, close } = await connect({
           io,
           config,
@@ -397,10 +416,19 @@ export async function main(io: CliIo): Promise<number> {
       "write the site's items as Markdown files and seed the manifest, so a sync after it sends nothing",
     )
     .option("--overwrite", "replace files that already exist")
-    .action(async (commandOptions: { overwrite?: boolean }) => {
+    .option("--wait", "wait for another run on this project to finish instead of stopping")
+    .action(async (commandOptions: { overwrite?: boolean; wait?: boolean }) => {
       const options = globals();
       const reporter = reporterFor(io, options);
       const config = await loadConfig(io.cwd, { configFile: options.config });
+      const lock = await acquireRunLock({
+        config,
+        command: "pull",
+        isWaiting: Boolean(commandOptions.wait),
+        signal: io.signal,
+        onNotice: (message) => io.stderr(message),
+      });
+      await using _lock = { [Symbol.asyncDispose]: () => lock.release() };
       const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
       try {
         const { runPull } = await import("../commands/pull.ts");

@@ -98,6 +98,38 @@ export class AssetError extends WfSyncError {
   readonly exitCode = ExitCode.ItemsFailed;
 }
 
+/**
+ * A path a file points at (an image, a file field value, a source found through a symlink)
+ * resolves, symlinks followed, outside the project root and the config's `staticDirs`:
+ * nothing is read from it.
+ */
+export class OutsideProjectError extends WfSyncError {
+  readonly code = "WF_OUTSIDE_PROJECT";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/**
+ * A local file-system fault (read-only or full disk, no permission, a folder where a file
+ * belongs): not a bug. Exit 2 when nothing was written yet; the command turns it into exit 1
+ * when some items were written before it (their manifest records are kept).
+ */
+export class LocalFileError extends WfSyncError {
+  readonly code = "WF_LOCAL_FILE";
+  readonly exitCode = ExitCode.CannotRun;
+  /** The operating system's code, such as `ENOSPC`. */
+  readonly osCode: string;
+  constructor(message: string, options: WfSyncErrorOptions & { osCode: string }) {
+    super(message, options);
+    this.osCode = options.osCode;
+  }
+}
+
+/** Another wf-sync run holds the project's lock (`.wf-sync/lock`). */
+export class LockedError extends WfSyncError {
+  readonly code = "WF_LOCKED";
+  readonly exitCode = ExitCode.CannotRun;
+}
+
 /** Webflow rejected one item (a 4xx that names that item). */
 export class ItemRejectedError extends WfSyncError {
   readonly code = "WF_ITEM_REJECTED";

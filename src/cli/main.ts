@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
-import { AuthError, ExitCode, InterruptedError, WfSyncError } from "../errors.ts";
+import { AuthError, ExitCode, InterruptedError, LocalFileError, WfSyncError } from "../errors.ts";
 import { enableConfigCache, loadConfig } from "../load-config.ts";
 import {
   createWebflowClient,
@@ -14,6 +14,7 @@ import {
 } from "../webflow/client.ts";
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
+import { acquireRunLock } from "../commands/run-lock.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
@@ -248,6 +249,10 @@ function reporterFor(io: CliIo, options: GlobalOptions, isDryRun = false): Repor
   });
 }
 
+function isWriteAction(action: string): boolean {
+  return action !== "unchanged" && action !== "keep" && action !== "invalid";
+}
+
 function exitCodeFor(report: SyncReport): ExitCode {
   return report.totals.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
 }
@@ -281,6 +286,7 @@ export async function main(io: CliIo): Promise<number> {
     .option("--verify", "list the site's items and reconcile the manifest with them before planning")
     .option("--yes", "allow removing more than the safety share of a collection")
     .option("--overwrite", "write items that were changed in Webflow since wf-sync last wrote them")
+    .option("--wait", "wait for another run on this project to finish instead of stopping")
     .action(
       async (commandOptions: {
         dryRun?: boolean;
@@ -288,6 +294,7 @@ export async function main(io: CliIo): Promise<number> {
         verify?: boolean;
         yes?: boolean;
         overwrite?: boolean;
+        wait?: boolean;
       }) => {
         const options = globals();
         const reporter = reporterFor(io, options, Boolean(commandOptions.dryRun));
@@ -297,6 +304,17 @@ export async function main(io: CliIo): Promise<number> {
         });
         // An unknown --collection is a usage error before anything connects or starts the sandbox.
         selectCollections(config, collectionNames(options.collection));
+        // One writing run per project; a dry run writes nothing and takes no lock.
+        const lock = commandOptions.dryRun
+          ? undefined
+          : await acquireRunLock({
+              config,
+              command: "sync",
+              isWaiting: Boolean(commandOptions.wait),
+              signal: io.signal,
+              onNotice: (message) => io.stderr(message),
+            });
+        await using _lock = { [Symbol.asyncDispose]: () => lock?.release() ?? Promise.resolve() };
         const { client, close } = await connect({
           io,
           config,
@@ -305,6 +323,8 @@ export async function main(io: CliIo): Promise<number> {
           isDryRun: Boolean(commandOptions.dryRun),
         });
         let report: SyncReport;
+        // Items Webflow now holds: a local write fault after some of them is exit 1, not 2.
+        let writtenCount = 0;
         try {
           report = await runSync({
             config,
@@ -318,8 +338,19 @@ export async function main(io: CliIo): Promise<number> {
             isOverwrite: Boolean(commandOptions.overwrite),
             signal: io.signal,
             retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
-            onEvent: (event) => reporter.event(event),
+            onEvent: (event) => {
+              if (event.type === "item" && !event.result.error && isWriteAction(event.result.action))
+                writtenCount++;
+              reporter.event(event);
+            },
           });
+        } catch (error) {
+          if (!(error instanceof LocalFileError) || writtenCount === 0) throw error;
+          reporter.close();
+          reporter.error(error);
+          io.stderr(`${writtenCount} item(s) were written before it; the manifest holds what was recorded.`);
+          exitCode = ExitCode.ItemsFailed;
+          return;
         } finally {
           reporter.close();
           await close();
@@ -389,10 +420,19 @@ export async function main(io: CliIo): Promise<number> {
       "write the site's items as Markdown files and seed the manifest, so a sync after it sends nothing",
     )
     .option("--overwrite", "replace files that already exist")
-    .action(async (commandOptions: { overwrite?: boolean }) => {
+    .option("--wait", "wait for another run on this project to finish instead of stopping")
+    .action(async (commandOptions: { overwrite?: boolean; wait?: boolean }) => {
       const options = globals();
       const reporter = reporterFor(io, options);
       const config = await loadConfig(io.cwd, { configFile: options.config });
+      const lock = await acquireRunLock({
+        config,
+        command: "pull",
+        isWaiting: Boolean(commandOptions.wait),
+        signal: io.signal,
+        onNotice: (message) => io.stderr(message),
+      });
+      await using _lock = { [Symbol.asyncDispose]: () => lock.release() };
       const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
       try {
         const { runPull } = await import("../commands/pull.ts");

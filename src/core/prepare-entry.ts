@@ -152,9 +152,24 @@ export function createFileLinkResolver(
   };
 }
 
-/** Root-relative path of a local asset referenced from a file (as the body's image resolver sees it). */
+function decodeSafely(text: string): string {
+  try {
+    return decodeURI(text);
+  } catch {
+    return text; // a stray `%` is part of the name
+  }
+}
+
+/**
+ * The key of a local asset referenced from a file, the same for the body's image resolver and
+ * the upload: a root-relative POSIX path (`content/media/a.png`), or, for a root-absolute
+ * reference (`/img/a.png`, looked up in `staticDirs`), that path normalised. Percent-encoding
+ * is decoded first, so `%2E%2E/` is `../` (and is confined like it).
+ */
 export function assetPathFrom(fromFile: string, src: string): string {
-  return posix.normalize(posix.join(posix.dirname(fromFile), src));
+  const decoded = decodeSafely(src.trim());
+  if (decoded.startsWith("/")) return posix.normalize(decoded);
+  return posix.normalize(posix.join(posix.dirname(fromFile), decoded));
 }
 
 export function toPreparedError(error: WfSyncError): PreparedError {

@@ -6,7 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
-import { posix } from "node:path";
+import { relative, sep } from "node:path";
+import { assetKeyOf, isSiteAbsolute, localPathOf, type Confinement } from "../discover/confine.ts";
 import pLimit from "p-limit";
 import { FrontmatterError, WfSyncError } from "../../errors.ts";
 import { slugForEntry } from "../../core/map-fields.ts";
@@ -404,9 +405,23 @@ export function slugOfLoaded(file: LoadedFile): string | undefined {
   return file.skipped?.slug;
 }
 
-/** Root-relative paths of the local assets a file uses (as prepareAssets resolves them). */
-export function assetPathsOf(file: string, paths: readonly string[]): string[] {
-  return [...new Set(paths.map((path) => posix.normalize(posix.join(posix.dirname(file), decodeURI(path)))))];
+/**
+ * Root-relative paths of the local assets a file uses (as prepareAssets finds them), for
+ * their skip stamps: a root-absolute path (`/img/a.png`) becomes the path of the file found in
+ * `staticDirs` (relative to the root, so possibly `../`), and is left out when none has it.
+ */
+export function assetPathsOf(file: string, paths: readonly string[], confinement?: Confinement): string[] {
+  const found: string[] = [];
+  for (const path of paths) {
+    const key = assetKeyOf(file, path);
+    if (!isSiteAbsolute(key)) found.push(key);
+    else {
+      const local = confinement && localPathOf(confinement, key);
+      if (local !== undefined && confinement)
+        found.push(relative(confinement.root, local).split(sep).join("/"));
+    }
+  }
+  return [...new Set(found)];
 }
 
 /** Parses and renders one file on the main thread (a skipped file whose links or references moved). */

@@ -278,7 +278,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   );
   schemaReads.catch(() => {});
 
-  const { manifest, isFresh, text: manifestText } = await manifestRead;
+  const { manifest, isFresh, text: manifestText, warning: manifestWarning } = await manifestRead;
+  if (manifestWarning) emit({ type: "warning", warning: manifestWarning });
   const writer = createManifestWriter(manifestPath, manifest, { writtenText: manifestText });
   // Whether the manifest may hold a change no save has covered yet (see the final save).
   let hasUnsaved = false;

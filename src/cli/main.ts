@@ -15,6 +15,8 @@ import {
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
+import { createRedactor } from "../core/redact-secrets.ts";
+import { escapeText } from "../core/escape-text.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
 export interface CliIo {
@@ -48,25 +50,55 @@ function isTruthy(value: string | undefined): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
-/** The token from the environment, else from `.env` in the working directory. Never printed. */
-export function readToken(env: CliIo["env"], cwd: string): string | undefined {
-  const fromEnv = env["WEBFLOW_API_TOKEN"]?.trim();
-  if (fromEnv) return fromEnv;
+/** The variables of `.env` in the working directory ({} without one). */
+function readDotEnv(cwd: string): Record<string, string | undefined> {
   const file = resolve(cwd, ".env");
-  if (!existsSync(file)) return undefined;
-  const parsed = parseEnv(readFileSync(file, "utf8"));
-  return parsed["WEBFLOW_API_TOKEN"]?.trim() || undefined;
+  return existsSync(file) ? parseEnv(readFileSync(file, "utf8")) : {};
 }
 
-function baseUrlFrom(env: CliIo["env"], cwd: string): string {
-  const fromEnv = env["WEBFLOW_API_BASE_URL"]?.trim();
-  if (fromEnv) return fromEnv;
-  const file = resolve(cwd, ".env");
-  if (existsSync(file)) {
-    const parsed = parseEnv(readFileSync(file, "utf8"));
-    if (parsed["WEBFLOW_API_BASE_URL"]) return parsed["WEBFLOW_API_BASE_URL"];
+/** Where the API token comes from, and where it is sent. */
+export interface ApiTarget {
+  token: string | undefined;
+  baseUrl: string;
+  /** Set when `.env` names a base URL that is ignored: the token came from the environment. */
+  ignoredBaseUrl?: string | undefined;
+}
+
+/**
+ * The token and base URL. The process environment wins over `.env` for each. A base URL from
+ * `.env` is used only with a token from that same `.env`: a committed `.env` must never send a
+ * token that came from the environment (a CI secret) to another host, so then it is ignored.
+ */
+export function readApiTarget(env: CliIo["env"], cwd: string): ApiTarget {
+  const dotEnv = readDotEnv(cwd);
+  const envToken = env["WEBFLOW_API_TOKEN"]?.trim() || undefined;
+  const token = envToken ?? (dotEnv["WEBFLOW_API_TOKEN"]?.trim() || undefined);
+  const envBaseUrl = env["WEBFLOW_API_BASE_URL"]?.trim() || undefined;
+  const dotEnvBaseUrl = dotEnv["WEBFLOW_API_BASE_URL"]?.trim() || undefined;
+  if (envBaseUrl) return { token, baseUrl: envBaseUrl };
+  if (dotEnvBaseUrl && envToken) return { token, baseUrl: DEFAULT_BASE_URL, ignoredBaseUrl: dotEnvBaseUrl };
+  return { token, baseUrl: dotEnvBaseUrl ?? DEFAULT_BASE_URL };
+}
+
+/** Every token this run could know (environment and `.env`): none of them is ever printed. */
+function knownSecrets(env: CliIo["env"], cwd: string): string[] {
+  let dotEnvToken: string | undefined;
+  try {
+    dotEnvToken = readDotEnv(cwd)["WEBFLOW_API_TOKEN"]?.trim();
+  } catch {
+    // An unreadable .env fails later, where it is read for the run, with its own message.
   }
-  return DEFAULT_BASE_URL;
+  return [env["WEBFLOW_API_TOKEN"]?.trim(), dotEnvToken].filter((token): token is string => Boolean(token));
+}
+
+/** The target with its base URL checked; says once when a `.env` base URL is ignored. */
+function checkedApiTarget(io: CliIo, reporter: Reporter): ApiTarget & { token: string | undefined } {
+  const target = readApiTarget(io.env, io.cwd);
+  if (target.ignoredBaseUrl && target.token)
+    reporter.runWarning(
+      `.env sets WEBFLOW_API_BASE_URL=${target.ignoredBaseUrl}, but WEBFLOW_API_TOKEN comes from the environment: the token is sent to ${DEFAULT_BASE_URL} only. Set WEBFLOW_API_BASE_URL in the environment too, or put both in .env.`,
+    );
+  return target.token ? { ...target, baseUrl: validateBaseUrl(target.baseUrl) } : target;
 }
 
 /**
@@ -112,11 +144,10 @@ async function connect(options: {
   isDryRun?: boolean;
 }): Promise<{ client: WebflowClient; close: () => Promise<void> }> {
   const { io, config, reporter } = options;
-  const token = readToken(io.env, io.cwd);
+  const { token, baseUrl } = checkedApiTarget(io, reporter);
   const retryBaseMs = Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined;
   const debug = io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined;
   if (token) {
-    const baseUrl = validateBaseUrl(baseUrlFrom(io.env, io.cwd));
     const client = createWebflowClient({
       token,
       baseUrl,
@@ -187,9 +218,9 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
   siteId: string | undefined;
 }> {
   const { io, reporter } = options;
-  const token = readToken(io.env, io.cwd);
+  const { token, baseUrl } = checkedApiTarget(io, reporter);
   if (token) {
-    const client = createWebflowClient({ token, baseUrl: validateBaseUrl(baseUrlFrom(io.env, io.cwd)) });
+    const client = createWebflowClient({ token, baseUrl });
     return { client, close: () => client.close(), sandboxSeed: undefined, siteId: undefined };
   }
   if (isTruthy(io.env["CI"])) {
@@ -234,6 +265,7 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
 function reporterFor(io: CliIo, options: GlobalOptions): Reporter {
   const useColor = shouldUseColor(io, options);
   return createReporter({
+    redact: createRedactor(knownSecrets(io.env, io.cwd)),
     stdout: io.stdout,
     stderr: io.stderr,
     progress: io.isStderrTty && io.stderrRaw ? io.stderrRaw : undefined,
@@ -251,8 +283,22 @@ function exitCodeFor(report: SyncReport): ExitCode {
   return report.totals.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
 }
 
+/**
+ * The same io, with every line written passed through the redactor: whatever a command prints
+ * directly (init's report, check's JSON, a crash's stack) cannot show the token either.
+ */
+function redactedIo(io: CliIo): CliIo {
+  const redact = createRedactor(knownSecrets(io.env, io.cwd));
+  return {
+    ...io,
+    stdout: (line) => io.stdout(redact(line)),
+    stderr: (line) => io.stderr(redact(line)),
+  };
+}
+
 /** Runs the CLI and returns its exit code; never calls process.exit, so tests run it in-process. */
-export async function main(io: CliIo): Promise<number> {
+export async function main(rawIo: CliIo): Promise<number> {
+  const io = redactedIo(rawIo);
   let exitCode: number = ExitCode.Ok;
   const program = new Command("wf-sync")
     .description("Keep a Webflow CMS in step with Markdown files kept in Git.")
@@ -434,15 +480,18 @@ export async function main(io: CliIo): Promise<number> {
         if (options.json) {
           io.stdout(JSON.stringify(report, null, 2));
         } else {
-          io.stdout(`Wrote ${report.configFile} for the site "${report.siteName}" (${report.siteId}):`);
+          // Site and collection names come from the server: printed escaped.
+          io.stdout(
+            escapeText(`Wrote ${report.configFile} for the site "${report.siteName}" (${report.siteId}):`),
+          );
           for (const collection of report.collections) {
             io.stdout(
-              `  ${collection.name}: ${collection.folder}/*.md → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}, ${Object.keys(collection.fields).length} mapped fields`,
+              `  ${escapeText(`${collection.name}: ${collection.folder}/*.md → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}`)}, ${Object.keys(collection.fields).length} mapped fields`,
             );
           }
           for (const file of report.samplesWritten)
             io.stdout(
-              `Wrote ${file} (a sample showing every field; draft: true keeps it off the live site).`,
+              `Wrote ${escapeText(file)} (a sample showing every field; draft: true keeps it off the live site).`,
             );
           io.stdout(
             "Next: `wf-sync pull` to bring the site's items into Markdown, then `wf-sync sync --dry-run`.",

@@ -135,6 +135,15 @@ function collectionNames(values: string[] | undefined): string[] | undefined {
     .filter(Boolean);
 }
 
+interface Connection {
+  client: WebflowClient;
+  close: () => Promise<void>;
+  /** The run's signal: aborted by SIGINT/SIGTERM, or when the rate limit asks for too long a wait. */
+  signal: AbortSignal;
+  /** Why the client stopped the run (a Retry-After longer than maxRateLimitWait), if it did. */
+  stoppedBecause: () => string | undefined;
+}
+
 /** A connected client: the real API when a token is set, the built-in sandbox when not (and not under CI). */
 async function connect(options: {
   io: CliIo;
@@ -142,22 +151,30 @@ async function connect(options: {
   reporter: Reporter;
   concurrency: number;
   isDryRun?: boolean;
-}): Promise<{ client: WebflowClient; close: () => Promise<void> }> {
+}): Promise<Connection> {
   const { io, config, reporter } = options;
   const { token, baseUrl } = checkedApiTarget(io, reporter);
-  const retryBaseMs = Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined;
-  const debug = io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined;
+  // A Retry-After longer than maxRateLimitWait stops the run as a signal would: no new write
+  // starts, finished ones are recorded in the manifest.
+  const stop = new AbortController();
+  const signal = io.signal ? AbortSignal.any([io.signal, stop.signal]) : stop.signal;
+  let stopMessage: string | undefined;
+  const shared = {
+    concurrency: options.concurrency,
+    retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
+    debug: io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined,
+    signal,
+    maxRateLimitWaitMs: config.maxRateLimitWait * 1000,
+    onNotice: (message: string) => reporter.event({ type: "notice", message }),
+    onRateLimitStop: (message: string) => {
+      stopMessage ??= message;
+      stop.abort();
+    },
+  };
+  const stoppedBecause = () => stopMessage;
   if (token) {
-    const client = createWebflowClient({
-      token,
-      baseUrl,
-      concurrency: options.concurrency,
-      retryBaseMs,
-      debug,
-      signal: io.signal,
-      onNotice: (message) => reporter.event({ type: "notice", message }),
-    });
-    return { client, close: () => client.close() };
+    const client = createWebflowClient({ token, baseUrl, ...shared });
+    return { client, close: () => client.close(), signal, stoppedBecause };
   }
   if (isTruthy(io.env["CI"])) {
     throw new AuthError(
@@ -182,10 +199,7 @@ async function connect(options: {
   const client = createWebflowClient({
     token: sandboxToken,
     baseUrl: sandbox.baseUrl,
-    concurrency: options.concurrency,
-    retryBaseMs,
-    debug,
-    signal: io.signal,
+    ...shared,
     target: "sandbox",
   });
   return {
@@ -194,6 +208,8 @@ async function connect(options: {
       await client.close();
       await closeSandbox();
     },
+    signal,
+    stoppedBecause,
   };
 }
 
@@ -220,7 +236,11 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
   const { io, reporter } = options;
   const { token, baseUrl } = checkedApiTarget(io, reporter);
   if (token) {
-    const client = createWebflowClient({ token, baseUrl });
+    const client = createWebflowClient({
+      token,
+      baseUrl,
+      onNotice: (message) => reporter.event({ type: "notice", message }),
+    });
     return { client, close: () => client.close(), sandboxSeed: undefined, siteId: undefined };
   }
   if (isTruthy(io.env["CI"])) {
@@ -335,7 +355,7 @@ export async function main(rawIo: CliIo): Promise<number> {
         });
         // An unknown --collection is a usage error before anything connects or starts the sandbox.
         selectCollections(config, collectionNames(options.collection));
-        const { client, close } = await connect({
+        const { client, close, signal, stoppedBecause } = await connect({
           io,
           config,
           reporter,
@@ -353,7 +373,7 @@ export async function main(rawIo: CliIo): Promise<number> {
             isVerified: Boolean(commandOptions.verify),
             isStrict: Boolean(options.strict),
             isDeleteAllowed: Boolean(commandOptions.yes),
-            signal: io.signal,
+            signal,
             retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
             onEvent: (event) => reporter.event(event),
           });
@@ -367,12 +387,18 @@ export async function main(rawIo: CliIo): Promise<number> {
         reporter.summary(report);
         reporter.stepSummary(report);
         if (options.json) reporter.json(report);
-        const signal = io.interruptedBy?.();
-        if (report.isInterrupted && signal) {
+        const stoppedBy = io.interruptedBy?.();
+        if (report.isInterrupted && stoppedBy) {
           io.stderr(
-            `Stopped by ${signal}: finished writes are recorded in the manifest; run sync again to finish.`,
+            `Stopped by ${stoppedBy}: finished writes are recorded in the manifest; run sync again to finish.`,
           );
-          exitCode = signal === "SIGINT" ? 130 : 143;
+          exitCode = stoppedBy === "SIGINT" ? 130 : 143;
+          return;
+        }
+        const reason = stoppedBecause();
+        if (report.isInterrupted && reason) {
+          reporter.runError(`Stopped: ${reason} Finished writes are recorded in the manifest.`);
+          exitCode = ExitCode.ItemsFailed;
           return;
         }
         exitCode = exitCodeFor(report);

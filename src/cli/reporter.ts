@@ -221,6 +221,12 @@ export function createReporter(options: ReporterOptions) {
       annotate("error", error.message, error.location);
     },
 
+    /** An error about the run itself (not a file or an exception), printed even with --quiet. */
+    runError(message: string) {
+      err(`${colors.red("✖")} ${escapeText(message)}`);
+      annotate("error", message);
+    },
+
     /** A warning about the run itself (not a file), printed at once and even with --quiet. */
     runWarning(message: string) {
       err(`${colors.yellow("warning")} ${escapeText(message)}`);

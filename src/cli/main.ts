@@ -282,7 +282,7 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
   };
 }
 
-function reporterFor(io: CliIo, options: GlobalOptions): Reporter {
+function reporterFor(io: CliIo, options: GlobalOptions, isDryRun = false): Reporter {
   const useColor = shouldUseColor(io, options);
   return createReporter({
     redact: createRedactor(knownSecrets(io.env, io.cwd)),
@@ -293,6 +293,7 @@ function reporterFor(io: CliIo, options: GlobalOptions): Reporter {
     isJson: Boolean(options.json),
     isQuiet: Boolean(options.quiet),
     isVerbose: Boolean(options.verbose),
+    isDryRun,
     useColor,
     isGitHubActions: io.env["GITHUB_ACTIONS"] === "true",
     stepSummaryPath: io.env["GITHUB_ACTIONS"] === "true" ? io.env["GITHUB_STEP_SUMMARY"] : undefined,
@@ -348,7 +349,7 @@ export async function main(rawIo: CliIo): Promise<number> {
     .action(
       async (commandOptions: { dryRun?: boolean; force?: boolean; verify?: boolean; yes?: boolean }) => {
         const options = globals();
-        const reporter = reporterFor(io, options);
+        const reporter = reporterFor(io, options, Boolean(commandOptions.dryRun));
         const config = await loadConfig(io.cwd, {
           configFile: options.config,
           isCached: !commandOptions.dryRun,

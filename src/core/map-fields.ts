@@ -78,6 +78,7 @@ export function slugForEntry(entry: Entry): string {
 
 /** Matches frontmatter keys to fields per SPEC §2; unknown keys come back separately. */
 function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBinding[]; unknown: string[] } {
+  if (options.schema.isUnknown) return { bindings: [], unknown: [] };
   const bySlug = new Map(options.schema.fields.map((field) => [field.slug, field]));
   const bindings: KeyBinding[] = [];
   const unknown: string[] = [];

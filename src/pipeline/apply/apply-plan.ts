@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { AuthError, InterruptedError, ItemRejectedError, WebflowApiError, WfSyncError } from "../../errors.ts";
+import {
+  AuthError,
+  InterruptedError,
+  ItemRejectedError,
+  WebflowApiError,
+  WfSyncError,
+} from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
 import type { ManifestEntry, PlannedRemoval, PlannedUpdate } from "../plan/plan-changes.ts";
 import { canonicalJson } from "../../core/digest.ts";

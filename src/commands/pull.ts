@@ -7,6 +7,7 @@ import type { ResolvedCollectionConfig, ResolvedConfig } from "../config.ts";
 import { AuthError, WfSyncError } from "../errors.ts";
 import { toFrontmatterValue } from "../core/convert-field.ts";
 import { digestOf } from "../core/digest.ts";
+import { isItemId } from "../core/item-id.ts";
 import { htmlToMarkdown } from "../core/html-to-markdown.ts";
 import { mapFields, slugForEntry } from "../core/map-fields.ts";
 import { parseEntry } from "../core/parse-entry.ts";
@@ -259,7 +260,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
           html: rendered?.html,
           resolveReference: (targetRef, collectionId) =>
             idsBySlug.get(collectionId)?.get(targetRef) ??
-            (/^[0-9a-f]{24}$/.test(targetRef) ? targetRef : undefined),
+            (isItemId(targetRef) ? targetRef : undefined),
           resolveAsset: () => undefined,
         });
         if (mapped.ok) {

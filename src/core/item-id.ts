@@ -1,7 +1,7 @@
-/** Webflow's ids (sites, collections, items, assets) are 24 hexadecimal digits. */
+/** Webflow item ids are 24 lower-case hex characters (API-NOTES §1.3). */
 const ITEM_ID = /^[0-9a-f]{24}$/;
 
-/** Whether a value is a Webflow item id rather than a slug or a path. */
-export function isItemId(value: string): boolean {
-  return ITEM_ID.test(value);
+/** True when `text` is written like a Webflow item id (so a reference may name an item directly). */
+export function isItemId(text: string): boolean {
+  return ITEM_ID.test(text);
 }

@@ -49,7 +49,7 @@ export function createDryRunClient(inner: WebflowClient): WebflowClient {
       return items.map((item) => ({ ...echo(item, item.itemId ?? plannedId()), isLive: options.isLive }));
     },
     async publishItems(_collectionId, items) {
-      return { published: items.map((item) => item.itemId), errors: [] };
+      return { published: items.map((item) => item.itemId), failed: [] };
     },
     async unpublishItems() {},
     async deleteItems() {},

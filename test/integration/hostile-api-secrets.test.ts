@@ -6,6 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
+import { runSync } from "../../src/commands/sync.ts";
+import { loadConfig } from "../../src/load-config.ts";
+import { createWebflowClient } from "../../src/webflow/client.ts";
 import { spawnCli, type CliRun } from "../helpers/cli.ts";
 import { startHostileProxy, type ProxyRequest } from "../helpers/hostile-proxy.ts";
 import { copyFixture, filesContaining, type TempProject } from "../helpers/project.ts";
@@ -92,6 +95,29 @@ describe("a server that echoes the token", () => {
   );
 });
 
+describe("the library, without the CLI's guard", () => {
+  it("gets item errors whose server text is already redacted", async () => {
+    await using project = await copyFixture("core-basic");
+    await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"), { tokens: [TOKEN] });
+    await using proxy = await startHostileProxy(sandbox.baseUrl, (request) =>
+      request.method === "GET" ? undefined : { status: 400, body: echoBody(request, 400) },
+    );
+    const client = createWebflowClient({ token: TOKEN, baseUrl: proxy.baseUrl, retryBaseMs: 20 });
+    try {
+      const report = await runSync({ config: await loadConfig(project.dir), client, retryBaseMs: 20 });
+      const errors = report.items.filter((item) => item.error).map((item) => item.error ?? "");
+      expect(errors.length).toBeGreaterThan(0);
+      for (const error of errors) {
+        expect(error).toContain("Bearer [redacted]");
+        expect(leaksIn(error)).toEqual([]);
+      }
+      expect(leaksIn(JSON.stringify(report))).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe("the base URL in .env", () => {
   it("is ignored, with a warning, when the token comes from the environment", async () => {
     await using project = await copyFixture("core-basic");
@@ -132,4 +158,36 @@ describe("the base URL in .env", () => {
     expect(local.requests.length).toBeGreaterThan(0);
     expect(itemsBySlug(sandbox, POSTS).size).toBe(5);
   });
+});
+
+describe("a redirect from the API host", () => {
+  it.each([
+    ["every request", () => true, 2],
+    ["the writes", (request: ProxyRequest) => request.method !== "GET", 1],
+  ])(
+    "on %s is refused with a clear error and never followed",
+    async (_, matches: (request: ProxyRequest) => boolean, expectedCode) => {
+      await using project = await copyFixture("core-basic");
+      await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"), { tokens: [TOKEN] });
+      await using thief = await startHostileProxy(sandbox.baseUrl, () => ({ status: 200, body: "{}" }));
+      await using proxy = await startHostileProxy(sandbox.baseUrl, (request) =>
+        matches(request)
+          ? { status: 307, headers: { location: `${thief.baseUrl}${request.path.replace(/^\/v2/, "")}` } }
+          : undefined,
+      );
+      const summary = await summaryFile();
+
+      const result = await runHostile(project, proxy.baseUrl, summary);
+
+      expect(result.code).toBe(expectedCode);
+      expect(result.stderr).not.toMatch(/This is a bug/);
+      expect(result.stderr).toMatch(
+        /redirect \(307\) to http:\/\/127\.0\.0\.1:\d+, which wf-sync does not follow/,
+      );
+      expect(proxy.answered.length).toBeGreaterThan(0);
+      expect(thief.requests).toEqual([]);
+      expect(sandbox.items(POSTS)).toEqual([]);
+      expect(leaksIn(result.stdout + result.stderr)).toEqual([]);
+    },
+  );
 });

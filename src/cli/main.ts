@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
-import { AuthError, ExitCode, InterruptedError, WfSyncError } from "../errors.ts";
+import { AuthError, ExitCode, InterruptedError, UsageError, WfSyncError } from "../errors.ts";
 import { enableConfigCache, loadConfig } from "../load-config.ts";
 import {
   createWebflowClient,
@@ -16,7 +16,7 @@ import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
 import { createRedactor } from "../core/redact-secrets.ts";
-import { escapeText } from "../core/escape-text.ts";
+import { escapeLines, escapeText } from "../core/escape-text.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
 export interface CliIo {
@@ -53,7 +53,15 @@ function isTruthy(value: string | undefined): boolean {
 /** The variables of `.env` in the working directory ({} without one). */
 function readDotEnv(cwd: string): Record<string, string | undefined> {
   const file = resolve(cwd, ".env");
-  return existsSync(file) ? parseEnv(readFileSync(file, "utf8")) : {};
+  if (!existsSync(file)) return {};
+  try {
+    return parseEnv(readFileSync(file, "utf8"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`${file} cannot be read (${code}).`, {
+      hint: "Make .env a readable file of KEY=value lines, or remove it.",
+    });
+  }
 }
 
 /** Where the API token comes from, and where it is sent. */
@@ -612,7 +620,7 @@ export async function main(rawIo: CliIo): Promise<number> {
       return error.exitCode;
     }
     io.stderr("wf-sync crashed. This is a bug; please report it with the output below.");
-    io.stderr(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    io.stderr(escapeLines(error instanceof Error ? (error.stack ?? error.message) : String(error)));
     return ExitCode.Internal;
   }
 }

@@ -1,7 +1,7 @@
 // Issue 14, items 2 and 9: a server (or a proxy in front of it) that echoes the Authorization
 // header in its error answers must not put the token into any output or file; a redirect from
 // the API host is refused; a .env base URL never redirects a token from the environment.
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,7 +9,7 @@ import { main } from "../../src/cli/main.ts";
 import { runSync } from "../../src/commands/sync.ts";
 import { loadConfig } from "../../src/load-config.ts";
 import { createWebflowClient } from "../../src/webflow/client.ts";
-import { spawnCli, type CliRun } from "../helpers/cli.ts";
+import { runCli, spawnCli, type CliRun } from "../helpers/cli.ts";
 import { startHostileProxy, type ProxyRequest } from "../helpers/hostile-proxy.ts";
 import { copyFixture, filesContaining, type TempProject } from "../helpers/project.ts";
 import { fixtureSeed, itemsBySlug, startTestSandbox } from "../helpers/sandbox.ts";
@@ -143,6 +143,15 @@ describe("the base URL in .env", () => {
     );
     expect(elsewhere.requests).toEqual([]);
     expect(leaksIn(stderr.join("\n"))).toEqual([]);
+  });
+
+  it("a .env that cannot be read (a folder) is a clear error, exit 2", async () => {
+    await using project = await copyFixture("core-basic");
+    await mkdir(project.path(".env"));
+    const result = await runCli(["sync"], { cwd: project.dir, env: { WEBFLOW_API_TOKEN: TOKEN } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\.env cannot be read \(EISDIR\)/);
+    expect(leaksIn(result.stderr)).toEqual([]);
   });
 
   it("is used with a token from the same .env", async () => {

@@ -354,8 +354,15 @@ export async function main(rawIo: CliIo): Promise<number> {
     .option("--force", "ignore the manifest and rewrite every item")
     .option("--verify", "list the site's items and reconcile the manifest with them before planning")
     .option("--yes", "allow removing more than the safety share of a collection")
+    .option("--overwrite", "write items that were changed in Webflow since wf-sync last wrote them")
     .action(
-      async (commandOptions: { dryRun?: boolean; force?: boolean; verify?: boolean; yes?: boolean }) => {
+      async (commandOptions: {
+        dryRun?: boolean;
+        force?: boolean;
+        verify?: boolean;
+        yes?: boolean;
+        overwrite?: boolean;
+      }) => {
         const options = globals();
         const reporter = reporterFor(io, options, Boolean(commandOptions.dryRun));
         const config = await loadConfig(io.cwd, {
@@ -382,6 +389,7 @@ export async function main(rawIo: CliIo): Promise<number> {
             isVerified: Boolean(commandOptions.verify),
             isStrict: Boolean(options.strict),
             isDeleteAllowed: Boolean(commandOptions.yes),
+            isOverwrite: Boolean(commandOptions.overwrite),
             signal,
             retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
             onEvent: (event) => reporter.event(event),
@@ -521,7 +529,7 @@ export async function main(rawIo: CliIo): Promise<number> {
           );
           for (const collection of report.collections) {
             io.stdout(
-              `  ${escapeText(`${collection.name}: ${collection.folder}/*.md → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}`)}, ${Object.keys(collection.fields).length} mapped fields`,
+              `  ${escapeText(`${collection.name}: ${collection.folder}/*.{md,markdown} → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}`)}, ${Object.keys(collection.fields).length} mapped fields`,
             );
           }
           for (const file of report.samplesWritten)

@@ -26,6 +26,7 @@ function wantedAssets(options: {
   entry: Entry;
   dependencies: ReadonlyArray<FieldDependency & { key?: string; location?: SourceLocation }>;
   bodyImages: readonly string[];
+  bodyImageLines?: Readonly<Record<string, number>> | undefined;
   hasBody: boolean;
 }): WantedAsset[] {
   const wanted: WantedAsset[] = [];
@@ -40,7 +41,12 @@ function wantedAssets(options: {
   }
   if (options.hasBody)
     for (const src of options.bodyImages)
-      wanted.push({ path: src, assetKind: "image", line: options.entry.bodyLine, key: "" });
+      wanted.push({
+        path: src,
+        assetKind: "image",
+        line: options.bodyImageLines?.[src] ?? options.entry.bodyLine,
+        key: "",
+      });
   return wanted;
 }
 
@@ -115,6 +121,8 @@ export async function uploadEntryAssets(
     dependencies: ReadonlyArray<FieldDependency & { key?: string; location?: SourceLocation }>;
     /** Local image sources of the body, as written (the renderer reported them). */
     bodyImages: readonly string[];
+    /** The file line of each body image, where the renderer found it. */
+    bodyImageLines?: Readonly<Record<string, number>> | undefined;
     hasBody: boolean;
     assetsByPath: AssetsByPath;
   },

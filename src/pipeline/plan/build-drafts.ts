@@ -25,6 +25,7 @@ import {
   type LoadedFile,
 } from "../prepare/prepare-files.ts";
 import { ensureRenderer } from "../prepare/renderer.ts";
+import { prepareSettingsOf } from "../prepare/prepare-run.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
 import { uploadEntryAssets, type AssetsByPath } from "../apply/upload-assets.ts";
 import { invalidResult, isSyncedCollection, type RunContext } from "../run-context.ts";
@@ -87,7 +88,7 @@ export async function buildCollectionDrafts(
       await prepareOnMainThread({
         root: context.config.root,
         file,
-        settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions },
+        settings: prepareSettingsOf(run),
         resolvers: { urlOfFile: context.index.urlOfFile, urlOfAsset: () => undefined },
         stats: context.stats,
       });
@@ -210,6 +211,7 @@ async function buildFileDraft(
     entry,
     dependencies,
     bodyImages,
+    bodyImageLines: file.rendered?.lookups.imageLines,
     hasBody: Boolean(run.config.body),
     assetsByPath,
   });

@@ -205,6 +205,10 @@ class WebflowHttp implements Http {
   readonly redact: (text: string) => string;
   private readonly options: HttpOptions;
   private readonly stop: RateLimitStop;
+  /** Aborted by close(): requests still waiting (backoff, rate gate) give up instead of retrying into a closed pool. */
+  private readonly closing = new AbortController();
+  /** What every wait listens to: the caller's signal, a rate-limit stop, close(). */
+  private readonly waitSignal: AbortSignal;
   /** The highest retry of a failed connection already announced; reset by any answer. */
   private announcedRetry = 0;
   private readonly isLoopback: boolean;
@@ -226,6 +230,7 @@ class WebflowHttp implements Http {
       onStop: options.onRateLimitStop,
       signal: options.signal,
     });
+    this.waitSignal = AbortSignal.any([this.stop.signal, this.closing.signal]);
     this.gate = new RateGate(this.stats);
     this.limit = pLimit(options.concurrency);
     this.headers = {
@@ -254,9 +259,9 @@ class WebflowHttp implements Http {
   /** Waits `ms`, but gives up at once when the run is interrupted. */
   private async backoff(ms: number, endpoint: string): Promise<void> {
     try {
-      await sleep(ms, undefined, { signal: this.stop.signal });
+      await sleep(ms, undefined, { signal: this.waitSignal });
     } catch (error) {
-      throw interrupted(endpoint, error, this.stop.reason);
+      throw interrupted(endpoint, error, this.stopReason());
     }
   }
 
@@ -270,9 +275,9 @@ class WebflowHttp implements Http {
     let ticket;
     try {
       // Once the run is interrupted no new request starts; requests already sent finish.
-      ticket = await this.gate.acquire(this.stop.signal);
+      ticket = await this.gate.acquire(this.waitSignal);
     } catch (error) {
-      throw interrupted(endpoint, error, this.stop.reason);
+      throw interrupted(endpoint, error, this.stopReason());
     }
     let response: Dispatcher.ResponseData;
     this.stats.requests++;
@@ -346,6 +351,7 @@ class WebflowHttp implements Http {
         // The request may have reached Webflow (a dropped connection, a timeout): only the
         // caller can find out, by slug, and decide. Re-sending blindly could create it twice.
         if (!callOptions.isIdempotent) throw connectionError(endpoint, result.error, failures, true);
+        if (this.closing.signal.aborted) throw interrupted(endpoint, result.error, this.stopReason());
         const maxRetries = this.retriesAfter(result.error);
         if (failures >= maxRetries) {
           this.stats.gaveUp++;
@@ -426,7 +432,13 @@ class WebflowHttp implements Http {
     return items;
   }
 
+  /** Why waiting requests give up: a rate-limit stop, close(), else the caller's interruption. */
+  private stopReason(): string | undefined {
+    return this.stop.reason ?? (this.closing.signal.aborted ? "the client was closed." : undefined);
+  }
+
   async close(): Promise<void> {
+    this.closing.abort();
     await this.agent?.close();
   }
 }

@@ -67,6 +67,11 @@ export const ConfigSchema = z.object({
   richText: RichTextSchema.optional(),
   /** JSON file describing the sandbox's site and collections (see README "The sandbox"). */
   sandboxSeed: z.string().optional(),
+  /**
+   * Run against the built-in local sandbox when no WEBFLOW_API_TOKEN is set (outside CI; under
+   * CI only `--sandbox` or WF_SYNC_SANDBOX=1 select it). Without it a missing token exits 2.
+   */
+  sandbox: z.boolean().default(false),
 });
 
 /** The config as people write it in `wf-sync.config.ts`. */

@@ -42,6 +42,7 @@ interface GlobalOptions {
   quiet?: boolean;
   verbose?: boolean;
   strict?: boolean;
+  sandbox?: boolean;
 }
 
 function isTruthy(value: string | undefined): boolean {
@@ -103,13 +104,51 @@ function collectionNames(values: string[] | undefined): string[] | undefined {
     .filter(Boolean);
 }
 
-/** A connected client: the real API when a token is set, the built-in sandbox when not (and not under CI). */
+/** Where the run's opt-in to the built-in sandbox came from, if anywhere. */
+type SandboxChoice = "flag" | "env" | "config" | undefined;
+
+/**
+ * SPEC §3 "The sandbox": without a token, the sandbox only by choice. `--sandbox` and
+ * WF_SYNC_SANDBOX=1 choose it for one run, anywhere; the config's `sandbox: true` only outside
+ * CI, so a secret missing from a pipeline never looks like a successful sync.
+ */
+export function chooseSandbox(options: {
+  env: CliIo["env"];
+  flag: boolean | undefined;
+  config: boolean | undefined;
+}): SandboxChoice {
+  if (options.flag) return "flag";
+  if (isTruthy(options.env["WF_SYNC_SANDBOX"])) return "env";
+  if (options.config && !isTruthy(options.env["CI"])) return "config";
+  return undefined;
+}
+
+/** The exit-2 error for a run with no token and no sandbox opt-in. */
+function missingTokenError(options: { env: CliIo["env"]; isConfigOptIn: boolean }): AuthError {
+  const isCi = isTruthy(options.env["CI"]);
+  if (isCi && options.isConfigOptIn) {
+    return new AuthError(
+      "WEBFLOW_API_TOKEN is not set, and under CI the config's `sandbox: true` does not select the local sandbox.",
+      {
+        hint: "Pass the site API token from a secret as WEBFLOW_API_TOKEN (docs/github-actions.md), or add --sandbox (or WF_SYNC_SANDBOX=1) to run against the local sandbox on purpose.",
+      },
+    );
+  }
+  return new AuthError(isCi ? "WEBFLOW_API_TOKEN is not set (under CI)." : "WEBFLOW_API_TOKEN is not set.", {
+    hint: isCi
+      ? "Pass the site API token from a secret as WEBFLOW_API_TOKEN (docs/github-actions.md), or add --sandbox (or WF_SYNC_SANDBOX=1) to run against the local sandbox on purpose."
+      : 'Set it in the environment or in .env (README, "Pointing it at a real site"). To try wf-sync without a site, use the built-in local sandbox: add `sandbox: true` to the config, or pass --sandbox, or set WF_SYNC_SANDBOX=1.',
+  });
+}
+
+/** A connected client: the real API when a token is set, else the built-in sandbox when the run opts in. */
 async function connect(options: {
   io: CliIo;
   config: ResolvedConfig;
   reporter: Reporter;
   concurrency: number;
   isDryRun?: boolean;
+  isSandboxFlag?: boolean | undefined;
 }): Promise<{ client: WebflowClient; close: () => Promise<void> }> {
   const { io, config, reporter } = options;
   const token = readToken(io.env, io.cwd);
@@ -128,14 +167,8 @@ async function connect(options: {
     });
     return { client, close: () => client.close() };
   }
-  if (isTruthy(io.env["CI"])) {
-    throw new AuthError(
-      "WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.",
-      {
-        hint: "Add the site API token as a secret and pass it as WEBFLOW_API_TOKEN (see README, GitHub Actions).",
-      },
-    );
-  }
+  const choice = chooseSandbox({ env: io.env, flag: options.isSandboxFlag, config: config.sandbox });
+  if (!choice) throw missingTokenError({ env: io.env, isConfigOptIn: config.sandbox });
   const {
     sandbox,
     token: sandboxToken,
@@ -143,11 +176,10 @@ async function connect(options: {
   } = await (
     await import("../commands/local-sandbox.ts")
   ).startLocalSandbox(config, { isReadOnly: options.isDryRun ?? false });
-  reporter.event({
-    type: "notice",
-    message:
-      "No WEBFLOW_API_TOKEN set: using the built-in local sandbox (state in .wf-sync/sandbox.json), not a real site.",
-  });
+  const why = { flag: "--sandbox", env: "WF_SYNC_SANDBOX=1", config: "sandbox: true in the config" }[choice];
+  reporter.sandboxNotice(
+    `No WEBFLOW_API_TOKEN set: using the built-in local sandbox (${why}; state in .wf-sync/sandbox.json), not a real site.`,
+  );
   const client = createWebflowClient({
     token: sandboxToken,
     baseUrl: sandbox.baseUrl,
@@ -176,11 +208,16 @@ export function shouldUseColor(
 }
 
 /**
- * A client for `init`, which has no config yet: the real API with a token; without one (and not
- * under CI) the built-in sandbox with a demo site that has content, whose schema is written to
- * wf-sync.sandbox.json so later runs without a token see the same site.
+ * A client for `init`, which has no config yet: the real API with a token; without one the
+ * built-in sandbox with a demo site that has content (under CI only with --sandbox or
+ * WF_SYNC_SANDBOX=1), whose schema is written to wf-sync.sandbox.json so later runs without a
+ * token see the same site. The config it writes then opts in with `sandbox: true`.
  */
-async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promise<{
+async function connectForInit(options: {
+  io: CliIo;
+  reporter: Reporter;
+  isSandboxFlag?: boolean | undefined;
+}): Promise<{
   client: WebflowClient;
   close: () => Promise<void>;
   sandboxSeed: string | undefined;
@@ -192,13 +229,10 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
     const client = createWebflowClient({ token, baseUrl: validateBaseUrl(baseUrlFrom(io.env, io.cwd)) });
     return { client, close: () => client.close(), sandboxSeed: undefined, siteId: undefined };
   }
-  if (isTruthy(io.env["CI"])) {
-    throw new AuthError(
-      "WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.",
-      {
-        hint: "Run `wf-sync init` on your machine with the token in WEBFLOW_API_TOKEN (or .env), then commit the config.",
-      },
-    );
+  if (isTruthy(io.env["CI"]) && !chooseSandbox({ env: io.env, flag: options.isSandboxFlag, config: false })) {
+    throw new AuthError("WEBFLOW_API_TOKEN is not set (under CI).", {
+      hint: "Run `wf-sync init` on your machine with the token in WEBFLOW_API_TOKEN (or .env), then commit the config; --sandbox (or WF_SYNC_SANDBOX=1) writes one for the demo site instead.",
+    });
   }
   const { DEMO_SEED, DEMO_SITE_ID, seedDemoContent } = await import("../commands/init-demo.ts");
   const seedFile = "wf-sync.sandbox.json";
@@ -214,10 +248,9 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
     seed,
     tokens: [sandboxToken],
   });
-  reporter.event({
-    type: "notice",
-    message: `No WEBFLOW_API_TOKEN set: using the built-in sandbox with a demo site (${seedFile}, state in .wf-sync/sandbox.json). Set the token to init against your real site.`,
-  });
+  reporter.sandboxNotice(
+    `No WEBFLOW_API_TOKEN set: using the built-in sandbox with a demo site (${seedFile}, state in .wf-sync/sandbox.json). Set the token to init against your real site.`,
+  );
   const client = createWebflowClient({ token: sandboxToken, baseUrl: sandbox.baseUrl, target: "sandbox" });
   if (seed.sites.some((site) => site.id === DEMO_SITE_ID)) await seedDemoContent(client);
   return {
@@ -262,6 +295,7 @@ export async function main(io: CliIo): Promise<number> {
     .option("-q, --quiet", "print only errors and the final line")
     .option("-v, --verbose", "also list unchanged items (and files pull kept)")
     .option("--strict", "unknown frontmatter keys are errors, not warnings")
+    .option("--sandbox", "with no WEBFLOW_API_TOKEN, run against the built-in local sandbox (also under CI)")
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout(text.replace(/\n$/, "")),
@@ -295,6 +329,7 @@ export async function main(io: CliIo): Promise<number> {
           reporter,
           concurrency: config.concurrency,
           isDryRun: Boolean(commandOptions.dryRun),
+          isSandboxFlag: options.sandbox,
         });
         let report: SyncReport;
         try {
@@ -384,7 +419,13 @@ export async function main(io: CliIo): Promise<number> {
       const options = globals();
       const reporter = reporterFor(io, options);
       const config = await loadConfig(io.cwd, { configFile: options.config });
-      const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
+      const { client, close } = await connect({
+        io,
+        config,
+        reporter,
+        concurrency: config.concurrency,
+        isSandboxFlag: options.sandbox,
+      });
       try {
         const { runPull } = await import("../commands/pull.ts");
         const report = await runPull({
@@ -416,7 +457,11 @@ export async function main(io: CliIo): Promise<number> {
     .action(async (commandOptions: { site?: string; collections?: string[]; force?: boolean }) => {
       const options = globals();
       const reporter = reporterFor(io, options);
-      const { client, close, sandboxSeed, siteId } = await connectForInit({ io, reporter });
+      const { client, close, sandboxSeed, siteId } = await connectForInit({
+        io,
+        reporter,
+        isSandboxFlag: options.sandbox,
+      });
       try {
         const { runInit } = await import("../commands/init.ts");
         const report = await runInit({

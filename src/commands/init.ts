@@ -198,6 +198,11 @@ function configText(options: {
   lines.push(`  siteId: ${quote(options.site.id)},`);
   if (options.sandboxSeed) {
     lines.push(
+      "  // The demo site lives in the built-in local sandbox: with no WEBFLOW_API_TOKEN set, runs use it",
+    );
+    lines.push("  // (outside CI). Remove this line once the config points at your real site.");
+    lines.push("  sandbox: true,");
+    lines.push(
       "  // Describes the built-in sandbox's site when no WEBFLOW_API_TOKEN is set; ignored with a token.",
     );
     lines.push(`  sandboxSeed: ${quote(options.sandboxSeed)},`);

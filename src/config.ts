@@ -28,7 +28,9 @@ export const RichTextSchema = z
   .partial()
   .strict();
 
-const CollectionSchema = z.object({
+// Every object here is strict: an unknown key (a typo such as `onDelte`) is an error, never
+// silently ignored; load-config.ts turns it into "did you mean …?". config.test.ts checks this.
+const CollectionSchema = z.strictObject({
   /** Local label, used in output and with `--collection`. */
   name: z.string().min(1),
   /** The Webflow collection id (Collection settings → API, or `wf-sync init`). */
@@ -51,7 +53,7 @@ const CollectionSchema = z.object({
   richText: RichTextSchema.optional(),
 });
 
-export const ConfigSchema = z.object({
+export const ConfigSchema = z.strictObject({
   /** Site id: needed for asset uploads, locales and `init`. */
   siteId: z.string().min(1).optional(),
   collections: z.array(CollectionSchema).nonempty(),

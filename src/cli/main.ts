@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
-import { AuthError, ExitCode, InterruptedError, WfSyncError } from "../errors.ts";
-import { enableConfigCache, loadConfig } from "../load-config.ts";
+import { AuthError, ExitCode, InterruptedError, UsageError, WfSyncError } from "../errors.ts";
+import { enableConfigCache, findConfigFile, loadConfig } from "../load-config.ts";
 import {
   createWebflowClient,
   DEFAULT_BASE_URL,
@@ -198,6 +198,39 @@ async function connect(options: {
   };
 }
 
+/**
+ * For `check --ref` / `--staged`: the project's files as Git has them, in a temp folder, plus
+ * what is kept out of Git but needed offline (the config if uncommitted, the schema cache).
+ */
+async function snapshotFor(
+  cwd: string,
+  options: { ref?: string | undefined; staged?: boolean | undefined },
+  configFile: string | undefined,
+) {
+  if (options.ref === undefined && !options.staged) return undefined;
+  if (options.ref !== undefined && options.staged)
+    throw new UsageError("--ref and --staged cannot be combined.");
+  const { snapshotFromGit, copyIfMissing } = await import("../commands/git-ref.ts");
+  const configName = relative(cwd, findConfigFile(cwd, configFile));
+  const snapshot = await snapshotFromGit({
+    cwd,
+    source: options.ref !== undefined ? { ref: options.ref } : { isStaged: true },
+    extraFiles: [configName],
+  });
+  return {
+    ...snapshot,
+    copySchemaCache: (config: ResolvedConfig) =>
+      copyIfMissing({
+        from: cwd,
+        to: snapshot.cwd,
+        file: relative(
+          config.root,
+          resolve(dirname(resolve(config.root, config.manifest)), "schema-cache.json"),
+        ),
+      }),
+  };
+}
+
 /** Colour only on a terminal, never with NO_COLOR (no-color.org: set and not empty), never in JSON. */
 export function shouldUseColor(
   io: Pick<CliIo, "env" | "isStdoutTty">,
@@ -371,18 +404,29 @@ export async function main(io: CliIo): Promise<number> {
   program
     .command("check")
     .description("validate every file offline against the mapping and the cached collection schema")
-    .action(async () => {
+    .option("--ref <ref>", "check the files as committed at this Git ref (for a pre-push hook)")
+    .option("--staged", "check the files as staged in Git's index (for a pre-commit hook)")
+    .action(async (commandOptions: { ref?: string; staged?: boolean }) => {
       const options = globals();
       const reporter = reporterFor(io, options);
-      const config = await loadConfig(io.cwd, { configFile: options.config });
-      // Each command loads what only it needs: a sync where nothing changed starts faster.
-      const { runCheck } = await import("../commands/check.ts");
-      const report = await runCheck({
-        config,
-        collections: collectionNames(options.collection),
-        isStrict: Boolean(options.strict),
-        onWarning: (warning) => reporter.warning(warning),
-      });
+      // With --ref / --staged the files come from Git, written to a temp folder (git-ref.ts).
+      const snapshot = await snapshotFor(io.cwd, commandOptions, options.config);
+      let report: Awaited<ReturnType<(typeof import("../commands/check.ts"))["runCheck"]>>;
+      try {
+        const cwd = snapshot?.cwd ?? io.cwd;
+        const config = await loadConfig(cwd, { configFile: options.config });
+        if (snapshot) await snapshot.copySchemaCache(config);
+        // Each command loads what only it needs: a sync where nothing changed starts faster.
+        const { runCheck } = await import("../commands/check.ts");
+        report = await runCheck({
+          config,
+          collections: collectionNames(options.collection),
+          isStrict: Boolean(options.strict),
+          onWarning: (warning) => reporter.warning(warning),
+        });
+      } finally {
+        await snapshot?.close();
+      }
       for (const item of report.items) reporter.event({ type: "item", result: item });
       reporter.flushWarnings();
       const age = report.schemaFetchedAt
@@ -403,7 +447,7 @@ export async function main(io: CliIo): Promise<number> {
         );
       } else {
         io.stdout(
-          `Checked ${report.checked} files: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`,
+          `Checked ${report.checked} files${snapshot ? ` ${snapshot.label}` : ""}: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`,
         );
       }
       exitCode = report.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
@@ -479,7 +523,9 @@ export async function main(io: CliIo): Promise<number> {
         if (options.json) {
           io.stdout(JSON.stringify(report, null, 2));
         } else {
-          io.stdout(`Wrote ${report.configFile} for the site "${report.siteName}" (${report.siteId}):`);
+          io.stdout(
+            `Wrote ${relative(io.cwd, report.configFile)} for the site "${report.siteName}" (${report.siteId}):`,
+          );
           for (const collection of report.collections) {
             io.stdout(
               `  ${collection.name}: ${collection.folder}/*.md → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}, ${Object.keys(collection.fields).length} mapped fields`,

@@ -320,6 +320,8 @@ function exitCodeFor(report: SyncReport): ExitCode {
 /** Runs the CLI and returns its exit code; never calls process.exit, so tests run it in-process. */
 export async function main(io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.Ok;
+  // Whether a command printed its --json document; an error after it adds no second one.
+  let hasPrintedJson = false;
   const program = new Command("wf-sync")
     .description("Keep a Webflow CMS in step with Markdown files kept in Git.")
     .option("--config <file>", "config file (default: wf-sync.config.ts in the working directory)")
@@ -334,7 +336,9 @@ export async function main(io: CliIo): Promise<number> {
       writeOut: (text) => io.stdout(text.replace(/\n$/, "")),
       writeErr: (text) => io.stderr(text.replace(/\n$/, "")),
     })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // `wf-sync sync --help` lists --json, --quiet, --collection… too (they work after the command).
+    .configureHelp({ showGlobalOptions: true });
   program.version(packageVersion(), "--version");
 
   const globals = () => program.opts<GlobalOptions>();
@@ -388,7 +392,10 @@ export async function main(io: CliIo): Promise<number> {
         if (report.isDryRun) reporter.plan(report);
         reporter.summary(report);
         reporter.stepSummary(report);
-        if (options.json) reporter.json(report);
+        if (options.json) {
+          reporter.json(report);
+          hasPrintedJson = true;
+        }
         const signal = io.interruptedBy?.();
         if (report.isInterrupted && signal) {
           io.stderr(
@@ -445,6 +452,7 @@ export async function main(io: CliIo): Promise<number> {
             2,
           ),
         );
+        hasPrintedJson = true;
       } else {
         io.stdout(
           `Checked ${report.checked} files${snapshot ? ` ${snapshot.label}` : ""}: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`,
@@ -522,6 +530,7 @@ export async function main(io: CliIo): Promise<number> {
         });
         if (options.json) {
           io.stdout(JSON.stringify(report, null, 2));
+          hasPrintedJson = true;
         } else {
           io.stdout(
             `Wrote ${relative(io.cwd, report.configFile)} for the site "${report.siteName}" (${report.siteId}):`,
@@ -563,7 +572,8 @@ export async function main(io: CliIo): Promise<number> {
         onWarning: (warning) => reporter.warning(warning),
       });
       reporter.flushWarnings();
-      io.stdout(result.outFile);
+      if (result.outFile) io.stdout(result.outFile);
+      else io.stderr(`${file}: file not found; nothing to preview.`);
       exitCode = result.isOk ? ExitCode.Ok : ExitCode.ItemsFailed;
     });
 
@@ -582,11 +592,14 @@ export async function main(io: CliIo): Promise<number> {
         if (!(error instanceof WfSyncError)) throw error;
         io.stderr(`No usable config (${error.message.split("\n")[0]}): serving an empty sandbox.`);
       }
+      const port = Number(commandOptions.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535)
+        throw new UsageError(`--port ${commandOptions.port}: not a port number (0–65535).`);
       const statePath = resolve(io.cwd, commandOptions.state);
       await mkdir(resolve(statePath, ".."), { recursive: true });
       const { serveSandbox } = await import("../sandbox/index.ts");
       await serveSandbox({
-        port: Number(commandOptions.port),
+        port,
         statePath,
         ...(seed ? { seed } : {}),
         ...(io.signal ? { signal: io.signal } : {}),
@@ -595,6 +608,18 @@ export async function main(io: CliIo): Promise<number> {
           io.stdout(`Webflow sandbox listening on ${sandbox.baseUrl}`);
           io.stdout(`Try: WEBFLOW_API_TOKEN=any WEBFLOW_API_BASE_URL=${sandbox.baseUrl} wf-sync sync`);
         },
+      }).catch((error: unknown) => {
+        const code = (error as { code?: unknown }).code;
+        if (code !== "EADDRINUSE" && code !== "EACCES") throw error;
+        throw new UsageError(
+          code === "EADDRINUSE"
+            ? `Port ${port} on 127.0.0.1 is already in use: the sandbox cannot listen there.`
+            : `Port ${port} on 127.0.0.1 needs privileges this process does not have.`,
+          {
+            cause: error,
+            hint: "Pass another port with --port <port> (0 picks a free one), or stop what is listening there (another `wf-sync sandbox`?).",
+          },
+        );
       });
     });
 
@@ -612,7 +637,17 @@ export async function main(io: CliIo): Promise<number> {
     );
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.CannotRun;
+    const isJson = io.argv.includes("--json");
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return ExitCode.Ok;
+      if (isJson) {
+        printJsonError(io, ExitCode.CannotRun, {
+          code: "WF_USAGE",
+          message: error.message.replace(/^error: /, ""),
+        });
+      }
+      return ExitCode.CannotRun;
+    }
     const stoppedBy = io.interruptedBy?.();
     if (error instanceof InterruptedError && stoppedBy) {
       // Interrupted before the run got to its writes (a read was waiting): nothing half done.
@@ -624,12 +659,28 @@ export async function main(io: CliIo): Promise<number> {
     if (error instanceof WfSyncError) {
       const reporter = reporterFor(io, program.opts<GlobalOptions>());
       reporter.error(error);
+      // --json promises one document on stdout, also when the run could not start.
+      if (isJson && !hasPrintedJson) {
+        printJsonError(io, error.exitCode, {
+          code: error.code,
+          message: error.message,
+          hint: error.hint ?? null,
+          file: error.location?.file ?? null,
+          line: error.location?.line ?? null,
+          column: error.location?.column ?? null,
+        });
+      }
       return error.exitCode;
     }
     io.stderr("wf-sync crashed. This is a bug; please report it with the output below.");
     io.stderr(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return ExitCode.Internal;
   }
+}
+
+/** The JSON document of a run that stopped on an error: `{ "error": {…}, "exitCode": 2 }`. */
+function printJsonError(io: CliIo, exitCode: number, error: Record<string, unknown>): void {
+  io.stdout(JSON.stringify({ error, exitCode }, null, 2));
 }
 
 function describeAge(iso: string): string {

@@ -28,6 +28,15 @@ export const RichTextSchema = z
   .partial()
   .strict();
 
+/** Bounds on one source file; see README "Limits". The other bounds are fixed. */
+export const LimitsSchema = z
+  .object({
+    /** Largest Markdown body in bytes (UTF-8); a bigger file fails with WF_LIMIT. Default 5,000,000. */
+    maxBodyBytes: z.number().int().positive(),
+  })
+  .partial()
+  .strict();
+
 // Every object here is strict: an unknown key (a typo such as `onDelte`) is an error, never
 // silently ignored; load-config.ts turns it into "did you mean …?". config.test.ts checks this.
 const CollectionSchema = z.strictObject({
@@ -51,6 +60,16 @@ const CollectionSchema = z.strictObject({
     .optional(),
   /** Rich-text rendering options for this collection (see docs/rich-text.md). */
   richText: RichTextSchema.optional(),
+  /**
+   * Slug of a file without `slug:`: `"name"` (default) the file name, `index.md`/`_index.md`
+   * their folder's; `"path"` the path below the `include` base folder, joined with `-`.
+   */
+  slugFrom: z.enum(["name", "path"]).optional(),
+  /**
+   * Hugo shortcodes and Liquid tags in bodies: `"convert"` (default) built-in ones, removing the
+   * markers of others with a warning; `"error"` fails the file; `"keep"` sends them as text.
+   */
+  templates: z.enum(["convert", "error", "keep"]).optional(),
 });
 
 export const ConfigSchema = z.strictObject({
@@ -67,6 +86,12 @@ export const ConfigSchema = z.strictObject({
   maxDeleteShare: z.number().min(0).max(1).default(0.1),
   /** Rich-text rendering options for every collection (see docs/rich-text.md). */
   richText: RichTextSchema.optional(),
+  /**
+   * Folders, relative to the config's folder, where root-absolute image and file paths
+   * (`/img/logo.png`) are looked up, in order (Hugo's `static/`, a Jekyll repo's root). Local
+   * files are read only from the project root and these folders.
+   */
+  staticDirs: z.array(z.string().min(1)).default([]),
   /** JSON file describing the sandbox's site and collections (see README "The sandbox"). */
   sandboxSeed: z.string().optional(),
   /**
@@ -74,6 +99,8 @@ export const ConfigSchema = z.strictObject({
    * CI only `--sandbox` or WF_SYNC_SANDBOX=1 select it). Without it a missing token exits 2.
    */
   sandbox: z.boolean().default(false),
+  /** Bounds on each source file; a file over one fails alone (see README "Limits"). */
+  limits: LimitsSchema.optional(),
 });
 
 /** The config as people write it in `wf-sync.config.ts`. */

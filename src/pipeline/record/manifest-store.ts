@@ -1,8 +1,9 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { ManifestEntry } from "../plan/plan-changes.ts";
 import type { CollectionSchema, SiteLocale, SyncWarning } from "../../core/types.ts";
 import type { StoredFileDigests } from "../prepare/file-digests.ts";
+import { asLocalFileError } from "./local-fault.ts";
 
 /** Bump when the manifest's shape changes; an unknown version is rebuilt from the site. */
 export const MANIFEST_VERSION = 1;
@@ -13,7 +14,7 @@ export interface ManifestCollection {
   /** Slug → entry, primary locale. */
   items: Record<string, ManifestEntry>;
   /** Locale tag → slug → digest of what was written to that locale variant. */
-  locales?: Record<string, Record<string, { digest: string; file: string }>>;
+  locales?: Record<string, Record<string, { digest: string; file: string; lastUpdated?: string }>>;
   /** Source path → what its item was last made from: lets a run skip unchanged files unparsed. */
   sources?: Record<string, SourceRecord>;
 }
@@ -75,7 +76,7 @@ export async function readManifest(
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT")
       return { manifest: emptyManifest(target), isFresh: true };
-    throw error;
+    throw asLocalFileError(error, { path, action: "read the manifest" });
   }
   try {
     const parsed = JSON.parse(text) as Partial<Manifest>;
@@ -98,10 +99,16 @@ export async function readManifest(
 
 /** Writes a file atomically: a crash leaves either the old or the new content, never half of it. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  } catch (error) {
+    // A half-written temporary file (full disk) is not left behind; the old file is intact.
+    await rm(temporary, { force: true }).catch(() => {});
+    throw asLocalFileError(error, { path, action: "write" });
+  }
 }
 
 /**
@@ -111,18 +118,31 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 export function createManifestWriter(
   path: string,
   manifest: Manifest,
-  options: { writtenText?: string | undefined } = {},
+  options: {
+    writtenText?: string | undefined;
+    /** The atomic write (tests give one that fails as a full disk would). */
+    write?: (path: string, text: string) => Promise<void>;
+  } = {},
 ) {
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   // What the file holds now: a save that would write the same text again is skipped, so a
   // run where nothing changed leaves the manifest alone.
   let writtenText = options.writtenText;
+  // The first local fault (full disk, read-only folder) ends every later save at once: the
+  // run stops at it instead of sending writes it could not record.
+  let fault: unknown;
   async function writeOnce(): Promise<void> {
+    if (fault !== undefined) throw fault;
     // Compact JSON: the manifest of a big site is rewritten after every batch.
     const text = `${JSON.stringify(manifest)}\n`;
     if (text === writtenText) return;
-    await writeFileAtomic(path, text);
+    try {
+      await (options.write ?? writeFileAtomic)(path, text);
+    } catch (error) {
+      fault = asLocalFileError(error, { path, action: "write" });
+      throw fault;
+    }
     writtenText = text;
   }
   function save(): Promise<void> {

@@ -214,6 +214,11 @@ export function createReporter(options: ReporterOptions) {
       }
     },
 
+    /** The one line saying a run uses the local sandbox: printed even with --quiet, on stderr. */
+    sandboxNotice(message: string) {
+      err(message);
+    },
+
     warning(warning: SyncWarning) {
       this.event({ type: "warning", warning });
     },

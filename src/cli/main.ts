@@ -791,6 +791,8 @@ export async function main(rawIo: CliIo): Promise<number> {
     if (error instanceof WfSyncError) {
       const reporter = reporterFor(io, program.opts<GlobalOptions>());
       reporter.error(error);
+      if (io.argv[0] === "sync" || io.argv.includes("sync"))
+        reporter.stepSummaryRefusal(error, io.argv.includes("--dry-run"));
       // --json promises one document on stdout, also when the run could not start.
       if (isJson && !hasPrintedJson) {
         printJsonError(io, error.exitCode, {

@@ -349,6 +349,19 @@ export function createReporter(options: ReporterOptions) {
       appendFileSync(options.stepSummaryPath, redact(`${lines.join("\n")}\n`));
     },
 
+    /** A sync or its dry run that refused to start (the deletion guard, a config error) says so in the job summary too. */
+    stepSummaryRefusal(error: WfSyncError, isDryRun: boolean) {
+      if (!options.stepSummaryPath) return;
+      const lines = [
+        `### wf-sync ${isDryRun ? "plan (dry run): the real run would refuse" : "sync refused"}`,
+        "",
+        `❌ ${escapeCell(error.message)}`,
+        ...(error.hint ? ["", escapeCell(error.hint)] : []),
+        "",
+      ];
+      appendFileSync(options.stepSummaryPath, redact(`${lines.join("\n")}\n`));
+    },
+
     /** One event of `wf-sync pull`. */
     pullEvent(event: PullEvent) {
       if (event.type === "warning") {

@@ -22,6 +22,7 @@ import {
   type MapFieldsOptions,
 } from "../core/map-fields.ts";
 import { parseEntry } from "../core/parse-entry.ts";
+import { findActiveSvgContent, isSvgPath } from "../core/svg-safety.ts";
 import { planChanges, type ManifestEntry, type PlannedRemoval, type SyncPlan } from "../pipeline/plan/plan-changes.ts";
 import { resolveRenderOptions, type MarkdownRenderer, type RenderOptions } from "../core/render-options.ts";
 import {
@@ -1549,6 +1550,17 @@ async function prepareAssets(options: {
       continue;
     }
     const { bytes, md5 } = await readAsset(absolute);
+    const active =
+      isSvgPath(relative) && options.run.renderOptions["rawHtml"] !== "keep" ? findActiveSvgContent(bytes) : undefined;
+    if (active) {
+      errors.push(
+        new AssetError(`${asset.key}${asset.path}: the SVG holds ${active.what} (its line ${active.line}), which would run on the site.`, {
+          location,
+          hint: 'Remove it from the SVG, or set richText: { rawHtml: "keep" } for a repository you trust.',
+        }),
+      );
+      continue;
+    }
     const fileName = relative.split("/").at(-1) ?? relative;
     let uploaded: ManifestAsset | undefined = manifest.assets[md5];
     if (!uploaded && config.siteId) {

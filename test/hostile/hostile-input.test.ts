@@ -110,7 +110,7 @@ describe("hostile input through the built CLI", () => {
       for (const run of [runs.syncs[0]!, runs.check]) {
         expect(run.code).toBe(1);
         for (const shape of SHAPES)
-          expect(run.stderr, shape.name).toMatch(
+          expect(run.stderr, `${shape.name}\n${describeRuns(runs)}`).toMatch(
             new RegExp(`content/shapes/${shape.name}\\.md${shape.expected.source}`),
           );
       }

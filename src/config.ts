@@ -58,6 +58,16 @@ const CollectionSchema = z.object({
     .optional(),
   /** Rich-text rendering options for this collection (see docs/rich-text.md). */
   richText: RichTextSchema.optional(),
+  /**
+   * Slug of a file without `slug:`: `"name"` (default) the file name, `index.md`/`_index.md`
+   * their folder's; `"path"` the path below the `include` base folder, joined with `-`.
+   */
+  slugFrom: z.enum(["name", "path"]).optional(),
+  /**
+   * Hugo shortcodes and Liquid tags in bodies: `"convert"` (default) built-in ones, removing the
+   * markers of others with a warning; `"error"` fails the file; `"keep"` sends them as text.
+   */
+  templates: z.enum(["convert", "error", "keep"]).optional(),
 });
 
 export const ConfigSchema = z.object({
@@ -74,6 +84,12 @@ export const ConfigSchema = z.object({
   maxDeleteShare: z.number().min(0).max(1).default(0.1),
   /** Rich-text rendering options for every collection (see docs/rich-text.md). */
   richText: RichTextSchema.optional(),
+  /**
+   * Folders, relative to the config's folder, where root-absolute image and file paths
+   * (`/img/logo.png`) are looked up, in order (Hugo's `static/`, a Jekyll repo's root). Local
+   * files are read only from the project root and these folders.
+   */
+  staticDirs: z.array(z.string().min(1)).default([]),
   /** JSON file describing the sandbox's site and collections (see README "The sandbox"). */
   sandboxSeed: z.string().optional(),
   /** Bounds on each source file; a file over one fails alone (see README "Limits"). */

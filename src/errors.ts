@@ -80,6 +80,12 @@ export class DuplicateSlugError extends WfSyncError {
   readonly exitCode = ExitCode.ItemsFailed;
 }
 
+/** Template syntax (Hugo shortcode, Liquid tag) in a body of a collection with `templates: "error"`. */
+export class TemplateError extends WfSyncError {
+  readonly code = "WF_TEMPLATE";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
 /** A reference (Reference/MultiReference field or a link) names an item that cannot be found. */
 export class ReferenceError extends WfSyncError {
   readonly code = "WF_REFERENCE";
@@ -90,6 +96,38 @@ export class ReferenceError extends WfSyncError {
 export class AssetError extends WfSyncError {
   readonly code = "WF_ASSET";
   readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/**
+ * A path a file points at (an image, a file field value, a source found through a symlink)
+ * resolves, symlinks followed, outside the project root and the config's `staticDirs`:
+ * nothing is read from it.
+ */
+export class OutsideProjectError extends WfSyncError {
+  readonly code = "WF_OUTSIDE_PROJECT";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/**
+ * A local file-system fault (read-only or full disk, no permission, a folder where a file
+ * belongs): not a bug. Exit 2 when nothing was written yet; the command turns it into exit 1
+ * when some items were written before it (their manifest records are kept).
+ */
+export class LocalFileError extends WfSyncError {
+  readonly code = "WF_LOCAL_FILE";
+  readonly exitCode = ExitCode.CannotRun;
+  /** The operating system's code, such as `ENOSPC`. */
+  readonly osCode: string;
+  constructor(message: string, options: WfSyncErrorOptions & { osCode: string }) {
+    super(message, options);
+    this.osCode = options.osCode;
+  }
+}
+
+/** Another wf-sync run holds the project's lock (`.wf-sync/lock`). */
+export class LockedError extends WfSyncError {
+  readonly code = "WF_LOCKED";
+  readonly exitCode = ExitCode.CannotRun;
 }
 
 /** Webflow rejected one item (a 4xx that names that item). */
@@ -122,6 +160,12 @@ export class ApiUnavailableError extends WfSyncError {
   readonly exitCode = ExitCode.CannotRun;
 }
 
+/** The item was changed in Webflow since wf-sync last wrote it; it is not overwritten without --overwrite. */
+export class DriftError extends WfSyncError {
+  readonly code = "WF_DRIFT";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
 /** A removal would take away more than the safety share of a collection without --yes. */
 export class DeletionGuardError extends WfSyncError {
   readonly code = "WF_DELETION_GUARD";
@@ -133,6 +177,36 @@ export class InterruptedError extends WfSyncError {
   readonly code = "WF_INTERRUPTED";
   readonly exitCode = ExitCode.ItemsFailed;
 }
+
+/** One problem Webflow named in a rejected request: the element (when the answer says which), the field, the reason. */
+export interface ItemProblem {
+  /** Position of the element in the request's list; undefined when the answer does not say (real answers rarely do). */
+  index: number | undefined;
+  /** The field concerned (`fieldData.cover`, `slug`), when named. */
+  field: string | undefined;
+  reason: string;
+}
+
+/**
+ * What a failed Webflow request means, decided by the client (src/webflow/failure.ts) so that
+ * nothing else reads status codes, `details` or Webflow's wording:
+ * - `rejected`: the request was refused for its content (validation); `problems` says what,
+ *   `takenSlugs` lists slugs Webflow said are taken (empty array: a slug clash it did not name);
+ * - `not-found`: an item (or collection) of the request does not exist;
+ * - `never-published`: a live update of an item that was never published;
+ * - `rate-limited`: still refused for the rate limit after every wait;
+ * - `answer-lost`: no answer, and the request may have been applied (a create: reconcile by slug);
+ * - `unavailable`: Webflow could not be reached or kept failing (retries used up);
+ * - `refused`: any other refusal.
+ */
+export type ApiFailure =
+  | { kind: "rejected"; problems: readonly ItemProblem[]; takenSlugs: readonly string[] | undefined }
+  | { kind: "not-found" }
+  | { kind: "never-published" }
+  | { kind: "rate-limited" }
+  | { kind: "answer-lost" }
+  | { kind: "unavailable" }
+  | { kind: "refused" };
 
 /** One Webflow API failure, with what Webflow said about it. Never carries the token. */
 export class WebflowApiError extends WfSyncError {
@@ -146,6 +220,8 @@ export class WebflowApiError extends WfSyncError {
   readonly isUncertain: boolean;
   /** True when retrying later may succeed (429, 5xx, network): the item is not wrong, the call failed. */
   readonly isTransient: boolean;
+  /** What the failure means for the items of the request. */
+  readonly failure: ApiFailure;
   constructor(options: {
     endpoint: string;
     status: number;
@@ -155,6 +231,7 @@ export class WebflowApiError extends WfSyncError {
     cause?: unknown;
     isUncertain?: boolean;
     isTransient?: boolean;
+    failure?: ApiFailure;
   }) {
     const suffix = options.details?.length ? ` ${JSON.stringify(options.details)}` : "";
     super(`${options.endpoint} answered ${options.status}: ${options.message}${suffix}`, {
@@ -166,6 +243,13 @@ export class WebflowApiError extends WfSyncError {
     this.details = options.details ?? [];
     this.isUncertain = options.isUncertain ?? false;
     this.isTransient = options.isTransient ?? false;
+    this.failure =
+      options.failure ??
+      (this.isUncertain
+        ? { kind: "answer-lost" }
+        : this.isTransient
+          ? { kind: "unavailable" }
+          : { kind: "refused" });
   }
 }
 

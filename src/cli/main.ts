@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
-import { AuthError, ExitCode, InterruptedError, WfSyncError } from "../errors.ts";
+import { AuthError, ExitCode, InterruptedError, LocalFileError, WfSyncError } from "../errors.ts";
 import { enableConfigCache, loadConfig } from "../load-config.ts";
 import {
   createWebflowClient,
@@ -14,6 +14,7 @@ import {
 } from "../webflow/client.ts";
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
+import { acquireRunLock } from "../commands/run-lock.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
@@ -231,7 +232,7 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
   };
 }
 
-function reporterFor(io: CliIo, options: GlobalOptions): Reporter {
+function reporterFor(io: CliIo, options: GlobalOptions, isDryRun = false): Reporter {
   const useColor = shouldUseColor(io, options);
   return createReporter({
     stdout: io.stdout,
@@ -241,10 +242,15 @@ function reporterFor(io: CliIo, options: GlobalOptions): Reporter {
     isJson: Boolean(options.json),
     isQuiet: Boolean(options.quiet),
     isVerbose: Boolean(options.verbose),
+    isDryRun,
     useColor,
     isGitHubActions: io.env["GITHUB_ACTIONS"] === "true",
     stepSummaryPath: io.env["GITHUB_ACTIONS"] === "true" ? io.env["GITHUB_STEP_SUMMARY"] : undefined,
   });
+}
+
+function isWriteAction(action: string): boolean {
+  return action !== "unchanged" && action !== "keep" && action !== "invalid";
 }
 
 function exitCodeFor(report: SyncReport): ExitCode {
@@ -279,16 +285,36 @@ export async function main(io: CliIo): Promise<number> {
     .option("--force", "ignore the manifest and rewrite every item")
     .option("--verify", "list the site's items and reconcile the manifest with them before planning")
     .option("--yes", "allow removing more than the safety share of a collection")
+    .option("--overwrite", "write items that were changed in Webflow since wf-sync last wrote them")
+    .option("--wait", "wait for another run on this project to finish instead of stopping")
     .action(
-      async (commandOptions: { dryRun?: boolean; force?: boolean; verify?: boolean; yes?: boolean }) => {
+      async (commandOptions: {
+        dryRun?: boolean;
+        force?: boolean;
+        verify?: boolean;
+        yes?: boolean;
+        overwrite?: boolean;
+        wait?: boolean;
+      }) => {
         const options = globals();
-        const reporter = reporterFor(io, options);
+        const reporter = reporterFor(io, options, Boolean(commandOptions.dryRun));
         const config = await loadConfig(io.cwd, {
           configFile: options.config,
           isCached: !commandOptions.dryRun,
         });
         // An unknown --collection is a usage error before anything connects or starts the sandbox.
         selectCollections(config, collectionNames(options.collection));
+        // One writing run per project; a dry run writes nothing and takes no lock.
+        const lock = commandOptions.dryRun
+          ? undefined
+          : await acquireRunLock({
+              config,
+              command: "sync",
+              isWaiting: Boolean(commandOptions.wait),
+              signal: io.signal,
+              onNotice: (message) => io.stderr(message),
+            });
+        await using _lock = { [Symbol.asyncDispose]: () => lock?.release() ?? Promise.resolve() };
         const { client, close } = await connect({
           io,
           config,
@@ -297,6 +323,8 @@ export async function main(io: CliIo): Promise<number> {
           isDryRun: Boolean(commandOptions.dryRun),
         });
         let report: SyncReport;
+        // Items Webflow now holds: a local write fault after some of them is exit 1, not 2.
+        let writtenCount = 0;
         try {
           report = await runSync({
             config,
@@ -307,10 +335,22 @@ export async function main(io: CliIo): Promise<number> {
             isVerified: Boolean(commandOptions.verify),
             isStrict: Boolean(options.strict),
             isDeleteAllowed: Boolean(commandOptions.yes),
+            isOverwrite: Boolean(commandOptions.overwrite),
             signal: io.signal,
             retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
-            onEvent: (event) => reporter.event(event),
+            onEvent: (event) => {
+              if (event.type === "item" && !event.result.error && isWriteAction(event.result.action))
+                writtenCount++;
+              reporter.event(event);
+            },
           });
+        } catch (error) {
+          if (!(error instanceof LocalFileError) || writtenCount === 0) throw error;
+          reporter.close();
+          reporter.error(error);
+          io.stderr(`${writtenCount} item(s) were written before it; the manifest holds what was recorded.`);
+          exitCode = ExitCode.ItemsFailed;
+          return;
         } finally {
           reporter.close();
           await close();
@@ -380,10 +420,19 @@ export async function main(io: CliIo): Promise<number> {
       "write the site's items as Markdown files and seed the manifest, so a sync after it sends nothing",
     )
     .option("--overwrite", "replace files that already exist")
-    .action(async (commandOptions: { overwrite?: boolean }) => {
+    .option("--wait", "wait for another run on this project to finish instead of stopping")
+    .action(async (commandOptions: { overwrite?: boolean; wait?: boolean }) => {
       const options = globals();
       const reporter = reporterFor(io, options);
       const config = await loadConfig(io.cwd, { configFile: options.config });
+      const lock = await acquireRunLock({
+        config,
+        command: "pull",
+        isWaiting: Boolean(commandOptions.wait),
+        signal: io.signal,
+        onNotice: (message) => io.stderr(message),
+      });
+      await using _lock = { [Symbol.asyncDispose]: () => lock.release() };
       const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
       try {
         const { runPull } = await import("../commands/pull.ts");
@@ -437,7 +486,7 @@ export async function main(io: CliIo): Promise<number> {
           io.stdout(`Wrote ${report.configFile} for the site "${report.siteName}" (${report.siteId}):`);
           for (const collection of report.collections) {
             io.stdout(
-              `  ${collection.name}: ${collection.folder}/*.md → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}, ${Object.keys(collection.fields).length} mapped fields`,
+              `  ${collection.name}: ${collection.folder}/*.{md,markdown} → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}, ${Object.keys(collection.fields).length} mapped fields`,
             );
           }
           for (const file of report.samplesWritten)

@@ -5,6 +5,7 @@ import type * as Yaml from "yaml";
 import type { Document } from "yaml";
 import { FileProcessingError, FrontmatterError, LimitError, WfSyncError } from "../errors.ts";
 import { checkBodyLimits, checkText, resolveLimits, utf8Length, type EntryLimits } from "./limits.ts";
+import { baseFolderOf, dateFromFileName, slugFromPath, type SlugRule } from "./slugify.ts";
 import type { Entry } from "./types.ts";
 
 /**
@@ -214,17 +215,29 @@ function countLines(text: string): number {
 export interface ParseEntryOptions {
   /** Bounds on the file (see limits.ts); the defaults where not given. */
   limits?: Partial<EntryLimits> | undefined;
+  /** The collection's `slugFrom`: how a file without `slug:` gets its slug. */
+  slugRule?: SlugRule | undefined;
+}
+
+/**
+ * CRLF and lone CR become LF, so a file saved on Windows (or with mixed endings) parses exactly
+ * like its LF twin: YAML would otherwise see a `\r` after a quoted scalar, and values would end
+ * in one. Each ending stays one line, so line numbers are unchanged.
+ */
+function normaliseLineEndings(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
 }
 
 /**
  * Splits a Markdown file into frontmatter data and body. YAML (`---`) and TOML (`+++`)
  * frontmatter are read; any other language is refused. Errors carry the file and line; a
  * file over a bound (limits.ts) fails with LimitError, and any unexpected exception with
- * FileProcessingError, so that one file never stops a run.
+ * FileProcessingError, so that one file never stops a run. `slugRule` is the collection's
+ * `slugFrom` (the file's slug when the frontmatter has none).
  */
 export function parseEntry(file: string, text: string, options: ParseEntryOptions = {}): Entry {
   try {
-    return parseWithinLimits(file, text, resolveLimits(options.limits));
+    return parseWithinLimits(file, text, resolveLimits(options.limits), options.slugRule);
   } catch (error) {
     if (error instanceof WfSyncError) throw error;
     throw new FileProcessingError(`wf-sync could not parse this file: ${describeError(error)}`, {
@@ -241,8 +254,13 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function parseWithinLimits(file: string, text: string, limits: EntryLimits): Entry {
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+function parseWithinLimits(
+  file: string,
+  text: string,
+  limits: EntryLimits,
+  slugRule: SlugRule | undefined,
+): Entry {
+  const source = normaliseLineEndings(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const state: ParseState = { keyLines: {}, limits };
   const isToml = source.startsWith("+++");
   const engines = {
@@ -274,7 +292,17 @@ function parseWithinLimits(file: string, text: string, limits: EntryLimits): Ent
   checkData(data, { file, keyLines: state.keyLines, limits });
   checkText(source.slice(0, bodyStart), { file, firstLine: 1, what: "The frontmatter" });
   checkBodyLimits(parsed.content, { file, firstLine: bodyLine, limits });
-  return { file, data: { ...data }, keyLines: state.keyLines, body: parsed.content, bodyLine };
+  const fileDate = dateFromFileName(file);
+  return {
+    file,
+    data: { ...data },
+    keyLines: state.keyLines,
+    body: parsed.content,
+    bodyLine,
+    fileSlug: slugFromPath(file, slugRule),
+    ...(fileDate === undefined ? {} : { fileDate }),
+    ...(slugRule ? { contentRoot: baseFolderOf(file, slugRule) } : {}),
+  };
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
-import { posix } from "node:path";
+import { relative, sep } from "node:path";
+import { assetKeyOf, isSiteAbsolute, localPathOf, type Confinement } from "../discover/confine.ts";
 import pLimit from "p-limit";
 import { FrontmatterError, WfSyncError } from "../../errors.ts";
 import { slugForEntry } from "../../core/map-fields.ts";
@@ -19,7 +20,7 @@ import {
   type PrepareSettings,
   type RenderLookups,
 } from "../../core/prepare-entry.ts";
-import { slugFromPath } from "../../core/slugify.ts";
+import { slugFromPath, type SlugRule } from "../../core/slugify.ts";
 import type { Entry, SyncWarning } from "../../core/types.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
 import { stampOf, type FileDigestCache, type FileStamp } from "./file-digests.ts";
@@ -50,6 +51,8 @@ export interface LoadedFile {
   skipped?: SourceRecord;
   /** Rendered body and the answers its resolvers gave (checked again before use). */
   rendered?: { html: string; warnings: SyncWarning[]; lookups: RenderLookups };
+  /** The collection's slug rule, for parsing (set by prepareFiles). */
+  slugRule?: SlugRule | undefined;
   /**
    * Set when the parsed entry's Markdown body was let go (a big run keeps only the rendered
    * HTML): read `entry.body` through `entryWithBody`, which reads the file again.
@@ -69,10 +72,21 @@ export interface PrepareStats {
   inWorkers: number;
   /** Files rendered again on the main thread because a link or image resolved differently. */
   rerendered: number;
+  /** Bodies rendered by the markdown-it fast path (the rest of `rendered` went through remark). */
+  fastPath: number;
 }
 
 export function emptyPrepareStats(): PrepareStats {
-  return { files: 0, hashed: 0, skipped: 0, parsed: 0, rendered: 0, inWorkers: 0, rerendered: 0 };
+  return {
+    files: 0,
+    hashed: 0,
+    skipped: 0,
+    parsed: 0,
+    rendered: 0,
+    inWorkers: 0,
+    rerendered: 0,
+    fastPath: 0,
+  };
 }
 
 /** One collection's share of the prepare stage. */
@@ -126,7 +140,7 @@ import { anchorOf } from "../../core/translation.ts";
 
 function parseLoaded(file: LoadedFile, text: string, limits: PrepareSettings["limits"]): void {
   try {
-    file.entry = parseEntry(file.path, text, { limits });
+    file.entry = parseEntry(file.path, text, { slugRule: file.slugRule, limits });
   } catch (error) {
     if (!(error instanceof WfSyncError)) throw error;
     file.error = error;
@@ -192,6 +206,8 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   const io = pLimit(64);
   const readBytes = (path: string) => io(() => readFile(`${root}/${path}`));
   const digests = options.digests;
+  for (const collection of collections)
+    for (const file of collection.files) file.slugRule = collection.settings.slugRule;
   // Stat before reading: bytes read later are at least as new as the stamp they are cached under.
   if (digests) {
     for (const collection of collections)
@@ -280,7 +296,10 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   for (const collection of collections) {
     const state = collection.skippable;
     for (const file of collection.files) {
-      const slug = file.skipped?.slug ?? state?.sources?.[file.path]?.slug ?? slugFromPath(file.path);
+      const slug =
+        file.skipped?.slug ??
+        state?.sources?.[file.path]?.slug ??
+        slugFromPath(file.path, collection.settings.slugRule);
       fileUrls.set(file.path, collection.urlPattern.replace("{slug}", slug));
     }
   }
@@ -316,6 +335,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     applyPrepared(file, prepared);
     stats.parsed++;
     if (prepared.html !== undefined) stats.rendered++;
+    if (prepared.isFastPath) stats.fastPath++;
   };
   const data = { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls], root };
   if (pending.length > 0) {
@@ -325,7 +345,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     const { createLightRenderer } = await import("../../core/render-light.ts");
     const prepareHere = createTaskPreparer(data, {
       light: createLightRenderer,
-      loadFull: async () => (await loadRenderer()).createMarkdownRenderer,
+      loadFull: loadRenderer,
     });
     // A copy of what was prepared here, as a worker's answer is: the body and the frontmatter
     // values are slices of the file's text, and would keep every whole text alive.
@@ -397,9 +417,23 @@ export function slugOfLoaded(file: LoadedFile): string | undefined {
   return file.skipped?.slug;
 }
 
-/** Root-relative paths of the local assets a file uses (as prepareAssets resolves them). */
-export function assetPathsOf(file: string, paths: readonly string[]): string[] {
-  return [...new Set(paths.map((path) => posix.normalize(posix.join(posix.dirname(file), decodeURI(path)))))];
+/**
+ * Root-relative paths of the local assets a file uses (as prepareAssets finds them), for
+ * their skip stamps: a root-absolute path (`/img/a.png`) becomes the path of the file found in
+ * `staticDirs` (relative to the root, so possibly `../`), and is left out when none has it.
+ */
+export function assetPathsOf(file: string, paths: readonly string[], confinement?: Confinement): string[] {
+  const found: string[] = [];
+  for (const path of paths) {
+    const key = assetKeyOf(file, path);
+    if (!isSiteAbsolute(key)) found.push(key);
+    else {
+      const local = confinement && localPathOf(confinement, key);
+      if (local !== undefined && confinement)
+        found.push(relative(confinement.root, local).split(sep).join("/"));
+    }
+  }
+  return [...new Set(found)];
 }
 
 /** Parses and renders one file on the main thread (a skipped file whose links or references moved). */

@@ -25,7 +25,7 @@ describe("SVG assets", () => {
     const result = await runCli(["sync"], { cwd: project.dir, env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /content\/evil\.md:4: \.\/evil\.svg: the SVG holds an on… event handler \(its line 3\)/,
+      /content\/evil\.md:7: \.\/evil\.svg: the SVG holds an on… event handler \(its line 3\)/,
     );
     const slugs = project.sandbox.items(HOSTILE_COLLECTION_ID).map((item) => item.fieldData["slug"]);
     expect(slugs.sort()).toEqual(["clean", GOOD_SLUG]);

@@ -449,7 +449,16 @@ export async function main(rawIo: CliIo): Promise<number> {
         });
         // An unknown --collection is a usage error before anything connects or starts the sandbox.
         selectCollections(config, collectionNames(options.collection));
-        // One writing run per project; a dry run writes nothing and takes no lock.
+        const { client, close, signal, stoppedBecause } = await connect({
+          io,
+          config,
+          reporter,
+          concurrency: config.concurrency,
+          isDryRun: Boolean(commandOptions.dryRun),
+          isSandboxFlag: options.sandbox,
+        });
+        // One writing run per project (after the API target is checked: a refused base URL leaves
+        // nothing behind); a dry run writes nothing and takes no lock.
         const lock = commandOptions.dryRun
           ? undefined
           : await acquireRunLock({
@@ -460,14 +469,6 @@ export async function main(rawIo: CliIo): Promise<number> {
               onNotice: (message) => io.stderr(message),
             });
         await using _lock = { [Symbol.asyncDispose]: () => lock?.release() ?? Promise.resolve() };
-        const { client, close, signal, stoppedBecause } = await connect({
-          io,
-          config,
-          reporter,
-          concurrency: config.concurrency,
-          isDryRun: Boolean(commandOptions.dryRun),
-          isSandboxFlag: options.sandbox,
-        });
         let report: SyncReport;
         // Items Webflow now holds: a local write fault after some of them is exit 1, not 2.
         let writtenCount = 0;
@@ -482,6 +483,7 @@ export async function main(rawIo: CliIo): Promise<number> {
             isStrict: Boolean(options.strict),
             isDeleteAllowed: Boolean(commandOptions.yes),
             isOverwrite: Boolean(commandOptions.overwrite),
+            interruptedSince: lock?.interruptedRunStartedAt,
             signal,
             retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
             onEvent: (event) => {

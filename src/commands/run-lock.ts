@@ -25,6 +25,8 @@ export interface LockHolder {
 
 export interface RunLock {
   path: string;
+  /** When the run whose stale lock was taken over started: it was killed, its last writes unrecorded. */
+  interruptedRunStartedAt?: string | undefined;
   /** Removes the lock if it is still this process's; safe to call more than once. */
   release(): Promise<void>;
 }
@@ -131,6 +133,7 @@ export async function acquireRunLock(options: {
   };
   const text = `${JSON.stringify(mine)}\n`;
   let hasNoticedWait = false;
+  let interruptedRunStartedAt: string | undefined;
   try {
     await mkdir(dirname(path), { recursive: true });
     for (;;) {
@@ -143,6 +146,7 @@ export async function acquireRunLock(options: {
           `${shown}: taking over the lock of ${holder ? describeHolder(holder) : "an unreadable lock file"}, which is no longer running.`,
         );
         await takeOver(path, attempt.text);
+        interruptedRunStartedAt = holder?.startedAt;
         continue;
       }
       if (!options.isWaiting) {
@@ -160,7 +164,7 @@ export async function acquireRunLock(options: {
   } catch (error) {
     throw asLocalFileError(error, { path, action: "take the lock" });
   }
-  return holdLock(path, text);
+  return { ...holdLock(path, text), interruptedRunStartedAt };
 }
 
 function holdLock(path: string, text: string): RunLock {

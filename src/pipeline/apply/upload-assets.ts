@@ -131,7 +131,10 @@ export async function uploadEntryAssets(
       errors.push(
         new AssetError(
           `${asset.key}${asset.path}: the SVG holds ${active.what} (its line ${active.line}), which would run on the site.`,
-          { location, hint: 'Remove it from the SVG, or set richText: { rawHtml: "keep" } for a repository you trust.' },
+          {
+            location,
+            hint: 'Remove it from the SVG, or set richText: { rawHtml: "keep" } for a repository you trust.',
+          },
         ),
       );
       continue;

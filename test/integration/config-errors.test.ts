@@ -108,4 +108,20 @@ ${HEAD}  collections: [{ name: "posts", collectionId: "c1", include: folders.pos
       "  → at collection (line 3)",
     ]);
   });
+
+  it("an include or locale pattern that matches no file is a warning naming it", async () => {
+    await using project = await copyFixture("core-basic");
+    await project.edit(
+      "wf-sync.config.ts",
+      'include: "content/team/*.md",',
+      'include: "content/teem/*.md",\n      locales: { "fr-FR": "content/team/fr/*.md" },',
+    );
+    const result = await runCli(["check"], { cwd: project.dir, env: {} });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      'warning [empty-glob] (2 times; first shown) wf-sync.config.ts: collection "team": include "content/teem/*.md" matches no file.',
+    );
+    const json = await runCli(["check", "--json", "--collection", "posts"], { cwd: project.dir, env: {} });
+    expect(json.stderr).not.toContain("empty-glob");
+  });
 });

@@ -72,6 +72,14 @@ const CollectionSchema = z.strictObject({
   templates: z.enum(["convert", "error", "keep"]).optional(),
 });
 
+/** Seconds of a config duration: a number of seconds, or "90s", "5m", "1h", "500ms". */
+function durationSeconds(value: number | string): number {
+  if (typeof value === "number") return value;
+  const [, amount = "0", unit = "s"] = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)$/.exec(value) ?? [];
+  const factor: Record<string, number> = { ms: 0.001, s: 1, m: 60, min: 60, h: 3600 };
+  return Number(amount) * (factor[unit] ?? 1);
+}
+
 export const ConfigSchema = z.strictObject({
   /** Site id: needed for asset uploads, locales and `init`. */
   siteId: z.string().min(1).optional(),
@@ -92,6 +100,18 @@ export const ConfigSchema = z.strictObject({
    * files are read only from the project root and these folders.
    */
   staticDirs: z.array(z.string().min(1)).default([]),
+  /**
+   * Longest wait wf-sync accepts when Webflow's rate limit asks for one (a 429's `Retry-After`):
+   * seconds, or a duration such as `"90s"`, `"5m"`, `"1h"`. A longer wait stops the run instead,
+   * with what was written recorded, exit 1 and the time to try again. Default 5 minutes.
+   */
+  maxRateLimitWait: z
+    .union([
+      z.number().nonnegative(),
+      z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|min|h)$/, 'a duration such as "90s", "5m" or "1h"'),
+    ])
+    .transform(durationSeconds)
+    .default(300),
   /** JSON file describing the sandbox's site and collections (see README "The sandbox"). */
   sandboxSeed: z.string().optional(),
   /**

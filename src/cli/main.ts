@@ -16,6 +16,8 @@ import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
 import { acquireRunLock } from "../commands/run-lock.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
+import { createRedactor } from "../core/redact-secrets.ts";
+import { escapeLines, escapeText } from "../core/escape-text.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
 export interface CliIo {
@@ -50,25 +52,63 @@ function isTruthy(value: string | undefined): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
-/** The token from the environment, else from `.env` in the working directory. Never printed. */
-export function readToken(env: CliIo["env"], cwd: string): string | undefined {
-  const fromEnv = env["WEBFLOW_API_TOKEN"]?.trim();
-  if (fromEnv) return fromEnv;
+/** The variables of `.env` in the working directory ({} without one). */
+function readDotEnv(cwd: string): Record<string, string | undefined> {
   const file = resolve(cwd, ".env");
-  if (!existsSync(file)) return undefined;
-  const parsed = parseEnv(readFileSync(file, "utf8"));
-  return parsed["WEBFLOW_API_TOKEN"]?.trim() || undefined;
+  if (!existsSync(file)) return {};
+  try {
+    return parseEnv(readFileSync(file, "utf8"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`${file} cannot be read (${code}).`, {
+      hint: "Make .env a readable file of KEY=value lines, or remove it.",
+    });
+  }
 }
 
-function baseUrlFrom(env: CliIo["env"], cwd: string): string {
-  const fromEnv = env["WEBFLOW_API_BASE_URL"]?.trim();
-  if (fromEnv) return fromEnv;
-  const file = resolve(cwd, ".env");
-  if (existsSync(file)) {
-    const parsed = parseEnv(readFileSync(file, "utf8"));
-    if (parsed["WEBFLOW_API_BASE_URL"]) return parsed["WEBFLOW_API_BASE_URL"];
+/** Where the API token comes from, and where it is sent. */
+export interface ApiTarget {
+  token: string | undefined;
+  baseUrl: string;
+  /** Set when `.env` names a base URL that is ignored: the token came from the environment. */
+  ignoredBaseUrl?: string | undefined;
+}
+
+/**
+ * The token and base URL. The process environment wins over `.env` for each. A base URL from
+ * `.env` is used only with a token from that same `.env`: a committed `.env` must never send a
+ * token that came from the environment (a CI secret) to another host, so then it is ignored.
+ */
+export function readApiTarget(env: CliIo["env"], cwd: string): ApiTarget {
+  const dotEnv = readDotEnv(cwd);
+  const envToken = env["WEBFLOW_API_TOKEN"]?.trim() || undefined;
+  const token = envToken ?? (dotEnv["WEBFLOW_API_TOKEN"]?.trim() || undefined);
+  const envBaseUrl = env["WEBFLOW_API_BASE_URL"]?.trim() || undefined;
+  const dotEnvBaseUrl = dotEnv["WEBFLOW_API_BASE_URL"]?.trim() || undefined;
+  if (envBaseUrl) return { token, baseUrl: envBaseUrl };
+  if (dotEnvBaseUrl && envToken) return { token, baseUrl: DEFAULT_BASE_URL, ignoredBaseUrl: dotEnvBaseUrl };
+  return { token, baseUrl: dotEnvBaseUrl ?? DEFAULT_BASE_URL };
+}
+
+/** Every token this run could know (environment and `.env`): none of them is ever printed. */
+function knownSecrets(env: CliIo["env"], cwd: string): string[] {
+  let dotEnvToken: string | undefined;
+  try {
+    dotEnvToken = readDotEnv(cwd)["WEBFLOW_API_TOKEN"]?.trim();
+  } catch {
+    // An unreadable .env fails later, where it is read for the run, with its own message.
   }
-  return DEFAULT_BASE_URL;
+  return [env["WEBFLOW_API_TOKEN"]?.trim(), dotEnvToken].filter((token): token is string => Boolean(token));
+}
+
+/** The target with its base URL checked; says once when a `.env` base URL is ignored. */
+function checkedApiTarget(io: CliIo, reporter: Reporter): ApiTarget & { token: string | undefined } {
+  const target = readApiTarget(io.env, io.cwd);
+  if (target.ignoredBaseUrl && target.token)
+    reporter.runWarning(
+      `.env sets WEBFLOW_API_BASE_URL=${target.ignoredBaseUrl}, but WEBFLOW_API_TOKEN comes from the environment: the token is sent to ${DEFAULT_BASE_URL} only. Set WEBFLOW_API_BASE_URL in the environment too, or put both in .env.`,
+    );
+  return target.token ? { ...target, baseUrl: validateBaseUrl(target.baseUrl) } : target;
 }
 
 /**
@@ -142,6 +182,15 @@ function missingTokenError(options: { env: CliIo["env"]; isConfigOptIn: boolean 
   });
 }
 
+interface Connection {
+  client: WebflowClient;
+  close: () => Promise<void>;
+  /** The run's signal: aborted by SIGINT/SIGTERM, or when the rate limit asks for too long a wait. */
+  signal: AbortSignal;
+  /** Why the client stopped the run (a Retry-After longer than maxRateLimitWait), if it did. */
+  stoppedBecause: () => string | undefined;
+}
+
 /** A connected client: the real API when a token is set, else the built-in sandbox when the run opts in. */
 async function connect(options: {
   io: CliIo;
@@ -150,23 +199,30 @@ async function connect(options: {
   concurrency: number;
   isDryRun?: boolean;
   isSandboxFlag?: boolean | undefined;
-}): Promise<{ client: WebflowClient; close: () => Promise<void> }> {
+}): Promise<Connection> {
   const { io, config, reporter } = options;
-  const token = readToken(io.env, io.cwd);
-  const retryBaseMs = Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined;
-  const debug = io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined;
+  const { token, baseUrl } = checkedApiTarget(io, reporter);
+  // A Retry-After longer than maxRateLimitWait stops the run as a signal would: no new write
+  // starts, finished ones are recorded in the manifest.
+  const stop = new AbortController();
+  const signal = io.signal ? AbortSignal.any([io.signal, stop.signal]) : stop.signal;
+  let stopMessage: string | undefined;
+  const shared = {
+    concurrency: options.concurrency,
+    retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
+    debug: io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined,
+    signal,
+    maxRateLimitWaitMs: config.maxRateLimitWait * 1000,
+    onNotice: (message: string) => reporter.event({ type: "notice", message }),
+    onRateLimitStop: (message: string) => {
+      stopMessage ??= message;
+      stop.abort();
+    },
+  };
+  const stoppedBecause = () => stopMessage;
   if (token) {
-    const baseUrl = validateBaseUrl(baseUrlFrom(io.env, io.cwd));
-    const client = createWebflowClient({
-      token,
-      baseUrl,
-      concurrency: options.concurrency,
-      retryBaseMs,
-      debug,
-      signal: io.signal,
-      onNotice: (message) => reporter.event({ type: "notice", message }),
-    });
-    return { client, close: () => client.close() };
+    const client = createWebflowClient({ token, baseUrl, ...shared });
+    return { client, close: () => client.close(), signal, stoppedBecause };
   }
   const choice = chooseSandbox({ env: io.env, flag: options.isSandboxFlag, config: config.sandbox });
   if (!choice) throw missingTokenError({ env: io.env, isConfigOptIn: config.sandbox });
@@ -184,10 +240,7 @@ async function connect(options: {
   const client = createWebflowClient({
     token: sandboxToken,
     baseUrl: sandbox.baseUrl,
-    concurrency: options.concurrency,
-    retryBaseMs,
-    debug,
-    signal: io.signal,
+    ...shared,
     target: "sandbox",
   });
   return {
@@ -196,6 +249,8 @@ async function connect(options: {
       await client.close();
       await closeSandbox();
     },
+    signal,
+    stoppedBecause,
   };
 }
 
@@ -258,9 +313,13 @@ async function connectForInit(options: {
   siteId: string | undefined;
 }> {
   const { io, reporter } = options;
-  const token = readToken(io.env, io.cwd);
+  const { token, baseUrl } = checkedApiTarget(io, reporter);
   if (token) {
-    const client = createWebflowClient({ token, baseUrl: validateBaseUrl(baseUrlFrom(io.env, io.cwd)) });
+    const client = createWebflowClient({
+      token,
+      baseUrl,
+      onNotice: (message) => reporter.event({ type: "notice", message }),
+    });
     return { client, close: () => client.close(), sandboxSeed: undefined, siteId: undefined };
   }
   if (isTruthy(io.env["CI"]) && !chooseSandbox({ env: io.env, flag: options.isSandboxFlag, config: false })) {
@@ -301,6 +360,7 @@ async function connectForInit(options: {
 function reporterFor(io: CliIo, options: GlobalOptions, isDryRun = false): Reporter {
   const useColor = shouldUseColor(io, options);
   return createReporter({
+    redact: createRedactor(knownSecrets(io.env, io.cwd)),
     stdout: io.stdout,
     stderr: io.stderr,
     progress: io.isStderrTty && io.stderrRaw ? io.stderrRaw : undefined,
@@ -323,8 +383,22 @@ function exitCodeFor(report: SyncReport): ExitCode {
   return report.totals.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
 }
 
+/**
+ * The same io, with every line written passed through the redactor: whatever a command prints
+ * directly (init's report, check's JSON, a crash's stack) cannot show the token either.
+ */
+function redactedIo(io: CliIo): CliIo {
+  const redact = createRedactor(knownSecrets(io.env, io.cwd));
+  return {
+    ...io,
+    stdout: (line) => io.stdout(redact(line)),
+    stderr: (line) => io.stderr(redact(line)),
+  };
+}
+
 /** Runs the CLI and returns its exit code; never calls process.exit, so tests run it in-process. */
-export async function main(io: CliIo): Promise<number> {
+export async function main(rawIo: CliIo): Promise<number> {
+  const io = redactedIo(rawIo);
   let exitCode: number = ExitCode.Ok;
   // Whether a command printed its --json document; an error after it adds no second one.
   let hasPrintedJson = false;
@@ -386,7 +460,7 @@ export async function main(io: CliIo): Promise<number> {
               onNotice: (message) => io.stderr(message),
             });
         await using _lock = { [Symbol.asyncDispose]: () => lock?.release() ?? Promise.resolve() };
-        const { client, close } = await connect({
+        const { client, close, signal, stoppedBecause } = await connect({
           io,
           config,
           reporter,
@@ -408,7 +482,7 @@ export async function main(io: CliIo): Promise<number> {
             isStrict: Boolean(options.strict),
             isDeleteAllowed: Boolean(commandOptions.yes),
             isOverwrite: Boolean(commandOptions.overwrite),
-            signal: io.signal,
+            signal,
             retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
             onEvent: (event) => {
               if (event.type === "item" && !event.result.error && isWriteAction(event.result.action))
@@ -436,12 +510,18 @@ export async function main(io: CliIo): Promise<number> {
           reporter.json(report);
           hasPrintedJson = true;
         }
-        const signal = io.interruptedBy?.();
-        if (report.isInterrupted && signal) {
+        const stoppedBy = io.interruptedBy?.();
+        if (report.isInterrupted && stoppedBy) {
           io.stderr(
-            `Stopped by ${signal}: finished writes are recorded in the manifest; run sync again to finish.`,
+            `Stopped by ${stoppedBy}: finished writes are recorded in the manifest; run sync again to finish.`,
           );
-          exitCode = signal === "SIGINT" ? 130 : 143;
+          exitCode = stoppedBy === "SIGINT" ? 130 : 143;
+          return;
+        }
+        const reason = stoppedBecause();
+        if (report.isInterrupted && reason) {
+          reporter.runError(`Stopped: ${reason} Finished writes are recorded in the manifest.`);
+          exitCode = ExitCode.ItemsFailed;
           return;
         }
         exitCode = exitCodeFor(report);
@@ -581,17 +661,20 @@ export async function main(io: CliIo): Promise<number> {
           io.stdout(JSON.stringify(report, null, 2));
           hasPrintedJson = true;
         } else {
+          // Site and collection names come from the server: printed escaped.
           io.stdout(
-            `Wrote ${relative(io.cwd, report.configFile)} for the site "${report.siteName}" (${report.siteId}):`,
+            escapeText(
+              `Wrote ${relative(io.cwd, report.configFile)} for the site "${report.siteName}" (${report.siteId}):`,
+            ),
           );
           for (const collection of report.collections) {
             io.stdout(
-              `  ${collection.name}: ${collection.folder}/*.{md,markdown} → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}, ${Object.keys(collection.fields).length} mapped fields`,
+              `  ${escapeText(`${collection.name}: ${collection.folder}/*.{md,markdown} → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}`)}, ${Object.keys(collection.fields).length} mapped fields`,
             );
           }
           for (const file of report.samplesWritten)
             io.stdout(
-              `Wrote ${file} (a sample showing every field; draft: true keeps it off the live site).`,
+              `Wrote ${escapeText(file)} (a sample showing every field; draft: true keeps it off the live site).`,
             );
           io.stdout(
             "Next: `wf-sync pull` to bring the site's items into Markdown, then `wf-sync sync --dry-run`.",
@@ -722,7 +805,7 @@ export async function main(io: CliIo): Promise<number> {
       return error.exitCode;
     }
     io.stderr("wf-sync crashed. This is a bug; please report it with the output below.");
-    io.stderr(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    io.stderr(escapeLines(error instanceof Error ? (error.stack ?? error.message) : String(error)));
     return ExitCode.Internal;
   }
 }

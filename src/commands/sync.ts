@@ -93,7 +93,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   );
   manifestRead.catch(() => {});
   const schemaReads = readSchemas(client, selected);
-  const { manifest, isFresh, text } = await manifestRead;
+  const { manifest, isFresh, text, warning: manifestWarning } = await manifestRead;
+  if (manifestWarning) emit({ type: "warning", warning: manifestWarning });
   const recorder = createRecorder({
     path: manifestPath,
     manifest,

@@ -72,10 +72,21 @@ export interface PrepareStats {
   inWorkers: number;
   /** Files rendered again on the main thread because a link or image resolved differently. */
   rerendered: number;
+  /** Bodies rendered by the markdown-it fast path (the rest of `rendered` went through remark). */
+  fastPath: number;
 }
 
 export function emptyPrepareStats(): PrepareStats {
-  return { files: 0, hashed: 0, skipped: 0, parsed: 0, rendered: 0, inWorkers: 0, rerendered: 0 };
+  return {
+    files: 0,
+    hashed: 0,
+    skipped: 0,
+    parsed: 0,
+    rendered: 0,
+    inWorkers: 0,
+    rerendered: 0,
+    fastPath: 0,
+  };
 }
 
 /** One collection's share of the prepare stage. */
@@ -324,6 +335,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     applyPrepared(file, prepared);
     stats.parsed++;
     if (prepared.html !== undefined) stats.rendered++;
+    if (prepared.isFastPath) stats.fastPath++;
   };
   const data = { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls], root };
   if (pending.length > 0) {
@@ -333,7 +345,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     const { createLightRenderer } = await import("../../core/render-light.ts");
     const prepareHere = createTaskPreparer(data, {
       light: createLightRenderer,
-      loadFull: async () => (await loadRenderer()).createMarkdownRenderer,
+      loadFull: loadRenderer,
     });
     // A copy of what was prepared here, as a worker's answer is: the body and the frontmatter
     // values are slices of the file's text, and would keep every whole text alive.

@@ -4,6 +4,7 @@ import type { ManifestEntry } from "../plan/plan-changes.ts";
 import type { CollectionSchema, SiteLocale, SyncWarning } from "../../core/types.ts";
 import type { StoredFileDigests } from "../prepare/file-digests.ts";
 import { asLocalFileError } from "./local-fault.ts";
+import { isAssetRecord, isManifestShaped, manifestShapeProblem } from "./manifest-shape.ts";
 
 /** Bump when the manifest's shape changes; an unknown version is rebuilt from the site. */
 export const MANIFEST_VERSION = 1;
@@ -62,14 +63,23 @@ export function emptyManifest(target: string): Manifest {
   return { version: MANIFEST_VERSION, target, collections: {}, assets: {} };
 }
 
+/** What reading the manifest gave. */
+export interface ManifestRead {
+  manifest: Manifest;
+  /** True when nothing usable was read: the sync rebuilds the manifest from the site by slug. */
+  isFresh: boolean;
+  /** The file's text when it was used as is (a save that would write it again is skipped). */
+  text?: string;
+  /** Why a manifest that was there was set aside (unreadable JSON or a wrong shape). */
+  warning?: SyncWarning;
+}
+
 /**
  * Reads the manifest. A missing file, another version or another target gives an empty
- * manifest: the manifest is a cache, and the sync rebuilds it from the site by slug.
+ * manifest: the manifest is a cache, and the sync rebuilds it from the site by slug. So does a
+ * file that is not JSON or whose shape is wrong (manifest-shape.ts), with a warning saying so.
  */
-export async function readManifest(
-  path: string,
-  target: string,
-): Promise<{ manifest: Manifest; isFresh: boolean; text?: string }> {
+export async function readManifest(path: string, target: string): Promise<ManifestRead> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -78,23 +88,33 @@ export async function readManifest(
       return { manifest: emptyManifest(target), isFresh: true };
     throw asLocalFileError(error, { path, action: "read the manifest" });
   }
+  const setAside = (problem: string): ManifestRead => ({
+    manifest: emptyManifest(target),
+    isFresh: true,
+    warning: {
+      kind: "manifest-invalid",
+      message: `The manifest ${path} ${problem}: it is treated as a lost cache and rebuilt from the site by slug.`,
+    },
+  });
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text) as Partial<Manifest>;
-    if (
-      parsed.version !== MANIFEST_VERSION ||
-      parsed.target !== target ||
-      typeof parsed.collections !== "object"
-    ) {
-      return {
-        manifest: { ...emptyManifest(target), assets: parsed.target === target ? (parsed.assets ?? {}) : {} },
-        isFresh: true,
-      };
-    }
-    return { manifest: { ...emptyManifest(target), ...parsed } as Manifest, isFresh: false, text };
+    parsed = JSON.parse(text);
   } catch {
     // A torn or hand-edited manifest is only a lost cache: rebuild it.
-    return { manifest: emptyManifest(target), isFresh: true };
+    return setAside("is not valid JSON");
   }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    return setAside(`has the wrong shape (${manifestShapeProblem(parsed) ?? "not an object"})`);
+  const header = parsed as Partial<Manifest>;
+  if (header.version !== MANIFEST_VERSION || header.target !== target) {
+    // Another version or another target: its ids are no use here, its uploads may still be.
+    const assets = header.target === target && isAssetRecord(header.assets) ? header.assets : {};
+    return { manifest: { ...emptyManifest(target), assets }, isFresh: true };
+  }
+  // The cheap walk on every run; zod only to word the warning.
+  if (!isManifestShaped(parsed))
+    return setAside(`has the wrong shape (${manifestShapeProblem(parsed) ?? "unexpected value"})`);
+  return { manifest: { ...emptyManifest(target), ...(parsed as Manifest) }, isFresh: false, text };
 }
 
 /** Writes a file atomically: a crash leaves either the old or the new content, never half of it. */

@@ -45,7 +45,7 @@ describe("a config with mistakes", () => {
         '  ✖ Unknown key "tabels": did you mean "tables"?',
         "    → at collections[0].richText.tabels (line 9)",
         expect.stringMatching(
-          /^  ✖ Unknown key "frobnicate" \(known keys here: siteId, collections, .*onDelete, .*\)\.$/,
+          /^ {2}✖ Unknown key "frobnicate" \(known keys here: siteId, collections, .*onDelete, .*\)\.$/,
         ),
         "    → at frobnicate (line 13)",
       ]);

@@ -159,12 +159,15 @@ export function explainConfigIssues(options: {
   return problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
 
-/** The problems as lines under the error's first line, in the shape of zod's prettifyError. */
+/**
+ * The problems as lines under the error's first line, in the shape of zod's prettifyError,
+ * indented like every continuation line of an error (see escapeLines).
+ */
 export function formatConfigProblems(problems: readonly ConfigProblem[]): string {
   return problems
     .map(
       (problem) =>
-        `✖ ${problem.message}${problem.path ? `\n  → at ${problem.path}` : ""}${problem.line ? ` (line ${problem.line})` : ""}`,
+        `  ✖ ${problem.message}${problem.path ? `\n    → at ${problem.path}` : ""}${problem.line ? ` (line ${problem.line})` : ""}`,
     )
     .join("\n");
 }
@@ -209,9 +212,9 @@ export function codeFrame(text: string, location: Pick<SourceLocation, "line" | 
   const frame: string[] = [];
   for (let number = first; number <= last; number++) {
     const marker = number === line ? ">" : " ";
-    frame.push(`${marker} ${String(number).padStart(width)} | ${lines[number - 1] ?? ""}`.trimEnd());
+    frame.push(`  ${marker} ${String(number).padStart(width)} | ${lines[number - 1] ?? ""}`.trimEnd());
     if (number === line && location.column)
-      frame.push(`  ${" ".repeat(width)} | ${" ".repeat(Math.max(0, location.column - 1))}^`);
+      frame.push(`    ${" ".repeat(width)} | ${" ".repeat(Math.max(0, location.column - 1))}^`);
   }
   return frame.join("\n");
 }

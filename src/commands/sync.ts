@@ -10,6 +10,7 @@ import type { WebflowClient } from "../webflow/client.ts";
 import { createDryRunClient, isPlannedItemId } from "../webflow/dry-run-client.ts";
 import {
   buildCollectionRuns,
+  emptyGlobWarnings,
   listCollectionSources,
   orderByReferences,
   selectCollections,
@@ -106,6 +107,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   if (!flags.isDryRun) await cacheSchemas(manifestPath, schemas);
   const siteLocales = await readSiteLocales(config, selected, client);
   const runs = await buildCollectionRuns({ config, selected, listings, schemas });
+  for (const warning of await emptyGlobWarnings({ config, selected, listings }))
+    emit({ type: "warning", warning });
 
   // Prepare: read and hash every file; parse and render only those whose item may have changed.
   const stats = emptyPrepareStats();

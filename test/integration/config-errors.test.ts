@@ -36,18 +36,18 @@ describe("a config with mistakes", () => {
       // Other keys join the config over time, so the list of known keys is matched loosely.
       expect(result.stderr.split("\n")).toEqual([
         "wf-sync.config.ts:3:3: the config is not valid:",
-        '✖ Unknown key "onDelte": did you mean "onDelete"?',
-        "  → at onDelte (line 3)",
-        '✖ Missing required key "include".',
-        "  → at collections[0].include (line 4)",
-        '✖ Unknown key "incldue": did you mean "include"?',
-        "  → at collections[0].incldue (line 8)",
-        '✖ Unknown key "tabels": did you mean "tables"?',
-        "  → at collections[0].richText.tabels (line 9)",
+        '  ✖ Unknown key "onDelte": did you mean "onDelete"?',
+        "    → at onDelte (line 3)",
+        '  ✖ Missing required key "include".',
+        "    → at collections[0].include (line 4)",
+        '  ✖ Unknown key "incldue": did you mean "include"?',
+        "    → at collections[0].incldue (line 8)",
+        '  ✖ Unknown key "tabels": did you mean "tables"?',
+        "    → at collections[0].richText.tabels (line 9)",
         expect.stringMatching(
-          /^✖ Unknown key "frobnicate" \(known keys here: siteId, collections, .*onDelete, .*\)\.$/,
+          /^ {2}✖ Unknown key "frobnicate" \(known keys here: siteId, collections, .*onDelete, .*\)\.$/,
         ),
-        "  → at frobnicate (line 13)",
+        "    → at frobnicate (line 13)",
       ]);
     }
   });
@@ -67,10 +67,10 @@ describe("a config with mistakes", () => {
     expect(result.stderr).toBe(
       [
         'wf-sync.config.ts:4:40: the config could not be loaded: syntax error: Unexpected token, expected ","',
-        "  3 |   collections: [",
-        '> 4 |     { name: "posts", collectionId: "c1" include: "content/posts/**/*.md" },',
-        "    |                                        ^",
-        "  5 |   ],",
+        "    3 |   collections: [",
+        '  > 4 |     { name: "posts", collectionId: "c1" include: "content/posts/**/*.md" },',
+        "      |                                        ^",
+        "    5 |   ],",
       ].join("\n"),
     );
   });
@@ -89,7 +89,7 @@ ${HEAD}  collections: [{ name: "posts", collectionId: "c1", include: folders.pos
     expect(result.stderr.split("\n")[0]).toBe(
       "wf-sync.config.ts:4:71: the config could not be loaded: TypeError: Cannot read properties of undefined (reading 'posts')",
     );
-    expect(result.stderr).toContain("> 4 |   collections:");
+    expect(result.stderr).toContain("  > 4 |   collections:");
     expect(result.stderr.split(project.dir)).toHaveLength(1);
   });
 
@@ -104,8 +104,24 @@ ${HEAD}  collections: [{ name: "posts", collectionId: "c1", include: folders.pos
     expect(result.code).toBe(2);
     expect(result.stderr.split("\n").slice(0, 3)).toEqual([
       `${project.path("conf/wf-sync.config.ts")}:3:3: the config is not valid:`,
-      '✖ Unknown key "collection": did you mean "collections"?',
-      "  → at collection (line 3)",
+      '  ✖ Unknown key "collection": did you mean "collections"?',
+      "    → at collection (line 3)",
     ]);
+  });
+
+  it("an include or locale pattern that matches no file is a warning naming it", async () => {
+    await using project = await copyFixture("core-basic");
+    await project.edit(
+      "wf-sync.config.ts",
+      'include: "content/team/*.md",',
+      'include: "content/teem/*.md",\n      locales: { "fr-FR": "content/team/fr/*.md" },',
+    );
+    const result = await runCli(["check"], { cwd: project.dir, env: {} });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      'warning [empty-glob] (2 times; first shown) wf-sync.config.ts: collection "team": include "content/teem/*.md" matches no file.',
+    );
+    const json = await runCli(["check", "--json", "--collection", "posts"], { cwd: project.dir, env: {} });
+    expect(json.stderr).not.toContain("empty-glob");
   });
 });

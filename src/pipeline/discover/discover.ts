@@ -3,6 +3,7 @@
  * (primary files and, per secondary locale, translations). A file matched by a locale's
  * pattern is a translation, never a primary item of its own.
  */
+import { relative } from "node:path";
 import pLimit from "p-limit";
 import type { ResolvedCollectionConfig, ResolvedConfig } from "../../config.ts";
 import { UsageError, WfSyncError } from "../../errors.ts";
@@ -11,7 +12,7 @@ import { mappingDigestInput } from "../../core/map-fields.ts";
 import { parseEntry } from "../../core/parse-entry.ts";
 import { slugRuleOf } from "../../core/slugify.ts";
 import { resolveRenderOptions, type MarkdownRenderer } from "../../core/render-options.ts";
-import type { CollectionSchema } from "../../core/types.ts";
+import type { CollectionSchema, SyncWarning } from "../../core/types.ts";
 import type { LoadedFile } from "../prepare/prepare-files.ts";
 import { lazyRenderer } from "../prepare/renderer.ts";
 import { listSources, readSource } from "./read-sources.ts";
@@ -82,6 +83,44 @@ export function listCollectionSources(
   for (const listing of listings)
     for (const listed of [listing.primary, ...listing.translations]) listed.catch(() => {});
   return listings;
+}
+
+/**
+ * One warning per collection `include` (or locale pattern) that matches no file: a typo in a
+ * glob would otherwise look like an empty collection, or a locale with nothing to translate.
+ */
+export async function emptyGlobWarnings(options: {
+  config: ResolvedConfig;
+  selected: readonly ResolvedCollectionConfig[];
+  listings: readonly SourceListing[];
+}): Promise<SyncWarning[]> {
+  const file = relative(options.config.root, options.config.configFile) || options.config.configFile;
+  const warnings: SyncWarning[] = [];
+  const describe = (patterns: string | readonly string[]) =>
+    (typeof patterns === "string" ? [patterns] : [...patterns])
+      .map((pattern) => JSON.stringify(pattern))
+      .join(", ");
+  for (const [index, collection] of options.selected.entries()) {
+    const listing = options.listings[index] as SourceListing;
+    if ((await listing.primary).length === 0) {
+      warnings.push({
+        kind: "empty-glob",
+        message: `collection "${collection.name}": include ${describe(collection.include)} matches no file.`,
+        location: { file },
+      });
+    }
+    const tags = Object.entries(collection.locales ?? {});
+    const listed = await Promise.all(listing.translations);
+    for (const [position, [tag, patterns]] of tags.entries()) {
+      if ((listed[position] ?? []).length > 0) continue;
+      warnings.push({
+        kind: "empty-glob",
+        message: `collection "${collection.name}": locale ${tag} pattern ${describe(patterns)} matches no file.`,
+        location: { file },
+      });
+    }
+  }
+  return warnings;
 }
 
 /** The run's collections, once their sources are listed and their schemas are known. */

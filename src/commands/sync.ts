@@ -25,6 +25,7 @@ import { parseEntry } from "../core/parse-entry.ts";
 import { planChanges, type ManifestEntry, type PlannedRemoval, type SyncPlan } from "../pipeline/plan/plan-changes.ts";
 import { resolveRenderOptions, type MarkdownRenderer, type RenderOptions } from "../core/render-options.ts";
 import {
+  assetPathFrom,
   createFileLinkResolver,
   lookupsHold,
   renderEntry,
@@ -639,8 +640,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
         fail(entry.file, slugForEntry(entry), assetErrors[0] as WfSyncError);
         continue;
       }
-      const resolveAsset = (path: string) =>
-        assetsByPath.get(posix.normalize(posix.join(posix.dirname(entry.file), path)));
+      const resolveAsset = (path: string) => assetsByPath.get(assetPathFrom(entry.file, path));
       const resolvers: PrepareResolvers = { urlOfFile, urlOfAsset: (path) => assetsByPath.get(path)?.url };
       let rendered = file.rendered;
       if (run.config.body && (!rendered || !lookupsHold(rendered.lookups, entry.file, resolvers))) {
@@ -1126,7 +1126,7 @@ async function syncTranslations(options: {
     const usedAssets = new Set<string>();
     const resolveAsset = (path: string) => {
       for (const base of [file.path, primary.file]) {
-        const relative = posix.normalize(posix.join(posix.dirname(base), path));
+        const relative = assetPathFrom(base, path);
         const asset = Object.values(manifest.assets).find((candidate) => candidate.fileName === relative);
         if (asset) {
           usedAssets.add(relative);
@@ -1172,7 +1172,8 @@ async function syncTranslations(options: {
     const assets: NonNullable<SourceRecord["assets"]> = { ...(sources[primaryPath]?.assets ?? {}) };
     let hasAllAssets = sources[primaryPath] !== undefined;
     for (const path of usedAssets) {
-      const info = await statAsset(resolve(options.root, path));
+      // A root-absolute (staticDirs) asset is not stamped here: the translation is prepared again next run.
+      const info = path.startsWith("/") ? undefined : await statAsset(resolve(options.root, path));
       if (info) assets[path] = info;
       else hasAllAssets = false;
     }

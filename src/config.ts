@@ -28,6 +28,15 @@ export const RichTextSchema = z
   .partial()
   .strict();
 
+/** Bounds on one source file; see README "Limits". The other bounds are fixed. */
+export const LimitsSchema = z
+  .object({
+    /** Largest Markdown body in bytes (UTF-8); a bigger file fails with WF_LIMIT. Default 5,000,000. */
+    maxBodyBytes: z.number().int().positive(),
+  })
+  .partial()
+  .strict();
+
 const CollectionSchema = z.object({
   /** Local label, used in output and with `--collection`. */
   name: z.string().min(1),
@@ -49,6 +58,16 @@ const CollectionSchema = z.object({
     .optional(),
   /** Rich-text rendering options for this collection (see docs/rich-text.md). */
   richText: RichTextSchema.optional(),
+  /**
+   * Slug of a file without `slug:`: `"name"` (default) the file name, `index.md`/`_index.md`
+   * their folder's; `"path"` the path below the `include` base folder, joined with `-`.
+   */
+  slugFrom: z.enum(["name", "path"]).optional(),
+  /**
+   * Hugo shortcodes and Liquid tags in bodies: `"convert"` (default) built-in ones, removing the
+   * markers of others with a warning; `"error"` fails the file; `"keep"` sends them as text.
+   */
+  templates: z.enum(["convert", "error", "keep"]).optional(),
 });
 
 export const ConfigSchema = z.object({
@@ -73,6 +92,8 @@ export const ConfigSchema = z.object({
   staticDirs: z.array(z.string().min(1)).default([]),
   /** JSON file describing the sandbox's site and collections (see README "The sandbox"). */
   sandboxSeed: z.string().optional(),
+  /** Bounds on each source file; a file over one fails alone (see README "Limits"). */
+  limits: LimitsSchema.optional(),
 });
 
 /** The config as people write it in `wf-sync.config.ts`. */

@@ -41,9 +41,48 @@ export class FieldValueError extends WfSyncError {
   readonly exitCode = ExitCode.ItemsFailed;
 }
 
+/**
+ * A file is over one of the bounds that keep every file's parse and render short and linear
+ * (body size, nesting depth, frontmatter size, keys or aliases). `limit` names the bound.
+ */
+export class LimitError extends WfSyncError {
+  readonly code = "WF_LIMIT";
+  readonly exitCode = ExitCode.ItemsFailed;
+  /** The bound's name, as in `limits` of the config (e.g. `maxNestingDepth`). */
+  readonly limit: string;
+  constructor(message: string, options: WfSyncErrorOptions & { limit: string }) {
+    super(message, options);
+    this.limit = options.limit;
+  }
+}
+
+/**
+ * Text that cannot be sent faithfully: invalid UTF-8 (U+FFFD) or control characters, in a
+ * frontmatter value or the body.
+ */
+export class TextEncodingError extends WfSyncError {
+  readonly code = "WF_TEXT_ENCODING";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/**
+ * An unexpected exception while parsing, rendering or mapping one file: most likely a bug (in
+ * wf-sync or a plugin), but it costs that file alone, never the run.
+ */
+export class FileProcessingError extends WfSyncError {
+  readonly code = "WF_FILE_UNEXPECTED";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
 /** Two files of one collection map to the same slug. */
 export class DuplicateSlugError extends WfSyncError {
   readonly code = "WF_DUPLICATE_SLUG";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/** Template syntax (Hugo shortcode, Liquid tag) in a body of a collection with `templates: "error"`. */
+export class TemplateError extends WfSyncError {
+  readonly code = "WF_TEMPLATE";
   readonly exitCode = ExitCode.ItemsFailed;
 }
 
@@ -121,6 +160,12 @@ export class ApiUnavailableError extends WfSyncError {
   readonly exitCode = ExitCode.CannotRun;
 }
 
+/** The item was changed in Webflow since wf-sync last wrote it; it is not overwritten without --overwrite. */
+export class DriftError extends WfSyncError {
+  readonly code = "WF_DRIFT";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
 /** A removal would take away more than the safety share of a collection without --yes. */
 export class DeletionGuardError extends WfSyncError {
   readonly code = "WF_DELETION_GUARD";
@@ -132,6 +177,36 @@ export class InterruptedError extends WfSyncError {
   readonly code = "WF_INTERRUPTED";
   readonly exitCode = ExitCode.ItemsFailed;
 }
+
+/** One problem Webflow named in a rejected request: the element (when the answer says which), the field, the reason. */
+export interface ItemProblem {
+  /** Position of the element in the request's list; undefined when the answer does not say (real answers rarely do). */
+  index: number | undefined;
+  /** The field concerned (`fieldData.cover`, `slug`), when named. */
+  field: string | undefined;
+  reason: string;
+}
+
+/**
+ * What a failed Webflow request means, decided by the client (src/webflow/failure.ts) so that
+ * nothing else reads status codes, `details` or Webflow's wording:
+ * - `rejected`: the request was refused for its content (validation); `problems` says what,
+ *   `takenSlugs` lists slugs Webflow said are taken (empty array: a slug clash it did not name);
+ * - `not-found`: an item (or collection) of the request does not exist;
+ * - `never-published`: a live update of an item that was never published;
+ * - `rate-limited`: still refused for the rate limit after every wait;
+ * - `answer-lost`: no answer, and the request may have been applied (a create: reconcile by slug);
+ * - `unavailable`: Webflow could not be reached or kept failing (retries used up);
+ * - `refused`: any other refusal.
+ */
+export type ApiFailure =
+  | { kind: "rejected"; problems: readonly ItemProblem[]; takenSlugs: readonly string[] | undefined }
+  | { kind: "not-found" }
+  | { kind: "never-published" }
+  | { kind: "rate-limited" }
+  | { kind: "answer-lost" }
+  | { kind: "unavailable" }
+  | { kind: "refused" };
 
 /** One Webflow API failure, with what Webflow said about it. Never carries the token. */
 export class WebflowApiError extends WfSyncError {
@@ -145,6 +220,8 @@ export class WebflowApiError extends WfSyncError {
   readonly isUncertain: boolean;
   /** True when retrying later may succeed (429, 5xx, network): the item is not wrong, the call failed. */
   readonly isTransient: boolean;
+  /** What the failure means for the items of the request. */
+  readonly failure: ApiFailure;
   constructor(options: {
     endpoint: string;
     status: number;
@@ -154,6 +231,7 @@ export class WebflowApiError extends WfSyncError {
     cause?: unknown;
     isUncertain?: boolean;
     isTransient?: boolean;
+    failure?: ApiFailure;
   }) {
     const suffix = options.details?.length ? ` ${JSON.stringify(options.details)}` : "";
     super(`${options.endpoint} answered ${options.status}: ${options.message}${suffix}`, {
@@ -165,6 +243,13 @@ export class WebflowApiError extends WfSyncError {
     this.details = options.details ?? [];
     this.isUncertain = options.isUncertain ?? false;
     this.isTransient = options.isTransient ?? false;
+    this.failure =
+      options.failure ??
+      (this.isUncertain
+        ? { kind: "answer-lost" }
+        : this.isTransient
+          ? { kind: "unavailable" }
+          : { kind: "refused" });
   }
 }
 

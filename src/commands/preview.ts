@@ -6,7 +6,7 @@ import { parseEntry } from "../core/parse-entry.ts";
 import { renderPreviewPage } from "../core/preview-page.ts";
 import { createMarkdownRenderer } from "../core/render-markdown.ts";
 import type { SyncWarning } from "../core/types.ts";
-import { renderOptionsFor } from "./sync.ts";
+import { renderOptionsFor } from "../pipeline/discover/discover.ts";
 import { listSources } from "../pipeline/discover/read-sources.ts";
 
 /**
@@ -45,7 +45,7 @@ export async function runPreview(options: {
   let title = path;
   let html = "";
   try {
-    const entry = parseEntry(path, text);
+    const entry = parseEntry(path, text, { limits: config.limits });
     title =
       typeof entry.data["title"] === "string"
         ? entry.data["title"]

@@ -20,7 +20,7 @@ import {
   type PrepareSettings,
   type RenderLookups,
 } from "../../core/prepare-entry.ts";
-import { slugFromPath } from "../../core/slugify.ts";
+import { slugFromPath, type SlugRule } from "../../core/slugify.ts";
 import type { Entry, SyncWarning } from "../../core/types.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
 import { stampOf, type FileDigestCache, type FileStamp } from "./file-digests.ts";
@@ -51,6 +51,8 @@ export interface LoadedFile {
   skipped?: SourceRecord;
   /** Rendered body and the answers its resolvers gave (checked again before use). */
   rendered?: { html: string; warnings: SyncWarning[]; lookups: RenderLookups };
+  /** The collection's slug rule, for parsing (set by prepareFiles). */
+  slugRule?: SlugRule | undefined;
   /**
    * Set when the parsed entry's Markdown body was let go (a big run keeps only the rendered
    * HTML): read `entry.body` through `entryWithBody`, which reads the file again.
@@ -125,9 +127,9 @@ function assetsUnchanged(root: string, assets: SourceRecord["assets"]): boolean 
 export { anchorOf } from "../../core/translation.ts";
 import { anchorOf } from "../../core/translation.ts";
 
-function parseLoaded(file: LoadedFile, text: string): void {
+function parseLoaded(file: LoadedFile, text: string, limits: PrepareSettings["limits"]): void {
   try {
-    file.entry = parseEntry(file.path, text);
+    file.entry = parseEntry(file.path, text, { slugRule: file.slugRule, limits });
   } catch (error) {
     if (!(error instanceof WfSyncError)) throw error;
     file.error = error;
@@ -174,7 +176,10 @@ export async function entryWithBody(root: string, file: LoadedFile): Promise<Ent
       hint: "Run sync again.",
     });
   }
-  const { body } = parseEntry(file.path, new TextDecoder().decode(bytes));
+  // The same bytes passed the configured body limit when they were first parsed.
+  const { body } = parseEntry(file.path, new TextDecoder().decode(bytes), {
+    limits: { maxBodyBytes: Number.POSITIVE_INFINITY },
+  });
   Object.defineProperty(entry, "body", { value: body, writable: true, enumerable: true, configurable: true });
   file.isBodyDropped = false;
   return entry;
@@ -190,6 +195,8 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   const io = pLimit(64);
   const readBytes = (path: string) => io(() => readFile(`${root}/${path}`));
   const digests = options.digests;
+  for (const collection of collections)
+    for (const file of collection.files) file.slugRule = collection.settings.slugRule;
   // Stat before reading: bytes read later are at least as new as the stamp they are cached under.
   if (digests) {
     for (const collection of collections)
@@ -228,7 +235,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
 
   // 2. Decide which files can be skipped: same bytes, same assets, item known and settled.
   const pending: Array<{ file: LoadedFile; settings: number }> = [];
-  const translationsToParse: LoadedFile[] = [];
+  const translationsToParse: Array<{ file: LoadedFile; limits: PrepareSettings["limits"] }> = [];
   collections.forEach((collection, index) => {
     const state = collection.skippable;
     const primaryDigests = new Map<string, string>();
@@ -267,7 +274,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
         stats.skipped++;
         alreadyRead.delete(file.path);
       } else {
-        translationsToParse.push(file);
+        translationsToParse.push({ file, limits: collection.settings.limits });
       }
     }
   });
@@ -278,7 +285,10 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   for (const collection of collections) {
     const state = collection.skippable;
     for (const file of collection.files) {
-      const slug = file.skipped?.slug ?? state?.sources?.[file.path]?.slug ?? slugFromPath(file.path);
+      const slug =
+        file.skipped?.slug ??
+        state?.sources?.[file.path]?.slug ??
+        slugFromPath(file.path, collection.settings.slugRule);
       fileUrls.set(file.path, collection.urlPattern.replace("{slug}", slug));
     }
   }
@@ -354,7 +364,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
 
   // 4. Translations are parsed here and rendered with their primary later; a changed
   // translation of a skipped primary needs that primary's entry too.
-  for (const file of translationsToParse) {
+  for (const { file, limits } of translationsToParse) {
     const kept = alreadyRead.get(file.path);
     alreadyRead.delete(file.path);
     const bytes = kept ?? (await readBytes(file.path));
@@ -362,7 +372,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
       file.rawDigest = rawDigestOf(bytes);
       digests?.remember(file.path, file.stamp, file.rawDigest);
     }
-    parseLoaded(file, new TextDecoder().decode(bytes));
+    parseLoaded(file, new TextDecoder().decode(bytes), limits);
     stats.parsed++;
   }
   for (const collection of collections) {
@@ -371,7 +381,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     const anchors = new Set(changed.map((file) => anchorOf(file.entry as Entry, file.path)));
     for (const file of collection.files) {
       if (!file.skipped || !anchors.has(file.skipped.slug)) continue;
-      await loadSkippedEntry(root, file, stats);
+      await loadSkippedEntry(root, file, stats, collection.settings.limits);
     }
   }
 }
@@ -381,9 +391,10 @@ export async function loadSkippedEntry(
   root: string,
   file: LoadedFile,
   stats: PrepareStats,
+  limits?: PrepareSettings["limits"],
 ): Promise<Entry | undefined> {
   if (file.entry) return file.entry;
-  parseLoaded(file, await readFile(`${root}/${file.path}`, "utf8"));
+  parseLoaded(file, await readFile(`${root}/${file.path}`, "utf8"), limits);
   stats.parsed++;
   return file.entry;
 }

@@ -146,6 +146,14 @@ export async function loadConfig(
     }
     names.add(collection.name);
   }
+  for (const dir of parsed.data.staticDirs) {
+    if (!existsSync(resolve(dirname(configFile), dir))) {
+      throw new ConfigError(`${configFile}: staticDirs: the folder ${dir} does not exist.`, {
+        location: { file: configFile },
+        hint: "Paths in staticDirs are relative to the config's folder.",
+      });
+    }
+  }
   return { ...parsed.data, root: dirname(configFile), configFile };
 }
 

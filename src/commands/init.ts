@@ -180,11 +180,26 @@ function quote(text: string): string {
   return JSON.stringify(text);
 }
 
+/**
+ * The folder a site generator serves root-absolute paths (`/img/a.png`) from, when the project
+ * looks like one: Hugo's `static/` (beside a Hugo config), or a Jekyll site's root.
+ */
+function staticDirOf(root: string): { dir: string; generator: string } | undefined {
+  const has = (name: string) => existsSync(resolve(root, name));
+  if (["hugo.toml", "hugo.yaml", "hugo.json"].some(has) && has("static"))
+    return { dir: "static", generator: "Hugo" };
+  if ((has("config.toml") || has("archetypes")) && has("static"))
+    return { dir: "static", generator: "the site generator (Hugo, Zola)" };
+  if (has("_config.yml") || has("_config.yaml")) return { dir: ".", generator: "Jekyll" };
+  return undefined;
+}
+
 function configText(options: {
   site: { id: string; displayName: string };
   collections: Array<InitCollection & { schema: CollectionSchema; keys: Map<string, string> }>;
   sandboxSeed: string | undefined;
   fileName: string;
+  staticDir: { dir: string; generator: string } | undefined;
 }): string {
   const lines: string[] = [];
   lines.push(
@@ -210,6 +225,12 @@ function configText(options: {
       "  // Describes the built-in sandbox's site when no WEBFLOW_API_TOKEN is set; ignored with a token.",
     );
     lines.push(`  sandboxSeed: ${quote(options.sandboxSeed)},`);
+  }
+  if (options.staticDir) {
+    lines.push(
+      `  // Root-absolute image and file paths (/img/logo.png) are uploaded from here, as ${options.staticDir.generator} serves them.`,
+    );
+    lines.push(`  staticDirs: [${quote(options.staticDir.dir)}],`);
   }
   lines.push("  collections: [");
   for (const collection of options.collections) {
@@ -384,7 +405,13 @@ export async function runInit(options: RunInitOptions): Promise<InitReport> {
   );
   await writeFile(
     configFile,
-    configText({ site, collections, sandboxSeed: options.sandboxSeed, fileName: basename(configFile) }),
+    configText({
+      site,
+      collections,
+      sandboxSeed: options.sandboxSeed,
+      fileName: basename(configFile),
+      staticDir: staticDirOf(root),
+    }),
   );
   const samplesWritten: string[] = [];
   for (const collection of collections) {

@@ -10,7 +10,7 @@ import { digestOf } from "../core/digest.ts";
 import { isItemId } from "../core/item-id.ts";
 import { htmlToMarkdown } from "../core/html-to-markdown.ts";
 import { mapFields, mappingDigestInput, slugForEntry } from "../core/map-fields.ts";
-import { slugRuleOf } from "../core/slugify.ts";
+import { fileNameForSlug, slugRuleOf } from "../core/slugify.ts";
 import { parseEntry } from "../core/parse-entry.ts";
 import { createMarkdownRenderer, resolveRenderOptions } from "../core/render-markdown.ts";
 import type { CollectionSchema, FieldSchema, SyncWarning } from "../core/types.ts";
@@ -22,7 +22,6 @@ import {
 } from "../pipeline/record/manifest-store.ts";
 import type { RemoteItem, WebflowClient } from "../webflow/client.ts";
 import { isInside } from "../pipeline/discover/confine.ts";
-import { fileNameForSlug } from "../core/slugify.ts";
 import { loadCollectionFiles, renderOptionsFor, selectCollections } from "../pipeline/discover/discover.ts";
 import { RESERVED_FRONTMATTER_KEYS } from "../core/map-fields.ts";
 import { WRITABLE_FIELD_TYPES } from "../core/convert-field.ts";

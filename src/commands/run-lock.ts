@@ -5,8 +5,8 @@
  * whose process is gone (killed with SIGKILL, a crash) is taken over with a warning. Dry runs
  * and `check` write nothing and take no lock.
  */
-import { existsSync, readFileSync, unlinkSync } from "node:fs";
-import { link, mkdir, open, readFile, rename, rm, unlink } from "node:fs/promises";
+import { existsSync, readFileSync, rmdirSync, unlinkSync } from "node:fs";
+import { link, mkdir, open, readFile, rename, rm, rmdir, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, relative, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -81,7 +81,10 @@ async function tryCreate(
     }
     return { isCreated: true };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    // The folder went with another run's lock between our mkdir and open: make it again.
+    if (code === "ENOENT") return { isCreated: false, text: "" };
+    if (code !== "EEXIST") throw error;
   }
   try {
     return { isCreated: false, text: await readFile(path, "utf8") };
@@ -134,9 +137,12 @@ export async function acquireRunLock(options: {
   const text = `${JSON.stringify(mine)}\n`;
   let hasNoticedWait = false;
   let interruptedRunStartedAt: string | undefined;
+  // A folder made only for the lock goes with it: a run that stops before writing leaves nothing.
+  let madeFolder: string | undefined;
   try {
-    await mkdir(dirname(path), { recursive: true });
     for (;;) {
+      const made = await mkdir(dirname(path), { recursive: true });
+      madeFolder ??= made;
       const attempt = await tryCreate(path, text);
       if (attempt.isCreated) break;
       if (attempt.text === "") continue;
@@ -164,16 +170,17 @@ export async function acquireRunLock(options: {
   } catch (error) {
     throw asLocalFileError(error, { path, action: "take the lock" });
   }
-  return { ...holdLock(path, text), interruptedRunStartedAt };
+  return { ...holdLock(path, text, madeFolder !== undefined), interruptedRunStartedAt };
 }
 
-function holdLock(path: string, text: string): RunLock {
+function holdLock(path: string, text: string, isFolderMade: boolean): RunLock {
   // A second SIGINT ends the process at once (process.exit): the lock goes with it.
   const onExit = () => {
     try {
       if (existsSync(path) && readFileSync(path, "utf8") === text) unlinkSync(path);
+      if (isFolderMade) rmdirSync(dirname(path));
     } catch {
-      // The next run takes a lock over once its process is gone.
+      // The next run takes a lock over once its process is gone; a folder in use stays.
     }
   };
   process.once("exit", onExit);
@@ -186,6 +193,8 @@ function holdLock(path: string, text: string): RunLock {
       process.removeListener("exit", onExit);
       const current = await readFile(path, "utf8").catch(() => undefined);
       if (current === text) await unlink(path).catch(() => {});
+      // Fails (and stays) when the run wrote anything there, or another run holds it now.
+      if (isFolderMade) await rmdir(dirname(path)).catch(() => {});
     },
   };
 }

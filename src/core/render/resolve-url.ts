@@ -25,8 +25,9 @@ export function resolveReference(state: RenderState, reference: ReferenceToResol
     case "empty":
     case "fragment":
     case "protocol-relative":
-    case "site-path":
       return url;
+    case "site-path":
+      return kind === "image" ? resolveSiteImage(state, url, position) : url;
     case "absolute": {
       const allowed = kind === "link" ? SAFE_LINK_SCHEMES : SAFE_IMAGE_SCHEMES;
       if (allowed.includes(classified.scheme)) return url;
@@ -64,6 +65,21 @@ function resolveLocalImage(state: RenderState, src: string, position: Position |
   addWarning(state, {
     kind: WarningKind.LocalImage,
     message: `Image "${src}" is a local file that has not been uploaded to Webflow; it is sent with its src as written, which will not load on the site. Use an absolute URL until local images are uploaded.`,
+    position,
+  });
+  return src;
+}
+
+/**
+ * A root-absolute image (`/img/a.png`) is uploaded when `staticDirs` has it; otherwise it stays
+ * a path on the site, with a warning (it loads only if the site serves that path).
+ */
+function resolveSiteImage(state: RenderState, src: string, position: Position | undefined): string {
+  const resolved = state.context.resolveImage?.(src);
+  if (resolved !== undefined) return resolved.url;
+  addWarning(state, {
+    kind: WarningKind.SiteImage,
+    message: `Image "${truncate(src)}" is a root-absolute path that was not found in \`staticDirs\`; it is sent as written and loads only if the site serves that path. List the folder holding it (Hugo's static/, a Jekyll site's root) in \`staticDirs\` to upload it.`,
     position,
   });
   return src;

@@ -10,6 +10,7 @@ import type { RenderContext } from "../render-markdown.ts";
 export const WarningKind = {
   Unsupported: "rich-text-unsupported",
   LocalImage: "rich-text-local-image",
+  SiteImage: "rich-text-site-image",
   RelativeLink: "rich-text-relative-link",
   UnsafeUrl: "rich-text-unsafe-url",
   RawHtml: "rich-text-raw-html",

@@ -66,12 +66,11 @@ export function isAbortedSignal(context: ApplyContext): boolean {
   return context.signal?.aborted ?? false;
 }
 
-/** Emits a failure for each item; rethrows errors that stop the whole run (auth). */
 /**
  * Waits for every batch, then throws the first error one of them threw (a local write fault,
  * a refused token). A batch whose request is in flight finishes and is recorded before the
- * run stops, so the report counts what Webflow now holds; the batches after the fault stop at
- * their journal save, before sending.
+ * run stops, so the report counts what Webflow now holds; the batches after a local fault
+ * stop at their journal save, before sending.
  */
 export async function settleAll(work: ReadonlyArray<Promise<unknown>>): Promise<void> {
   const outcomes = await Promise.allSettled(work);
@@ -79,6 +78,7 @@ export async function settleAll(work: ReadonlyArray<Promise<unknown>>): Promise<
   if (failed) throw failed.reason;
 }
 
+/** Emits a failure for each item; rethrows errors that stop the whole run (auth, a local write fault). */
 export function failAll(
   context: ApplyContext,
   drafts: readonly ItemDraft[],

@@ -1,5 +1,5 @@
 /** Carries out `onDelete` for items whose file is gone. Items wf-sync never created are never here. */
-import { AuthError, InterruptedError, WebflowApiError, WfSyncError } from "../../errors.ts";
+import { AuthError, InterruptedError, LocalFileError, WebflowApiError, WfSyncError } from "../../errors.ts";
 import type { PlannedRemoval } from "../plan/plan-changes.ts";
 import { chunk } from "../../webflow/client.ts";
 import { errorText, isAbortedSignal, type ApplyContext, type ItemAction } from "./context.ts";
@@ -32,7 +32,7 @@ export async function removeItems(
       await context.save();
       for (const removal of removed) emit(removal, policy);
     } catch (error) {
-      if (error instanceof AuthError) throw error;
+      if (error instanceof AuthError || error instanceof LocalFileError) throw error;
       if (error instanceof InterruptedError) return;
       for (const removal of batch) emit(removal, policy, error);
     }

@@ -4,10 +4,11 @@
  * keys it leaves out fall back to the primary file's values, and an empty body falls back to
  * the primary body. Each becomes a write to its primary item's locale variant.
  */
-import { posix, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ReferenceError, WfSyncError } from "../../errors.ts";
 import { mapFields, slugForEntry, type ItemDraft } from "../../core/map-fields.ts";
 import { isItemId } from "../../core/item-id.ts";
+import { assetPathFrom } from "../../core/prepare-entry.ts";
 import { anchorOf, mergeTranslation, missingPrimaryError } from "../../core/translation.ts";
 import type { Entry, SiteLocale } from "../../core/types.ts";
 import type { RemoteItem } from "../../webflow/client.ts";
@@ -219,7 +220,7 @@ async function translationDraft(
   const usedAssets = new Set<string>();
   const resolveAsset = (path: string) => {
     for (const base of [file.path, primary.file]) {
-      const relative = posix.normalize(posix.join(posix.dirname(base), path));
+      const relative = assetPathFrom(base, path);
       const asset = Object.values(context.manifest.assets).find(
         (candidate) => candidate.fileName === relative,
       );
@@ -292,7 +293,8 @@ async function translationRecord(
   const assets: NonNullable<SourceRecord["assets"]> = { ...(tr.sources[primaryPath]?.assets ?? {}) };
   let hasAllAssets = tr.sources[primaryPath] !== undefined;
   for (const path of options.usedAssets) {
-    const info = await statAsset(resolve(tr.context.config.root, path));
+    // A root-absolute (staticDirs) asset is not stamped: the translation is prepared again next run.
+    const info = path.startsWith("/") ? undefined : await statAsset(resolve(tr.context.config.root, path));
     if (info) assets[path] = info;
     else hasAllAssets = false;
   }

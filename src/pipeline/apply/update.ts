@@ -9,7 +9,7 @@ import type { ItemDraft } from "../../core/map-fields.ts";
 import type { PlannedUpdate } from "../plan/plan-changes.ts";
 import { chunk, type ItemWrite } from "../../webflow/client.ts";
 import { rejection, sendBisecting } from "./bisect.ts";
-import { settleAll, entryFor, failAll, isAbortedSignal, type ApplyContext } from "./context.ts";
+import { entryFor, failAll, isAbortedSignal, settleAll, type ApplyContext } from "./context.ts";
 import { createItems } from "./create.ts";
 import { findBySlugs } from "./remote-match.ts";
 

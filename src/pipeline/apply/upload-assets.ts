@@ -1,6 +1,6 @@
 /**
  * Local images and files an item uses become Webflow assets before the item is written: each
- * file is checked (present, within Webflow's limits), then found by MD5 in the manifest or by
+ * file is checked (inside the project, present, within Webflow's limits), then found by MD5 in the manifest or by
  * name and size on the site, and uploaded only when neither has it.
  */
 import { findActiveSvgContent, isSvgPath } from "../../core/svg-safety.ts";
@@ -106,6 +106,8 @@ export async function uploadEntryAssets(
 ): Promise<WfSyncError[]> {
   const { entry, assetsByPath } = options;
   const errors: WfSyncError[] = [];
+  // Every file is located, confined to the project and its staticDirs, and checked the same
+  // way for sync, --dry-run and check (findLocalAsset), before a byte of it is read.
   const confinement = confinementOf(context.config);
   for (const asset of wantedAssets(options)) {
     const location = { file: entry.file, line: asset.line };

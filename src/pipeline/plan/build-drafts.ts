@@ -4,7 +4,7 @@
  * resolve the same are taken from their records unparsed; local assets are made site assets; a
  * reference to an item created later in this run is left out and filled in by the second pass.
  */
-import { posix, resolve } from "node:path";
+import { resolve } from "node:path";
 import { WfSyncError } from "../../errors.ts";
 import {
   listEntryDependencies,
@@ -14,8 +14,9 @@ import {
   type MapFieldsOptions,
 } from "../../core/map-fields.ts";
 import { isItemId } from "../../core/item-id.ts";
-import { lookupsHold, renderEntry, type PrepareResolvers } from "../../core/prepare-entry.ts";
+import { assetPathFrom, lookupsHold, renderEntry, type PrepareResolvers } from "../../core/prepare-entry.ts";
 import type { Entry, SyncWarning } from "../../core/types.ts";
+import { confinementOf } from "../discover/confine.ts";
 import type { CollectionRun } from "../discover/discover.ts";
 import {
   assetPathsOf,
@@ -25,7 +26,6 @@ import {
   type LoadedFile,
 } from "../prepare/prepare-files.ts";
 import { ensureRenderer } from "../prepare/renderer.ts";
-import { confinementOf } from "../discover/confine.ts";
 import { prepareSettingsOf } from "../prepare/prepare-run.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
 import { uploadEntryAssets, type AssetsByPath } from "../apply/upload-assets.ts";
@@ -222,8 +222,7 @@ async function buildFileDraft(
     assetsByPath,
   });
   if (assetErrors.length > 0) return fail(entry.file, slugForEntry(entry), assetErrors[0] as WfSyncError);
-  const resolveAsset = (path: string) =>
-    assetsByPath.get(posix.normalize(posix.join(posix.dirname(entry.file), path)));
+  const resolveAsset = (path: string) => assetsByPath.get(assetPathFrom(entry.file, path));
   const rendered = await finalRender(context, { run, file, entry, assetsByPath });
   if (rendered instanceof WfSyncError) return fail(entry.file, slugForEntry(entry), rendered);
   file.rendered = undefined;

@@ -282,7 +282,8 @@ export async function runNetworkBench(options: NetworkBenchOptions): Promise<{ i
   const writesPerItem = Math.max(...plain.phases.map((phase) => phase.writes / phase.items));
   const tightFraction = Math.min(...tight.phases.map((phase) => pushFraction(phase)));
   const goals: Array<[string, boolean]> = [
-    [`write requests per changed item ≤ 0.011 (${writesPerItem.toFixed(4)})`, writesPerItem <= 0.011],
+    // A changed live item costs a staged and a live PATCH (docs/webflow-model.md): two bulk requests per 100.
+    [`write requests per changed item ≤ 0.021 (${writesPerItem.toFixed(4)})`, writesPerItem <= 0.021],
     [
       `item throughput where the limit sets the pace ≥ 90 % of the bound (${percent(tightFraction)})`,
       tightFraction >= 0.9,

@@ -785,6 +785,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       save,
       signal: options.signal,
       retryBaseMs: options.retryBaseMs,
+      // Removals and unpublishes must name every locale, or Webflow acts on the primary only.
+      cmsLocaleIds: localeIdsFor(run.config, siteLocales),
       emit: (result: ItemResult) => {
         if (result.action !== "keep") doneWrites++;
         record(result);

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
-import { AuthError, ExitCode, InterruptedError, WfSyncError } from "../errors.ts";
+import { AuthError, ExitCode, InterruptedError, UsageError, WfSyncError } from "../errors.ts";
 import { enableConfigCache, loadConfig } from "../load-config.ts";
 import {
   createWebflowClient,
@@ -15,6 +15,15 @@ import {
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
+
+/** Flags of `wf-sync sandbox`. */
+type SandboxFlags = {
+  port: string;
+  state: string;
+  rateLimit: string;
+  livePatchUpdatesStaged?: boolean;
+  detailIndex?: boolean;
+};
 
 /** Everything main() needs from the outside world; tests pass their own. */
 export interface CliIo {
@@ -481,7 +490,15 @@ export async function main(io: CliIo): Promise<number> {
     .description("serve the built-in Webflow emulator in the foreground")
     .option("--port <port>", "port on 127.0.0.1", "8787")
     .option("--state <file>", "state file", ".wf-sync/sandbox.json")
-    .action(async (commandOptions: { port: string; state: string }) => {
+    .option("--rate-limit <perMinute>", "requests per minute per token, as on Webflow (0: none)", "60")
+    .option("--live-patch-updates-staged", "live PATCH also writes the staged copy (Webflow's does not)")
+    .option("--detail-index", "validation errors name the element's index (Webflow's do not)")
+    .action(async (commandOptions: SandboxFlags) => {
+      const requestsPerMinute = Number(commandOptions.rateLimit);
+      if (!Number.isInteger(requestsPerMinute) || requestsPerMinute < 0)
+        throw new UsageError(
+          `--rate-limit takes a whole number of requests per minute, not "${commandOptions.rateLimit}".`,
+        );
       const options = globals();
       let seed;
       try {
@@ -497,6 +514,9 @@ export async function main(io: CliIo): Promise<number> {
       await serveSandbox({
         port: Number(commandOptions.port),
         statePath,
+        requestsPerMinute,
+        liveUpdateAlsoStaged: commandOptions.livePatchUpdatesStaged ?? false,
+        detailIndex: commandOptions.detailIndex ?? false,
         ...(seed ? { seed } : {}),
         ...(io.signal ? { signal: io.signal } : {}),
         log: io.stderr,

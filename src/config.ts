@@ -49,6 +49,16 @@ const CollectionSchema = z.object({
     .optional(),
   /** Rich-text rendering options for this collection (see docs/rich-text.md). */
   richText: RichTextSchema.optional(),
+  /**
+   * Slug of a file without `slug:`: `"name"` (default) the file name, `index.md`/`_index.md`
+   * their folder's; `"path"` the path below the `include` base folder, joined with `-`.
+   */
+  slugFrom: z.enum(["name", "path"]).optional(),
+  /**
+   * Hugo shortcodes and Liquid tags in bodies: `"convert"` (default) built-in ones, removing the
+   * markers of others with a warning; `"error"` fails the file; `"keep"` sends them as text.
+   */
+  templates: z.enum(["convert", "error", "keep"]).optional(),
 });
 
 export const ConfigSchema = z.object({

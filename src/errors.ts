@@ -47,6 +47,12 @@ export class DuplicateSlugError extends WfSyncError {
   readonly exitCode = ExitCode.ItemsFailed;
 }
 
+/** Template syntax (Hugo shortcode, Liquid tag) in a body of a collection with `templates: "error"`. */
+export class TemplateError extends WfSyncError {
+  readonly code = "WF_TEMPLATE";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
 /** A reference (Reference/MultiReference field or a link) names an item that cannot be found. */
 export class ReferenceError extends WfSyncError {
   readonly code = "WF_REFERENCE";
@@ -87,6 +93,12 @@ export class AuthError extends WfSyncError {
 export class ApiUnavailableError extends WfSyncError {
   readonly code = "WF_API_UNAVAILABLE";
   readonly exitCode = ExitCode.CannotRun;
+}
+
+/** The item was changed in Webflow since wf-sync last wrote it; it is not overwritten without --overwrite. */
+export class DriftError extends WfSyncError {
+  readonly code = "WF_DRIFT";
+  readonly exitCode = ExitCode.ItemsFailed;
 }
 
 /** A removal would take away more than the safety share of a collection without --yes. */

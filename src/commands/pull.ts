@@ -9,7 +9,8 @@ import { toFrontmatterValue } from "../core/convert-field.ts";
 import { digestOf } from "../core/digest.ts";
 import { isItemId } from "../core/item-id.ts";
 import { htmlToMarkdown } from "../core/html-to-markdown.ts";
-import { mapFields, slugForEntry } from "../core/map-fields.ts";
+import { mapFields, mappingDigestInput, slugForEntry } from "../core/map-fields.ts";
+import { slugRuleOf } from "../core/slugify.ts";
 import { parseEntry } from "../core/parse-entry.ts";
 import { createMarkdownRenderer, resolveRenderOptions } from "../core/render-markdown.ts";
 import type { CollectionSchema, FieldSchema, SyncWarning } from "../core/types.ts";
@@ -20,7 +21,7 @@ import {
   writeSchemaCache,
 } from "../pipeline/record/manifest-store.ts";
 import type { RemoteItem, WebflowClient } from "../webflow/client.ts";
-import { loadCollectionFiles, renderOptionsFor, selectCollections } from "./sync.ts";
+import { loadCollectionFiles, renderOptionsFor, selectCollections } from "../pipeline/discover/discover.ts";
 import { RESERVED_FRONTMATTER_KEYS } from "../core/map-fields.ts";
 import { WRITABLE_FIELD_TYPES } from "../core/convert-field.ts";
 
@@ -200,7 +201,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
     const state = (manifest.collections[collection.collectionId] ??= { settingsDigest: "", items: {} });
     // The same expression as the sync's, so a pull does not mark every item stale.
     state.settingsDigest = digestOf({
-      mapping: { fields: collection.fields, body: collection.body },
+      mapping: mappingDigestInput(collection),
       render: resolveRenderOptions(renderOptions),
       schema: schema.fields,
     });
@@ -245,7 +246,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
       let isDraft = item.isDraft;
       let isArchived = item.isArchived;
       try {
-        const entry = parseEntry(path, text);
+        const entry = parseEntry(path, text, { slugRule: slugRuleOf(collection) });
         const rendered = collection.body
           ? renderer.render(entry.body, {
               file: path,

@@ -1,4 +1,4 @@
-import { FieldValueError, type SourceLocation, type WfSyncError } from "../errors.ts";
+import { DuplicateSlugError, FieldValueError, type SourceLocation, type WfSyncError } from "../errors.ts";
 import { convertFieldValue, listFieldDependencies, type FieldDependency } from "./convert-field.ts";
 import { digestOf, shortDigestOf } from "./digest.ts";
 import { slugFromPath, slugify } from "./slugify.ts";
@@ -9,6 +9,22 @@ export interface CollectionMapping {
   name: string;
   body?: string | undefined;
   fields: Record<string, string>;
+}
+
+/**
+ * The mapping settings that go into a collection's settings digest. An option at its default
+ * is left out, so adding an option does not make every existing item stale.
+ */
+export function mappingDigestInput(collection: {
+  fields: Record<string, string>;
+  body?: string | undefined;
+  slugFrom?: "name" | "path" | undefined;
+}): Record<string, unknown> {
+  return {
+    fields: collection.fields,
+    body: collection.body,
+    ...(collection.slugFrom === "path" ? { slugFrom: "path" } : {}),
+  };
 }
 
 /** One item as wf-sync wants it on the site, ready to plan and push. */
@@ -70,21 +86,59 @@ function locate(entry: Entry, key: string): SourceLocation {
   return line === undefined ? { file: entry.file } : { file: entry.file, line };
 }
 
-/** The slug an entry maps to: frontmatter `slug`, else the file name, normalised. */
+/** The slug an entry maps to: frontmatter `slug`, else the file's path per `slugFrom`, normalised. */
 export function slugForEntry(entry: Entry): string {
   const written = entry.data["slug"];
   if (typeof written === "string" && written.trim() !== "") return slugify(written);
   if (typeof written === "number") return slugify(String(written));
-  return slugFromPath(entry.file);
+  return entry.fileSlug ?? slugFromPath(entry.file);
+}
+
+/**
+ * The error for one of several files that map to one slug (none of them is written): names
+ * every file of the group and the setting that would tell them apart.
+ */
+export function duplicateSlugError(options: {
+  slug: string;
+  /** The file this error is for. */
+  file: string;
+  /** Every file with that slug, this one included. */
+  files: readonly string[];
+  collection: { name: string; slugFrom?: "name" | "path" | undefined };
+  /** Line of this file's `slug:` key, when its frontmatter sets the slug. */
+  slugLine?: number | undefined;
+}): DuplicateSlugError {
+  const { slug, file, files, collection } = options;
+  const others = files.filter((other) => other !== file);
+  const fromPath =
+    collection.slugFrom === "path"
+      ? ""
+      : `set \`slugFrom: "path"\` on collection "${collection.name}" to build slugs from the folders, or `;
+  const fix =
+    options.slugLine === undefined
+      ? `add a \`slug:\` line to the frontmatter of all but one of them`
+      : `change this file's \`slug:\` (line ${options.slugLine}) or give the others a \`slug:\` of their own`;
+  return new DuplicateSlugError(
+    `slug "${slug}" is also used by ${others.join(", ")}, so none of these ${files.length} files is synced.`,
+    {
+      location: options.slugLine === undefined ? { file } : { file, line: options.slugLine },
+      hint: `To tell them apart, ${fromPath}${fix}.`,
+    },
+  );
 }
 
 /** Matches frontmatter keys to fields per SPEC §2; unknown keys come back separately. */
 function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBinding[]; unknown: string[] } {
+  if (options.schema.isUnknown) return { bindings: [], unknown: [] };
   const bySlug = new Map(options.schema.fields.map((field) => [field.slug, field]));
   const bindings: KeyBinding[] = [];
   const unknown: string[] = [];
   const taken = new Set<string>();
-  const data = entry.data;
+  // A Jekyll file name's date stands in for a missing `date` (only where `date` reaches a field).
+  const data =
+    entry.fileDate !== undefined && entry.data["date"] === undefined
+      ? { ...entry.data, date: entry.fileDate }
+      : entry.data;
   const hasName =
     "name" in data || Object.entries(options.mapping.fields).some(([, slug]) => slug === "name");
   for (const [key, value] of Object.entries(data)) {
@@ -92,13 +146,14 @@ function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBindi
     let fieldSlug = options.mapping.fields[key];
     if (fieldSlug === undefined && bySlug.has(key)) fieldSlug = key;
     if (fieldSlug === undefined && key === "title" && !hasName) fieldSlug = "name";
+    const isImplicit = data !== entry.data && key === "date";
     if (fieldSlug === undefined) {
-      unknown.push(key);
+      if (!isImplicit) unknown.push(key);
       continue;
     }
     const field = bySlug.get(fieldSlug);
     if (!field) {
-      unknown.push(key);
+      if (!isImplicit) unknown.push(key);
       continue;
     }
     if (taken.has(field.slug)) continue;

@@ -4,6 +4,7 @@ import type * as SmolToml from "smol-toml";
 import type * as Yaml from "yaml";
 import type { Document } from "yaml";
 import { FrontmatterError } from "../errors.ts";
+import { baseFolderOf, dateFromFileName, slugFromPath, type SlugRule } from "./slugify.ts";
 import type { Entry } from "./types.ts";
 
 /**
@@ -107,11 +108,21 @@ function countLines(text: string): number {
 }
 
 /**
+ * CRLF and lone CR become LF, so a file saved on Windows (or with mixed endings) parses exactly
+ * like its LF twin: YAML would otherwise see a `\r` after a quoted scalar, and values would end
+ * in one. Each ending stays one line, so line numbers are unchanged.
+ */
+function normaliseLineEndings(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+}
+
+/**
  * Splits a Markdown file into frontmatter data and body. YAML (`---`) and TOML (`+++`)
  * frontmatter are read; any other language is refused. Errors carry the file and line.
+ * `slugRule` is the collection's `slugFrom` (the file's slug when the frontmatter has none).
  */
-export function parseEntry(file: string, text: string): Entry {
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+export function parseEntry(file: string, text: string, options: { slugRule?: SlugRule } = {}): Entry {
+  const source = normaliseLineEndings(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   const state: ParseState = { keyLines: {} };
   const isToml = source.startsWith("+++");
   const engines = {
@@ -136,12 +147,16 @@ export function parseEntry(file: string, text: string): Entry {
     });
   }
   const bodyStart = source.length - parsed.content.length;
+  const fileDate = dateFromFileName(file);
   return {
     file,
     data: { ...data },
     keyLines: state.keyLines,
     body: parsed.content,
     bodyLine: countLines(source.slice(0, bodyStart)) + 1,
+    fileSlug: slugFromPath(file, options.slugRule),
+    ...(fileDate === undefined ? {} : { fileDate }),
+    ...(options.slugRule ? { contentRoot: baseFolderOf(file, options.slugRule) } : {}),
   };
 }
 

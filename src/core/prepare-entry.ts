@@ -5,9 +5,10 @@
  * check afterwards that the final tables answer the same and re-render the file when not.
  */
 import { posix } from "node:path";
-import { FrontmatterError, WfSyncError, type SourceLocation } from "../errors.ts";
+import { FrontmatterError, TemplateError, WfSyncError, type SourceLocation } from "../errors.ts";
 import { parseEntry } from "./parse-entry.ts";
 import type { MarkdownRenderer, RenderOptions } from "./render-options.ts";
+import type { SlugRule } from "./slugify.ts";
 import type { Entry, SyncWarning } from "./types.ts";
 
 /** What one collection's files need to be prepared. */
@@ -15,6 +16,8 @@ export interface PrepareSettings {
   /** Whether the collection has a body field (else the body is not rendered). */
   hasBody: boolean;
   renderOptions: RenderOptions;
+  /** The collection's `slugFrom` (slugs of files without `slug:`); the file name when absent. */
+  slugRule?: SlugRule | undefined;
 }
 
 /** One file to prepare. */
@@ -29,10 +32,14 @@ export interface PrepareTask {
 export interface RenderLookups {
   links: Record<string, string | null>;
   images: Record<string, string | null>;
+  /** File line of each image src (where the render first met it), for located asset errors. */
+  imageLines?: Record<string, number>;
 }
 
 /** A FrontmatterError as plain data, to cross a thread boundary. */
 export interface PreparedError {
+  /** The WfSyncError's code (WF_FRONTMATTER when absent). */
+  code?: string | undefined;
   message: string;
   hint?: string | undefined;
   location?: SourceLocation | undefined;
@@ -65,13 +72,34 @@ function linkTarget(href: string, folder: string): { path: string; hash: string 
   return { path: posix.normalize(posix.join(folder, decodeURI(pathPart))), hash: hash ? `#${hash}` : "" };
 }
 
+/**
+ * The files a Markdown link target may mean, in order: as written, with the other Markdown
+ * extension, then as a folder's `_index`/`index` file (Hugo sections, page bundles). Template
+ * links (`post_url`, `ref`) name a page without knowing which of these it is.
+ */
+function candidatesOf(path: string): string[] {
+  const stem = path.replace(/\.(md|markdown)$/i, "");
+  const other = path.toLowerCase().endsWith(".md") ? `${stem}.markdown` : `${stem}.md`;
+  return [
+    path,
+    other,
+    `${stem}/_index.md`,
+    `${stem}/index.md`,
+    `${stem}/_index.markdown`,
+    `${stem}/index.markdown`,
+  ];
+}
+
 function urlOfTarget(
   target: { path: string; hash: string } | null,
   urlOfFile: (path: string) => string | undefined,
 ): string | undefined {
   if (!target) return undefined;
-  const url = urlOfFile(target.path);
-  return url === undefined ? undefined : `${url}${target.hash}`;
+  for (const candidate of candidatesOf(target.path)) {
+    const url = urlOfFile(candidate);
+    if (url !== undefined) return `${url}${target.hash}`;
+  }
+  return undefined;
 }
 
 /** A relative link to another synced Markdown file becomes that item's URL path. */
@@ -117,11 +145,15 @@ export function assetPathFrom(fromFile: string, src: string): string {
 }
 
 export function toPreparedError(error: WfSyncError): PreparedError {
-  return { message: error.message, hint: error.hint, location: error.location };
+  return { message: error.message, hint: error.hint, location: error.location, code: error.code };
 }
 
-export function fromPreparedError(error: PreparedError): FrontmatterError {
-  return new FrontmatterError(error.message, { hint: error.hint, location: error.location });
+/** The error again, of its class (a frontmatter error, or a template error from the render). */
+export function fromPreparedError(error: PreparedError): FrontmatterError | TemplateError {
+  const options = { hint: error.hint, location: error.location };
+  return error.code === "WF_TEMPLATE"
+    ? new TemplateError(error.message, options)
+    : new FrontmatterError(error.message, options);
 }
 
 /** Renders a parsed entry's body, recording every link and image lookup. */
@@ -134,14 +166,16 @@ export function renderEntry(
   const rendered = renderer.render(entry.body, {
     file: entry.file,
     lineOffset: entry.bodyLine - 1,
+    contentRoot: entry.contentRoot,
     resolveLink: (href) => {
       const url = resolveFileLink(href, entry.file, resolvers.urlOfFile);
       lookups.links[href] = url ?? null;
       return url;
     },
-    resolveImage: (src) => {
+    resolveImage: (src, line) => {
       const url = resolvers.urlOfAsset(assetPathFrom(entry.file, src));
       lookups.images[src] = url ?? null;
+      if (line !== undefined) (lookups.imageLines ??= {})[src] ??= line;
       return url === undefined ? undefined : { url };
     },
   });
@@ -169,7 +203,7 @@ export function createEntryPreparer(
     prepare(task: PrepareTask, resolvers: PrepareResolvers): PreparedFile {
       let entry: Entry;
       try {
-        entry = parseEntry(task.path, task.text);
+        entry = parseEntry(task.path, task.text, { slugRule: settings[task.settings]?.slugRule });
       } catch (error) {
         if (error instanceof WfSyncError)
           return {
@@ -183,7 +217,18 @@ export function createEntryPreparer(
       const renderer = renderers[task.settings];
       if (!settings[task.settings]?.hasBody || !renderer)
         return { path: task.path, entry, warnings: [], lookups: { links: {}, images: {} } };
-      return { path: task.path, entry, ...renderEntry(renderer, entry, resolvers) };
+      try {
+        return { path: task.path, entry, ...renderEntry(renderer, entry, resolvers) };
+      } catch (error) {
+        // A body refused by its settings (`templates: "error"`) fails that file alone.
+        if (!(error instanceof WfSyncError)) throw error;
+        return {
+          path: task.path,
+          error: toPreparedError(error),
+          warnings: [],
+          lookups: { links: {}, images: {} },
+        };
+      }
     },
   };
 }

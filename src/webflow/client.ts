@@ -41,7 +41,13 @@ export interface WebflowClient {
   getSite(siteId: string): Promise<SiteInfo>;
   listItems(
     collectionId: string,
-    options?: { isLive?: boolean; cmsLocaleId?: string; slug?: string },
+    options?: {
+      isLive?: boolean;
+      cmsLocaleId?: string;
+      slug?: string;
+      /** Only items changed at or after this time (ISO 8601). */
+      updatedSince?: string;
+    },
   ): Promise<RemoteItem[]>;
   /** Creates items (live unless `isLive: false`). May throw an uncertain error: then reconcile by slug. */
   createItems(

@@ -4,8 +4,8 @@
  * of the time spent rendering a post. Only a conservative class of bodies takes this path;
  * for anything else `fastParse` returns undefined and the caller parses with remark.
  *
- * Positions are approximate: block nodes start at their first line (column 1) and inline
- * nodes share their block's position. The renderer re-renders the slow way whenever a
+ * Positions are approximate: block nodes start at their first line (column 1), images and
+ * links at their own line (column 1), and other inline nodes share their block's position. The renderer re-renders the slow way whenever a
  * warning (the only reader of positions) is given.
  */
 import MarkdownIt from "markdown-it";
@@ -372,13 +372,19 @@ function convertInline(inline: Token, position: Position): Phrasing[] {
   if (/\*{3}|_{3}/.test(inline.content)) throw new Unsupported("delimiter run of three or more");
   const cursor: Cursor = { index: 0 };
   const hasLineEnding = inline.content.includes("\n");
-  return convertPhrasing(inline.children ?? [], cursor, { position, hasLineEnding }, undefined);
+  const line = { current: position.start.line };
+  return convertPhrasing(inline.children ?? [], cursor, { position, hasLineEnding, line }, undefined);
+}
+
+/** The position of an image or link: its own line (counted at line breaks), column unknown. */
+function linePosition(where: { line: { current: number } }): Position {
+  return { start: { line: where.line.current, column: 1 }, end: { line: where.line.current, column: 1 } };
 }
 
 function convertPhrasing(
   tokens: Token[],
   cursor: Cursor,
-  where: { position: Position; hasLineEnding: boolean },
+  where: { position: Position; hasLineEnding: boolean; line: { current: number } },
   until: string | undefined,
 ): Phrasing[] {
   const { position, hasLineEnding } = where;
@@ -401,9 +407,11 @@ function convertPhrasing(
         pushText(token.content);
         break;
       case "softbreak":
+        where.line.current++;
         pushText("\n");
         break;
       case "hardbreak":
+        where.line.current++;
         nodes.push({ type: "break", position });
         break;
       case "code_inline":
@@ -430,18 +438,20 @@ function convertPhrasing(
       case "link_open": {
         const url = token.attrGet("href") ?? "";
         const title = token.attrGet("title");
+        const at = linePosition(where);
         const children = convertPhrasing(tokens, cursor, where, "link_close");
-        nodes.push({ type: "link", url, title, children, position });
+        nodes.push({ type: "link", url, title, children, position: at });
         break;
       }
       case "image": {
+        const at = linePosition(where);
         const alt = toText(convertPhrasing(token.children ?? [], { index: 0 }, where, undefined));
         nodes.push({
           type: "image",
           url: token.attrGet("src") ?? "",
           title: token.attrGet("title"),
           alt,
-          position,
+          position: at,
         });
         break;
       }

@@ -20,7 +20,8 @@ import {
 import { fastParse } from "./fast-parse.ts";
 import { prepareMarkdown } from "./markdown-pass.ts";
 import type { parseRawHtml } from "./raw-html.ts";
-import { createRenderState } from "./state.ts";
+import { addWarning, createRenderState, WarningKind } from "./state.ts";
+import { convertTemplates, mayHoldTemplate } from "./templates.ts";
 import { toWebflowTree, type Highlighter } from "./webflow-html.ts";
 
 /** The costly parts; a renderer built without one throws MissingRenderPart when a body needs it. */
@@ -65,18 +66,56 @@ export function buildRenderer(options: RenderOptions, parts: RenderParts): Markd
     const webflowTree = toWebflowTree(hast, { options: resolved, state, highlighter });
     return { html: toHtml(webflowTree, stringifyOptions), warnings: sortByLocation(state.warnings) };
   };
+  const renderBody = (markdown: string, context: RenderContext): RenderResult => {
+    const fastTree = parts.isFastPathEnabled ? fastParse(markdown) : undefined;
+    if (fastTree) {
+      const result = renderTree(fastTree, markdown, context);
+      // The fast tree's positions are approximate; a warning must point at the exact spot.
+      if (result.warnings.length === 0) return result;
+    }
+    if (!parts.parse) throw new MissingRenderPart("remark");
+    return renderTree(parts.parse(markdown), markdown, context);
+  };
   return {
     render(markdown, context) {
-      const fastTree = parts.isFastPathEnabled ? fastParse(markdown) : undefined;
-      if (fastTree) {
-        const result = renderTree(fastTree, markdown, context);
-        // The fast tree's positions are approximate; a warning must point at the exact spot.
-        if (result.warnings.length === 0) return result;
-      }
-      if (!parts.parse) throw new MissingRenderPart("remark");
-      return renderTree(parts.parse(markdown), markdown, context);
+      if (resolved.templates === "keep" || !mayHoldTemplate(markdown)) return renderBody(markdown, context);
+      // Code ranges come from remark's tree: tags inside code are code.
+      if (!parts.parse) throw new MissingRenderPart("remark (template syntax)");
+      const converted = convertTemplates(markdown, {
+        file: context.file,
+        lineOffset: context.lineOffset ?? 0,
+        contentRoot: context.contentRoot,
+        mode: resolved.templates,
+        codeRanges: codeRangesOf(parts.parse(markdown)),
+      });
+      const result = renderBody(converted.markdown, context);
+      if (converted.warnings.length === 0) return result;
+      const state = createRenderState(context);
+      for (const warning of converted.warnings)
+        addWarning(state, {
+          kind: WarningKind.Template,
+          message: warning.message,
+          position: { start: { line: warning.line, column: 1 }, end: { line: warning.line, column: 1 } },
+        });
+      return { html: result.html, warnings: sortByLocation([...state.warnings, ...result.warnings]) };
     },
   };
+}
+
+/** `[start, end)` offsets of the code blocks and code spans of a tree, in document order. */
+function codeRangesOf(tree: MdastRoot): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  const visit = (node: MdastRoot | MdastRoot["children"][number]): void => {
+    if (node.type === "code" || node.type === "inlineCode") {
+      const start = node.position?.start.offset;
+      const end = node.position?.end.offset;
+      if (start !== undefined && end !== undefined) ranges.push([start, end]);
+      return;
+    }
+    if ("children" in node) for (const child of node.children) visit(child as MdastRoot["children"][number]);
+  };
+  visit(tree);
+  return ranges;
 }
 
 /** Document order, whichever stage found the problem. */

@@ -1,4 +1,5 @@
 /** What every apply step shares: the context a collection's writes run in, results, and failure reporting. */
+import { sealOf } from "../../core/item-id.ts";
 import { AuthError, InterruptedError, WebflowApiError, WfSyncError } from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
 import type { ManifestEntry } from "../plan/plan-changes.ts";
@@ -42,8 +43,13 @@ export interface ApplyContext {
 }
 
 /** The manifest entry of an item that now holds `draft`. */
-export function entryFor(draft: ItemDraft, itemId: string, isLive: boolean): ManifestEntry {
-  return {
+export function entryFor(
+  draft: ItemDraft,
+  itemId: string,
+  isLive: boolean,
+  lastUpdated?: string | undefined,
+): ManifestEntry {
+  const entry: ManifestEntry = {
     itemId,
     digest: draft.digest,
     fields: draft.fieldDigests,
@@ -52,6 +58,9 @@ export function entryFor(draft: ItemDraft, itemId: string, isLive: boolean): Man
     isArchived: draft.isArchived,
     isLive,
   };
+  if (itemId !== "") entry.seal = sealOf(draft.slug, itemId);
+  if (lastUpdated) entry.lastUpdated = lastUpdated;
+  return entry;
 }
 
 export function errorText(error: unknown): string {

@@ -49,7 +49,7 @@ export async function createItems(
 }
 
 function settle(context: ApplyContext, draft: ItemDraft, item: RemoteItem): void {
-  context.entries[draft.slug] = entryFor(draft, item.itemId, item.isLive);
+  context.entries[draft.slug] = entryFor(draft, item.itemId, item.isLive, item.lastUpdated);
   context.onWritten?.(draft);
   context.emit({
     collection: context.collectionName,

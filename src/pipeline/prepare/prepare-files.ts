@@ -19,7 +19,7 @@ import {
   type PrepareSettings,
   type RenderLookups,
 } from "../../core/prepare-entry.ts";
-import { slugFromPath } from "../../core/slugify.ts";
+import { slugFromPath, type SlugRule } from "../../core/slugify.ts";
 import type { Entry, SyncWarning } from "../../core/types.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
 import { stampOf, type FileDigestCache, type FileStamp } from "./file-digests.ts";
@@ -50,6 +50,8 @@ export interface LoadedFile {
   skipped?: SourceRecord;
   /** Rendered body and the answers its resolvers gave (checked again before use). */
   rendered?: { html: string; warnings: SyncWarning[]; lookups: RenderLookups };
+  /** The collection's slug rule, for parsing (set by prepareFiles). */
+  slugRule?: SlugRule | undefined;
   /**
    * Set when the parsed entry's Markdown body was let go (a big run keeps only the rendered
    * HTML): read `entry.body` through `entryWithBody`, which reads the file again.
@@ -126,7 +128,7 @@ import { anchorOf } from "../../core/translation.ts";
 
 function parseLoaded(file: LoadedFile, text: string): void {
   try {
-    file.entry = parseEntry(file.path, text);
+    file.entry = parseEntry(file.path, text, { slugRule: file.slugRule });
   } catch (error) {
     if (!(error instanceof WfSyncError)) throw error;
     file.error = error;
@@ -189,6 +191,8 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   const io = pLimit(64);
   const readBytes = (path: string) => io(() => readFile(`${root}/${path}`));
   const digests = options.digests;
+  for (const collection of collections)
+    for (const file of collection.files) file.slugRule = collection.settings.slugRule;
   // Stat before reading: bytes read later are at least as new as the stamp they are cached under.
   if (digests) {
     for (const collection of collections)
@@ -277,7 +281,10 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   for (const collection of collections) {
     const state = collection.skippable;
     for (const file of collection.files) {
-      const slug = file.skipped?.slug ?? state?.sources?.[file.path]?.slug ?? slugFromPath(file.path);
+      const slug =
+        file.skipped?.slug ??
+        state?.sources?.[file.path]?.slug ??
+        slugFromPath(file.path, collection.settings.slugRule);
       fileUrls.set(file.path, collection.urlPattern.replace("{slug}", slug));
     }
   }

@@ -11,7 +11,7 @@
 import { ItemRejectedError, WebflowApiError, type ItemProblem } from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
 import type { PlannedUpdate } from "../plan/plan-changes.ts";
-import { chunk, type ItemWrite } from "../../webflow/client.ts";
+import { chunk, type ItemWrite, type RemoteItem } from "../../webflow/client.ts";
 import { rejection, sendBisecting } from "./bisect.ts";
 import { entryFor, failAll, isAbortedSignal, type ApplyContext } from "./context.ts";
 import { createItems } from "./create.ts";
@@ -49,16 +49,22 @@ function updateWrite(update: PlannedUpdate, extra: Partial<ItemWrite>): ItemWrit
   return { itemId: update.previous.itemId, fieldData, isArchived: update.draft.isArchived, ...extra };
 }
 
-/** Records written updates in the manifest, reports them, and saves. */
+/**
+ * Records written updates in the manifest, reports them, and saves. `answered` holds the items
+ * as the last write returned them, when it was one that returns items (for their `lastUpdated`).
+ */
 async function done(
   context: ApplyContext,
   updates: readonly PlannedUpdate[],
   isLive: boolean,
+  answered: readonly RemoteItem[] = [],
 ): Promise<void> {
   const { entries } = context;
+  const lastUpdated = new Map(answered.map((item) => [item.itemId, item.lastUpdated]));
   for (const update of updates) {
     if (update.previousSlug !== update.draft.slug) delete entries[update.previousSlug];
-    entries[update.draft.slug] = entryFor(update.draft, update.previous.itemId, isLive);
+    const itemId = update.previous.itemId;
+    entries[update.draft.slug] = entryFor(update.draft, itemId, isLive, lastUpdated.get(itemId));
     context.onWritten?.(update.draft);
     context.emit({
       collection: context.collectionName,
@@ -118,12 +124,12 @@ async function sendPart(context: ApplyContext, part: readonly PlannedUpdate[], r
     // "Published" rather than with changes pending (lastPublished after lastUpdated).
     await writeStaged(context, part);
     try {
-      await client.updateItems(
+      const answered = await client.updateItems(
         collectionId,
         part.map((update) => updateWrite(update, { isDraft: false })),
         { isLive: true },
       );
-      await done(context, part, true);
+      await done(context, part, true, answered);
     } catch (error) {
       // At least one item was never published (the manifest was behind): publish the staged copies.
       if (!(error instanceof WebflowApiError) || error.failure.kind !== "never-published") throw error;

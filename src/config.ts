@@ -28,6 +28,15 @@ export const RichTextSchema = z
   .partial()
   .strict();
 
+/** Bounds on one source file; see README "Limits". The other bounds are fixed. */
+export const LimitsSchema = z
+  .object({
+    /** Largest Markdown body in bytes (UTF-8); a bigger file fails with WF_LIMIT. Default 5,000,000. */
+    maxBodyBytes: z.number().int().positive(),
+  })
+  .partial()
+  .strict();
+
 const CollectionSchema = z.object({
   /** Local label, used in output and with `--collection`. */
   name: z.string().min(1),
@@ -77,6 +86,8 @@ export const ConfigSchema = z.object({
   richText: RichTextSchema.optional(),
   /** JSON file describing the sandbox's site and collections (see README "The sandbox"). */
   sandboxSeed: z.string().optional(),
+  /** Bounds on each source file; a file over one fails alone (see README "Limits"). */
+  limits: LimitsSchema.optional(),
 });
 
 /** The config as people write it in `wf-sync.config.ts`. */

@@ -41,6 +41,39 @@ export class FieldValueError extends WfSyncError {
   readonly exitCode = ExitCode.ItemsFailed;
 }
 
+/**
+ * A file is over one of the bounds that keep every file's parse and render short and linear
+ * (body size, nesting depth, frontmatter size, keys or aliases). `limit` names the bound.
+ */
+export class LimitError extends WfSyncError {
+  readonly code = "WF_LIMIT";
+  readonly exitCode = ExitCode.ItemsFailed;
+  /** The bound's name, as in `limits` of the config (e.g. `maxNestingDepth`). */
+  readonly limit: string;
+  constructor(message: string, options: WfSyncErrorOptions & { limit: string }) {
+    super(message, options);
+    this.limit = options.limit;
+  }
+}
+
+/**
+ * Text that cannot be sent faithfully: invalid UTF-8 (U+FFFD) or control characters, in a
+ * frontmatter value or the body.
+ */
+export class TextEncodingError extends WfSyncError {
+  readonly code = "WF_TEXT_ENCODING";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/**
+ * An unexpected exception while parsing, rendering or mapping one file: most likely a bug (in
+ * wf-sync or a plugin), but it costs that file alone, never the run.
+ */
+export class FileProcessingError extends WfSyncError {
+  readonly code = "WF_FILE_UNEXPECTED";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
 /** Two files of one collection map to the same slug. */
 export class DuplicateSlugError extends WfSyncError {
   readonly code = "WF_DUPLICATE_SLUG";

@@ -88,7 +88,7 @@ export async function buildCollectionDrafts(
       await prepareOnMainThread({
         root: context.config.root,
         file,
-        settings: prepareSettingsOf(run),
+        settings: prepareSettingsOf(run, context.config),
         resolvers: { urlOfFile: context.index.urlOfFile, urlOfAsset: () => undefined },
         stats: context.stats,
       });

@@ -126,9 +126,9 @@ function assetsUnchanged(root: string, assets: SourceRecord["assets"]): boolean 
 export { anchorOf } from "../../core/translation.ts";
 import { anchorOf } from "../../core/translation.ts";
 
-function parseLoaded(file: LoadedFile, text: string): void {
+function parseLoaded(file: LoadedFile, text: string, limits: PrepareSettings["limits"]): void {
   try {
-    file.entry = parseEntry(file.path, text, { slugRule: file.slugRule });
+    file.entry = parseEntry(file.path, text, { slugRule: file.slugRule, limits });
   } catch (error) {
     if (!(error instanceof WfSyncError)) throw error;
     file.error = error;
@@ -175,7 +175,10 @@ export async function entryWithBody(root: string, file: LoadedFile): Promise<Ent
       hint: "Run sync again.",
     });
   }
-  const { body } = parseEntry(file.path, new TextDecoder().decode(bytes));
+  // The same bytes passed the configured body limit when they were first parsed.
+  const { body } = parseEntry(file.path, new TextDecoder().decode(bytes), {
+    limits: { maxBodyBytes: Number.POSITIVE_INFINITY },
+  });
   Object.defineProperty(entry, "body", { value: body, writable: true, enumerable: true, configurable: true });
   file.isBodyDropped = false;
   return entry;
@@ -231,7 +234,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
 
   // 2. Decide which files can be skipped: same bytes, same assets, item known and settled.
   const pending: Array<{ file: LoadedFile; settings: number }> = [];
-  const translationsToParse: LoadedFile[] = [];
+  const translationsToParse: Array<{ file: LoadedFile; limits: PrepareSettings["limits"] }> = [];
   collections.forEach((collection, index) => {
     const state = collection.skippable;
     const primaryDigests = new Map<string, string>();
@@ -270,7 +273,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
         stats.skipped++;
         alreadyRead.delete(file.path);
       } else {
-        translationsToParse.push(file);
+        translationsToParse.push({ file, limits: collection.settings.limits });
       }
     }
   });
@@ -360,7 +363,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
 
   // 4. Translations are parsed here and rendered with their primary later; a changed
   // translation of a skipped primary needs that primary's entry too.
-  for (const file of translationsToParse) {
+  for (const { file, limits } of translationsToParse) {
     const kept = alreadyRead.get(file.path);
     alreadyRead.delete(file.path);
     const bytes = kept ?? (await readBytes(file.path));
@@ -368,7 +371,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
       file.rawDigest = rawDigestOf(bytes);
       digests?.remember(file.path, file.stamp, file.rawDigest);
     }
-    parseLoaded(file, new TextDecoder().decode(bytes));
+    parseLoaded(file, new TextDecoder().decode(bytes), limits);
     stats.parsed++;
   }
   for (const collection of collections) {
@@ -377,7 +380,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     const anchors = new Set(changed.map((file) => anchorOf(file.entry as Entry, file.path)));
     for (const file of collection.files) {
       if (!file.skipped || !anchors.has(file.skipped.slug)) continue;
-      await loadSkippedEntry(root, file, stats);
+      await loadSkippedEntry(root, file, stats, collection.settings.limits);
     }
   }
 }
@@ -387,9 +390,10 @@ export async function loadSkippedEntry(
   root: string,
   file: LoadedFile,
   stats: PrepareStats,
+  limits?: PrepareSettings["limits"],
 ): Promise<Entry | undefined> {
   if (file.entry) return file.entry;
-  parseLoaded(file, await readFile(`${root}/${file.path}`, "utf8"));
+  parseLoaded(file, await readFile(`${root}/${file.path}`, "utf8"), limits);
   stats.parsed++;
   return file.entry;
 }

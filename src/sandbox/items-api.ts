@@ -529,7 +529,6 @@ function unpublishTargets(
         live: null,
         isDraft: true,
         lastPublished: null,
-        lastUpdated: nowIso(),
       });
     }
   }
@@ -575,12 +574,11 @@ function publishItems(context: ApiContext, collection: CollectionRecord, body: u
       if (!variant) continue;
       // Resulting isDraft after publish is unconfirmed (API-NOTES §2.3); we assume false.
       const next: VariantRecord = variant.isArchived
-        ? { ...variant, live: null, lastPublished: null, lastUpdated: now }
+        ? { ...variant, live: null, lastPublished: null }
         : {
             ...variant,
             live: { fieldData: structuredClone(variant.fieldData) },
             lastPublished: now,
-            lastUpdated: now,
             isDraft: false,
           };
       context.store.putVariant(collection.id, id, next);

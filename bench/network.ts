@@ -288,7 +288,7 @@ export async function runNetworkBench(options: NetworkBenchOptions): Promise<{ i
   const tightFraction = Math.min(...tight.phases.map((phase) => pushFraction(phase)));
   const goals: Array<[string, boolean]> = [
     [
-      // Staged batches of 100 plus one publish request per batch: 2 / 100, and a little slack.
+      // A changed live item costs a staged and a live PATCH (docs/webflow-model.md): two bulk requests per 100.
       `write requests per changed item ≤ 0.021 for N ≥ 1,000 (${writesPerItem.toFixed(4)} for N = ${items})`,
       writesPerItem <= 0.021,
     ],

@@ -19,6 +19,15 @@ import { createReporter, type Reporter } from "./reporter.ts";
 import { createRedactor } from "../core/redact-secrets.ts";
 import { escapeLines, escapeText } from "../core/escape-text.ts";
 
+/** Flags of `wf-sync sandbox`. */
+type SandboxFlags = {
+  port: string;
+  state: string;
+  rateLimit: string;
+  livePatchUpdatesStaged?: boolean;
+  detailIndex?: boolean;
+};
+
 /** Everything main() needs from the outside world; tests pass their own. */
 export interface CliIo {
   argv: readonly string[];
@@ -716,7 +725,15 @@ export async function main(rawIo: CliIo): Promise<number> {
     .description("serve the built-in Webflow emulator in the foreground")
     .option("--port <port>", "port on 127.0.0.1", "8787")
     .option("--state <file>", "state file", ".wf-sync/sandbox.json")
-    .action(async (commandOptions: { port: string; state: string }) => {
+    .option("--rate-limit <perMinute>", "requests per minute per token, as on Webflow (0: none)", "60")
+    .option("--live-patch-updates-staged", "live PATCH also writes the staged copy (Webflow's does not)")
+    .option("--detail-index", "validation errors name the element's index (Webflow's do not)")
+    .action(async (commandOptions: SandboxFlags) => {
+      const requestsPerMinute = Number(commandOptions.rateLimit);
+      if (!Number.isInteger(requestsPerMinute) || requestsPerMinute < 0)
+        throw new UsageError(
+          `--rate-limit takes a whole number of requests per minute, not "${commandOptions.rateLimit}".`,
+        );
       const options = globals();
       let seed;
       try {
@@ -735,6 +752,9 @@ export async function main(rawIo: CliIo): Promise<number> {
       await serveSandbox({
         port,
         statePath,
+        requestsPerMinute,
+        liveUpdateAlsoStaged: commandOptions.livePatchUpdatesStaged ?? false,
+        detailIndex: commandOptions.detailIndex ?? false,
         ...(seed ? { seed } : {}),
         ...(io.signal ? { signal: io.signal } : {}),
         log: io.stderr,

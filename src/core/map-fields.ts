@@ -40,6 +40,8 @@ export interface ItemDraft {
   digest: string;
   /** Short digest per field slug, to tell which fields changed. */
   fieldDigests: Record<string, string>;
+  /** Frontmatter line that set each field (by field slug), to locate what Webflow refuses. */
+  fieldLines?: Record<string, number>;
 }
 
 /** Frontmatter keys with a meaning of their own, never sent as fields. */
@@ -258,6 +260,9 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
   if (errors.length > 0) return { ok: false, errors, warnings };
   const fieldDigests: Record<string, string> = {};
   for (const [key, value] of Object.entries(fieldData)) fieldDigests[key] = shortDigestOf(value);
+  const fieldLines: Record<string, number> = {};
+  for (const binding of bindings)
+    if (binding.location.line !== undefined) fieldLines[binding.field.slug] = binding.location.line;
   return {
     ok: true,
     warnings,
@@ -270,6 +275,7 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
       isArchived,
       digest: digestOf({ fieldData, isDraft, isArchived }),
       fieldDigests,
+      fieldLines,
     },
   };
 }

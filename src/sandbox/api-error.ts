@@ -3,8 +3,8 @@ export interface ErrorDetail {
   param: string;
   description: string;
   /**
-   * Position of the offending element in a list body. This is our emulator's addition:
-   * Webflow's real details carry only `param` and `description`.
+   * Position of the offending element in a list body. This is our emulator's addition, sent
+   * only with the `detailIndex` option: Webflow's real details carry only `param` and `description`.
    */
   index?: number;
 }
@@ -29,9 +29,16 @@ export class ApiError extends Error {
     this.headers = options.headers ?? {};
   }
 
-  /** The JSON body Webflow sends for this error. */
-  toBody(): Record<string, unknown> {
-    return { code: this.code, message: this.message, externalReference: null, details: [...this.details] };
+  /** The JSON body Webflow sends for this error; `index` stays in details only `withIndex`. */
+  toBody(options: { withIndex?: boolean } = {}): Record<string, unknown> {
+    const details = options.withIndex
+      ? [...this.details]
+      : this.details.map((detail) => {
+          if (!detail || typeof detail !== "object" || !("index" in detail)) return detail;
+          const { index: _index, ...rest } = detail as Record<string, unknown>;
+          return rest;
+        });
+    return { code: this.code, message: this.message, externalReference: null, details };
   }
 }
 

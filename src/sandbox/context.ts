@@ -8,6 +8,9 @@ export interface ApiContext {
   /** `http://127.0.0.1:PORT` */
   origin: string;
   liveUpdateAlsoStaged: boolean;
+  /** Keep `index` in validation details (an emulator addition; Webflow's answers carry none). */
+  detailIndex: boolean;
+  isFetchable: (url: string) => boolean;
   sitePublishIntervalMs: number;
   /** Epoch ms; injectable so tests can move time. */
   clock: () => number;

@@ -6,7 +6,7 @@
  */
 import type { FieldSchema } from "../core/types.ts";
 import type { ErrorDetail } from "./api-error.ts";
-import { mintId } from "./ids.ts";
+import { deriveId } from "./ids.ts";
 import { sanitizeRichText } from "./rich-text.ts";
 import type { AssetRecord, SandboxStore } from "./store.ts";
 
@@ -28,9 +28,14 @@ interface CheckContext {
   /** `http://127.0.0.1:PORT`, to point file values at our own hosted URLs. */
   origin: string;
   hostedUrlOf: (asset: AssetRecord) => string;
+  /** Whether Webflow could fetch a file given by URL. */
+  isFetchable: (url: string) => boolean;
+  /** `skipInvalidFiles` of the request (default true): drop invalid files instead of refusing. */
+  skipInvalidFiles: boolean;
 }
 
-type Outcome = { value: unknown } | { error: string };
+/** A value, a validation error, or a file Webflow cannot use (`invalidFile`: why). */
+type Outcome = { value: unknown } | { error: string } | { invalidFile: string };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -68,13 +73,16 @@ function checkFile(value: unknown, context: CheckContext): Outcome {
     if (asset && asset.siteId === context.siteId) {
       return { value: { fileId, url: context.hostedUrlOf(asset), alt: alt ?? null } };
     }
-    if (typeof url !== "string") return { error: `File not found: '${fileId}'` };
+    if (typeof url !== "string") return { invalidFile: `File not found: '${fileId}'` };
     return { value: { fileId, url, alt: alt ?? null } };
   }
   if (typeof url !== "string" || !/^https?:\/\//i.test(url))
     return { error: "Expected an object with url or fileId" };
-  // Webflow imports a URL into a new file; we keep the URL and mint the file id it would get.
-  return { value: { fileId: mintId(), url, alt: alt ?? null } };
+  if (!context.isFetchable(url)) return { invalidFile: `Could not fetch the file at '${url}'` };
+  // Webflow imports a URL into a file of the site. It de-duplicates files by content (fileHash,
+  // API-NOTES §7.1); having no content, we key the file id on the site and the URL, so that the
+  // same image written to the staged and the live copy is one file (unconfirmed, API-NOTES §11.13).
+  return { value: { fileId: deriveId(context.siteId, "url-import", url), url, alt: alt ?? null } };
 }
 
 function checkReference(field: FieldSchema, value: unknown, context: CheckContext): string | undefined {
@@ -139,6 +147,11 @@ function checkValue(field: FieldSchema, value: unknown, context: CheckContext): 
       for (const entry of value) {
         const outcome = checkFile(entry, context);
         if ("error" in outcome) return outcome;
+        // skipInvalidFiles drops the bad image and keeps the others.
+        if ("invalidFile" in outcome) {
+          if (!context.skipInvalidFiles) return outcome;
+          continue;
+        }
         images.push(outcome.value);
       }
       return { value: images };
@@ -187,7 +200,11 @@ export function checkFieldData(options: {
     }
     const outcome = checkValue(field, value, context);
     if ("error" in outcome) details.push({ param: `fieldData.${key}`, description: outcome.error });
-    else normalized[key] = outcome.value;
+    else if ("invalidFile" in outcome) {
+      // The request's skipInvalidFiles (default true) leaves the field out; false refuses the request.
+      if (!context.skipInvalidFiles)
+        details.push({ param: `fieldData.${key}`, description: `Invalid file: ${outcome.invalidFile}` });
+    } else normalized[key] = outcome.value;
   }
   if (isCreate) {
     for (const field of fields) {

@@ -13,7 +13,13 @@ export function deriveId(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 24);
 }
 
-/** ISO 8601 UTC with milliseconds, as Webflow writes timestamps. */
+let lastIssuedMs = 0;
+
+/**
+ * ISO 8601 UTC with milliseconds, as Webflow writes timestamps. Strictly increasing within one
+ * process, so that `lastUpdated` moves on every write even when two writes share a millisecond.
+ */
 export function nowIso(): string {
-  return new Date().toISOString();
+  lastIssuedMs = Math.max(Date.now(), lastIssuedMs + 1);
+  return new Date(lastIssuedMs).toISOString();
 }

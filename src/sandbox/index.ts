@@ -3,7 +3,7 @@
  * in a JSON file. Serves `wf-sync sync` without a token, `wf-sync sandbox`, and the tests.
  */
 export { startSandbox } from "./server.ts";
-export { serveSandbox, type ServeSandboxOptions } from "./serve.ts";
+export { DEFAULT_REQUESTS_PER_MINUTE, serveSandbox, type ServeSandboxOptions } from "./serve.ts";
 export type {
   FaultOptions,
   RateLimitOptions,

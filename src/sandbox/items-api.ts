@@ -32,12 +32,15 @@ function withIndex(details: readonly ErrorDetail[], index: number | undefined): 
   return index === undefined ? [...details] : details.map((detail) => ({ ...detail, index }));
 }
 
-function checkContext(context: ApiContext, collection: CollectionRecord) {
+function checkContext(context: ApiContext, collection: CollectionRecord, query: URLSearchParams) {
   return {
     store: context.store,
     siteId: collection.siteId,
     origin: context.origin,
     hostedUrlOf: (asset: Parameters<typeof hostedUrl>[0]) => hostedUrl(asset, context.origin),
+    isFetchable: context.isFetchable,
+    // `skipInvalidFiles` defaults to true on every create and update (API-NOTES §3.3).
+    skipInvalidFiles: query.get("skipInvalidFiles") !== "false",
   };
 }
 
@@ -163,7 +166,7 @@ function prepareCreate(
   context: ApiContext,
   collection: CollectionRecord,
   element: unknown,
-  options: { index: number | undefined; locales?: string[] },
+  options: { index: number | undefined; locales?: string[]; query: URLSearchParams },
 ): { prepared?: PreparedCreate; details: ErrorDetail[] } {
   const { index } = options;
   if (!isPlainObject(element)) {
@@ -174,7 +177,7 @@ function prepareCreate(
     fields: collection.fields,
     fieldData: element["fieldData"],
     isCreate: true,
-    context: checkContext(context, collection),
+    context: checkContext(context, collection, options.query),
   });
   const details = [
     ...withIndex(check.details, index),
@@ -264,6 +267,7 @@ function createItems(
   collection: CollectionRecord,
   body: unknown,
   isLive: boolean,
+  query: URLSearchParams,
 ): ApiResponse {
   const object = requireObject(body);
   const isList = "items" in object;
@@ -275,7 +279,10 @@ function createItems(
   const batch: PreparedCreate[] = [];
   const details: ErrorDetail[] = [];
   elements.forEach((element, position) => {
-    const result = prepareCreate(context, collection, element, { index: isList ? position : undefined });
+    const result = prepareCreate(context, collection, element, {
+      index: isList ? position : undefined,
+      query,
+    });
     details.push(...result.details);
     if (result.prepared) batch.push(result.prepared);
   });
@@ -285,7 +292,12 @@ function createItems(
 }
 
 /** #5: each fieldData element becomes one item created in every listed locale, variants sharing an id. */
-function createBulk(context: ApiContext, collection: CollectionRecord, body: unknown): ApiResponse {
+function createBulk(
+  context: ApiContext,
+  collection: CollectionRecord,
+  body: unknown,
+  query: URLSearchParams,
+): ApiResponse {
   const object = requireObject(body);
   const rawLocales = object["cmsLocaleIds"];
   if (rawLocales !== undefined && !Array.isArray(rawLocales)) {
@@ -308,6 +320,7 @@ function createBulk(context: ApiContext, collection: CollectionRecord, body: unk
     const result = prepareCreate(context, collection, element, {
       index: isList ? position : undefined,
       locales,
+      query,
     });
     details.push(
       ...result.details.filter((detail) => detail.param !== "isDraft" && detail.param !== "isArchived"),
@@ -341,7 +354,7 @@ function updateItems(
   context: ApiContext,
   collection: CollectionRecord,
   elements: readonly unknown[],
-  options: { isLive: boolean; isList: boolean },
+  options: { isLive: boolean; isList: boolean; query: URLSearchParams },
 ): SandboxItem[] {
   const { isLive, isList } = options;
   checkListSize(elements, "items");
@@ -368,7 +381,7 @@ function updateItems(
       fields: collection.fields,
       fieldData: element["fieldData"],
       isCreate: false,
-      context: checkContext(context, collection),
+      context: checkContext(context, collection, options.query),
     });
     const elementDetails = [
       ...withIndex(check.details, index),
@@ -591,22 +604,22 @@ export function handleItems(
   const collection = (): CollectionRecord => findCollection(context, collectionId);
   if (first === undefined) {
     if (method === "GET") return listItems(context, collection(), query, false);
-    if (method === "POST") return createItems(context, collection(), body, false);
-    if (method === "PATCH") return patchList(context, collection(), body, false);
+    if (method === "POST") return createItems(context, collection(), body, false, query);
+    if (method === "PATCH") return patchList(context, collection(), body, false, query);
     if (method === "DELETE")
       return deleteTargets(context, collection(), resolveTargets(context, collection(), body));
     return undefined;
   }
   if (first === "live" && second === undefined) {
     if (method === "GET") return listItems(context, collection(), query, true);
-    if (method === "POST") return createItems(context, collection(), body, true);
-    if (method === "PATCH") return patchList(context, collection(), body, true);
+    if (method === "POST") return createItems(context, collection(), body, true, query);
+    if (method === "PATCH") return patchList(context, collection(), body, true, query);
     if (method === "DELETE")
       return unpublishTargets(context, collection(), resolveTargets(context, collection(), body));
     return undefined;
   }
   if (first === "bulk" && second === undefined && method === "POST")
-    return createBulk(context, collection(), body);
+    return createBulk(context, collection(), body, query);
   if (first === "publish" && second === undefined && method === "POST")
     return publishItems(context, collection(), body);
   const isLive = second === "live";
@@ -618,6 +631,7 @@ export function handleItems(
     const [updated] = updateItems(context, collection(), [{ ...object, id: itemId }], {
       isLive,
       isList: false,
+      query,
     });
     return { status: 200, body: updated, isChange: true };
   }
@@ -645,10 +659,11 @@ function patchList(
   collection: CollectionRecord,
   body: unknown,
   isLive: boolean,
+  query: URLSearchParams,
 ): ApiResponse {
   const object = requireObject(body);
   if (!Array.isArray(object["items"]))
     throw validationError([{ param: "items", description: "Expected an array" }]);
-  const items = updateItems(context, collection, object["items"], { isLive, isList: true });
+  const items = updateItems(context, collection, object["items"], { isLive, isList: true, query });
   return { status: 200, body: { items }, isChange: true };
 }

@@ -63,6 +63,15 @@ async function loadStore(statePath: string | undefined): Promise<SandboxStore> {
   return store;
 }
 
+/** Any URL but one on a host under `.invalid`, which RFC 2606 reserves never to resolve. */
+function isFetchableByDefault(url: string): boolean {
+  try {
+    return !/(^|\.)invalid$/i.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** Starts the emulator on 127.0.0.1 and resolves once it listens. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const store = await loadStore(options.statePath);
@@ -79,7 +88,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const context: ApiContext = {
     store,
     origin: "",
-    liveUpdateAlsoStaged: options.liveUpdateAlsoStaged ?? true,
+    liveUpdateAlsoStaged: options.liveUpdateAlsoStaged ?? false,
+    detailIndex: options.detailIndex ?? false,
+    isFetchable: options.isFetchable ?? isFetchableByDefault,
     sitePublishIntervalMs: options.sitePublishIntervalMs ?? 60_000,
     clock: options.clock ?? Date.now,
   };
@@ -173,7 +184,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       result = route(apiRequest) ?? { status: 404, body: notFound("route").toBody() };
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      result = { status: error.status, body: error.toBody(), headers: error.headers };
+      result = {
+        status: error.status,
+        body: error.toBody({ withIndex: context.detailIndex }),
+        headers: error.headers,
+      };
     }
     if (result.isChange) await persist();
     if (plan.kind === "dropAfter") {

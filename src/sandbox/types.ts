@@ -72,8 +72,23 @@ export interface SandboxOptions {
   rateLimit?: RateLimitOptions;
   /** Injected faults; off by default. */
   faults?: FaultOptions;
-  /** Whether a live PATCH also writes the staged copy (API-NOTES §2.3 leaves it open; default true). */
+  /**
+   * Whether a live PATCH also writes the staged copy. Webflow documents that it does not
+   * (changelog 2024-02-22 and 2024-05-01, API-NOTES §2.3), so the default is false.
+   */
   liveUpdateAlsoStaged?: boolean;
+  /**
+   * Whether validation errors name the offending element's position in a list body (`index` in
+   * each `details` entry). Webflow documents no such key (API-NOTES §3.3), so the default is false;
+   * true lets tests check that a client uses an index when one is given.
+   */
+  detailIndex?: boolean;
+  /**
+   * Whether Webflow could fetch the file at `url` (Image, MultiImage and File values given by URL).
+   * Default: every URL except hosts under `.invalid`, a name reserved never to resolve (RFC 2606).
+   * An unfetchable file is dropped from the item, or with `skipInvalidFiles=false` rejects the request.
+   */
+  isFetchable?: (url: string) => boolean;
   /** Minimum time between two successful site publishes of one site (default 60 000, API-NOTES §5). */
   sitePublishIntervalMs?: number;
   /** Epoch-ms clock for the rate-limit windows and the site-publish interval (tests move time with it). */

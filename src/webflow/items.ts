@@ -48,6 +48,13 @@ function targetOf(id: string, cmsLocaleIds: readonly string[] | undefined): Reco
   return cmsLocaleIds && cmsLocaleIds.length > 0 ? { id, cmsLocaleIds } : { id };
 }
 
+/**
+ * Sent with every create and update: with Webflow's default (`true`) a file it cannot fetch is
+ * dropped and the item saved without it (API-NOTES §3.3); `false` refuses the request instead,
+ * so the item fails with Webflow's reason rather than being recorded as synced without its file.
+ */
+const STRICT_FILES = { skipInvalidFiles: "false" };
+
 export const collectionPath = (collectionId: string) => `/collections/${encodeURIComponent(collectionId)}`;
 
 /** The item methods of the client (see WebflowClient for what each promises). */
@@ -74,6 +81,7 @@ export function createItemsApi(http: Http) {
       const path = `${collectionPath(collectionId)}/items${createOptions.isLive ? "/live" : ""}`;
       const raw = await run<{ items?: RawItem[] } & Partial<RawItem>>("POST", path, {
         isIdempotent: false,
+        query: STRICT_FILES,
         body: { items: items.map(toWireItem) },
       });
       // The list form's answer is not documented (API-NOTES §2.3): take ids where given; the
@@ -88,6 +96,7 @@ export function createItemsApi(http: Http) {
     ): Promise<RemoteItem[]> {
       const raw = await run<{ items?: RawItem[] }>("POST", `${collectionPath(collectionId)}/items/bulk`, {
         isIdempotent: false,
+        query: STRICT_FILES,
         // The bulk endpoint takes the flags once per request: callers send items that share them.
         body: {
           cmsLocaleIds,
@@ -108,6 +117,7 @@ export function createItemsApi(http: Http) {
       // safe to retry after a lost answer.
       const raw = await run<{ items?: RawItem[] }>("PATCH", path, {
         isIdempotent: true,
+        query: STRICT_FILES,
         body: { items: items.map(toWireItem) },
       });
       return (raw?.items ?? []).map(toRemoteItem);

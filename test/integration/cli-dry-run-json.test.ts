@@ -78,7 +78,8 @@ describe("sync --dry-run", () => {
     // The real run then does exactly that one update, and the one after it nothing.
     const real = await runCli(["sync"], { cwd: project.dir, env });
     expect(real.code).toBe(0);
-    expect(writeRequests(sandbox)).toHaveLength(1);
+    // One item: its staged and its live PATCH (both copies stay equal).
+    expect(writeRequests(sandbox)).toHaveLength(2);
     sandbox.requests.length = 0;
     expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
     expect(describeRequests(writeRequests(sandbox))).toEqual([]);
@@ -142,7 +143,8 @@ describe("sync --json", () => {
         error: null,
       }),
     ]);
-    expect(writeRequests(sandbox)).toHaveLength(1);
+    // One item: its staged and its live PATCH (both copies stay equal).
+    expect(writeRequests(sandbox)).toHaveLength(2);
     // The summary says how much of the read/parse/render stage ran: only the edited file was parsed.
     expect(JSON.parse(second.stdout)).toMatchObject({
       summary: { files: { files: 7, parsed: 1, skipped: 6 } },

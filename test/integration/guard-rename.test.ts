@@ -39,7 +39,10 @@ describe("the deletion safety valve and moved files", () => {
     const run = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
     expect(run.stderr.join("\n")).not.toContain("Refusing");
     expect(run.code).toBe(0);
-    expect(describeWrites(sandbox)).toEqual([`PATCH /collections/${NOTES}/items/live`]);
+    expect(describeWrites(sandbox)).toEqual([
+      `PATCH /collections/${NOTES}/items`,
+      `PATCH /collections/${NOTES}/items/live`,
+    ]);
     expect(
       sandbox
         .items(NOTES)

@@ -37,8 +37,14 @@ function requestsTo(sandbox: Sandbox, method: string, suffix: string) {
 }
 
 describe("bulk writes", () => {
-  it("creates in batches of 100 and, when Webflow refuses a batch, syncs all the others and reports each bad item", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true });
+  it("creates in batches of 100 and, when Webflow names the refused items, syncs all the others and reports each bad item", async () => {
+    // An answer that names the element by index (Webflow documents none; the sandbox can add it).
+    await using sandbox = await startSandbox({
+      port: 0,
+      seed: resilienceSeed,
+      quiet: true,
+      detailIndex: true,
+    });
     const bad = new Set([5, 60, 140]);
     const specs = postsAt(150, 1).map((spec) => ({ ...spec, isInvalid: bad.has(spec.index) }));
     const { root } = await project(specs);
@@ -63,6 +69,35 @@ describe("bulk writes", () => {
     expect(creates.map((request) => (request.body as { items: unknown[] }).items.length)).toEqual(
       expect.arrayContaining([100, 98, 50, 49]),
     );
+  });
+
+  it("finds the refused items by bisecting when Webflow's answer does not name them, as documented", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true });
+    const bad = new Set([5, 60, 140]);
+    const specs = postsAt(150, 1).map((spec) => ({ ...spec, isInvalid: bad.has(spec.index) }));
+    const { root } = await project(specs);
+
+    const { report } = await syncProject(root, sandbox);
+    expect(
+      findProblems(
+        sandbox,
+        specs.filter((spec) => !spec.isInvalid),
+      ),
+    ).toEqual([]);
+    expect(sandbox.items(RESILIENCE_COLLECTION_ID)).toHaveLength(147);
+    const failed = report.items.filter((item) => item.error);
+    expect(failed.map((item) => item.file).sort()).toEqual([...bad].map((index) => fileOf(index)).sort());
+    for (const item of failed) {
+      expect(item.error).toContain(`fieldData.related: Referenced item not found: '${UNKNOWN_ITEM_ID}'`);
+      expect(item.cause?.location?.file).toBe(item.file);
+    }
+    // Each bad item ends up alone in a refused request; the halving costs about two per level.
+    const creates = requestsTo(sandbox, "POST", "/items/live");
+    const refusedAlone = creates.filter(
+      (request) => request.status === 400 && (request.body as { items: unknown[] }).items.length === 1,
+    );
+    expect(refusedAlone).toHaveLength(3);
+    expect(creates.length).toBeLessThanOrEqual(2 + 3 * 2 * 7);
   });
 
   it("sends 100 changed items in one live PATCH, and a never-published item (409) still goes live", async () => {

@@ -204,10 +204,15 @@ describe("wf-sync pull", () => {
     sandbox.requests.length = 0;
     const edit = await runWorkflowCli(["sync"], { cwd, env });
     expect(edit.stdout.join("\n")).toContain("updated blog-posts/how-we-ship");
-    expect(describeWrites(sandbox)).toEqual([`PATCH /collections/${POSTS}/items/live`]);
-    expect(
-      sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "how-we-ship")?.fieldData["category"],
-    ).toBe("5a0d0000000000000000c002");
+    // Staged first, then live: both copies hold the edit.
+    expect(describeWrites(sandbox)).toEqual([
+      `PATCH /collections/${POSTS}/items`,
+      `PATCH /collections/${POSTS}/items/live`,
+    ]);
+    for (const items of [sandbox.items(POSTS), sandbox.liveItems(POSTS)])
+      expect(items.find((item) => item.fieldData["slug"] === "how-we-ship")?.fieldData["category"]).toBe(
+        "5a0d0000000000000000c002",
+      );
 
     // A cold runner (no manifest) finds the items by slug: nothing is created twice.
     await rm(join(cwd, ".wf-sync/manifest.json"));

@@ -285,8 +285,8 @@ describe("validation", () => {
     });
   });
 
-  it("rejects a whole batch when one element is invalid, naming it by index", async () => {
-    await using sandbox = await startSandbox({ seed });
+  it("rejects a whole batch when one element is invalid, naming it by index when asked to", async () => {
+    await using sandbox = await startSandbox({ seed, detailIndex: true });
     const response = await client(sandbox.baseUrl)("POST", `/collections/${POSTS}/items`, {
       items: [{ fieldData: post("a") }, { fieldData: post("b", { price: "x" }) }, { fieldData: post("a") }],
     });
@@ -382,17 +382,17 @@ describe("publishing model", () => {
       fieldData: { name: "Live", slug: "a" },
     });
     expect(sandbox.liveItems(POSTS)[0]?.fieldData["name"]).toBe("Live");
-    // liveUpdateAlsoStaged defaults to true
-    expect(sandbox.items(POSTS)[0]?.fieldData["name"]).toBe("Live");
+    // As Webflow documents it, the live PATCH left the staged copy alone.
+    expect(sandbox.items(POSTS)[0]?.fieldData["name"]).toBe("Post a");
   });
 
-  it("keeps staged untouched on live PATCH when liveUpdateAlsoStaged is false", async () => {
-    await using sandbox = await startSandbox({ seed, liveUpdateAlsoStaged: false });
+  it("writes the staged copy on live PATCH too when liveUpdateAlsoStaged is set", async () => {
+    await using sandbox = await startSandbox({ seed, liveUpdateAlsoStaged: true });
     const call = client(sandbox.baseUrl);
     const { body: item } = await call("POST", `/collections/${POSTS}/items/live`, { fieldData: post("a") });
-    await call("PATCH", `/collections/${POSTS}/items/${item.id}/live`, { fieldData: { name: "Live only" } });
-    expect(sandbox.liveItems(POSTS)[0]?.fieldData["name"]).toBe("Live only");
-    expect(sandbox.items(POSTS)[0]?.fieldData["name"]).toBe("Post a");
+    await call("PATCH", `/collections/${POSTS}/items/${item.id}/live`, { fieldData: { name: "Both" } });
+    expect(sandbox.liveItems(POSTS)[0]?.fieldData["name"]).toBe("Both");
+    expect(sandbox.items(POSTS)[0]?.fieldData["name"]).toBe("Both");
   });
 
   it("separates staged and live lists", async () => {

@@ -42,6 +42,8 @@ export function applyContextFor(
     save: context.save,
     signal: context.signal,
     retryBaseMs: context.retryBaseMs,
+    // Removals and unpublishes must name every locale, or Webflow acts on the primary only.
+    cmsLocaleIds: localeIdsFor(run.config, context.siteLocales),
     emit: options.emit,
     onWritten: options.onWritten,
   };

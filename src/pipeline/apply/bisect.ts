@@ -62,14 +62,21 @@ export async function sendBisecting<T>(
   }
 }
 
-/** The error for one item Webflow refused, located at its file, with Webflow's own words. */
+/**
+ * The error for one item Webflow refused, with Webflow's own words, located at its file and,
+ * when Webflow named a field, at the frontmatter line that set it.
+ */
 export function rejection(
-  draft: { file: string },
+  draft: { file: string; fieldLines?: Readonly<Record<string, number>> | undefined },
   error: WebflowApiError,
   problems?: readonly ItemProblem[],
 ): ItemRejectedError {
+  const named = problems ?? problemsOf(error) ?? [];
+  const line = named
+    .map((problem) => draft.fieldLines?.[problem.field?.replace(/^fieldData\./, "") ?? ""])
+    .find((found) => found !== undefined);
   return new ItemRejectedError(rejectionMessage(error, problems), {
-    location: { file: draft.file },
+    location: line === undefined ? { file: draft.file } : { file: draft.file, line },
     cause: error,
     hint: "Fix the value in the file; the other items were synced.",
   });

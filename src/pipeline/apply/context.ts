@@ -32,6 +32,11 @@ export interface ApplyContext {
   emit: (result: ItemResult) => void;
   /** Called once an item holds a draft, before the save that records it (so that save can carry more). */
   onWritten?: ((draft: ItemDraft) => void) | undefined;
+  /**
+   * Every locale the collection's items exist in (primary first), when the collection is
+   * localised: removals and unpublishes name them all, or Webflow acts on the primary only.
+   */
+  cmsLocaleIds?: readonly string[] | undefined;
   /** Rounds of reconcile-and-resend for creates whose outcome was unknown. */
   maxCreateRounds?: number;
   retryBaseMs?: number;

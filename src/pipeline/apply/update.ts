@@ -1,13 +1,17 @@
 /**
  * Updates items. An update sets fields to given values, so repeating one is harmless: the
- * client retries them freely. The route depends on the item's state: live items are patched
- * live; items never published are patched staged, then published; drafts are patched staged
- * and unpublished if they were live (isDraft alone no longer takes an item down, API-NOTES §2.4).
+ * client retries them freely. Every route writes the staged copy first, so that staged and live
+ * hold the same content afterwards (docs/webflow-model.md):
+ * - live items: staged PATCH, then live PATCH with the same fieldData (a live PATCH alone leaves
+ *   the staged copy stale, CL-2405); one never published after all (409) is published instead;
+ * - items not live: staged PATCH, then `POST …/items/publish`;
+ * - drafts and archived items: staged PATCH, then unpublished in every locale if they were live
+ *   (isDraft alone no longer takes an item down, API-NOTES §2.4).
  */
 import { ItemRejectedError, WebflowApiError, type ItemProblem } from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
 import type { PlannedUpdate } from "../plan/plan-changes.ts";
-import { chunk, type ItemWrite } from "../../webflow/client.ts";
+import { chunk, type ItemWrite, type RemoteItem } from "../../webflow/client.ts";
 import { rejection, sendBisecting } from "./bisect.ts";
 import { entryFor, failAll, isAbortedSignal, settleAll, type ApplyContext } from "./context.ts";
 import { createItems } from "./create.ts";
@@ -45,16 +49,22 @@ function updateWrite(update: PlannedUpdate, extra: Partial<ItemWrite>): ItemWrit
   return { itemId: update.previous.itemId, fieldData, isArchived: update.draft.isArchived, ...extra };
 }
 
-/** Records written updates in the manifest, reports them, and saves. */
+/**
+ * Records written updates in the manifest, reports them, and saves. `answered` holds the items
+ * as the last write returned them, when it was one that returns items (for their `lastUpdated`).
+ */
 async function done(
   context: ApplyContext,
   updates: readonly PlannedUpdate[],
   isLive: boolean,
+  answered: readonly RemoteItem[] = [],
 ): Promise<void> {
   const { entries } = context;
+  const lastUpdated = new Map(answered.map((item) => [item.itemId, item.lastUpdated]));
   for (const update of updates) {
     if (update.previousSlug !== update.draft.slug) delete entries[update.previousSlug];
-    entries[update.draft.slug] = entryFor(update.draft, update.previous.itemId, isLive);
+    const itemId = update.previous.itemId;
+    entries[update.draft.slug] = entryFor(update.draft, itemId, isLive, lastUpdated.get(itemId));
     context.onWritten?.(update.draft);
     context.emit({
       collection: context.collectionName,
@@ -69,14 +79,18 @@ async function done(
   await context.save();
 }
 
-/** Staged PATCH, then `POST …/items/publish`: the way for items never published. */
-async function stagedThenPublish(context: ApplyContext, updates: readonly PlannedUpdate[]): Promise<void> {
-  const { client, collectionId } = context;
-  await client.updateItems(
-    collectionId,
+/** Staged PATCH of items that are to be shown: the first half of both publishing routes. */
+async function writeStaged(context: ApplyContext, updates: readonly PlannedUpdate[]): Promise<void> {
+  await context.client.updateItems(
+    context.collectionId,
     updates.map((update) => updateWrite(update, { isDraft: false })),
     { isLive: false },
   );
+}
+
+/** `POST …/items/publish` of items whose staged copy was just written: the way for items never published. */
+async function publishStaged(context: ApplyContext, updates: readonly PlannedUpdate[]): Promise<void> {
+  const { client, collectionId } = context;
   const result = await client.publishItems(
     collectionId,
     updates.map((update) => ({ itemId: update.previous.itemId })),
@@ -106,20 +120,24 @@ async function stagedThenPublish(context: ApplyContext, updates: readonly Planne
 async function sendPart(context: ApplyContext, part: readonly PlannedUpdate[], route: Route): Promise<void> {
   const { client, collectionId } = context;
   if (route === "live") {
+    // Staged first: the live PATCH then publishes the same content, and the item ends
+    // "Published" rather than with changes pending (lastPublished after lastUpdated).
+    await writeStaged(context, part);
     try {
-      await client.updateItems(
+      const answered = await client.updateItems(
         collectionId,
         part.map((update) => updateWrite(update, { isDraft: false })),
         { isLive: true },
       );
-      await done(context, part, true);
+      await done(context, part, true, answered);
     } catch (error) {
-      // At least one item was never published (the manifest was behind): go through staged + publish.
+      // At least one item was never published (the manifest was behind): publish the staged copies.
       if (!(error instanceof WebflowApiError) || error.failure.kind !== "never-published") throw error;
-      await stagedThenPublish(context, part);
+      await publishStaged(context, part);
     }
   } else if (route === "publish") {
-    await stagedThenPublish(context, part);
+    await writeStaged(context, part);
+    await publishStaged(context, part);
   } else {
     await client.updateItems(
       collectionId,
@@ -127,7 +145,8 @@ async function sendPart(context: ApplyContext, part: readonly PlannedUpdate[], r
       { isLive: false },
     );
     const wasLive = part.filter((update) => update.previous.isLive).map((update) => update.previous.itemId);
-    if (wasLive.length > 0) await client.unpublishItems(collectionId, wasLive);
+    if (wasLive.length > 0)
+      await client.unpublishItems(collectionId, wasLive, { cmsLocaleIds: context.cmsLocaleIds });
     await done(context, part, false);
   }
 }

@@ -14,7 +14,7 @@ import {
 } from "../webflow/client.ts";
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
-import { createReporter, type Reporter } from "./reporter.ts";
+import { createReporter, jsonItem, type Reporter } from "./reporter.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
 export interface CliIo {
@@ -361,7 +361,7 @@ export async function main(io: CliIo): Promise<number> {
               checked: report.checked,
               failed: report.failed,
               schemaFetchedAt: report.schemaFetchedAt ?? null,
-              items: report.items.map(({ cause: _cause, ...item }) => item),
+              items: report.items.map(jsonItem),
             },
             null,
             2,

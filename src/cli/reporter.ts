@@ -109,12 +109,19 @@ export function createReporter(options: ReporterOptions) {
     );
   }
 
+  /** One located `✖` line (and annotation) per problem of the item: every mistake of a file at once. */
   function itemError(result: ItemResult) {
-    const cause = result.cause;
-    const text = cause ? formatError(cause) : `${result.file}: ${result.error ?? ""}`;
-    const prefixed = cause?.location ? text : `${result.file}: ${text}`;
-    err(`${colors.red("✖")} ${prefixed}`);
-    annotate("error", cause?.message ?? result.error ?? "", cause?.location ?? { file: result.file });
+    const causes = result.errors ?? (result.cause ? [result.cause] : []);
+    if (causes.length === 0) {
+      err(`${colors.red("✖")} ${result.file}: ${result.error ?? ""}`);
+      annotate("error", result.error ?? "", { file: result.file });
+      return;
+    }
+    for (const cause of causes) {
+      const text = formatError(cause);
+      err(`${colors.red("✖")} ${cause.location ? text : `${result.file}: ${text}`}`);
+      annotate("error", cause.message, cause.location ?? { file: result.file });
+    }
   }
 
   return {
@@ -270,7 +277,9 @@ export function createReporter(options: ReporterOptions) {
       for (const item of shown) {
         const action = item.error ? `❌ ${item.action}` : item.action;
         const detail = item.error
-          ? item.error.replace(/\|/g, "\\|").replace(/\n/g, " ")
+          ? problemsOf(item)
+              .map((problem) => problem.replace(/\|/g, "\\|").replace(/\n/g, " "))
+              .join("<br>")
           : (item.changedFields ?? []).join(", ");
         lines.push(`| ${item.collection} | ${action} | ${item.slug} | ${item.file} | ${detail} |`);
       }
@@ -359,18 +368,52 @@ export function createReporter(options: ReporterOptions) {
           files: report.files,
         },
         collections: report.collections,
-        items: report.items.map((item) => ({
-          collection: item.collection,
-          file: item.file,
-          slug: item.slug,
-          action: item.action,
-          itemId: item.itemId,
-          error: item.error,
-          ...(item.changedFields ? { changedFields: item.changedFields } : {}),
-        })),
+        items: report.items.map(jsonItem),
       };
       options.stdout(JSON.stringify(document, null, 2));
     },
   };
 }
 export type Reporter = ReturnType<typeof createReporter>;
+
+/** Every problem of an item as `line: message` (the first as its `error` when there is no cause). */
+function problemsOf(item: ItemResult): string[] {
+  const causes = item.errors ?? (item.cause ? [item.cause] : []);
+  if (causes.length === 0) return [item.error ?? ""];
+  return causes.map((cause) => `${cause.location?.line ? `${cause.location.line}: ` : ""}${cause.message}`);
+}
+
+/** A problem as `--json` shows it: where, what, what to do. */
+function jsonProblem(error: WfSyncError) {
+  return {
+    code: error.code,
+    message: error.message,
+    line: error.location?.line ?? null,
+    column: error.location?.column ?? null,
+    hint: error.hint ?? null,
+  };
+}
+
+/**
+ * One item of a `--json` document (sync, `sync --dry-run` and check alike): `line` is where the
+ * (first) problem sits, `errors` lists every problem of the file.
+ */
+export function jsonItem(item: ItemResult) {
+  const causes = item.errors ?? (item.cause ? [item.cause] : []);
+  return {
+    collection: item.collection,
+    file: item.file,
+    slug: item.slug,
+    action: item.action,
+    itemId: item.itemId,
+    line: causes[0]?.location?.line ?? null,
+    error: item.error,
+    ...(causes.length > 0 ? { errors: causes.map(jsonProblem) } : {}),
+    ...(item.changedFields ? { changedFields: item.changedFields } : {}),
+    warnings: (item.warnings ?? []).map((warning) => ({
+      kind: warning.kind,
+      message: warning.message,
+      line: warning.location?.line ?? null,
+    })),
+  };
+}

@@ -57,15 +57,30 @@ function yamlEngine(state: ParseState) {
     // Core schema (YAML 1.2): `yes`/`no` stay strings and dates stay text, so the field
     // conversion stage sees what the author wrote.
     const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    const [first] = document.errors;
-    if (first) {
-      const position = lineCounter.linePos(errorOffset(document, first.pos[0]));
-      const reason =
-        first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "parse error";
-      throw new FrontmatterError(`Invalid YAML in frontmatter: ${reason}.`, {
-        cause: first,
-        location: { file: "", line: position.line, column: position.col },
-        hint: "Fix the YAML between the --- lines; quote values that contain ': ' or start with a special character.",
+    if (document.errors.length > 0) {
+      // Every problem at once, one per line: the author fixes them in one round.
+      const seen = new Set<number>();
+      const problems: FrontmatterError[] = [];
+      for (const problem of document.errors) {
+        const position = lineCounter.linePos(errorOffset(document, problem.pos[0]));
+        if (seen.has(position.line)) continue;
+        seen.add(position.line);
+        const reason =
+          problem.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "parse error";
+        problems.push(
+          new FrontmatterError(`Invalid YAML in frontmatter: ${reason}.`, {
+            cause: problem,
+            location: { file: "", line: position.line, column: position.col },
+            hint: "Fix the YAML between the --- lines; quote values that contain ': ' or start with a special character.",
+          }),
+        );
+      }
+      const [first, ...rest] = problems as [FrontmatterError, ...FrontmatterError[]];
+      throw new FrontmatterError(first.message, {
+        cause: first.cause,
+        location: first.location,
+        hint: first.hint,
+        related: rest,
       });
     }
     const contents = document.contents;
@@ -151,6 +166,7 @@ function toFrontmatterError(file: string, error: unknown): FrontmatterError {
       cause: error.cause,
       hint: error.hint,
       location: { file, line: error.location?.line ?? 1, column: error.location?.column },
+      related: error.related.map((related) => toFrontmatterError(file, related)),
     });
   }
   if (error instanceof load().yaml.YAMLParseError) {

@@ -36,6 +36,7 @@ export interface PreparedError {
   message: string;
   hint?: string | undefined;
   location?: SourceLocation | undefined;
+  related?: PreparedError[] | undefined;
 }
 
 export interface PreparedFile {
@@ -117,11 +118,20 @@ export function assetPathFrom(fromFile: string, src: string): string {
 }
 
 export function toPreparedError(error: WfSyncError): PreparedError {
-  return { message: error.message, hint: error.hint, location: error.location };
+  return {
+    message: error.message,
+    hint: error.hint,
+    location: error.location,
+    ...(error.related.length > 0 ? { related: error.related.map(toPreparedError) } : {}),
+  };
 }
 
 export function fromPreparedError(error: PreparedError): FrontmatterError {
-  return new FrontmatterError(error.message, { hint: error.hint, location: error.location });
+  return new FrontmatterError(error.message, {
+    hint: error.hint,
+    location: error.location,
+    related: error.related?.map(fromPreparedError),
+  });
 }
 
 /** Renders a parsed entry's body, recording every link and image lookup. */

@@ -74,7 +74,7 @@ describe("under GitHub Actions", () => {
     expect(planned).toContain("| collection | to create | to update | unchanged | to remove | failed |");
     expect(planned).toContain("| notes | 3 | 0 | 0 | 0 | 1 |");
     expect(planned).toContain("| notes | create | note-1 | notes/note-1.md |  |");
-    expect(planned).toMatch(/\| notes \| ❌ invalid \| {2}\| notes\/bad\.md \| Invalid YAML/);
+    expect(planned).toMatch(/\| notes \| ❌ invalid \| {2}\| notes\/bad\.md \| 3: Invalid YAML/);
 
     await writeFile(join(cwd, "notes/bad.md"), "---\ntitle: Bad no more\n---\nText.\n");
     expect((await runWorkflowCli(["sync"], { cwd, env })).code).toBe(0);

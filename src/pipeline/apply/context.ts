@@ -1,6 +1,7 @@
 /** What every apply step shares: the context a collection's writes run in, results, and failure reporting. */
 import { AuthError, InterruptedError, WebflowApiError, WfSyncError } from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
+import type { SyncWarning } from "../../core/types.ts";
 import type { ManifestEntry } from "../plan/plan-changes.ts";
 import type { ItemWrite, WebflowClient } from "../../webflow/client.ts";
 
@@ -18,6 +19,10 @@ export interface ItemResult {
   changedFields?: string[];
   /** The full error, for located output; not part of the JSON. */
   cause?: WfSyncError;
+  /** Every problem of the file when there are several (`cause` is the first), each located. */
+  errors?: WfSyncError[];
+  /** The warnings the file gave in this run. */
+  warnings?: SyncWarning[];
 }
 
 export interface ApplyContext {

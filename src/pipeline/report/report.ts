@@ -54,16 +54,46 @@ function emptyCounts(): CollectionCounts {
   return { created: 0, updated: 0, unchanged: 0, removed: 0, kept: 0, failed: 0 };
 }
 
-/** Collects the item results of a run, in order, and passes each on as an event. */
-export function createResultLog(emit: (event: SyncEvent) => void) {
+/**
+ * Collects the item results of a run, in order, and passes each on as an event; remembers the
+ * warnings of each file, so that every result carries its own (`--json` lists them).
+ */
+export function createResultLog(onEvent: (event: SyncEvent) => void) {
   const results: ItemResult[] = [];
+  const warningsByFile = new Map<string, SyncWarning[]>();
+  const emit = (event: SyncEvent): void => {
+    if (event.type === "warning" && event.warning.location) {
+      const { file } = event.warning.location;
+      const known = warningsByFile.get(file) ?? [];
+      const isRepeat = known.some(
+        (warning) =>
+          warning.message === event.warning.message &&
+          warning.location?.line === event.warning.location?.line,
+      );
+      if (!isRepeat) warningsByFile.set(file, [...known, event.warning]);
+    }
+    onEvent(event);
+  };
   return {
     results,
+    warningsByFile,
+    emit,
     record(result: ItemResult): void {
       results.push(result);
-      emit({ type: "item", result });
+      onEvent({ type: "item", result });
     },
   };
+}
+
+/** The results with each file's warnings attached. */
+export function withWarnings(
+  results: readonly ItemResult[],
+  warningsByFile: ReadonlyMap<string, SyncWarning[]>,
+): ItemResult[] {
+  return results.map((result) => {
+    const warnings = warningsByFile.get(result.file);
+    return warnings ? { ...result, warnings } : result;
+  });
 }
 
 /** Counts per collection and in total; a failed item counts as failed whatever it was meant to be. */

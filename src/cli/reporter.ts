@@ -61,6 +61,8 @@ function escapeProperty(text: string): string {
 export function createReporter(options: ReporterOptions) {
   const colors = pc.createColors(options.useColor);
   const warnings = new Map<string, { count: number; first: SyncWarning }>();
+  /** Every warning of the run, for the job summary (the terminal shows them grouped). */
+  const allWarnings: SyncWarning[] = [];
   let bar: cliProgress.SingleBar | undefined;
 
   // cli-progress draws through a stream; this one writes to stderr and says it is a terminal.
@@ -131,6 +133,7 @@ export function createReporter(options: ReporterOptions) {
           if (!options.isQuiet) err(event.message);
           break;
         case "warning": {
+          allWarnings.push(event.warning);
           const group = warnings.get(event.warning.kind);
           if (group) group.count++;
           else warnings.set(event.warning.kind, { count: 1, first: event.warning });
@@ -152,8 +155,13 @@ export function createReporter(options: ReporterOptions) {
           out(
             `${colors.green(ACTION_WORDS[result.action] ?? result.action)} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`,
           );
+          for (const line of changeLines(result)) out(`    ${colors.dim(line)}`);
           break;
         }
+        case "asset":
+          if (options.isQuiet || options.isDryRun) break;
+          out(`${colors.green("uploaded")} ${event.path} ${colors.dim(`for ${event.file}`)}`);
+          break;
         case "progress": {
           // A bar on a terminal for runs long enough to need one; off a terminal, the item lines say it all.
           if (!progressStream || options.isQuiet || options.isJson) break;
@@ -215,7 +223,10 @@ export function createReporter(options: ReporterOptions) {
         out(
           `  ${PLAN_WORDS[result.action] ?? result.action} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`,
         );
+        for (const line of changeLines(result)) out(`      ${colors.dim(line)}`);
       }
+      for (const asset of report.assets)
+        out(`  upload ${asset.path} ${colors.dim(`for ${asset.file} (${formatBytes(asset.bytes)})`)}`);
     },
 
     summary(report: SyncReport) {
@@ -223,13 +234,29 @@ export function createReporter(options: ReporterOptions) {
       if (options.isJson) return;
       const rows = Object.entries(report.collections);
       if (!options.isQuiet) {
-        const header = ["collection", "created", "updated", "unchanged", "removed", "failed"];
+        // Kept items (onDelete "keep": the file is gone, the item stays) get a column when there are any.
+        const hasKept = report.totals.kept > 0;
+        const header = [
+          "collection",
+          "created",
+          "updated",
+          "unchanged",
+          "removed",
+          ...(hasKept ? ["kept"] : []),
+          "failed",
+        ];
         const table = [
           header,
           ...rows.map(([name, counts]) =>
-            [name, counts.created, counts.updated, counts.unchanged, counts.removed, counts.failed].map(
-              String,
-            ),
+            [
+              name,
+              counts.created,
+              counts.updated,
+              counts.unchanged,
+              counts.removed,
+              ...(hasKept ? [counts.kept] : []),
+              counts.failed,
+            ].map(String),
           ),
         ];
         const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
@@ -243,10 +270,9 @@ export function createReporter(options: ReporterOptions) {
           );
       }
       const verb = report.isDryRun ? "Planned" : report.isInterrupted ? "Interrupted" : "Synced";
-      const t = report.totals;
       const waits = `, ${report.rateLimited} rate-limit ${report.rateLimited === 1 ? "wait" : "waits"}${report.rateLimited > 0 ? ` (${(report.rateLimitWaitMs / 1000).toFixed(1)} s)` : ""}`;
       options.stdout(
-        `${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests${waits}).`,
+        `${verb}: ${totalsText(report)} in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests${waits}).`,
       );
       if (options.isVerbose) {
         const f = report.files;
@@ -260,13 +286,14 @@ export function createReporter(options: ReporterOptions) {
     stepSummary(report: SyncReport) {
       if (!options.stepSummaryPath) return;
       const lines = [`### wf-sync ${report.isDryRun ? "plan (dry run: nothing was written)" : "sync"}`, ""];
+      const hasKept = report.totals.kept > 0;
       lines.push(
-        `| collection | ${report.isDryRun ? "to create | to update | unchanged | to remove" : "created | updated | unchanged | removed"} | failed |`,
-        "|---|---:|---:|---:|---:|---:|",
+        `| collection | ${report.isDryRun ? "to create | to update | unchanged | to remove" : "created | updated | unchanged | removed"} |${hasKept ? " kept |" : ""} failed |`,
+        `|---|---:|---:|---:|---:|${hasKept ? "---:|" : ""}---:|`,
       );
       for (const [name, counts] of Object.entries(report.collections)) {
         lines.push(
-          `| ${name} | ${counts.created} | ${counts.updated} | ${counts.unchanged} | ${counts.removed} | ${counts.failed} |`,
+          `| ${name} | ${counts.created} | ${counts.updated} | ${counts.unchanged} | ${counts.removed} |${hasKept ? ` ${counts.kept} |` : ""} ${counts.failed} |`,
         );
       }
       lines.push("", "| collection | action | item | file | changed fields |", "|---|---|---|---|---|");
@@ -280,17 +307,17 @@ export function createReporter(options: ReporterOptions) {
           ? problemsOf(item)
               .map((problem) => problem.replace(/\|/g, "\\|").replace(/\n/g, " "))
               .join("<br>")
-          : (item.changedFields ?? []).join(", ");
+          : changeLines(item).map(escapeCell).join("<br>") || (item.changedFields ?? []).join(", ");
         lines.push(`| ${item.collection} | ${action} | ${item.slug} | ${item.file} | ${detail} |`);
       }
       if (shown.length === 0) lines.push("| | nothing to do | | | |");
       if (changed.length > shown.length)
         lines.push(`| | … and ${changed.length - shown.length} more | | | |`);
-      const t = report.totals;
       const verb = report.isDryRun ? "Planned" : "Synced";
+      lines.push(...summaryAssets(report), ...summaryWarnings(allWarnings));
       lines.push(
         "",
-        `${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests, ${report.rateLimited} rate-limit waits).`,
+        `${verb}: ${totalsText(report)} in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests, ${report.rateLimited} rate-limit waits).`,
         "",
       );
       appendFileSync(options.stepSummaryPath, `${lines.join("\n")}\n`);
@@ -369,12 +396,76 @@ export function createReporter(options: ReporterOptions) {
         },
         collections: report.collections,
         items: report.items.map(jsonItem),
+        assets: report.assets.map(({ action, path, file, bytes }) => ({ action, path, file, bytes })),
       };
       options.stdout(JSON.stringify(document, null, 2));
     },
   };
 }
 export type Reporter = ReturnType<typeof createReporter>;
+
+/** The totals of a run in words; kept items (onDelete "keep") are named when there are any. */
+function totalsText(report: SyncReport): string {
+  const t = report.totals;
+  const kept = t.kept > 0 ? `, ${t.kept} kept (file removed, item left on the site)` : "";
+  return `${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed${kept}, ${t.failed} failed`;
+}
+
+/** Most changed fields shown under an item; the rest are counted. */
+const MAX_CHANGE_LINES = 8;
+
+/**
+ * What an update changes, one line each: the URL when the slug changes, then each field with
+ * its old and new value, shortened (the old one from the manifest's previews or the site's copy;
+ * "?" when neither has it, e.g. an item last written before previews were recorded).
+ */
+function changeLines(item: ItemResult): string[] {
+  const lines = item.url ? [`url: ${item.url.from} → ${item.url.to}`] : [];
+  const changes = (item.changes ?? []).filter((change) => !(item.url && change.field === "slug"));
+  for (const change of changes.slice(0, MAX_CHANGE_LINES))
+    lines.push(`${change.field}: ${change.from ?? "?"} → ${change.to ?? "(empty)"}`);
+  if (changes.length > MAX_CHANGE_LINES) lines.push(`… and ${changes.length - MAX_CHANGE_LINES} more fields`);
+  return lines;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** The job summary's list of uploads (a dry run: uploads to come). */
+function summaryAssets(report: SyncReport): string[] {
+  if (report.assets.length === 0) return [];
+  const title = report.isDryRun ? "Assets to upload" : "Assets uploaded";
+  return [
+    "",
+    `#### ${title} (${report.assets.length})`,
+    "",
+    ...report.assets.map(
+      (asset) => `- \`${asset.path}\` for \`${asset.file}\` (${formatBytes(asset.bytes)})`,
+    ),
+  ];
+}
+
+/** The job summary's warnings: every one, located, up to a cap. */
+function summaryWarnings(warnings: readonly SyncWarning[]): string[] {
+  if (warnings.length === 0) return [];
+  const maxRows = 200;
+  const lines = ["", `#### Warnings (${warnings.length})`, ""];
+  for (const warning of warnings.slice(0, maxRows)) {
+    const where = warning.location
+      ? `\`${warning.location.file}${warning.location.line ? `:${warning.location.line}` : ""}\` `
+      : "";
+    lines.push(`- ${where}[${warning.kind}] ${warning.message.replace(/\n/g, " ")}`);
+  }
+  if (warnings.length > maxRows) lines.push(`- … and ${warnings.length - maxRows} more`);
+  return lines;
+}
 
 /** Every problem of an item as `line: message` (the first as its `error` when there is no cause). */
 function problemsOf(item: ItemResult): string[] {
@@ -410,6 +501,12 @@ export function jsonItem(item: ItemResult) {
     error: item.error,
     ...(causes.length > 0 ? { errors: causes.map(jsonProblem) } : {}),
     ...(item.changedFields ? { changedFields: item.changedFields } : {}),
+    ...(item.changes
+      ? {
+          changes: item.changes.map(({ field, from, to }) => ({ field, from: from ?? null, to: to ?? null })),
+        }
+      : {}),
+    ...(item.url ? { url: item.url } : {}),
     warnings: (item.warnings ?? []).map((warning) => ({
       kind: warning.kind,
       message: warning.message,

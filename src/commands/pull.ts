@@ -242,6 +242,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
       let error: string | null = null;
       let digest = "";
       let fields: Record<string, string> = {};
+      let previews: Record<string, string> | undefined;
       let isDraft = item.isDraft;
       let isArchived = item.isArchived;
       try {
@@ -266,6 +267,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
         if (mapped.ok) {
           digest = mapped.draft.digest;
           fields = mapped.draft.fieldDigests;
+          previews = mapped.draft.fieldPreviews;
           isDraft = mapped.draft.isDraft;
           isArchived = mapped.draft.isArchived;
         } else {
@@ -283,6 +285,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
         isDraft,
         isArchived,
         isLive: item.isLive,
+        ...(previews ? { previews } : {}),
       };
       record({
         collection: collection.name,

@@ -168,6 +168,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     client,
     started,
     files: stats,
+    assets: log.assets,
   });
 }
 

@@ -1,6 +1,7 @@
 import { FieldValueError, type SourceLocation, type WfSyncError } from "../errors.ts";
 import { convertFieldValue, listFieldDependencies, type FieldDependency } from "./convert-field.ts";
 import { digestOf, shortDigestOf } from "./digest.ts";
+import { previewOf } from "./preview-value.ts";
 import { slugFromPath, slugify } from "./slugify.ts";
 import type { CollectionSchema, Entry, FieldSchema, SyncWarning } from "./types.ts";
 
@@ -24,6 +25,8 @@ export interface ItemDraft {
   digest: string;
   /** Short digest per field slug, to tell which fields changed. */
   fieldDigests: Record<string, string>;
+  /** Short preview per field slug of the value sent, for plans (`previewOf`); absent on drafts reused unparsed. */
+  fieldPreviews?: Record<string, string>;
 }
 
 /** Frontmatter keys with a meaning of their own, never sent as fields. */
@@ -265,7 +268,11 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
   const isArchived = readFlag(entry, "archived", errors);
   if (errors.length > 0) return { ok: false, errors, warnings };
   const fieldDigests: Record<string, string> = {};
-  for (const [key, value] of Object.entries(fieldData)) fieldDigests[key] = shortDigestOf(value);
+  const fieldPreviews: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fieldData)) {
+    fieldDigests[key] = shortDigestOf(value);
+    fieldPreviews[key] = previewOf(value);
+  }
   return {
     ok: true,
     warnings,
@@ -278,6 +285,7 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
       isArchived,
       digest: digestOf({ fieldData, isDraft, isArchived }),
       fieldDigests,
+      fieldPreviews,
     },
   };
 }

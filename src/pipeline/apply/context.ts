@@ -2,7 +2,7 @@
 import { AuthError, InterruptedError, WebflowApiError, WfSyncError } from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
 import type { SyncWarning } from "../../core/types.ts";
-import type { ManifestEntry } from "../plan/plan-changes.ts";
+import type { FieldChange, ManifestEntry } from "../plan/plan-changes.ts";
 import type { ItemWrite, WebflowClient } from "../../webflow/client.ts";
 
 export type ItemAction =
@@ -17,6 +17,10 @@ export interface ItemResult {
   itemId: string | null;
   error: string | null;
   changedFields?: string[];
+  /** Changed fields with old → new values, shortened (updates). */
+  changes?: FieldChange[];
+  /** The item's URL before and after, when its slug changes. */
+  url?: { from: string; to: string };
   /** The full error, for located output; not part of the JSON. */
   cause?: WfSyncError;
   /** Every problem of the file when there are several (`cause` is the first), each located. */
@@ -51,6 +55,7 @@ export function entryFor(draft: ItemDraft, itemId: string, isLive: boolean): Man
     isDraft: draft.isDraft,
     isArchived: draft.isArchived,
     isLive,
+    ...(draft.fieldPreviews ? { previews: draft.fieldPreviews } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Matching items found on the site to drafts: does an item already hold a draft, adopting it, finding by slug. */
 import type { ItemDraft } from "../../core/map-fields.ts";
 import { canonicalJson } from "../../core/digest.ts";
+import { previewOf } from "../../core/preview-value.ts";
 import type { ManifestEntry, PlannedUpdate } from "../plan/plan-changes.ts";
 import type { RemoteItem, WebflowClient } from "../../webflow/client.ts";
 
@@ -73,7 +74,14 @@ export function adoptFound(options: {
     isLive: item.isLive,
   };
   entries[draft.slug] = previous;
-  adopted.push({ draft, previous, previousSlug: draft.slug, changedFields: Object.keys(draft.fieldData) });
+  const changedFields = Object.keys(draft.fieldData);
+  // The site's copy is at hand: its values are the "old" side of the change.
+  const changes = changedFields.map((field) => ({
+    field,
+    from: previewOf(item.fieldData[field]),
+    to: draft.fieldPreviews?.[field],
+  }));
+  adopted.push({ draft, previous, previousSlug: draft.slug, changedFields, changes });
 }
 
 /** Looks up items by slug: one request per slug for a few, one listing for many. */

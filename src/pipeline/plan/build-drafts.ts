@@ -129,6 +129,7 @@ function reusedDraft(
     isArchived: entry.isArchived,
     digest: entry.digest,
     fieldDigests: entry.fields,
+    ...(entry.previews ? { fieldPreviews: entry.previews } : {}),
   };
 }
 

@@ -14,7 +14,19 @@ export type SyncEvent =
   | { type: "warning"; warning: SyncWarning }
   | { type: "planned"; collection: string; planned: ItemResult[] }
   | { type: "item"; result: ItemResult }
-  | { type: "progress"; done: number; total: number };
+  | { type: "progress"; done: number; total: number }
+  | AssetEvent;
+
+/** A local file made a site asset for an item (in a dry run: to be uploaded). */
+export interface AssetEvent {
+  type: "asset";
+  action: "upload";
+  /** The file uploaded, relative to the project root. */
+  path: string;
+  /** The Markdown file that first needed it. */
+  file: string;
+  bytes: number;
+}
 
 export interface CollectionCounts {
   created: number;
@@ -38,6 +50,8 @@ export interface SyncReport {
   durationMs: number;
   /** Work of the read/parse/render stage: how many files were skipped unparsed, parsed, rendered. */
   files: PrepareStats;
+  /** Local files uploaded as site assets (a dry run: that would be uploaded). */
+  assets: AssetEvent[];
 }
 
 const COUNT_KEYS: Record<string, keyof CollectionCounts | undefined> = {
@@ -60,8 +74,10 @@ function emptyCounts(): CollectionCounts {
  */
 export function createResultLog(onEvent: (event: SyncEvent) => void) {
   const results: ItemResult[] = [];
+  const assets: AssetEvent[] = [];
   const warningsByFile = new Map<string, SyncWarning[]>();
   const emit = (event: SyncEvent): void => {
+    if (event.type === "asset") assets.push(event);
     if (event.type === "warning" && event.warning.location) {
       const { file } = event.warning.location;
       const known = warningsByFile.get(file) ?? [];
@@ -76,6 +92,7 @@ export function createResultLog(onEvent: (event: SyncEvent) => void) {
   };
   return {
     results,
+    assets,
     warningsByFile,
     emit,
     record(result: ItemResult): void {
@@ -104,6 +121,7 @@ export function buildReport(options: {
   client: WebflowClient;
   started: number;
   files: PrepareStats;
+  assets?: AssetEvent[];
 }): SyncReport {
   const collections: Record<string, CollectionCounts> = {};
   const totals = emptyCounts();
@@ -127,5 +145,6 @@ export function buildReport(options: {
     rateLimitWaitMs: stats.rateLimitWaitMs,
     durationMs: Date.now() - options.started,
     files: options.files,
+    assets: options.assets ?? [],
   };
 }

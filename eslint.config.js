@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 const undiciBan = { name: "undici", message: "Only src/webflow/ talks HTTP." };
 
 export default tseslint.config(
-  { ignores: ["dist/**", "coverage/**", "node_modules/**", "test/fixtures/**"] },
+  { ignores: ["dist/**", "bench-build/**", "coverage/**", "node_modules/**", "test/fixtures/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

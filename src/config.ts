@@ -28,6 +28,15 @@ export const RichTextSchema = z
   .partial()
   .strict();
 
+/** Bounds on one source file; see README "Limits". The other bounds are fixed. */
+export const LimitsSchema = z
+  .object({
+    /** Largest Markdown body in bytes (UTF-8); a bigger file fails with WF_LIMIT. Default 5,000,000. */
+    maxBodyBytes: z.number().int().positive(),
+  })
+  .partial()
+  .strict();
+
 const CollectionSchema = z.object({
   /** Local label, used in output and with `--collection`. */
   name: z.string().min(1),
@@ -49,7 +58,25 @@ const CollectionSchema = z.object({
     .optional(),
   /** Rich-text rendering options for this collection (see docs/rich-text.md). */
   richText: RichTextSchema.optional(),
+  /**
+   * Slug of a file without `slug:`: `"name"` (default) the file name, `index.md`/`_index.md`
+   * their folder's; `"path"` the path below the `include` base folder, joined with `-`.
+   */
+  slugFrom: z.enum(["name", "path"]).optional(),
+  /**
+   * Hugo shortcodes and Liquid tags in bodies: `"convert"` (default) built-in ones, removing the
+   * markers of others with a warning; `"error"` fails the file; `"keep"` sends them as text.
+   */
+  templates: z.enum(["convert", "error", "keep"]).optional(),
 });
+
+/** Seconds of a config duration: a number of seconds, or "90s", "5m", "1h", "500ms". */
+function durationSeconds(value: number | string): number {
+  if (typeof value === "number") return value;
+  const [, amount = "0", unit = "s"] = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)$/.exec(value) ?? [];
+  const factor: Record<string, number> = { ms: 0.001, s: 1, m: 60, min: 60, h: 3600 };
+  return Number(amount) * (factor[unit] ?? 1);
+}
 
 export const ConfigSchema = z.object({
   /** Site id: needed for asset uploads, locales and `init`. */
@@ -65,8 +92,28 @@ export const ConfigSchema = z.object({
   maxDeleteShare: z.number().min(0).max(1).default(0.1),
   /** Rich-text rendering options for every collection (see docs/rich-text.md). */
   richText: RichTextSchema.optional(),
+  /**
+   * Folders, relative to the config's folder, where root-absolute image and file paths
+   * (`/img/logo.png`) are looked up, in order (Hugo's `static/`, a Jekyll repo's root). Local
+   * files are read only from the project root and these folders.
+   */
+  staticDirs: z.array(z.string().min(1)).default([]),
+  /**
+   * Longest wait wf-sync accepts when Webflow's rate limit asks for one (a 429's `Retry-After`):
+   * seconds, or a duration such as `"90s"`, `"5m"`, `"1h"`. A longer wait stops the run instead,
+   * with what was written recorded, exit 1 and the time to try again. Default 5 minutes.
+   */
+  maxRateLimitWait: z
+    .union([
+      z.number().nonnegative(),
+      z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|min|h)$/, 'a duration such as "90s", "5m" or "1h"'),
+    ])
+    .transform(durationSeconds)
+    .default(300),
   /** JSON file describing the sandbox's site and collections (see README "The sandbox"). */
   sandboxSeed: z.string().optional(),
+  /** Bounds on each source file; a file over one fails alone (see README "Limits"). */
+  limits: LimitsSchema.optional(),
 });
 
 /** The config as people write it in `wf-sync.config.ts`. */

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
-import { AuthError, ExitCode, InterruptedError, WfSyncError } from "../errors.ts";
+import { AuthError, ExitCode, InterruptedError, LocalFileError, UsageError, WfSyncError } from "../errors.ts";
 import { enableConfigCache, loadConfig } from "../load-config.ts";
 import {
   createWebflowClient,
@@ -14,7 +14,10 @@ import {
 } from "../webflow/client.ts";
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
+import { acquireRunLock } from "../commands/run-lock.ts";
 import { createReporter, jsonItem, type Reporter } from "./reporter.ts";
+import { createRedactor } from "../core/redact-secrets.ts";
+import { escapeLines, escapeText } from "../core/escape-text.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
 export interface CliIo {
@@ -48,25 +51,63 @@ function isTruthy(value: string | undefined): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
-/** The token from the environment, else from `.env` in the working directory. Never printed. */
-export function readToken(env: CliIo["env"], cwd: string): string | undefined {
-  const fromEnv = env["WEBFLOW_API_TOKEN"]?.trim();
-  if (fromEnv) return fromEnv;
+/** The variables of `.env` in the working directory ({} without one). */
+function readDotEnv(cwd: string): Record<string, string | undefined> {
   const file = resolve(cwd, ".env");
-  if (!existsSync(file)) return undefined;
-  const parsed = parseEnv(readFileSync(file, "utf8"));
-  return parsed["WEBFLOW_API_TOKEN"]?.trim() || undefined;
+  if (!existsSync(file)) return {};
+  try {
+    return parseEnv(readFileSync(file, "utf8"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`${file} cannot be read (${code}).`, {
+      hint: "Make .env a readable file of KEY=value lines, or remove it.",
+    });
+  }
 }
 
-function baseUrlFrom(env: CliIo["env"], cwd: string): string {
-  const fromEnv = env["WEBFLOW_API_BASE_URL"]?.trim();
-  if (fromEnv) return fromEnv;
-  const file = resolve(cwd, ".env");
-  if (existsSync(file)) {
-    const parsed = parseEnv(readFileSync(file, "utf8"));
-    if (parsed["WEBFLOW_API_BASE_URL"]) return parsed["WEBFLOW_API_BASE_URL"];
+/** Where the API token comes from, and where it is sent. */
+export interface ApiTarget {
+  token: string | undefined;
+  baseUrl: string;
+  /** Set when `.env` names a base URL that is ignored: the token came from the environment. */
+  ignoredBaseUrl?: string | undefined;
+}
+
+/**
+ * The token and base URL. The process environment wins over `.env` for each. A base URL from
+ * `.env` is used only with a token from that same `.env`: a committed `.env` must never send a
+ * token that came from the environment (a CI secret) to another host, so then it is ignored.
+ */
+export function readApiTarget(env: CliIo["env"], cwd: string): ApiTarget {
+  const dotEnv = readDotEnv(cwd);
+  const envToken = env["WEBFLOW_API_TOKEN"]?.trim() || undefined;
+  const token = envToken ?? (dotEnv["WEBFLOW_API_TOKEN"]?.trim() || undefined);
+  const envBaseUrl = env["WEBFLOW_API_BASE_URL"]?.trim() || undefined;
+  const dotEnvBaseUrl = dotEnv["WEBFLOW_API_BASE_URL"]?.trim() || undefined;
+  if (envBaseUrl) return { token, baseUrl: envBaseUrl };
+  if (dotEnvBaseUrl && envToken) return { token, baseUrl: DEFAULT_BASE_URL, ignoredBaseUrl: dotEnvBaseUrl };
+  return { token, baseUrl: dotEnvBaseUrl ?? DEFAULT_BASE_URL };
+}
+
+/** Every token this run could know (environment and `.env`): none of them is ever printed. */
+function knownSecrets(env: CliIo["env"], cwd: string): string[] {
+  let dotEnvToken: string | undefined;
+  try {
+    dotEnvToken = readDotEnv(cwd)["WEBFLOW_API_TOKEN"]?.trim();
+  } catch {
+    // An unreadable .env fails later, where it is read for the run, with its own message.
   }
-  return DEFAULT_BASE_URL;
+  return [env["WEBFLOW_API_TOKEN"]?.trim(), dotEnvToken].filter((token): token is string => Boolean(token));
+}
+
+/** The target with its base URL checked; says once when a `.env` base URL is ignored. */
+function checkedApiTarget(io: CliIo, reporter: Reporter): ApiTarget & { token: string | undefined } {
+  const target = readApiTarget(io.env, io.cwd);
+  if (target.ignoredBaseUrl && target.token)
+    reporter.runWarning(
+      `.env sets WEBFLOW_API_BASE_URL=${target.ignoredBaseUrl}, but WEBFLOW_API_TOKEN comes from the environment: the token is sent to ${DEFAULT_BASE_URL} only. Set WEBFLOW_API_BASE_URL in the environment too, or put both in .env.`,
+    );
+  return target.token ? { ...target, baseUrl: validateBaseUrl(target.baseUrl) } : target;
 }
 
 /**
@@ -103,6 +144,15 @@ function collectionNames(values: string[] | undefined): string[] | undefined {
     .filter(Boolean);
 }
 
+interface Connection {
+  client: WebflowClient;
+  close: () => Promise<void>;
+  /** The run's signal: aborted by SIGINT/SIGTERM, or when the rate limit asks for too long a wait. */
+  signal: AbortSignal;
+  /** Why the client stopped the run (a Retry-After longer than maxRateLimitWait), if it did. */
+  stoppedBecause: () => string | undefined;
+}
+
 /** A connected client: the real API when a token is set, the built-in sandbox when not (and not under CI). */
 async function connect(options: {
   io: CliIo;
@@ -110,23 +160,30 @@ async function connect(options: {
   reporter: Reporter;
   concurrency: number;
   isDryRun?: boolean;
-}): Promise<{ client: WebflowClient; close: () => Promise<void> }> {
+}): Promise<Connection> {
   const { io, config, reporter } = options;
-  const token = readToken(io.env, io.cwd);
-  const retryBaseMs = Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined;
-  const debug = io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined;
+  const { token, baseUrl } = checkedApiTarget(io, reporter);
+  // A Retry-After longer than maxRateLimitWait stops the run as a signal would: no new write
+  // starts, finished ones are recorded in the manifest.
+  const stop = new AbortController();
+  const signal = io.signal ? AbortSignal.any([io.signal, stop.signal]) : stop.signal;
+  let stopMessage: string | undefined;
+  const shared = {
+    concurrency: options.concurrency,
+    retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
+    debug: io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined,
+    signal,
+    maxRateLimitWaitMs: config.maxRateLimitWait * 1000,
+    onNotice: (message: string) => reporter.event({ type: "notice", message }),
+    onRateLimitStop: (message: string) => {
+      stopMessage ??= message;
+      stop.abort();
+    },
+  };
+  const stoppedBecause = () => stopMessage;
   if (token) {
-    const baseUrl = validateBaseUrl(baseUrlFrom(io.env, io.cwd));
-    const client = createWebflowClient({
-      token,
-      baseUrl,
-      concurrency: options.concurrency,
-      retryBaseMs,
-      debug,
-      signal: io.signal,
-      onNotice: (message) => reporter.event({ type: "notice", message }),
-    });
-    return { client, close: () => client.close() };
+    const client = createWebflowClient({ token, baseUrl, ...shared });
+    return { client, close: () => client.close(), signal, stoppedBecause };
   }
   if (isTruthy(io.env["CI"])) {
     throw new AuthError(
@@ -151,10 +208,7 @@ async function connect(options: {
   const client = createWebflowClient({
     token: sandboxToken,
     baseUrl: sandbox.baseUrl,
-    concurrency: options.concurrency,
-    retryBaseMs,
-    debug,
-    signal: io.signal,
+    ...shared,
     target: "sandbox",
   });
   return {
@@ -163,6 +217,8 @@ async function connect(options: {
       await client.close();
       await closeSandbox();
     },
+    signal,
+    stoppedBecause,
   };
 }
 
@@ -187,9 +243,13 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
   siteId: string | undefined;
 }> {
   const { io, reporter } = options;
-  const token = readToken(io.env, io.cwd);
+  const { token, baseUrl } = checkedApiTarget(io, reporter);
   if (token) {
-    const client = createWebflowClient({ token, baseUrl: validateBaseUrl(baseUrlFrom(io.env, io.cwd)) });
+    const client = createWebflowClient({
+      token,
+      baseUrl,
+      onNotice: (message) => reporter.event({ type: "notice", message }),
+    });
     return { client, close: () => client.close(), sandboxSeed: undefined, siteId: undefined };
   }
   if (isTruthy(io.env["CI"])) {
@@ -234,6 +294,7 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
 function reporterFor(io: CliIo, options: GlobalOptions, isDryRun = false): Reporter {
   const useColor = shouldUseColor(io, options);
   return createReporter({
+    redact: createRedactor(knownSecrets(io.env, io.cwd)),
     stdout: io.stdout,
     stderr: io.stderr,
     progress: io.isStderrTty && io.stderrRaw ? io.stderrRaw : undefined,
@@ -248,12 +309,30 @@ function reporterFor(io: CliIo, options: GlobalOptions, isDryRun = false): Repor
   });
 }
 
+function isWriteAction(action: string): boolean {
+  return action !== "unchanged" && action !== "keep" && action !== "invalid";
+}
+
 function exitCodeFor(report: SyncReport): ExitCode {
   return report.totals.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
 }
 
+/**
+ * The same io, with every line written passed through the redactor: whatever a command prints
+ * directly (init's report, check's JSON, a crash's stack) cannot show the token either.
+ */
+function redactedIo(io: CliIo): CliIo {
+  const redact = createRedactor(knownSecrets(io.env, io.cwd));
+  return {
+    ...io,
+    stdout: (line) => io.stdout(redact(line)),
+    stderr: (line) => io.stderr(redact(line)),
+  };
+}
+
 /** Runs the CLI and returns its exit code; never calls process.exit, so tests run it in-process. */
-export async function main(io: CliIo): Promise<number> {
+export async function main(rawIo: CliIo): Promise<number> {
+  const io = redactedIo(rawIo);
   let exitCode: number = ExitCode.Ok;
   const program = new Command("wf-sync")
     .description("Keep a Webflow CMS in step with Markdown files kept in Git.")
@@ -280,8 +359,17 @@ export async function main(io: CliIo): Promise<number> {
     .option("--force", "ignore the manifest and rewrite every item")
     .option("--verify", "list the site's items and reconcile the manifest with them before planning")
     .option("--yes", "allow removing more than the safety share of a collection")
+    .option("--overwrite", "write items that were changed in Webflow since wf-sync last wrote them")
+    .option("--wait", "wait for another run on this project to finish instead of stopping")
     .action(
-      async (commandOptions: { dryRun?: boolean; force?: boolean; verify?: boolean; yes?: boolean }) => {
+      async (commandOptions: {
+        dryRun?: boolean;
+        force?: boolean;
+        verify?: boolean;
+        yes?: boolean;
+        overwrite?: boolean;
+        wait?: boolean;
+      }) => {
         const options = globals();
         const reporter = reporterFor(io, options, Boolean(commandOptions.dryRun));
         const config = await loadConfig(io.cwd, {
@@ -290,7 +378,18 @@ export async function main(io: CliIo): Promise<number> {
         });
         // An unknown --collection is a usage error before anything connects or starts the sandbox.
         selectCollections(config, collectionNames(options.collection));
-        const { client, close } = await connect({
+        // One writing run per project; a dry run writes nothing and takes no lock.
+        const lock = commandOptions.dryRun
+          ? undefined
+          : await acquireRunLock({
+              config,
+              command: "sync",
+              isWaiting: Boolean(commandOptions.wait),
+              signal: io.signal,
+              onNotice: (message) => io.stderr(message),
+            });
+        await using _lock = { [Symbol.asyncDispose]: () => lock?.release() ?? Promise.resolve() };
+        const { client, close, signal, stoppedBecause } = await connect({
           io,
           config,
           reporter,
@@ -298,6 +397,8 @@ export async function main(io: CliIo): Promise<number> {
           isDryRun: Boolean(commandOptions.dryRun),
         });
         let report: SyncReport;
+        // Items Webflow now holds: a local write fault after some of them is exit 1, not 2.
+        let writtenCount = 0;
         try {
           report = await runSync({
             config,
@@ -308,10 +409,22 @@ export async function main(io: CliIo): Promise<number> {
             isVerified: Boolean(commandOptions.verify),
             isStrict: Boolean(options.strict),
             isDeleteAllowed: Boolean(commandOptions.yes),
-            signal: io.signal,
+            isOverwrite: Boolean(commandOptions.overwrite),
+            signal,
             retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
-            onEvent: (event) => reporter.event(event),
+            onEvent: (event) => {
+              if (event.type === "item" && !event.result.error && isWriteAction(event.result.action))
+                writtenCount++;
+              reporter.event(event);
+            },
           });
+        } catch (error) {
+          if (!(error instanceof LocalFileError) || writtenCount === 0) throw error;
+          reporter.close();
+          reporter.error(error);
+          io.stderr(`${writtenCount} item(s) were written before it; the manifest holds what was recorded.`);
+          exitCode = ExitCode.ItemsFailed;
+          return;
         } finally {
           reporter.close();
           await close();
@@ -322,12 +435,18 @@ export async function main(io: CliIo): Promise<number> {
         reporter.summary(report);
         reporter.stepSummary(report);
         if (options.json) reporter.json(report);
-        const signal = io.interruptedBy?.();
-        if (report.isInterrupted && signal) {
+        const stoppedBy = io.interruptedBy?.();
+        if (report.isInterrupted && stoppedBy) {
           io.stderr(
-            `Stopped by ${signal}: finished writes are recorded in the manifest; run sync again to finish.`,
+            `Stopped by ${stoppedBy}: finished writes are recorded in the manifest; run sync again to finish.`,
           );
-          exitCode = signal === "SIGINT" ? 130 : 143;
+          exitCode = stoppedBy === "SIGINT" ? 130 : 143;
+          return;
+        }
+        const reason = stoppedBecause();
+        if (report.isInterrupted && reason) {
+          reporter.runError(`Stopped: ${reason} Finished writes are recorded in the manifest.`);
+          exitCode = ExitCode.ItemsFailed;
           return;
         }
         exitCode = exitCodeFor(report);
@@ -381,10 +500,19 @@ export async function main(io: CliIo): Promise<number> {
       "write the site's items as Markdown files and seed the manifest, so a sync after it sends nothing",
     )
     .option("--overwrite", "replace files that already exist")
-    .action(async (commandOptions: { overwrite?: boolean }) => {
+    .option("--wait", "wait for another run on this project to finish instead of stopping")
+    .action(async (commandOptions: { overwrite?: boolean; wait?: boolean }) => {
       const options = globals();
       const reporter = reporterFor(io, options);
       const config = await loadConfig(io.cwd, { configFile: options.config });
+      const lock = await acquireRunLock({
+        config,
+        command: "pull",
+        isWaiting: Boolean(commandOptions.wait),
+        signal: io.signal,
+        onNotice: (message) => io.stderr(message),
+      });
+      await using _lock = { [Symbol.asyncDispose]: () => lock.release() };
       const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
       try {
         const { runPull } = await import("../commands/pull.ts");
@@ -435,15 +563,18 @@ export async function main(io: CliIo): Promise<number> {
         if (options.json) {
           io.stdout(JSON.stringify(report, null, 2));
         } else {
-          io.stdout(`Wrote ${report.configFile} for the site "${report.siteName}" (${report.siteId}):`);
+          // Site and collection names come from the server: printed escaped.
+          io.stdout(
+            escapeText(`Wrote ${report.configFile} for the site "${report.siteName}" (${report.siteId}):`),
+          );
           for (const collection of report.collections) {
             io.stdout(
-              `  ${collection.name}: ${collection.folder}/*.md → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}, ${Object.keys(collection.fields).length} mapped fields`,
+              `  ${escapeText(`${collection.name}: ${collection.folder}/*.{md,markdown} → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}`)}, ${Object.keys(collection.fields).length} mapped fields`,
             );
           }
           for (const file of report.samplesWritten)
             io.stdout(
-              `Wrote ${file} (a sample showing every field; draft: true keeps it off the live site).`,
+              `Wrote ${escapeText(file)} (a sample showing every field; draft: true keeps it off the live site).`,
             );
           io.stdout(
             "Next: `wf-sync pull` to bring the site's items into Markdown, then `wf-sync sync --dry-run`.",
@@ -537,7 +668,7 @@ export async function main(io: CliIo): Promise<number> {
       return error.exitCode;
     }
     io.stderr("wf-sync crashed. This is a bug; please report it with the output below.");
-    io.stderr(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    io.stderr(escapeLines(error instanceof Error ? (error.stack ?? error.message) : String(error)));
     return ExitCode.Internal;
   }
 }

@@ -1,7 +1,8 @@
 import { appendFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import pc from "picocolors";
-import { formatError, type WfSyncError } from "../errors.ts";
+import type { WfSyncError } from "../errors.ts";
+import { escapeLines, escapeText } from "../core/escape-text.ts";
 import type { SyncWarning } from "../core/types.ts";
 import type { PullEvent, PullReport } from "../commands/pull.ts";
 import type { ItemResult, SyncEvent, SyncReport } from "../commands/sync.ts";
@@ -23,6 +24,11 @@ export interface ReporterOptions {
   isGitHubActions: boolean;
   /** Path of $GITHUB_STEP_SUMMARY, if set. */
   stepSummaryPath?: string | undefined;
+  /**
+   * Removes secrets (the token, `Bearer …` values) from text. Applied to every line and file
+   * the reporter writes, as a last guard behind the client's redaction of server text.
+   */
+  redact?: ((text: string) => string) | undefined;
 }
 
 const ACTION_WORDS: Record<string, string> = {
@@ -47,11 +53,36 @@ const PLAN_WORDS: Record<string, string> = {
   invalid: "invalid",
 };
 
+/** GitHub's workflow-command escaping of a message, after the text itself was made safe. */
 function escapeAnnotation(text: string): string {
   return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
+/** A property value (`file=…`) also escapes the separators `:` and `,`. */
 function escapeProperty(text: string): string {
-  return escapeAnnotation(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  return escapeAnnotation(escapeText(text)).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+/** A Markdown table cell of the job summary: one line, `|` escaped. */
+function escapeCell(text: string): string {
+  return escapeText(text).replace(/\|/g, "\\|");
+}
+
+/** `file:line:column: ` of a location, the file name escaped. */
+function describeLocation(location: WfSyncError["location"]): string {
+  if (!location) return "";
+  const line = location.line ? `:${location.line}` : "";
+  const column = location.line && location.column ? `:${location.column}` : "";
+  return `${escapeText(location.file)}${line}${column}: `;
+}
+
+/**
+ * An error as `file:line:column: message` plus its hint. An item's error is one line (every
+ * line break escaped); a run's error may span lines on purpose (a config error, a list of
+ * removals), which escapeLines keeps without letting any line become a workflow command.
+ */
+function describeError(error: WfSyncError, isMultiline: boolean): string {
+  const escape = isMultiline ? escapeLines : escapeText;
+  const hint = error.hint ? `\n  hint: ${escape(error.hint)}` : "";
+  return `${describeLocation(error.location)}${escape(error.message)}${hint}`;
 }
 
 /**
@@ -64,6 +95,9 @@ export function createReporter(options: ReporterOptions) {
   /** Every warning of the run, for the job summary (the terminal shows them grouped). */
   const allWarnings: SyncWarning[] = [];
   let bar: cliProgress.SingleBar | undefined;
+  const redact = options.redact ?? ((text: string) => text);
+  const stdout = (line: string) => options.stdout(redact(line));
+  const stderr = (line: string) => options.stderr(redact(line));
 
   // cli-progress draws through a stream; this one writes to stderr and says it is a terminal.
   const progressStream = options.progress
@@ -85,11 +119,11 @@ export function createReporter(options: ReporterOptions) {
   const out = (line: string) => {
     if (options.isJson) return;
     clearProgress();
-    options.stdout(line);
+    stdout(line);
   };
   const err = (line: string) => {
     clearProgress();
-    options.stderr(line);
+    stderr(line);
   };
 
   function annotate(
@@ -105,9 +139,11 @@ export function createReporter(options: ReporterOptions) {
           ...(location.column ? [`col=${location.column}`] : []),
         ]
       : [];
+    // Controls are made visible line by line; the line breaks left are the message's own (%0A).
+    const text = message.split(/\r?\n/).map(escapeText).join("\n");
     // Workflow commands are read from stdout; with --json stdout holds only the document.
-    (options.isJson ? options.stderr : options.stdout)(
-      `::${level}${properties.length ? ` ${properties.join(",")}` : ""}::${escapeAnnotation(message)}`,
+    (options.isJson ? stderr : stdout)(
+      `::${level}${properties.length ? ` ${properties.join(",")}` : ""}::${escapeAnnotation(text)}`,
     );
   }
 
@@ -115,14 +151,14 @@ export function createReporter(options: ReporterOptions) {
   function itemError(result: ItemResult) {
     const causes = result.errors ?? (result.cause ? [result.cause] : []);
     if (causes.length === 0) {
-      err(`${colors.red("✖")} ${result.file}: ${result.error ?? ""}`);
-      annotate("error", result.error ?? "", { file: result.file });
+      err(`${colors.red("✖")} ${escapeText(result.file)}: ${escapeText(result.error ?? "")}`);
+      annotate("error", escapeText(result.error ?? ""), { file: result.file });
       return;
     }
     for (const cause of causes) {
-      const text = formatError(cause);
-      err(`${colors.red("✖")} ${cause.location ? text : `${result.file}: ${text}`}`);
-      annotate("error", cause.message, cause.location ?? { file: result.file });
+      const text = describeError(cause, false);
+      err(`${colors.red("✖")} ${cause.location ? text : `${escapeText(result.file)}: ${text}`}`);
+      annotate("error", escapeText(cause.message), cause.location ?? { file: result.file });
     }
   }
 
@@ -130,7 +166,7 @@ export function createReporter(options: ReporterOptions) {
     event(event: SyncEvent) {
       switch (event.type) {
         case "notice":
-          if (!options.isQuiet) err(event.message);
+          if (!options.isQuiet) err(escapeText(event.message));
           break;
         case "warning": {
           allWarnings.push(event.warning);
@@ -150,17 +186,19 @@ export function createReporter(options: ReporterOptions) {
           if (options.isQuiet || options.isDryRun) break;
           if (result.action === "unchanged" && !options.isVerbose) break;
           const fields = result.changedFields?.length
-            ? colors.dim(` (${result.changedFields.join(", ")})`)
+            ? colors.dim(` (${escapeText(result.changedFields.join(", "))})`)
             : "";
           out(
-            `${colors.green(ACTION_WORDS[result.action] ?? result.action)} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`,
+            `${colors.green(ACTION_WORDS[result.action] ?? result.action)} ${escapeText(`${result.collection}/${result.slug}`)} ${colors.dim(escapeText(result.file))}${fields}`,
           );
           for (const line of changeLines(result)) out(`    ${colors.dim(line)}`);
           break;
         }
         case "asset":
           if (options.isQuiet || options.isDryRun) break;
-          out(`${colors.green("uploaded")} ${event.path} ${colors.dim(`for ${event.file}`)}`);
+          out(
+            `${colors.green("uploaded")} ${escapeText(event.path)} ${colors.dim(`for ${escapeText(event.file)}`)}`,
+          );
           break;
         case "progress": {
           // A bar on a terminal for runs long enough to need one; off a terminal, the item lines say it all.
@@ -194,19 +232,29 @@ export function createReporter(options: ReporterOptions) {
     },
 
     error(error: WfSyncError) {
-      err(formatError(error));
+      err(describeError(error, true));
       annotate("error", error.message, error.location);
+    },
+
+    /** An error about the run itself (not a file or an exception), printed even with --quiet. */
+    runError(message: string) {
+      err(`${colors.red("✖")} ${escapeText(message)}`);
+      annotate("error", message);
+    },
+
+    /** A warning about the run itself (not a file), printed at once and even with --quiet. */
+    runWarning(message: string) {
+      err(`${colors.yellow("warning")} ${escapeText(message)}`);
+      annotate("warning", message);
     },
 
     /** Prints the grouped warnings: one line per kind with a count and an example. */
     flushWarnings() {
       for (const [kind, { count, first }] of warnings) {
-        const where = first.location
-          ? `${first.location.file}${first.location.line ? `:${first.location.line}` : ""}: `
-          : "";
+        const where = first.location ? describeLocation({ ...first.location, column: undefined }) : "";
         const more = count > 1 ? ` (${count} times; first shown)` : "";
-        err(`${colors.yellow("warning")} [${kind}]${more} ${where}${first.message}`);
-        annotate("warning", `${first.message}${more}`, first.location);
+        err(`${colors.yellow("warning")} [${escapeText(kind)}]${more} ${where}${escapeText(first.message)}`);
+        annotate("warning", `${escapeText(first.message)}${more}`, first.location);
       }
       warnings.clear();
     },
@@ -219,14 +267,18 @@ export function createReporter(options: ReporterOptions) {
         if (result.error) continue;
         // The plan lists every item (SPEC: create / update / unchanged / delete per item); --quiet keeps it to changes.
         if (result.action === "unchanged" && options.isQuiet) continue;
-        const fields = result.changedFields?.length ? ` fields: ${result.changedFields.join(", ")}` : "";
+        const fields = result.changedFields?.length
+          ? ` fields: ${escapeText(result.changedFields.join(", "))}`
+          : "";
         out(
-          `  ${PLAN_WORDS[result.action] ?? result.action} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`,
+          `  ${PLAN_WORDS[result.action] ?? result.action} ${escapeText(`${result.collection}/${result.slug}`)} ${colors.dim(escapeText(result.file))}${fields}`,
         );
         for (const line of changeLines(result)) out(`      ${colors.dim(line)}`);
       }
       for (const asset of report.assets)
-        out(`  upload ${asset.path} ${colors.dim(`for ${asset.file} (${formatBytes(asset.bytes)})`)}`);
+        out(
+          `  upload ${escapeText(asset.path)} ${colors.dim(`for ${escapeText(asset.file)} (${formatBytes(asset.bytes)})`)}`,
+        );
     },
 
     summary(report: SyncReport) {
@@ -249,7 +301,7 @@ export function createReporter(options: ReporterOptions) {
           header,
           ...rows.map(([name, counts]) =>
             [
-              name,
+              escapeText(name),
               counts.created,
               counts.updated,
               counts.unchanged,
@@ -261,7 +313,7 @@ export function createReporter(options: ReporterOptions) {
         ];
         const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
         for (const row of table)
-          options.stdout(
+          stdout(
             row
               .map((cell, column) =>
                 column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
@@ -271,12 +323,12 @@ export function createReporter(options: ReporterOptions) {
       }
       const verb = report.isDryRun ? "Planned" : report.isInterrupted ? "Interrupted" : "Synced";
       const waits = `, ${report.rateLimited} rate-limit ${report.rateLimited === 1 ? "wait" : "waits"}${report.rateLimited > 0 ? ` (${(report.rateLimitWaitMs / 1000).toFixed(1)} s)` : ""}`;
-      options.stdout(
+      stdout(
         `${verb}: ${totalsText(report)} in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests${waits}).`,
       );
       if (options.isVerbose) {
         const f = report.files;
-        options.stdout(
+        stdout(
           `Files: ${f.files} (${f.hashed} read, ${f.skipped} unchanged and not parsed, ${f.parsed} parsed, ${f.rendered} rendered${f.inWorkers > 0 ? `, ${f.inWorkers} by the worker pool` : ""}).`,
         );
       }
@@ -293,7 +345,7 @@ export function createReporter(options: ReporterOptions) {
       );
       for (const [name, counts] of Object.entries(report.collections)) {
         lines.push(
-          `| ${name} | ${counts.created} | ${counts.updated} | ${counts.unchanged} | ${counts.removed} |${hasKept ? ` ${counts.kept} |` : ""} ${counts.failed} |`,
+          `| ${escapeCell(name)} | ${counts.created} | ${counts.updated} | ${counts.unchanged} | ${counts.removed} |${hasKept ? ` ${counts.kept} |` : ""} ${counts.failed} |`,
         );
       }
       lines.push("", "| collection | action | item | file | changed fields |", "|---|---|---|---|---|");
@@ -304,11 +356,12 @@ export function createReporter(options: ReporterOptions) {
       for (const item of shown) {
         const action = item.error ? `❌ ${item.action}` : item.action;
         const detail = item.error
-          ? problemsOf(item)
-              .map((problem) => problem.replace(/\|/g, "\\|").replace(/\n/g, " "))
-              .join("<br>")
-          : changeLines(item).map(escapeCell).join("<br>") || (item.changedFields ?? []).join(", ");
-        lines.push(`| ${item.collection} | ${action} | ${item.slug} | ${item.file} | ${detail} |`);
+          ? problemsOf(item).map(escapeCell).join("<br>")
+          : changeLines(item).map(escapeCell).join("<br>") ||
+            escapeCell((item.changedFields ?? []).join(", "));
+        lines.push(
+          `| ${escapeCell(item.collection)} | ${action} | ${escapeCell(item.slug)} | ${escapeCell(item.file)} | ${detail} |`,
+        );
       }
       if (shown.length === 0) lines.push("| | nothing to do | | | |");
       if (changed.length > shown.length)
@@ -320,7 +373,7 @@ export function createReporter(options: ReporterOptions) {
         `${verb}: ${totalsText(report)} in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests, ${report.rateLimited} rate-limit waits).`,
         "",
       );
-      appendFileSync(options.stepSummaryPath, `${lines.join("\n")}\n`);
+      appendFileSync(options.stepSummaryPath, redact(`${lines.join("\n")}\n`));
     },
 
     /** One event of `wf-sync pull`. */
@@ -332,25 +385,27 @@ export function createReporter(options: ReporterOptions) {
       const result = event.result;
       if (result.error) {
         err(
-          `${colors.yellow("warning")} ${result.file}: written, but it does not map back to the item: ${result.error}`,
+          `${colors.yellow("warning")} ${escapeText(result.file)}: written, but it does not map back to the item: ${escapeText(result.error)}`,
         );
-        annotate("warning", result.error, { file: result.file });
+        annotate("warning", escapeText(result.error), { file: result.file });
         return;
       }
       if (options.isQuiet) return;
       if (result.action === "kept") {
         if (options.isVerbose)
           out(
-            `${colors.dim("kept")} ${result.collection}/${result.slug} ${colors.dim(`${result.file} exists (--overwrite replaces it)`)}`,
+            `${colors.dim("kept")} ${escapeText(`${result.collection}/${result.slug}`)} ${colors.dim(`${escapeText(result.file)} exists (--overwrite replaces it)`)}`,
           );
         return;
       }
-      out(`${colors.green(result.action)} ${result.collection}/${result.slug} ${colors.dim(result.file)}`);
+      out(
+        `${colors.green(result.action)} ${escapeText(`${result.collection}/${result.slug}`)} ${colors.dim(escapeText(result.file))}`,
+      );
     },
 
     pullSummary(report: PullReport) {
       if (options.isJson) {
-        options.stdout(
+        stdout(
           JSON.stringify(
             {
               summary: {
@@ -370,11 +425,11 @@ export function createReporter(options: ReporterOptions) {
       }
       const kept =
         report.kept > 0 ? `; ${report.kept} kept because the file exists (--overwrite replaces them)` : "";
-      options.stdout(
+      stdout(
         `Pulled: ${report.written} files written${kept}, ${report.failed} that do not map back, in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests).`,
       );
       if (report.kept === 0 && report.failed === 0)
-        options.stdout("The manifest is seeded: `wf-sync sync` sends nothing until a file changes.");
+        stdout("The manifest is seeded: `wf-sync sync` sends nothing until a file changes.");
     },
 
     /** Stops the progress bar (and its redraw timer); safe to call more than once. */
@@ -398,7 +453,7 @@ export function createReporter(options: ReporterOptions) {
         items: report.items.map(jsonItem),
         assets: report.assets.map(({ action, path, file, bytes }) => ({ action, path, file, bytes })),
       };
-      options.stdout(JSON.stringify(document, null, 2));
+      stdout(JSON.stringify(document, null, 2));
     },
   };
 }
@@ -420,10 +475,10 @@ const MAX_CHANGE_LINES = 8;
  * "?" when neither has it, e.g. an item last written before previews were recorded).
  */
 function changeLines(item: ItemResult): string[] {
-  const lines = item.url ? [`url: ${item.url.from} → ${item.url.to}`] : [];
+  const lines = item.url ? [escapeText(`url: ${item.url.from} → ${item.url.to}`)] : [];
   const changes = (item.changes ?? []).filter((change) => !(item.url && change.field === "slug"));
   for (const change of changes.slice(0, MAX_CHANGE_LINES))
-    lines.push(`${change.field}: ${change.from ?? "?"} → ${change.to ?? "(empty)"}`);
+    lines.push(escapeText(`${change.field}: ${change.from ?? "?"} → ${change.to ?? "(empty)"}`));
   if (changes.length > MAX_CHANGE_LINES) lines.push(`… and ${changes.length - MAX_CHANGE_LINES} more fields`);
   return lines;
 }
@@ -432,10 +487,6 @@ function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
 /** The job summary's list of uploads (a dry run: uploads to come). */
@@ -459,9 +510,9 @@ function summaryWarnings(warnings: readonly SyncWarning[]): string[] {
   const lines = ["", `#### Warnings (${warnings.length})`, ""];
   for (const warning of warnings.slice(0, maxRows)) {
     const where = warning.location
-      ? `\`${warning.location.file}${warning.location.line ? `:${warning.location.line}` : ""}\` `
+      ? `\`${escapeText(warning.location.file)}${warning.location.line ? `:${warning.location.line}` : ""}\` `
       : "";
-    lines.push(`- ${where}[${warning.kind}] ${warning.message.replace(/\n/g, " ")}`);
+    lines.push(`- ${where}[${warning.kind}] ${escapeText(warning.message)}`);
   }
   if (warnings.length > maxRows) lines.push(`- … and ${warnings.length - maxRows} more`);
   return lines;

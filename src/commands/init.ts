@@ -210,8 +210,8 @@ function configText(options: {
     );
     lines.push(`      name: ${quote(collection.name)},`);
     lines.push(`      collectionId: ${quote(collection.collectionId)},`);
-    lines.push(`      include: ${quote(`${collection.folder}/*.md`)},`);
-    lines.push('      exclude: ["**/_*.md"], // files starting with _ are never synced');
+    lines.push(`      include: ${quote(`${collection.folder}/*.{md,markdown}`)},`);
+    lines.push('      exclude: ["**/_*.{md,markdown}"], // files starting with _ are never synced');
     const richTexts = collection.schema.fields.filter((field) => field.type === "RichText");
     if (collection.body) {
       const others = richTexts.filter((field) => field.slug !== collection.body).map((field) => field.slug);

@@ -45,7 +45,7 @@ export async function runPreview(options: {
   let title = path;
   let html = "";
   try {
-    const entry = parseEntry(path, text);
+    const entry = parseEntry(path, text, { limits: config.limits });
     title =
       typeof entry.data["title"] === "string"
         ? entry.data["title"]

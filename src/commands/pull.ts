@@ -1,15 +1,16 @@
-import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, posix, resolve } from "node:path";
+import { constants, existsSync } from "node:fs";
+import { mkdir, open, realpath } from "node:fs/promises";
+import { basename, dirname, posix, resolve } from "node:path";
 import fg from "fast-glob";
 import { stringify } from "yaml";
 import type { ResolvedCollectionConfig, ResolvedConfig } from "../config.ts";
-import { AuthError, WfSyncError } from "../errors.ts";
+import { AuthError, OutsideProjectError, WfSyncError } from "../errors.ts";
 import { toFrontmatterValue } from "../core/convert-field.ts";
 import { digestOf } from "../core/digest.ts";
 import { isItemId } from "../core/item-id.ts";
 import { htmlToMarkdown } from "../core/html-to-markdown.ts";
-import { mapFields, slugForEntry } from "../core/map-fields.ts";
+import { mapFields, mappingDigestInput, slugForEntry } from "../core/map-fields.ts";
+import { slugRuleOf } from "../core/slugify.ts";
 import { parseEntry } from "../core/parse-entry.ts";
 import { createMarkdownRenderer, resolveRenderOptions } from "../core/render-markdown.ts";
 import type { CollectionSchema, FieldSchema, SyncWarning } from "../core/types.ts";
@@ -20,6 +21,8 @@ import {
   writeSchemaCache,
 } from "../pipeline/record/manifest-store.ts";
 import type { RemoteItem, WebflowClient } from "../webflow/client.ts";
+import { isInside } from "../pipeline/discover/confine.ts";
+import { fileNameForSlug } from "../core/slugify.ts";
 import { loadCollectionFiles, renderOptionsFor, selectCollections } from "../pipeline/discover/discover.ts";
 import { RESERVED_FRONTMATTER_KEYS } from "../core/map-fields.ts";
 import { WRITABLE_FIELD_TYPES } from "../core/convert-field.ts";
@@ -65,6 +68,58 @@ export function pullFolderFor(collection: ResolvedCollectionConfig): string {
     typeof collection.include === "string" ? collection.include : (collection.include[0] ?? ".");
   const base = fg.generateTasks([pattern])[0]?.base ?? ".";
   return base === "" ? "." : base;
+}
+
+/**
+ * The path of a new file for a remote slug: in the pull folder, named by a safe form of the
+ * slug (`fileNameForSlug`), with `-2`, `-3`… when another item or file already has that name.
+ */
+function newFilePath(folder: string, slug: string, taken: ReadonlySet<string>): string {
+  const name = fileNameForSlug(slug);
+  let path = posix.join(folder, `${name}.md`);
+  for (let n = 2; taken.has(path); n++) path = posix.join(folder, `${name}-${n}.md`);
+  return path;
+}
+
+/**
+ * Writes a pulled file, only inside its folder under the project: the folder's real path
+ * (symlinks resolved) must lie in the project root, and the file itself is opened without
+ * following a symlink (a link planted where the file goes is refused, not written through).
+ */
+async function writeConfined(options: {
+  root: string;
+  folder: string;
+  path: string;
+  text: string;
+}): Promise<void> {
+  const folder = resolve(options.root, options.folder);
+  const absolute = resolve(options.root, options.path);
+  await mkdir(folder, { recursive: true });
+  const [realRoot, realFolder] = await Promise.all([realpath(options.root), realpath(folder)]);
+  if (!isInside(realRoot, realFolder) || dirname(absolute) !== folder) {
+    throw new OutsideProjectError(
+      `${options.path}: pull writes only inside the project (${realRoot}); this path leads to ${realFolder}.`,
+      {
+        location: { file: options.path },
+      },
+    );
+  }
+  const handle = await open(
+    resolve(realFolder, basename(absolute)),
+    constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+    0o666,
+  ).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== "ELOOP") throw error;
+    throw new OutsideProjectError(`${options.path} is a symlink; pull does not write through it.`, {
+      location: { file: options.path },
+      hint: "Remove the link, or pull without --overwrite.",
+    });
+  });
+  try {
+    await handle.writeFile(options.text);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Frontmatter key for each field slug: the config's `fields` mapping read backwards, else the slug; `name` is written as `title`. */
@@ -200,15 +255,17 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
     const state = (manifest.collections[collection.collectionId] ??= { settingsDigest: "", items: {} });
     // The same expression as the sync's, so a pull does not mark every item stale.
     state.settingsDigest = digestOf({
-      mapping: { fields: collection.fields, body: collection.body },
+      mapping: mappingDigestInput(collection),
       render: resolveRenderOptions(renderOptions),
       schema: schema.fields,
     });
     const remote = (await listItems(collection.collectionId)).filter((item) => item.slug !== "");
 
+    const taken = new Set(existing.map((file) => file.path));
     for (const item of remote) {
       const known = fileBySlug.get(item.slug);
-      const path = known ?? posix.join(folder, `${item.slug}.md`);
+      const path = known ?? newFilePath(folder, item.slug, taken);
+      taken.add(path);
       const absolute = resolve(config.root, path);
       const isPresent = known !== undefined || existsSync(absolute);
       if (isPresent && !options.isOverwriteAllowed) {
@@ -235,8 +292,20 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
       }
       const fileSlug = posix.basename(path).replace(/\.(md|markdown)$/i, "");
       const text = toSourceText({ item, collection, schema, keys, slugForItemId, fileSlug });
-      await mkdir(dirname(absolute), { recursive: true });
-      await writeFile(absolute, text);
+      try {
+        await writeConfined({ root: config.root, folder: known ? dirname(path) : folder, path, text });
+      } catch (caught) {
+        if (!(caught instanceof WfSyncError)) throw caught;
+        record({
+          collection: collection.name,
+          file: path,
+          slug: item.slug,
+          action: "kept",
+          itemId: item.itemId,
+          error: caught.message,
+        });
+        continue;
+      }
 
       // Run the sync's own local steps on the file just written, and record what they give.
       let error: string | null = null;
@@ -246,7 +315,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
       let isDraft = item.isDraft;
       let isArchived = item.isArchived;
       try {
-        const entry = parseEntry(path, text);
+        const entry = parseEntry(path, text, { slugRule: slugRuleOf(collection) });
         const rendered = collection.body
           ? renderer.render(entry.body, {
               file: path,
@@ -260,8 +329,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
           schema,
           html: rendered?.html,
           resolveReference: (targetRef, collectionId) =>
-            idsBySlug.get(collectionId)?.get(targetRef) ??
-            (isItemId(targetRef) ? targetRef : undefined),
+            idsBySlug.get(collectionId)?.get(targetRef) ?? (isItemId(targetRef) ? targetRef : undefined),
           resolveAsset: () => undefined,
         });
         if (mapped.ok) {

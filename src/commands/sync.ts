@@ -20,6 +20,7 @@ import { emptyPrepareStats } from "../pipeline/prepare/prepare-files.ts";
 import { prepareRun } from "../pipeline/prepare/prepare-run.ts";
 import { buildCollectionDrafts, type DeferredFile } from "../pipeline/plan/build-drafts.ts";
 import { checkDeletionGuard } from "../pipeline/plan/deletion-guard.ts";
+import { holdBackDrift, verifySeals } from "../pipeline/plan/drift.ts";
 import { pendingCreates, planCollection } from "../pipeline/plan/plan-collection.ts";
 import { matchWithSite, needsRemoteMatch } from "../pipeline/plan/remote-match.ts";
 import { buildSiteIndex } from "../pipeline/plan/site-index.ts";
@@ -59,6 +60,8 @@ export interface RunSyncOptions {
   isStrict?: boolean;
   /** Allow removing more than `maxDeleteShare` of a collection. */
   isDeleteAllowed?: boolean;
+  /** Write items changed in Webflow since wf-sync last wrote them (drift); without it they fail. */
+  isOverwrite?: boolean;
   /** Stops new writes when aborted; in-flight ones finish and the manifest is written. */
   signal?: AbortSignal | undefined;
   onEvent?: (event: SyncEvent) => void;
@@ -95,7 +98,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   );
   manifestRead.catch(() => {});
   const schemaReads = readSchemas(client, selected);
-  const { manifest, isFresh, text } = await manifestRead;
+  const { manifest, isFresh, text, warning: manifestWarning } = await manifestRead;
+  if (manifestWarning) emit({ type: "warning", warning: manifestWarning });
   const recorder = createRecorder({
     path: manifestPath,
     manifest,
@@ -179,6 +183,7 @@ function flagsOf(options: RunSyncOptions): RunFlags {
     isStrict: options.isStrict ?? false,
     isVerified: options.isVerified ?? false,
     isDeleteAllowed: options.isDeleteAllowed ?? false,
+    isOverwrite: options.isOverwrite ?? false,
   };
 }
 
@@ -191,8 +196,10 @@ async function syncCollection(
   const { state, isCold, hasNewSettings } = openCollectionState(context.manifest, run);
   const needsMatch = needsRemoteMatch(state, isCold, context.flags.isVerified);
   const remoteBySlug = needsMatch ? await matchWithSite(context, { run, state, isCold }) : new Map();
+  await verifySeals(context, run, state);
   const drafts = await buildCollectionDrafts(context, run, state);
   const plan = planCollection(context, { run, state, drafts, remoteBySlug });
+  await holdBackDrift(context, { run, state, plan });
   context.emit({ type: "planned", collection: run.config.name, planned: plan.planned });
   await applyCollectionPlan(context, { run, state, plan, made: drafts.made });
   const hasNewRecords = recordSources(state, run, drafts.made);

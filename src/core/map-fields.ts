@@ -1,4 +1,4 @@
-import { FieldValueError, type SourceLocation, type WfSyncError } from "../errors.ts";
+import { DuplicateSlugError, FieldValueError, type SourceLocation, type WfSyncError } from "../errors.ts";
 import { convertFieldValue, listFieldDependencies, type FieldDependency } from "./convert-field.ts";
 import { digestOf, shortDigestOf } from "./digest.ts";
 import { previewOf } from "./preview-value.ts";
@@ -10,6 +10,22 @@ export interface CollectionMapping {
   name: string;
   body?: string | undefined;
   fields: Record<string, string>;
+}
+
+/**
+ * The mapping settings that go into a collection's settings digest. An option at its default
+ * is left out, so adding an option does not make every existing item stale.
+ */
+export function mappingDigestInput(collection: {
+  fields: Record<string, string>;
+  body?: string | undefined;
+  slugFrom?: "name" | "path" | undefined;
+}): Record<string, unknown> {
+  return {
+    fields: collection.fields,
+    body: collection.body,
+    ...(collection.slugFrom === "path" ? { slugFrom: "path" } : {}),
+  };
 }
 
 /** One item as wf-sync wants it on the site, ready to plan and push. */
@@ -71,12 +87,45 @@ function locate(entry: Entry, key: string): SourceLocation {
   return line === undefined ? { file: entry.file } : { file: entry.file, line };
 }
 
-/** The slug an entry maps to: frontmatter `slug`, else the file name, normalised. */
+/** The slug an entry maps to: frontmatter `slug`, else the file's path per `slugFrom`, normalised. */
 export function slugForEntry(entry: Entry): string {
   const written = entry.data["slug"];
   if (typeof written === "string" && written.trim() !== "") return slugify(written);
   if (typeof written === "number") return slugify(String(written));
-  return slugFromPath(entry.file);
+  return entry.fileSlug ?? slugFromPath(entry.file);
+}
+
+/**
+ * The error for one of several files that map to one slug (none of them is written): names
+ * every file of the group and the setting that would tell them apart.
+ */
+export function duplicateSlugError(options: {
+  slug: string;
+  /** The file this error is for. */
+  file: string;
+  /** Every file with that slug, this one included. */
+  files: readonly string[];
+  collection: { name: string; slugFrom?: "name" | "path" | undefined };
+  /** Line of this file's `slug:` key, when its frontmatter sets the slug. */
+  slugLine?: number | undefined;
+}): DuplicateSlugError {
+  const { slug, file, files, collection } = options;
+  const others = files.filter((other) => other !== file);
+  const fromPath =
+    collection.slugFrom === "path"
+      ? ""
+      : `set \`slugFrom: "path"\` on collection "${collection.name}" to build slugs from the folders, or `;
+  const fix =
+    options.slugLine === undefined
+      ? `add a \`slug:\` line to the frontmatter of all but one of them`
+      : `change this file's \`slug:\` (line ${options.slugLine}) or give the others a \`slug:\` of their own`;
+  return new DuplicateSlugError(
+    `slug "${slug}" is also used by ${others.join(", ")}, so none of these ${files.length} files is synced.`,
+    {
+      location: options.slugLine === undefined ? { file } : { file, line: options.slugLine },
+      hint: `To tell them apart, ${fromPath}${fix}.`,
+    },
+  );
 }
 
 /** Matches frontmatter keys to fields per SPEC §2; unknown keys come back separately. */
@@ -86,7 +135,11 @@ function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBindi
   const bindings: KeyBinding[] = [];
   const unknown: string[] = [];
   const taken = new Set<string>();
-  const data = entry.data;
+  // A Jekyll file name's date stands in for a missing `date` (only where `date` reaches a field).
+  const data =
+    entry.fileDate !== undefined && entry.data["date"] === undefined
+      ? { ...entry.data, date: entry.fileDate }
+      : entry.data;
   const hasName =
     "name" in data || Object.entries(options.mapping.fields).some(([, slug]) => slug === "name");
   for (const [key, value] of Object.entries(data)) {
@@ -94,13 +147,14 @@ function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBindi
     let fieldSlug = options.mapping.fields[key];
     if (fieldSlug === undefined && bySlug.has(key)) fieldSlug = key;
     if (fieldSlug === undefined && key === "title" && !hasName) fieldSlug = "name";
+    const isImplicit = data !== entry.data && key === "date";
     if (fieldSlug === undefined) {
-      unknown.push(key);
+      if (!isImplicit) unknown.push(key);
       continue;
     }
     const field = bySlug.get(fieldSlug);
     if (!field) {
-      unknown.push(key);
+      if (!isImplicit) unknown.push(key);
       continue;
     }
     if (taken.has(field.slug)) continue;
@@ -141,7 +195,11 @@ function editDistance(a: string, b: string): number {
       const row = rows[i] as number[];
       const above = rows[i - 1] as number[];
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
+      let best = Math.min(
+        (above[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (above[j - 1] as number) + cost,
+      );
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
         best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
       row[j] = best;
@@ -253,13 +311,16 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
     if (isMissing && !alreadyFailed) {
       const key = frontmatterKeyOf(field, options.mapping);
       errors.push(
-        new FieldValueError(`${key}: required by the collection (field "${field.displayName}") but missing.`, {
-          location: { file: entry.file, line: 1 },
-          hint:
-            field.slug === "name" && key === "title"
-              ? "Add `title:` (or `name:`) to the frontmatter."
-              : `Add \`${key}:\` to the frontmatter.`,
-        }),
+        new FieldValueError(
+          `${key}: required by the collection (field "${field.displayName}") but missing.`,
+          {
+            location: { file: entry.file, line: 1 },
+            hint:
+              field.slug === "name" && key === "title"
+                ? "Add `title:` (or `name:`) to the frontmatter."
+                : `Add \`${key}:\` to the frontmatter.`,
+          },
+        ),
       );
     }
   }

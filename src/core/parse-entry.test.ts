@@ -69,4 +69,43 @@ describe("parseEntry", () => {
   it("refuses a frontmatter that is not a mapping", () => {
     expect(() => parseEntry("list.md", "---\n- a\n- b\n---\nx\n")).toThrow(/mapping/);
   });
+
+  describe("line endings and byte-order mark", () => {
+    const yamlLf =
+      '---\ntitle: "Hello: world"\ndate: 2024-01-05\ntags:\n  - "a"\n---\n# Body\n\n```\ncode\n```\n';
+    const tomlLf = '+++\ntitle = "Hello"\ncount = 3\n+++\nBody\n\ntext\n';
+    const crlf = (text: string) => text.replace(/\n/g, "\r\n");
+    const mixed = (text: string) => {
+      let count = 0;
+      return text.replace(/\n/g, () => (count++ % 2 === 0 ? "\r\n" : "\n"));
+    };
+    const cr = (text: string) => text.replace(/\n/g, "\r");
+    const bom = (text: string) => `\ufeff${text}`;
+
+    it.each([
+      ["YAML, CRLF", yamlLf, crlf],
+      ["YAML, BOM + CRLF", yamlLf, (text: string) => bom(crlf(text))],
+      ["YAML, mixed CRLF and LF", yamlLf, mixed],
+      ["YAML, old-Mac CR", yamlLf, cr],
+      ["YAML, BOM", yamlLf, bom],
+      ["TOML, CRLF", tomlLf, crlf],
+      ["TOML, BOM + CRLF", tomlLf, (text: string) => bom(crlf(text))],
+      ["TOML, mixed CRLF and LF", tomlLf, mixed],
+    ])("%s parses exactly like LF", (_name, lf, variant) => {
+      const text = variant(lf);
+      expect(text).not.toBe(lf);
+      const expected = parseEntry("a.md", lf);
+      const entry = parseEntry("a.md", text);
+      expect(entry.data).toEqual(expected.data);
+      expect(entry.keyLines).toEqual(expected.keyLines);
+      expect(entry.bodyLine).toBe(expected.bodyLine);
+      expect(entry.body).toBe(expected.body);
+    });
+
+    it("locates a YAML error in a CRLF file on its own line", () => {
+      expect(() => parseEntry("w.md", "---\r\ntitle: ok\r\ntags: [a, b\r\n---\r\nx\r\n")).toThrow(
+        expect.objectContaining({ location: expect.objectContaining({ file: "w.md", line: 3 }) }),
+      );
+    });
+  });
 });

@@ -5,9 +5,19 @@
  * check afterwards that the final tables answer the same and re-render the file when not.
  */
 import { posix } from "node:path";
-import { FrontmatterError, WfSyncError, type SourceLocation } from "../errors.ts";
+import {
+  FileProcessingError,
+  FrontmatterError,
+  LimitError,
+  TemplateError,
+  TextEncodingError,
+  WfSyncError,
+  type SourceLocation,
+} from "../errors.ts";
+import type { EntryLimits } from "./limits.ts";
 import { parseEntry } from "./parse-entry.ts";
 import type { MarkdownRenderer, RenderOptions } from "./render-options.ts";
+import type { SlugRule } from "./slugify.ts";
 import type { Entry, SyncWarning } from "./types.ts";
 
 /** What one collection's files need to be prepared. */
@@ -15,6 +25,10 @@ export interface PrepareSettings {
   /** Whether the collection has a body field (else the body is not rendered). */
   hasBody: boolean;
   renderOptions: RenderOptions;
+  /** The collection's `slugFrom` (slugs of files without `slug:`); the file name when absent. */
+  slugRule?: SlugRule | undefined;
+  /** Bounds on each file (the config's `limits`); the defaults where not given. */
+  limits?: Partial<EntryLimits> | undefined;
 }
 
 /** One file to prepare. */
@@ -29,10 +43,16 @@ export interface PrepareTask {
 export interface RenderLookups {
   links: Record<string, string | null>;
   images: Record<string, string | null>;
+  /** File line of each image src (where the render first met it), for located asset errors. */
+  imageLines?: Record<string, number>;
 }
 
-/** A FrontmatterError as plain data, to cross a thread boundary. */
+/** A WfSyncError of one file as plain data, to cross a thread boundary. */
 export interface PreparedError {
+  /** The error's code (WF_FRONTMATTER when absent). */
+  code?: string | undefined;
+  /** LimitError's bound. */
+  limit?: string | undefined;
   message: string;
   hint?: string | undefined;
   location?: SourceLocation | undefined;
@@ -66,13 +86,34 @@ function linkTarget(href: string, folder: string): { path: string; hash: string 
   return { path: posix.normalize(posix.join(folder, decodeURI(pathPart))), hash: hash ? `#${hash}` : "" };
 }
 
+/**
+ * The files a Markdown link target may mean, in order: as written, with the other Markdown
+ * extension, then as a folder's `_index`/`index` file (Hugo sections, page bundles). Template
+ * links (`post_url`, `ref`) name a page without knowing which of these it is.
+ */
+function candidatesOf(path: string): string[] {
+  const stem = path.replace(/\.(md|markdown)$/i, "");
+  const other = path.toLowerCase().endsWith(".md") ? `${stem}.markdown` : `${stem}.md`;
+  return [
+    path,
+    other,
+    `${stem}/_index.md`,
+    `${stem}/index.md`,
+    `${stem}/_index.markdown`,
+    `${stem}/index.markdown`,
+  ];
+}
+
 function urlOfTarget(
   target: { path: string; hash: string } | null,
   urlOfFile: (path: string) => string | undefined,
 ): string | undefined {
   if (!target) return undefined;
-  const url = urlOfFile(target.path);
-  return url === undefined ? undefined : `${url}${target.hash}`;
+  for (const candidate of candidatesOf(target.path)) {
+    const url = urlOfFile(candidate);
+    if (url !== undefined) return `${url}${target.hash}`;
+  }
+  return undefined;
 }
 
 /** A relative link to another synced Markdown file becomes that item's URL path. */
@@ -112,13 +153,30 @@ export function createFileLinkResolver(
   };
 }
 
-/** Root-relative path of a local asset referenced from a file (as the body's image resolver sees it). */
+function decodeSafely(text: string): string {
+  try {
+    return decodeURI(text);
+  } catch {
+    return text; // a stray `%` is part of the name
+  }
+}
+
+/**
+ * The key of a local asset referenced from a file, the same for the body's image resolver and
+ * the upload: a root-relative POSIX path (`content/media/a.png`), or, for a root-absolute
+ * reference (`/img/a.png`, looked up in `staticDirs`), that path normalised. Percent-encoding
+ * is decoded first, so `%2E%2E/` is `../` (and is confined like it).
+ */
 export function assetPathFrom(fromFile: string, src: string): string {
-  return posix.normalize(posix.join(posix.dirname(fromFile), src));
+  const decoded = decodeSafely(src.trim());
+  if (decoded.startsWith("/")) return posix.normalize(decoded);
+  return posix.normalize(posix.join(posix.dirname(fromFile), decoded));
 }
 
 export function toPreparedError(error: WfSyncError): PreparedError {
   return {
+    code: error.code,
+    limit: error instanceof LimitError ? error.limit : undefined,
     message: error.message,
     hint: error.hint,
     location: error.location,
@@ -126,12 +184,29 @@ export function toPreparedError(error: WfSyncError): PreparedError {
   };
 }
 
-export function fromPreparedError(error: PreparedError): FrontmatterError {
-  return new FrontmatterError(error.message, {
+/** The error back, of its own class where the prepare stage can give one. */
+export function fromPreparedError(error: PreparedError): WfSyncError {
+  const options = {
     hint: error.hint,
     location: error.location,
-    related: error.related?.map(fromPreparedError),
-  });
+    ...(error.related ? { related: error.related.map(fromPreparedError) } : {}),
+  };
+  switch (error.code) {
+    case "WF_LIMIT":
+      return new LimitError(error.message, { ...options, limit: error.limit ?? "" });
+    case "WF_TEXT_ENCODING":
+      return new TextEncodingError(error.message, options);
+    case "WF_FILE_UNEXPECTED":
+      return new FileProcessingError(error.message, options);
+    case "WF_TEMPLATE":
+      return new TemplateError(error.message, options);
+    default:
+      return new FrontmatterError(error.message, options);
+  }
+}
+
+function failedFile(path: string, error: WfSyncError): PreparedFile {
+  return { path, error: toPreparedError(error), warnings: [], lookups: { links: {}, images: {} } };
 }
 
 /** Renders a parsed entry's body, recording every link and image lookup. */
@@ -144,14 +219,16 @@ export function renderEntry(
   const rendered = renderer.render(entry.body, {
     file: entry.file,
     lineOffset: entry.bodyLine - 1,
+    contentRoot: entry.contentRoot,
     resolveLink: (href) => {
       const url = resolveFileLink(href, entry.file, resolvers.urlOfFile);
       lookups.links[href] = url ?? null;
       return url;
     },
-    resolveImage: (src) => {
+    resolveImage: (src, line) => {
       const url = resolvers.urlOfAsset(assetPathFrom(entry.file, src));
       lookups.images[src] = url ?? null;
+      if (line !== undefined) (lookups.imageLines ??= {})[src] ??= line;
       return url === undefined ? undefined : { url };
     },
   });
@@ -179,21 +256,24 @@ export function createEntryPreparer(
     prepare(task: PrepareTask, resolvers: PrepareResolvers): PreparedFile {
       let entry: Entry;
       try {
-        entry = parseEntry(task.path, task.text);
+        entry = parseEntry(task.path, task.text, {
+          slugRule: settings[task.settings]?.slugRule,
+          limits: settings[task.settings]?.limits,
+        });
       } catch (error) {
-        if (error instanceof WfSyncError)
-          return {
-            path: task.path,
-            error: toPreparedError(error),
-            warnings: [],
-            lookups: { links: {}, images: {} },
-          };
+        if (error instanceof WfSyncError) return failedFile(task.path, error);
         throw error;
       }
       const renderer = renderers[task.settings];
       if (!settings[task.settings]?.hasBody || !renderer)
         return { path: task.path, entry, warnings: [], lookups: { links: {}, images: {} } };
-      return { path: task.path, entry, ...renderEntry(renderer, entry, resolvers) };
+      try {
+        return { path: task.path, entry, ...renderEntry(renderer, entry, resolvers) };
+      } catch (error) {
+        // A body's failure is its file's (the renderer turns surprises into FileProcessingError).
+        if (error instanceof WfSyncError) return failedFile(task.path, error);
+        throw error;
+      }
     },
   };
 }

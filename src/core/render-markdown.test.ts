@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
-import { createMarkdownRenderer, listLocalImages, resolveRenderOptions } from "./render-markdown.ts";
+import {
+  createMarkdownRenderer,
+  createReferenceRenderer,
+  listLocalImageLines,
+  listLocalImages,
+  resolveRenderOptions,
+} from "./render-markdown.ts";
+import { fastParse } from "./render/fast-parse.ts";
 
 const render = (markdown: string, options = {}) =>
   createMarkdownRenderer(options).render(markdown, { file: "content/post.md" });
@@ -16,6 +23,7 @@ describe("resolveRenderOptions", () => {
       videoEmbeds: true,
       imageAlign: "center",
       footnoteLabel: "Footnotes",
+      templates: "convert",
     });
   });
 
@@ -172,6 +180,32 @@ describe("listLocalImages", () => {
       "[logo]: ../logo.svg",
     ].join("\n\n");
     expect(listLocalImages(markdown)).toEqual(["./images/a.png", "../logo.svg", "raw/f.jpg", "g.gif"]);
+  });
+
+  it("gives each source the body line it first appears on", () => {
+    const markdown = "Intro\n\nA paragraph\nover lines ![a](a.png)\n\n![b][b]\n\n[b]: b.png\n";
+    expect(listLocalImageLines(markdown)).toEqual([
+      { src: "a.png", line: 4 },
+      { src: "b.png", line: 6 },
+    ]);
+  });
+
+  it("reports an image that is not uploaded at its own line, on either parser", () => {
+    const markdown = "Intro\n\nA paragraph\nover *two* lines\\\nand ![a](a.png) three.\n";
+    expect(fastParse(markdown)).toBeDefined();
+    const lines: Array<number | undefined> = [];
+    for (const renderer of [createMarkdownRenderer(), createReferenceRenderer()]) {
+      const result = renderer.render(markdown, {
+        file: "a.md",
+        lineOffset: 10,
+        resolveImage: (_src, line) => {
+          lines.push(line);
+          return { url: "https://cdn.test/a.png" };
+        },
+      });
+      expect(result.warnings).toEqual([]);
+    }
+    expect(lines).toEqual([15, 15]);
   });
 
   it("ignores links and code", () => {

@@ -137,9 +137,14 @@ export function createReferenceRenderer(options: RenderOptions = {}): MarkdownRe
  * reference-style images and `<img src>` in raw HTML.
  */
 export function listLocalImages(markdown: string): string[] {
+  return listLocalImageLines(markdown).map((image) => image.src);
+}
+
+/** `listLocalImages` with the body line (1-based) where each source first appears. */
+export function listLocalImageLines(markdown: string): Array<{ src: string; line: number }> {
   const tree: MdastRoot = parserFor(markdown).parse(markdown);
   const definitions = new Map<string, Definition>();
-  const sources: string[] = [];
+  const sources: Array<{ src: string; line: number }> = [];
   const pending: MdastNodes[] = [tree];
   const inOrder: MdastNodes[] = [];
   while (pending.length > 0) {
@@ -151,14 +156,16 @@ export function listLocalImages(markdown: string): string[] {
       for (let i = node.children.length - 1; i >= 0; i--) pending.push(node.children[i]!);
   }
   for (const node of inOrder) {
-    if (node.type === "image") sources.push(node.url);
+    const line = node.position?.start.line ?? 1;
+    if (node.type === "image") sources.push({ src: node.url, line });
     else if (node.type === "imageReference") {
       const definition = definitions.get(node.identifier);
-      if (definition) sources.push(definition.url);
+      if (definition) sources.push({ src: definition.url, line });
     } else if (node.type === "html" && /<img\b/i.test(node.value))
-      sources.push(...rawImageSources(node.value));
+      sources.push(...rawImageSources(node.value).map((src) => ({ src, line })));
   }
-  return [...new Set(sources.filter(isLocalUrl))];
+  const seen = new Set<string>();
+  return sources.filter(({ src }) => isLocalUrl(src) && !seen.has(src) && Boolean(seen.add(src)));
 }
 
 function rawImageSources(html: string): string[] {

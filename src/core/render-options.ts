@@ -46,6 +46,12 @@ export interface RenderOptions {
   imageAlign?: "fullwidth" | "center" | "normal" | "floatleft" | "floatright";
   /** Bold line shown above the footnote list; `""` for none. Default `"Footnotes"`. */
   footnoteLabel?: string;
+  /**
+   * Hugo shortcodes and Liquid tags outside code. `"convert"` (default): built-in tags become
+   * Markdown (code blocks, links, images, videos), others lose their markers with a warning.
+   * `"error"`: the file fails. `"keep"`: sent as written. Set per collection (`templates`).
+   */
+  templates?: "convert" | "error" | "keep";
 }
 
 /** RenderOptions with every default applied. */
@@ -57,10 +63,15 @@ export interface RenderContext {
   file: string;
   /** Added to body line numbers to get file lines (the body starts after the frontmatter); default 0. */
   lineOffset?: number;
+  /** Folder (POSIX, from the root) that Hugo `ref "/x"` paths start from: the collection's base folder. */
+  contentRoot?: string | undefined;
   /** Maps a relative link target (as written, e.g. "../other.md#x") to a URL path, or undefined if not a synced file. */
   resolveLink?: (href: string) => string | undefined;
-  /** Maps a local image src (as written, relative to the Markdown file) to its uploaded URL, or undefined if not uploaded. */
-  resolveImage?: (src: string) => { url: string } | undefined;
+  /**
+   * Maps a local image src (as written, relative to the Markdown file) to its uploaded URL, or
+   * undefined if not uploaded. `line` is the file line the image is on.
+   */
+  resolveImage?: (src: string, line?: number) => { url: string } | undefined;
 }
 
 /** The RichText value and what could not be rendered faithfully. */
@@ -84,6 +95,7 @@ const DEFAULT_OPTIONS: ResolvedRenderOptions = {
   videoEmbeds: true,
   imageAlign: "center",
   footnoteLabel: "Footnotes",
+  templates: "convert",
 };
 
 /** The options with defaults applied, as a plain JSON-able object (it goes into the settings digest). */
@@ -101,5 +113,6 @@ export function resolveRenderOptions(options: RenderOptions = {}): ResolvedRende
     videoEmbeds: resolved.videoEmbeds,
     imageAlign: resolved.imageAlign,
     footnoteLabel: resolved.footnoteLabel,
+    templates: resolved.templates,
   };
 }

@@ -74,6 +74,12 @@ export interface Entry {
   body: string;
   /** 1-based line in the file where the body starts. */
   bodyLine: number;
+  /** The slug the file's path gives under its collection's `slugFrom` (used when there is no `slug:`). */
+  fileSlug?: string;
+  /** `YYYY-MM-DD` from a Jekyll-style file name, used as `date` when the frontmatter has none. */
+  fileDate?: string;
+  /** The collection's base folder holding the file (where Hugo's `ref "/x"` paths start). */
+  contentRoot?: string;
 }
 
 /** A non-fatal problem; the reporter groups warnings by `kind`. */

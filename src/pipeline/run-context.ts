@@ -24,6 +24,8 @@ export interface RunFlags {
   isVerified: boolean;
   /** Allow removing more than `maxDeleteShare` of a collection. */
   isDeleteAllowed: boolean;
+  /** Write items that were changed in Webflow since wf-sync last wrote them. */
+  isOverwrite: boolean;
 }
 
 /** The site's items by slug, listed once per collection on first need. */

@@ -8,6 +8,7 @@ interface RawItem {
   id: string;
   cmsLocaleId?: string;
   lastPublished?: string | null;
+  lastUpdated?: string;
   isDraft?: boolean;
   isArchived?: boolean;
   fieldData?: Record<string, unknown>;
@@ -23,6 +24,7 @@ function toRemoteItem(raw: RawItem): RemoteItem {
     isDraft: raw.isDraft ?? false,
     isArchived: raw.isArchived ?? false,
     isLive: raw.lastPublished !== null && raw.lastPublished !== undefined,
+    lastUpdated: typeof raw.lastUpdated === "string" ? raw.lastUpdated : undefined,
   };
 }
 
@@ -54,12 +56,13 @@ export function createItemsApi(http: Http) {
   return {
     async listItems(
       collectionId: string,
-      listOptions: { isLive?: boolean; cmsLocaleId?: string; slug?: string } = {},
+      listOptions: { isLive?: boolean; cmsLocaleId?: string; slug?: string; updatedSince?: string } = {},
     ): Promise<RemoteItem[]> {
       const path = `${collectionPath(collectionId)}/items${listOptions.isLive ? "/live" : ""}`;
       const raw = await http.listAll<RawItem>(path, "items", {
         cmsLocaleId: listOptions.cmsLocaleId,
         slug: listOptions.slug,
+        "lastUpdated[gte]": listOptions.updatedSince,
       });
       return raw.map(toRemoteItem);
     },

@@ -11,6 +11,8 @@ export interface RemoteItem {
   isArchived: boolean;
   /** The item has a live (published) version. */
   isLive: boolean;
+  /** When the item (this locale's variant) was last changed, staged or live (ISO 8601). */
+  lastUpdated?: string | undefined;
 }
 
 /** What to write for one item. `itemId` is set for updates. */

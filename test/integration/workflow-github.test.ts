@@ -85,7 +85,9 @@ describe("under GitHub Actions", () => {
     const synced = await readFile(summary, "utf8");
     expect(synced).toContain("### wf-sync sync");
     expect(synced).toContain("| notes | 0 | 1 | 3 | 0 | 0 |");
-    expect(synced).toContain('| notes | update | note-2 | notes/note-2.md | summary: "About 2" → "Changed" |');
+    expect(synced).toContain(
+      '| notes | update | note-2 | notes/note-2.md | summary: "About 2" → "Changed" |',
+    );
     expect(synced).toMatch(
       /Synced: 0 created, 1 updated, 3 unchanged, 0 removed, 0 failed in [\d.]+ s \(\d+ requests, 0 rate-limit waits\)\./,
     );

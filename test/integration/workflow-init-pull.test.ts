@@ -33,7 +33,7 @@ describe("wf-sync init", () => {
     expect(config).toContain(`collectionId: "${POSTS}"`);
     expect(config).toContain('body: "post-body"');
     expect(config).toContain('"summary": "post-summary", // PlainText, required');
-    expect(config).toContain('include: "content/blog-posts/*.md"');
+    expect(config).toContain('include: "content/blog-posts/*.{md,markdown}"');
     const sample = await readFile(join(cwd, "content/blog-posts/example-blog-post.md"), "utf8");
     for (const key of [
       "summary:",
@@ -65,6 +65,13 @@ describe("wf-sync init", () => {
     sandbox.requests.length = 0;
     expect((await runWorkflowCli(["sync"], { cwd, env })).code).toBe(0);
     expect(describeWrites(sandbox)).toEqual([]);
+
+    // `.markdown` counts as Markdown: a Jekyll-style file in the folder syncs with no config change.
+    await writeFile(join(cwd, "content/blog-posts/from-jekyll.markdown"), sample);
+    const withMarkdown = await runWorkflowCli(["sync"], { cwd, env });
+    expect(withMarkdown.code).toBe(0);
+    expect(withMarkdown.stdout.at(-1)).toMatch(/^Synced: 1 created, 0 updated, 2 unchanged/);
+    expect(sandbox.items(POSTS).map((item) => item.fieldData["slug"])).toContain("from-jekyll");
 
     // An existing config is never replaced without --force.
     const again = await runWorkflowCli(["init"], { cwd, env });

@@ -6,7 +6,7 @@
 import type { Element, ElementContent, Root, RootContent } from "hast";
 import { fromHtml } from "hast-util-from-html";
 
-const INLINE = new Set(["strong", "em", "a", "br", "code", "s"]);
+const INLINE = new Set(["strong", "em", "a", "br", "code", "s", "sup"]);
 /** Attributes each element may carry outside embeds (hast property names). */
 const ATTRIBUTES: Record<string, readonly string[]> = {
   p: [],
@@ -19,6 +19,7 @@ const ATTRIBUTES: Record<string, readonly string[]> = {
   strong: [],
   em: [],
   s: [],
+  sup: [],
   code: [],
   br: [],
   a: ["href", "title"],

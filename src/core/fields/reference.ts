@@ -21,7 +21,7 @@ function readTarget(raw: unknown): string | undefined {
 
 /** Slugs cannot contain `/` or end in `.md`, so either marks a path to a Markdown file. */
 function isPathTarget(target: string): boolean {
-  return target.includes("/") || /\.md$/i.test(target);
+  return target.includes("/") || /\.(md|markdown)$/i.test(target);
 }
 
 /** Targets of a MultiReference value, in order, without repeats; a single target is allowed. */

@@ -4,8 +4,8 @@
  * of the time spent rendering a post. Only a conservative class of bodies takes this path;
  * for anything else `fastParse` returns undefined and the caller parses with remark.
  *
- * Positions are approximate: block nodes start at their first line (column 1) and inline
- * nodes share their block's position. The renderer re-renders the slow way whenever a
+ * Positions are approximate: block nodes start at their first line (column 1), images and
+ * links at their own line (column 1), and other inline nodes share their block's position. The renderer re-renders the slow way whenever a
  * warning (the only reader of positions) is given.
  */
 import MarkdownIt from "markdown-it";
@@ -57,7 +57,7 @@ export function fastParse(markdown: string): Root | undefined {
     const children = convertBlocks(
       tokens,
       { index: 0 },
-      { lines, isInQuote: false, isAtRoot: true },
+      { lines, lineFacts: new Map(), isInQuote: false, isAtRoot: true },
       undefined,
     ) as RootContent[];
     return {
@@ -84,8 +84,25 @@ interface Cursor {
 interface BlockContext {
   /** The source split at `\n`. */
   lines: string[];
+  /** Whole-document line tests, each run once (per token they would make the parse quadratic). */
+  lineFacts: Map<RegExp, boolean>;
   isInQuote: boolean;
   isAtRoot: boolean;
+}
+
+const INDENTED_QUOTE = /^ {4,}>/;
+const QUOTE_ONLY_LINE = /^ *>[ >]*$/;
+/** A whitespace-and-`>` line with five or more spaces. */
+const LONG_BLANK_LINE = /^(?=[ >]*$)(?:[^ ]* ){5}/;
+
+/** Whether any line of the document matches `test`; computed once per document and test. */
+function hasLine(context: BlockContext, test: RegExp): boolean {
+  let known = context.lineFacts.get(test);
+  if (known === undefined) {
+    known = context.lines.some((line) => test.test(line));
+    context.lineFacts.set(test, known);
+  }
+  return known;
 }
 
 function blockPosition(token: Token): Position {
@@ -128,7 +145,7 @@ function convertBlocks(
       }
       case "blockquote_open": {
         // markdown-it continues a quote with a `>` indented four or more spaces.
-        if (lines.some((line) => /^ {4,}>/.test(line))) throw new Unsupported("indented `>` and a quote");
+        if (hasLine(context, INDENTED_QUOTE)) throw new Unsupported("indented `>` and a quote");
         const children = convertBlocks(
           tokens,
           cursor,
@@ -144,7 +161,7 @@ function convertBlocks(
       case "ordered_list_open":
         // In a quote, micromark counts a `>`-only line as part of the list before it
         // (marking it spread); markdown-it and CommonMark do not.
-        if (context.isInQuote && lines.some((line) => /^ *>[ >]*$/.test(line)))
+        if (context.isInQuote && hasLine(context, QUOTE_ONLY_LINE))
           throw new Unsupported("list in a quote with a blank quoted line");
         // micromark lets only a list starting at 1 follow a non-blank line, or indented code
         // even across blank lines.
@@ -168,7 +185,7 @@ function convertBlocks(
         )
           throw new Unsupported("indented code right after a container");
         // micromark keeps a trailing whitespace-only line indented past the code; markdown-it drops it.
-        if (lines.some((line) => /^[ >]*$/.test(line) && /(?: [^ ]*){5}/.test(line)))
+        if (hasLine(context, LONG_BLANK_LINE))
           throw new Unsupported("indented code and a long whitespace-only line");
         nodes.push({
           type: "code",
@@ -372,13 +389,19 @@ function convertInline(inline: Token, position: Position): Phrasing[] {
   if (/\*{3}|_{3}/.test(inline.content)) throw new Unsupported("delimiter run of three or more");
   const cursor: Cursor = { index: 0 };
   const hasLineEnding = inline.content.includes("\n");
-  return convertPhrasing(inline.children ?? [], cursor, { position, hasLineEnding }, undefined);
+  const line = { current: position.start.line };
+  return convertPhrasing(inline.children ?? [], cursor, { position, hasLineEnding, line }, undefined);
+}
+
+/** The position of an image or link: its own line (counted at line breaks), column unknown. */
+function linePosition(where: { line: { current: number } }): Position {
+  return { start: { line: where.line.current, column: 1 }, end: { line: where.line.current, column: 1 } };
 }
 
 function convertPhrasing(
   tokens: Token[],
   cursor: Cursor,
-  where: { position: Position; hasLineEnding: boolean },
+  where: { position: Position; hasLineEnding: boolean; line: { current: number } },
   until: string | undefined,
 ): Phrasing[] {
   const { position, hasLineEnding } = where;
@@ -401,9 +424,11 @@ function convertPhrasing(
         pushText(token.content);
         break;
       case "softbreak":
+        where.line.current++;
         pushText("\n");
         break;
       case "hardbreak":
+        where.line.current++;
         nodes.push({ type: "break", position });
         break;
       case "code_inline":
@@ -430,18 +455,20 @@ function convertPhrasing(
       case "link_open": {
         const url = token.attrGet("href") ?? "";
         const title = token.attrGet("title");
+        const at = linePosition(where);
         const children = convertPhrasing(tokens, cursor, where, "link_close");
-        nodes.push({ type: "link", url, title, children, position });
+        nodes.push({ type: "link", url, title, children, position: at });
         break;
       }
       case "image": {
+        const at = linePosition(where);
         const alt = toText(convertPhrasing(token.children ?? [], { index: 0 }, where, undefined));
         nodes.push({
           type: "image",
           url: token.attrGet("src") ?? "",
           title: token.attrGet("title"),
           alt,
-          position,
+          position: at,
         });
         break;
       }

@@ -5,6 +5,7 @@
  */
 import type { Definition, Nodes, Parents, Root, RootContent } from "mdast";
 import type { ResolvedRenderOptions } from "../render-markdown.ts";
+import { applyExtensions } from "./extensions.ts";
 import { resolveReference } from "./resolve-url.ts";
 import { addWarning, WarningKind, type RenderState } from "./state.ts";
 
@@ -18,8 +19,12 @@ export const CODE_MARK = "dataWfCode";
 
 const FLOW_PARENTS = new Set(["root", "blockquote", "listItem", "footnoteDefinition"]);
 
-/** Mutates `tree`: resolves link/image targets, marks code blocks, turns raw HTML into text for `rawHtml: "escape"`. */
+/**
+ * Mutates `tree`: gives alerts and definition lists their form (extensions.ts), resolves
+ * link/image targets, marks code blocks, turns raw HTML into text for `rawHtml: "escape"`.
+ */
 export function prepareMarkdown(tree: Root, options: ResolvedRenderOptions, state: RenderState): void {
+  applyExtensions(tree);
   const definitions = new Map<string, Definition>();
   const imageReferenceIds = new Set<string>();
   const linkReferenceIds = new Set<string>();

@@ -58,7 +58,8 @@ function resolveRelativeLink(state: RenderState, href: string, position: Positio
 }
 
 function resolveLocalImage(state: RenderState, src: string, position: Position | undefined): string {
-  const resolved = state.context.resolveImage?.(src);
+  const line = position ? position.start.line + (state.context.lineOffset ?? 0) : undefined;
+  const resolved = state.context.resolveImage?.(src, line);
   if (resolved !== undefined) return resolved.url;
   addWarning(state, {
     kind: WarningKind.LocalImage,

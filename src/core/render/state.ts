@@ -13,6 +13,7 @@ export const WarningKind = {
   RelativeLink: "rich-text-relative-link",
   UnsafeUrl: "rich-text-unsafe-url",
   RawHtml: "rich-text-raw-html",
+  Template: "rich-text-template",
 } as const;
 export type WarningKind = (typeof WarningKind)[keyof typeof WarningKind];
 

@@ -363,7 +363,8 @@ function phrasingElement(node: Element, walk: Walk, depth: number): ElementConte
       return [];
     case "sup": {
       const reference = footnoteReference(node);
-      if (reference !== undefined) return textNodes(`[${reference}]`);
+      // Rich text keeps no ids, so an in-page link would lead nowhere: the number alone, raised.
+      if (reference !== undefined) return [element("sup", {}, textNodes(`[${reference}]`))];
       break;
     }
     default:
@@ -560,7 +561,7 @@ function tablePieces(table: Element, walk: Walk): Piece[] {
   return [block(element("ul", {}, items), "a table", table)];
 }
 
-/** GFM footnotes: references became `[n]` in phrasing; the definitions become an ordered list at the end. */
+/** GFM footnotes: references became `<sup>[n]</sup>` in phrasing; the definitions become an ordered list at the end. */
 function footnotePieces(section: Element, walk: Walk): Piece[] {
   const list = descendants(section, "ol")[0];
   if (!list) return [];

@@ -1,6 +1,7 @@
 /** Matching items found on the site to drafts: does an item already hold a draft, adopting it, finding by slug. */
 import type { ItemDraft } from "../../core/map-fields.ts";
 import { canonicalJson } from "../../core/digest.ts";
+import { sealOf } from "../../core/item-id.ts";
 import { previewOf } from "../../core/preview-value.ts";
 import type { ManifestEntry, PlannedUpdate } from "../plan/plan-changes.ts";
 import type { RemoteItem, WebflowClient } from "../../webflow/client.ts";
@@ -72,6 +73,8 @@ export function adoptFound(options: {
     isDraft: item.isDraft,
     isArchived: item.isArchived,
     isLive: item.isLive,
+    lastUpdated: item.lastUpdated,
+    seal: sealOf(draft.slug, item.itemId),
   };
   entries[draft.slug] = previous;
   const changedFields = Object.keys(draft.fieldData);

@@ -76,6 +76,7 @@ async function completeDraft(
     ? run.renderer.render(entry.body, {
         file: entry.file,
         lineOffset: entry.bodyLine - 1,
+        contentRoot: entry.contentRoot,
         resolveLink: (href) => {
           const url = resolveLink(context.index, href, entry.file);
           links[href] = url ?? null;

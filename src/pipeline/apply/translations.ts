@@ -237,6 +237,7 @@ async function translationDraft(
     ? run.renderer.render(merged.body, {
         file: file.path,
         lineOffset: merged.bodyLine - 1,
+        contentRoot: merged.contentRoot,
         resolveLink: (href) => {
           const url = resolvers.resolveLink(href, file.path);
           links[href] = url ?? null;

@@ -3,13 +3,13 @@
  * file is checked (present, within Webflow's limits), then found by MD5 in the manifest or by
  * name and size on the site, and uploaded only when neither has it.
  */
-import { posix, resolve } from "node:path";
 import { AssetError, ExitCode, WfSyncError, type SourceLocation } from "../../errors.ts";
-import { checkAssetLimits, type FieldDependency } from "../../core/convert-field.ts";
+import type { FieldDependency } from "../../core/convert-field.ts";
 import type { Entry } from "../../core/types.ts";
 import type { ManifestAsset } from "../record/manifest-store.ts";
 import type { RunContext } from "../run-context.ts";
-import { assetSize, contentTypeFor, readAsset } from "./read-asset.ts";
+import { confinementOf } from "../discover/confine.ts";
+import { contentTypeFor, findLocalAsset, readAsset } from "./read-asset.ts";
 
 interface WantedAsset {
   path: string;
@@ -26,6 +26,7 @@ function wantedAssets(options: {
   entry: Entry;
   dependencies: ReadonlyArray<FieldDependency & { key?: string; location?: SourceLocation }>;
   bodyImages: readonly string[];
+  bodyImageLines?: Readonly<Record<string, number>> | undefined;
   hasBody: boolean;
 }): WantedAsset[] {
   const wanted: WantedAsset[] = [];
@@ -40,34 +41,13 @@ function wantedAssets(options: {
   }
   if (options.hasBody)
     for (const src of options.bodyImages)
-      wanted.push({ path: src, assetKind: "image", line: options.entry.bodyLine, key: "" });
+      wanted.push({
+        path: src,
+        assetKind: "image",
+        line: options.bodyImageLines?.[src] ?? options.entry.bodyLine,
+        key: "",
+      });
   return wanted;
-}
-
-/** Checks one wanted file; gives its size, or the error that fails the item. */
-async function checkAsset(
-  context: RunContext,
-  asset: WantedAsset,
-  location: SourceLocation,
-  relative: string,
-): Promise<number | WfSyncError> {
-  const size = await assetSize(resolve(context.config.root, relative));
-  if (size === undefined) {
-    return new AssetError(`${asset.key}${asset.path}: file not found (looked for ${relative}).`, {
-      location,
-      hint: "Paths are relative to the Markdown file.",
-    });
-  }
-  const limitError = checkAssetLimits({
-    path: relative,
-    sizeBytes: size,
-    assetKind: asset.assetKind,
-    location,
-  });
-  if (!limitError) return size;
-  return asset.key
-    ? new AssetError(`${asset.key}${limitError.message}`, { location, hint: limitError.hint })
-    : limitError;
 }
 
 /** The asset already uploaded: by MD5 in the manifest, or (a fresh manifest) by name and size on the site. */
@@ -115,22 +95,34 @@ export async function uploadEntryAssets(
     dependencies: ReadonlyArray<FieldDependency & { key?: string; location?: SourceLocation }>;
     /** Local image sources of the body, as written (the renderer reported them). */
     bodyImages: readonly string[];
+    /** The file line of each body image, where the renderer found it. */
+    bodyImageLines?: Readonly<Record<string, number>> | undefined;
     hasBody: boolean;
     assetsByPath: AssetsByPath;
   },
 ): Promise<WfSyncError[]> {
   const { entry, assetsByPath } = options;
   const errors: WfSyncError[] = [];
+  const confinement = confinementOf(context.config);
   for (const asset of wantedAssets(options)) {
-    const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
-    if (assetsByPath.has(relative)) continue;
     const location = { file: entry.file, line: asset.line };
-    const checked = await checkAsset(context, asset, location, relative);
-    if (checked instanceof WfSyncError) {
-      errors.push(checked);
+    const found = await findLocalAsset({
+      confinement,
+      fromFile: entry.file,
+      written: asset.path,
+      assetKind: asset.assetKind,
+      location,
+      prefix: asset.key,
+      isBodyImage: asset.key === "",
+    });
+    if (found === undefined) continue;
+    if ("error" in found) {
+      errors.push(found.error);
       continue;
     }
-    const { bytes, md5 } = await readAsset(resolve(context.config.root, relative));
+    if (assetsByPath.has(found.key)) continue;
+    const relative = found.key;
+    const { bytes, md5 } = await readAsset(found.real, confinement, location);
     const fileName = relative.split("/").at(-1) ?? relative;
     let uploaded = await findUploaded(context, { md5, fileName, size: bytes.length, relative });
     if (!uploaded && !context.config.siteId) {

@@ -7,7 +7,9 @@ import pLimit from "p-limit";
 import type { ResolvedCollectionConfig, ResolvedConfig } from "../../config.ts";
 import { UsageError, WfSyncError } from "../../errors.ts";
 import { digestOf } from "../../core/digest.ts";
+import { mappingDigestInput } from "../../core/map-fields.ts";
 import { parseEntry } from "../../core/parse-entry.ts";
+import { slugRuleOf } from "../../core/slugify.ts";
 import { resolveRenderOptions, type MarkdownRenderer } from "../../core/render-options.ts";
 import type { CollectionSchema } from "../../core/types.ts";
 import type { LoadedFile } from "../prepare/prepare-files.ts";
@@ -56,7 +58,11 @@ export function renderOptionsFor(
   config: ResolvedConfig,
   collection: ResolvedCollectionConfig,
 ): Record<string, unknown> {
-  return { ...(config.richText ?? {}), ...(collection.richText ?? {}) };
+  return {
+    ...(config.richText ?? {}),
+    ...(collection.richText ?? {}),
+    ...(collection.templates ? { templates: collection.templates } : {}),
+  };
 }
 
 /**
@@ -143,7 +149,7 @@ export function settingsDigestOf(
 ): string {
   return digestOf({
     rules: OUTPUT_RULES_VERSION,
-    mapping: { fields: collection.fields, body: collection.body },
+    mapping: mappingDigestInput(collection),
     render: resolveRenderOptions(renderOptions),
     schema: schema.fields,
   });
@@ -153,6 +159,7 @@ export function settingsDigestOf(
 export async function loadCollectionFiles(
   root: string,
   collection: ResolvedCollectionConfig,
+  limits?: ResolvedConfig["limits"],
 ): Promise<LoadedFile[]> {
   const paths = await listSources({ root, include: collection.include, exclude: collection.exclude });
   const read = pLimit(32);
@@ -161,7 +168,7 @@ export async function loadCollectionFiles(
       read(async (): Promise<LoadedFile> => {
         const source = await readSource(root, path);
         try {
-          return { path, entry: parseEntry(path, source.text) };
+          return { path, entry: parseEntry(path, source.text, { slugRule: slugRuleOf(collection), limits }) };
         } catch (error) {
           if (error instanceof WfSyncError) return { path, error };
           throw error;

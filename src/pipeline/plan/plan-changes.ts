@@ -16,6 +16,12 @@ export interface ManifestEntry {
   isPending?: boolean;
   /** Short preview per field of the value written (`previewOf`), so a plan can show old → new. */
   previews?: Record<string, string>;
+  /** The item's `lastUpdated` as Webflow gave it after wf-sync's last write. */
+  lastUpdated?: string;
+  /** Seal of slug and item id: an entry edited by hand (ids swapped) no longer matches it. */
+  seal?: string;
+  /** Set when the item was found changed in Webflow since wf-sync last wrote it. */
+  drift?: DriftRecord;
 }
 
 /** One changed field as a plan shows it; `from` is unknown when the manifest holds no preview. */
@@ -23,6 +29,15 @@ export interface FieldChange {
   field: string;
   from: string | undefined;
   to: string | undefined;
+}
+
+/** What was found changed in Webflow (values shortened for messages). */
+export interface DriftRecord {
+  lastUpdated: string;
+  slug: string;
+  /** Field slug → the value Webflow holds now, shortened; `(draft)`/`(archived)` for state changes. */
+  fields: Record<string, string>;
+  isDeleted?: boolean;
 }
 
 /** An existing item that needs a write. */

@@ -4,8 +4,7 @@
  * their content are settled, and removals are filtered by the `onDelete` policy.
  */
 import type { ResolvedConfig } from "../../config.ts";
-import { DuplicateSlugError } from "../../errors.ts";
-import type { ItemDraft } from "../../core/map-fields.ts";
+import { duplicateSlugError, type ItemDraft } from "../../core/map-fields.ts";
 import type { RemoteItem } from "../../webflow/client.ts";
 import type { ItemResult } from "../apply/apply-plan.ts";
 import type { CollectionRun } from "../discover/discover.ts";
@@ -40,15 +39,6 @@ export function pendingCreates(runs: readonly CollectionRun[], manifest: Manifes
   return pending;
 }
 
-/** The error of each file in a group that shares one slug: every file of the group is named. */
-export function duplicateSlugError(slug: string, file: string, group: readonly string[]): DuplicateSlugError {
-  const others = group.filter((other) => other !== file).join(", ");
-  return new DuplicateSlugError(`slug "${slug}" is also used by ${others}.`, {
-    location: { file },
-    hint: "Give one of the files another `slug:` in its frontmatter.",
-  });
-}
-
 /** Two files with one slug: neither is written, and both are named, before any write. */
 function withoutDuplicates(
   context: RunContext,
@@ -70,7 +60,7 @@ function withoutDuplicates(
     options.failedSlugs.add(slug);
     const files = group.map((draft) => draft.file);
     for (const draft of group) {
-      const error = duplicateSlugError(slug, draft.file, files);
+      const error = duplicateSlugError({ slug, file: draft.file, files, collection: options.run.config });
       const itemId = options.state.items[slug]?.itemId || null;
       context.record(
         invalidResult({ collection: options.run.config.name, file: draft.file, slug, itemId, error }),

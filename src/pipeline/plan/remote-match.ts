@@ -3,6 +3,7 @@
  * or with `--verify`, the collection is listed and its entries are matched with the site's
  * items by slug, so nothing is created twice.
  */
+import { sealOf } from "../../core/item-id.ts";
 import type { RemoteItem } from "../../webflow/client.ts";
 import { holdsDraft } from "../apply/apply-plan.ts";
 import type { CollectionRun } from "../discover/discover.ts";
@@ -64,6 +65,8 @@ function adoptBySlug(
       isDraft: item.isDraft,
       isArchived: item.isArchived,
       isLive: item.isLive,
+      lastUpdated: item.lastUpdated,
+      seal: sealOf(item.slug, item.itemId),
     };
   }
 }
@@ -78,6 +81,8 @@ function adoptRemote(entry: ManifestEntry, item: RemoteItem): ManifestEntry {
     isArchived: item.isArchived,
     digest: "",
     isPending: false,
+    lastUpdated: item.lastUpdated,
+    seal: sealOf(item.slug, item.itemId),
   };
 }
 

@@ -3,6 +3,8 @@
  * cache), and only those whose item may have changed are parsed and rendered.
  */
 import type { ResolvedConfig } from "../../config.ts";
+import type { PrepareSettings } from "../../core/prepare-entry.ts";
+import { slugRuleOf } from "../../core/slugify.ts";
 import type { CollectionRun } from "../discover/discover.ts";
 import { urlPatternOf } from "../plan/site-index.ts";
 import type { Manifest, ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
@@ -20,6 +22,16 @@ export interface PrepareRunOptions {
   /** Whether this run covers every collection of the config (then files that are gone are forgotten). */
   isWholeRun: boolean;
   pool: "auto" | "never" | "always";
+}
+
+/** How a collection's files are parsed and rendered (the same in the pool and on the main thread). */
+export function prepareSettingsOf(run: CollectionRun, config: ResolvedConfig): PrepareSettings {
+  return {
+    limits: config.limits,
+    hasBody: Boolean(run.config.body),
+    renderOptions: run.renderOptions,
+    slugRule: slugRuleOf(run.config),
+  };
 }
 
 /** The manifest state a collection's files may be skipped against, or undefined. */
@@ -47,7 +59,7 @@ export async function prepareRun(options: PrepareRunOptions): Promise<boolean> {
     collections: runs.map((run) => ({
       files: run.files,
       translations: run.translations,
-      settings: { hasBody: Boolean(run.config.body), renderOptions: run.renderOptions },
+      settings: prepareSettingsOf(run, options.config),
       urlPattern: urlPatternOf(run),
       skippable: skippableState(options, run),
     })),

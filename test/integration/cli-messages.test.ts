@@ -100,10 +100,10 @@ describe("every mistake of a file at once, in the author's words", () => {
     const check = await runCli(["check"], { cwd: project.dir, env: {} });
     expect(check.code).toBe(1);
     expect(check.stderr).toMatch(
-      /^✖ content\/posts\/twice\.md:3:1: Invalid YAML in frontmatter: Map keys must be unique\.$/m,
+      /^✖ content\/posts\/twice\.md:3: Invalid YAML in frontmatter: Map keys must be unique \("title" appears twice\)\.$/m,
     );
     expect(check.stderr).toMatch(
-      /^✖ content\/posts\/twice\.md:5:1: Invalid YAML in frontmatter: Map keys must be unique\.$/m,
+      /^✖ content\/posts\/twice\.md:5: Invalid YAML in frontmatter: Map keys must be unique \("summary" appears twice\)\.$/m,
     );
   });
 

@@ -37,7 +37,9 @@ export const LimitsSchema = z
   .partial()
   .strict();
 
-const CollectionSchema = z.object({
+// Every object here is strict: an unknown key (a typo such as `onDelte`) is an error, never
+// silently ignored; load-config.ts turns it into "did you mean …?". config.test.ts checks this.
+const CollectionSchema = z.strictObject({
   /** Local label, used in output and with `--collection`. */
   name: z.string().min(1),
   /** The Webflow collection id (Collection settings → API, or `wf-sync init`). */
@@ -78,7 +80,7 @@ function durationSeconds(value: number | string): number {
   return Number(amount) * (factor[unit] ?? 1);
 }
 
-export const ConfigSchema = z.object({
+export const ConfigSchema = z.strictObject({
   /** Site id: needed for asset uploads, locales and `init`. */
   siteId: z.string().min(1).optional(),
   collections: z.array(CollectionSchema).nonempty(),
@@ -112,6 +114,11 @@ export const ConfigSchema = z.object({
     .default(300),
   /** JSON file describing the sandbox's site and collections (see README "The sandbox"). */
   sandboxSeed: z.string().optional(),
+  /**
+   * Run against the built-in local sandbox when no WEBFLOW_API_TOKEN is set (outside CI; under
+   * CI only `--sandbox` or WF_SYNC_SANDBOX=1 select it). Without it a missing token exits 2.
+   */
+  sandbox: z.boolean().default(false),
   /** Bounds on each source file; a file over one fails alone (see README "Limits"). */
   limits: LimitsSchema.optional(),
 });

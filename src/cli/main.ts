@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
 import { AuthError, ExitCode, InterruptedError, LocalFileError, UsageError, WfSyncError } from "../errors.ts";
-import { enableConfigCache, loadConfig } from "../load-config.ts";
+import { enableConfigCache, findConfigFile, loadConfig } from "../load-config.ts";
 import {
   createWebflowClient,
   DEFAULT_BASE_URL,
@@ -45,6 +45,7 @@ interface GlobalOptions {
   quiet?: boolean;
   verbose?: boolean;
   strict?: boolean;
+  sandbox?: boolean;
 }
 
 function isTruthy(value: string | undefined): boolean {
@@ -153,13 +154,51 @@ interface Connection {
   stoppedBecause: () => string | undefined;
 }
 
-/** A connected client: the real API when a token is set, the built-in sandbox when not (and not under CI). */
+/** Where the run's opt-in to the built-in sandbox came from, if anywhere. */
+type SandboxChoice = "flag" | "env" | "config" | undefined;
+
+/**
+ * SPEC §3 "The sandbox": without a token, the sandbox only by choice. `--sandbox` and
+ * WF_SYNC_SANDBOX=1 choose it for one run, anywhere; the config's `sandbox: true` only outside
+ * CI, so a secret missing from a pipeline never looks like a successful sync.
+ */
+export function chooseSandbox(options: {
+  env: CliIo["env"];
+  flag: boolean | undefined;
+  config: boolean | undefined;
+}): SandboxChoice {
+  if (options.flag) return "flag";
+  if (isTruthy(options.env["WF_SYNC_SANDBOX"])) return "env";
+  if (options.config && !isTruthy(options.env["CI"])) return "config";
+  return undefined;
+}
+
+/** The exit-2 error for a run with no token and no sandbox opt-in. */
+function missingTokenError(options: { env: CliIo["env"]; isConfigOptIn: boolean }): AuthError {
+  const isCi = isTruthy(options.env["CI"]);
+  if (isCi && options.isConfigOptIn) {
+    return new AuthError(
+      "WEBFLOW_API_TOKEN is not set, and under CI the config's `sandbox: true` does not select the local sandbox.",
+      {
+        hint: "Pass the site API token from a secret as WEBFLOW_API_TOKEN (docs/github-actions.md), or add --sandbox (or WF_SYNC_SANDBOX=1) to run against the local sandbox on purpose.",
+      },
+    );
+  }
+  return new AuthError(isCi ? "WEBFLOW_API_TOKEN is not set (under CI)." : "WEBFLOW_API_TOKEN is not set.", {
+    hint: isCi
+      ? "Pass the site API token from a secret as WEBFLOW_API_TOKEN (docs/github-actions.md), or add --sandbox (or WF_SYNC_SANDBOX=1) to run against the local sandbox on purpose."
+      : 'Set it in the environment or in .env (README, "Pointing it at a real site"). To try wf-sync without a site, use the built-in local sandbox: add `sandbox: true` to the config, or pass --sandbox, or set WF_SYNC_SANDBOX=1.',
+  });
+}
+
+/** A connected client: the real API when a token is set, else the built-in sandbox when the run opts in. */
 async function connect(options: {
   io: CliIo;
   config: ResolvedConfig;
   reporter: Reporter;
   concurrency: number;
   isDryRun?: boolean;
+  isSandboxFlag?: boolean | undefined;
 }): Promise<Connection> {
   const { io, config, reporter } = options;
   const { token, baseUrl } = checkedApiTarget(io, reporter);
@@ -185,14 +224,8 @@ async function connect(options: {
     const client = createWebflowClient({ token, baseUrl, ...shared });
     return { client, close: () => client.close(), signal, stoppedBecause };
   }
-  if (isTruthy(io.env["CI"])) {
-    throw new AuthError(
-      "WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.",
-      {
-        hint: "Add the site API token as a secret and pass it as WEBFLOW_API_TOKEN (see README, GitHub Actions).",
-      },
-    );
-  }
+  const choice = chooseSandbox({ env: io.env, flag: options.isSandboxFlag, config: config.sandbox });
+  if (!choice) throw missingTokenError({ env: io.env, isConfigOptIn: config.sandbox });
   const {
     sandbox,
     token: sandboxToken,
@@ -200,11 +233,10 @@ async function connect(options: {
   } = await (
     await import("../commands/local-sandbox.ts")
   ).startLocalSandbox(config, { isReadOnly: options.isDryRun ?? false });
-  reporter.event({
-    type: "notice",
-    message:
-      "No WEBFLOW_API_TOKEN set: using the built-in local sandbox (state in .wf-sync/sandbox.json), not a real site.",
-  });
+  const why = { flag: "--sandbox", env: "WF_SYNC_SANDBOX=1", config: "sandbox: true in the config" }[choice];
+  reporter.sandboxNotice(
+    `No WEBFLOW_API_TOKEN set: using the built-in local sandbox (${why}; state in .wf-sync/sandbox.json), not a real site.`,
+  );
   const client = createWebflowClient({
     token: sandboxToken,
     baseUrl: sandbox.baseUrl,
@@ -222,6 +254,39 @@ async function connect(options: {
   };
 }
 
+/**
+ * For `check --ref` / `--staged`: the project's files as Git has them, in a temp folder, plus
+ * what is kept out of Git but needed offline (the config if uncommitted, the schema cache).
+ */
+async function snapshotFor(
+  cwd: string,
+  options: { ref?: string | undefined; staged?: boolean | undefined },
+  configFile: string | undefined,
+) {
+  if (options.ref === undefined && !options.staged) return undefined;
+  if (options.ref !== undefined && options.staged)
+    throw new UsageError("--ref and --staged cannot be combined.");
+  const { snapshotFromGit, copyIfMissing } = await import("../commands/git-ref.ts");
+  const configName = relative(cwd, findConfigFile(cwd, configFile));
+  const snapshot = await snapshotFromGit({
+    cwd,
+    source: options.ref !== undefined ? { ref: options.ref } : { isStaged: true },
+    extraFiles: [configName],
+  });
+  return {
+    ...snapshot,
+    copySchemaCache: (config: ResolvedConfig) =>
+      copyIfMissing({
+        from: cwd,
+        to: snapshot.cwd,
+        file: relative(
+          config.root,
+          resolve(dirname(resolve(config.root, config.manifest)), "schema-cache.json"),
+        ),
+      }),
+  };
+}
+
 /** Colour only on a terminal, never with NO_COLOR (no-color.org: set and not empty), never in JSON. */
 export function shouldUseColor(
   io: Pick<CliIo, "env" | "isStdoutTty">,
@@ -232,11 +297,16 @@ export function shouldUseColor(
 }
 
 /**
- * A client for `init`, which has no config yet: the real API with a token; without one (and not
- * under CI) the built-in sandbox with a demo site that has content, whose schema is written to
- * wf-sync.sandbox.json so later runs without a token see the same site.
+ * A client for `init`, which has no config yet: the real API with a token; without one the
+ * built-in sandbox with a demo site that has content (under CI only with --sandbox or
+ * WF_SYNC_SANDBOX=1), whose schema is written to wf-sync.sandbox.json so later runs without a
+ * token see the same site. The config it writes then opts in with `sandbox: true`.
  */
-async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promise<{
+async function connectForInit(options: {
+  io: CliIo;
+  reporter: Reporter;
+  isSandboxFlag?: boolean | undefined;
+}): Promise<{
   client: WebflowClient;
   close: () => Promise<void>;
   sandboxSeed: string | undefined;
@@ -252,13 +322,10 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
     });
     return { client, close: () => client.close(), sandboxSeed: undefined, siteId: undefined };
   }
-  if (isTruthy(io.env["CI"])) {
-    throw new AuthError(
-      "WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.",
-      {
-        hint: "Run `wf-sync init` on your machine with the token in WEBFLOW_API_TOKEN (or .env), then commit the config.",
-      },
-    );
+  if (isTruthy(io.env["CI"]) && !chooseSandbox({ env: io.env, flag: options.isSandboxFlag, config: false })) {
+    throw new AuthError("WEBFLOW_API_TOKEN is not set (under CI).", {
+      hint: "Run `wf-sync init` on your machine with the token in WEBFLOW_API_TOKEN (or .env), then commit the config; --sandbox (or WF_SYNC_SANDBOX=1) writes one for the demo site instead.",
+    });
   }
   const { DEMO_SEED, DEMO_SITE_ID, seedDemoContent } = await import("../commands/init-demo.ts");
   const seedFile = "wf-sync.sandbox.json";
@@ -274,10 +341,9 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
     seed,
     tokens: [sandboxToken],
   });
-  reporter.event({
-    type: "notice",
-    message: `No WEBFLOW_API_TOKEN set: using the built-in sandbox with a demo site (${seedFile}, state in .wf-sync/sandbox.json). Set the token to init against your real site.`,
-  });
+  reporter.sandboxNotice(
+    `No WEBFLOW_API_TOKEN set: using the built-in sandbox with a demo site (${seedFile}, state in .wf-sync/sandbox.json). Set the token to init against your real site.`,
+  );
   const client = createWebflowClient({ token: sandboxToken, baseUrl: sandbox.baseUrl, target: "sandbox" });
   if (seed.sites.some((site) => site.id === DEMO_SITE_ID)) await seedDemoContent(client);
   return {
@@ -334,6 +400,8 @@ function redactedIo(io: CliIo): CliIo {
 export async function main(rawIo: CliIo): Promise<number> {
   const io = redactedIo(rawIo);
   let exitCode: number = ExitCode.Ok;
+  // Whether a command printed its --json document; an error after it adds no second one.
+  let hasPrintedJson = false;
   const program = new Command("wf-sync")
     .description("Keep a Webflow CMS in step with Markdown files kept in Git.")
     .option("--config <file>", "config file (default: wf-sync.config.ts in the working directory)")
@@ -342,12 +410,15 @@ export async function main(rawIo: CliIo): Promise<number> {
     .option("-q, --quiet", "print only errors and the final line")
     .option("-v, --verbose", "also list unchanged items (and files pull kept)")
     .option("--strict", "unknown frontmatter keys are errors, not warnings")
+    .option("--sandbox", "with no WEBFLOW_API_TOKEN, run against the built-in local sandbox (also under CI)")
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout(text.replace(/\n$/, "")),
       writeErr: (text) => io.stderr(text.replace(/\n$/, "")),
     })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // `wf-sync sync --help` lists --json, --quiet, --collection… too (they work after the command).
+    .configureHelp({ showGlobalOptions: true });
   program.version(packageVersion(), "--version");
 
   const globals = () => program.opts<GlobalOptions>();
@@ -395,6 +466,7 @@ export async function main(rawIo: CliIo): Promise<number> {
           reporter,
           concurrency: config.concurrency,
           isDryRun: Boolean(commandOptions.dryRun),
+          isSandboxFlag: options.sandbox,
         });
         let report: SyncReport;
         // Items Webflow now holds: a local write fault after some of them is exit 1, not 2.
@@ -434,7 +506,10 @@ export async function main(rawIo: CliIo): Promise<number> {
         if (report.isDryRun) reporter.plan(report);
         reporter.summary(report);
         reporter.stepSummary(report);
-        if (options.json) reporter.json(report);
+        if (options.json) {
+          reporter.json(report);
+          hasPrintedJson = true;
+        }
         const stoppedBy = io.interruptedBy?.();
         if (report.isInterrupted && stoppedBy) {
           io.stderr(
@@ -456,18 +531,29 @@ export async function main(rawIo: CliIo): Promise<number> {
   program
     .command("check")
     .description("validate every file offline against the mapping and the cached collection schema")
-    .action(async () => {
+    .option("--ref <ref>", "check the files as committed at this Git ref (for a pre-push hook)")
+    .option("--staged", "check the files as staged in Git's index (for a pre-commit hook)")
+    .action(async (commandOptions: { ref?: string; staged?: boolean }) => {
       const options = globals();
       const reporter = reporterFor(io, options);
-      const config = await loadConfig(io.cwd, { configFile: options.config });
-      // Each command loads what only it needs: a sync where nothing changed starts faster.
-      const { runCheck } = await import("../commands/check.ts");
-      const report = await runCheck({
-        config,
-        collections: collectionNames(options.collection),
-        isStrict: Boolean(options.strict),
-        onWarning: (warning) => reporter.warning(warning),
-      });
+      // With --ref / --staged the files come from Git, written to a temp folder (git-ref.ts).
+      const snapshot = await snapshotFor(io.cwd, commandOptions, options.config);
+      let report: Awaited<ReturnType<(typeof import("../commands/check.ts"))["runCheck"]>>;
+      try {
+        const cwd = snapshot?.cwd ?? io.cwd;
+        const config = await loadConfig(cwd, { configFile: options.config });
+        if (snapshot) await snapshot.copySchemaCache(config);
+        // Each command loads what only it needs: a sync where nothing changed starts faster.
+        const { runCheck } = await import("../commands/check.ts");
+        report = await runCheck({
+          config,
+          collections: collectionNames(options.collection),
+          isStrict: Boolean(options.strict),
+          onWarning: (warning) => reporter.warning(warning),
+        });
+      } finally {
+        await snapshot?.close();
+      }
       for (const item of report.items) reporter.event({ type: "item", result: item });
       reporter.flushWarnings();
       const age = report.schemaFetchedAt
@@ -486,9 +572,10 @@ export async function main(rawIo: CliIo): Promise<number> {
             2,
           ),
         );
+        hasPrintedJson = true;
       } else {
         io.stdout(
-          `Checked ${report.checked} files: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`,
+          `Checked ${report.checked} files${snapshot ? ` ${snapshot.label}` : ""}: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`,
         );
       }
       exitCode = report.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
@@ -513,7 +600,13 @@ export async function main(rawIo: CliIo): Promise<number> {
         onNotice: (message) => io.stderr(message),
       });
       await using _lock = { [Symbol.asyncDispose]: () => lock.release() };
-      const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
+      const { client, close } = await connect({
+        io,
+        config,
+        reporter,
+        concurrency: config.concurrency,
+        isSandboxFlag: options.sandbox,
+      });
       try {
         const { runPull } = await import("../commands/pull.ts");
         const report = await runPull({
@@ -545,7 +638,11 @@ export async function main(rawIo: CliIo): Promise<number> {
     .action(async (commandOptions: { site?: string; collections?: string[]; force?: boolean }) => {
       const options = globals();
       const reporter = reporterFor(io, options);
-      const { client, close, sandboxSeed, siteId } = await connectForInit({ io, reporter });
+      const { client, close, sandboxSeed, siteId } = await connectForInit({
+        io,
+        reporter,
+        isSandboxFlag: options.sandbox,
+      });
       try {
         const { runInit } = await import("../commands/init.ts");
         const report = await runInit({
@@ -562,10 +659,13 @@ export async function main(rawIo: CliIo): Promise<number> {
         });
         if (options.json) {
           io.stdout(JSON.stringify(report, null, 2));
+          hasPrintedJson = true;
         } else {
           // Site and collection names come from the server: printed escaped.
           io.stdout(
-            escapeText(`Wrote ${report.configFile} for the site "${report.siteName}" (${report.siteId}):`),
+            escapeText(
+              `Wrote ${relative(io.cwd, report.configFile)} for the site "${report.siteName}" (${report.siteId}):`,
+            ),
           );
           for (const collection of report.collections) {
             io.stdout(
@@ -604,7 +704,8 @@ export async function main(rawIo: CliIo): Promise<number> {
         onWarning: (warning) => reporter.warning(warning),
       });
       reporter.flushWarnings();
-      io.stdout(result.outFile);
+      if (result.outFile) io.stdout(result.outFile);
+      else io.stderr(`${file}: file not found; nothing to preview.`);
       exitCode = result.isOk ? ExitCode.Ok : ExitCode.ItemsFailed;
     });
 
@@ -623,11 +724,14 @@ export async function main(rawIo: CliIo): Promise<number> {
         if (!(error instanceof WfSyncError)) throw error;
         io.stderr(`No usable config (${error.message.split("\n")[0]}): serving an empty sandbox.`);
       }
+      const port = Number(commandOptions.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535)
+        throw new UsageError(`--port ${commandOptions.port}: not a port number (0–65535).`);
       const statePath = resolve(io.cwd, commandOptions.state);
       await mkdir(resolve(statePath, ".."), { recursive: true });
       const { serveSandbox } = await import("../sandbox/index.ts");
       await serveSandbox({
-        port: Number(commandOptions.port),
+        port,
         statePath,
         ...(seed ? { seed } : {}),
         ...(io.signal ? { signal: io.signal } : {}),
@@ -636,6 +740,18 @@ export async function main(rawIo: CliIo): Promise<number> {
           io.stdout(`Webflow sandbox listening on ${sandbox.baseUrl}`);
           io.stdout(`Try: WEBFLOW_API_TOKEN=any WEBFLOW_API_BASE_URL=${sandbox.baseUrl} wf-sync sync`);
         },
+      }).catch((error: unknown) => {
+        const code = (error as { code?: unknown }).code;
+        if (code !== "EADDRINUSE" && code !== "EACCES") throw error;
+        throw new UsageError(
+          code === "EADDRINUSE"
+            ? `Port ${port} on 127.0.0.1 is already in use: the sandbox cannot listen there.`
+            : `Port ${port} on 127.0.0.1 needs privileges this process does not have.`,
+          {
+            cause: error,
+            hint: "Pass another port with --port <port> (0 picks a free one), or stop what is listening there (another `wf-sync sandbox`?).",
+          },
+        );
       });
     });
 
@@ -653,7 +769,17 @@ export async function main(rawIo: CliIo): Promise<number> {
     );
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.CannotRun;
+    const isJson = io.argv.includes("--json");
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return ExitCode.Ok;
+      if (isJson) {
+        printJsonError(io, ExitCode.CannotRun, {
+          code: "WF_USAGE",
+          message: error.message.replace(/^error: /, ""),
+        });
+      }
+      return ExitCode.CannotRun;
+    }
     const stoppedBy = io.interruptedBy?.();
     if (error instanceof InterruptedError && stoppedBy) {
       // Interrupted before the run got to its writes (a read was waiting): nothing half done.
@@ -665,12 +791,30 @@ export async function main(rawIo: CliIo): Promise<number> {
     if (error instanceof WfSyncError) {
       const reporter = reporterFor(io, program.opts<GlobalOptions>());
       reporter.error(error);
+      if (io.argv[0] === "sync" || io.argv.includes("sync"))
+        reporter.stepSummaryRefusal(error, io.argv.includes("--dry-run"));
+      // --json promises one document on stdout, also when the run could not start.
+      if (isJson && !hasPrintedJson) {
+        printJsonError(io, error.exitCode, {
+          code: error.code,
+          message: error.message,
+          hint: error.hint ?? null,
+          file: error.location?.file ?? null,
+          line: error.location?.line ?? null,
+          column: error.location?.column ?? null,
+        });
+      }
       return error.exitCode;
     }
     io.stderr("wf-sync crashed. This is a bug; please report it with the output below.");
     io.stderr(escapeLines(error instanceof Error ? (error.stack ?? error.message) : String(error)));
     return ExitCode.Internal;
   }
+}
+
+/** The JSON document of a run that stopped on an error: `{ "error": {…}, "exitCode": 2 }`. */
+function printJsonError(io: CliIo, exitCode: number, error: Record<string, unknown>): void {
+  io.stdout(JSON.stringify({ error, exitCode }, null, 2));
 }
 
 function describeAge(iso: string): string {

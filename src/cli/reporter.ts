@@ -227,6 +227,11 @@ export function createReporter(options: ReporterOptions) {
       }
     },
 
+    /** The one line saying a run uses the local sandbox: printed even with --quiet, on stderr. */
+    sandboxNotice(message: string) {
+      err(message);
+    },
+
     warning(warning: SyncWarning) {
       this.event({ type: "warning", warning });
     },
@@ -373,6 +378,19 @@ export function createReporter(options: ReporterOptions) {
         `${verb}: ${totalsText(report)} in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests, ${report.rateLimited} rate-limit waits).`,
         "",
       );
+      appendFileSync(options.stepSummaryPath, redact(`${lines.join("\n")}\n`));
+    },
+
+    /** A sync or its dry run that refused to start (the deletion guard, a config error) says so in the job summary too. */
+    stepSummaryRefusal(error: WfSyncError, isDryRun: boolean) {
+      if (!options.stepSummaryPath) return;
+      const lines = [
+        `### wf-sync ${isDryRun ? "plan (dry run): the real run would refuse" : "sync refused"}`,
+        "",
+        `❌ ${escapeCell(error.message)}`,
+        ...(error.hint ? ["", escapeCell(error.hint)] : []),
+        "",
+      ];
       appendFileSync(options.stepSummaryPath, redact(`${lines.join("\n")}\n`));
     },
 

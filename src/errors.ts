@@ -12,6 +12,8 @@ export interface SourceLocation {
 export interface WfSyncErrorOptions extends ErrorOptions {
   hint?: string;
   location?: SourceLocation;
+  /** Further problems found in the same pass over the same file (each located), reported with this one. */
+  related?: readonly WfSyncError[];
 }
 
 /** Base for every error a user should see. Anything else reaching the CLI is a bug. */
@@ -21,11 +23,14 @@ export abstract class WfSyncError extends Error {
   abstract readonly exitCode: ExitCode;
   readonly hint: string | undefined;
   readonly location: SourceLocation | undefined;
+  /** Further problems of the same file found in the same pass: a file's mistakes are shown at once. */
+  readonly related: readonly WfSyncError[];
   constructor(message: string, options: WfSyncErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.hint = options.hint;
     this.location = options.location;
+    this.related = options.related ?? [];
   }
 }
 

@@ -15,7 +15,7 @@ import {
 import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
 import { acquireRunLock } from "../commands/run-lock.ts";
-import { createReporter, type Reporter } from "./reporter.ts";
+import { createReporter, jsonItem, type Reporter } from "./reporter.ts";
 import { createRedactor } from "../core/redact-secrets.ts";
 import { escapeLines, escapeText } from "../core/escape-text.ts";
 
@@ -577,7 +577,7 @@ export async function main(rawIo: CliIo): Promise<number> {
               checked: report.checked,
               failed: report.failed,
               schemaFetchedAt: report.schemaFetchedAt ?? null,
-              items: report.items.map(({ cause: _cause, ...item }) => item),
+              items: report.items.map(jsonItem),
             },
             null,
             2,

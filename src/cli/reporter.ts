@@ -92,6 +92,8 @@ function describeError(error: WfSyncError, isMultiline: boolean): string {
 export function createReporter(options: ReporterOptions) {
   const colors = pc.createColors(options.useColor);
   const warnings = new Map<string, { count: number; first: SyncWarning }>();
+  /** Every warning of the run, for the job summary (the terminal shows them grouped). */
+  const allWarnings: SyncWarning[] = [];
   let bar: cliProgress.SingleBar | undefined;
   const redact = options.redact ?? ((text: string) => text);
   const stdout = (line: string) => options.stdout(redact(line));
@@ -145,16 +147,19 @@ export function createReporter(options: ReporterOptions) {
     );
   }
 
+  /** One located `✖` line (and annotation) per problem of the item: every mistake of a file at once. */
   function itemError(result: ItemResult) {
-    const cause = result.cause;
-    const text = cause ? describeError(cause, false) : escapeText(result.error ?? "");
-    const prefixed = cause?.location ? text : `${escapeText(result.file)}: ${text}`;
-    err(`${colors.red("✖")} ${prefixed}`);
-    annotate(
-      "error",
-      escapeText(cause?.message ?? result.error ?? ""),
-      cause?.location ?? { file: result.file },
-    );
+    const causes = result.errors ?? (result.cause ? [result.cause] : []);
+    if (causes.length === 0) {
+      err(`${colors.red("✖")} ${escapeText(result.file)}: ${escapeText(result.error ?? "")}`);
+      annotate("error", escapeText(result.error ?? ""), { file: result.file });
+      return;
+    }
+    for (const cause of causes) {
+      const text = describeError(cause, false);
+      err(`${colors.red("✖")} ${cause.location ? text : `${escapeText(result.file)}: ${text}`}`);
+      annotate("error", escapeText(cause.message), cause.location ?? { file: result.file });
+    }
   }
 
   return {
@@ -164,6 +169,7 @@ export function createReporter(options: ReporterOptions) {
           if (!options.isQuiet) err(escapeText(event.message));
           break;
         case "warning": {
+          allWarnings.push(event.warning);
           const group = warnings.get(event.warning.kind);
           if (group) group.count++;
           else warnings.set(event.warning.kind, { count: 1, first: event.warning });
@@ -185,8 +191,15 @@ export function createReporter(options: ReporterOptions) {
           out(
             `${colors.green(ACTION_WORDS[result.action] ?? result.action)} ${escapeText(`${result.collection}/${result.slug}`)} ${colors.dim(escapeText(result.file))}${fields}`,
           );
+          for (const line of changeLines(result)) out(`    ${colors.dim(line)}`);
           break;
         }
+        case "asset":
+          if (options.isQuiet || options.isDryRun) break;
+          out(
+            `${colors.green("uploaded")} ${escapeText(event.path)} ${colors.dim(`for ${escapeText(event.file)}`)}`,
+          );
+          break;
         case "progress": {
           // A bar on a terminal for runs long enough to need one; off a terminal, the item lines say it all.
           if (!progressStream || options.isQuiet || options.isJson) break;
@@ -265,7 +278,12 @@ export function createReporter(options: ReporterOptions) {
         out(
           `  ${PLAN_WORDS[result.action] ?? result.action} ${escapeText(`${result.collection}/${result.slug}`)} ${colors.dim(escapeText(result.file))}${fields}`,
         );
+        for (const line of changeLines(result)) out(`      ${colors.dim(line)}`);
       }
+      for (const asset of report.assets)
+        out(
+          `  upload ${escapeText(asset.path)} ${colors.dim(`for ${escapeText(asset.file)} (${formatBytes(asset.bytes)})`)}`,
+        );
     },
 
     summary(report: SyncReport) {
@@ -273,7 +291,17 @@ export function createReporter(options: ReporterOptions) {
       if (options.isJson) return;
       const rows = Object.entries(report.collections);
       if (!options.isQuiet) {
-        const header = ["collection", "created", "updated", "unchanged", "removed", "failed"];
+        // Kept items (onDelete "keep": the file is gone, the item stays) get a column when there are any.
+        const hasKept = report.totals.kept > 0;
+        const header = [
+          "collection",
+          "created",
+          "updated",
+          "unchanged",
+          "removed",
+          ...(hasKept ? ["kept"] : []),
+          "failed",
+        ];
         const table = [
           header,
           ...rows.map(([name, counts]) =>
@@ -283,6 +311,7 @@ export function createReporter(options: ReporterOptions) {
               counts.updated,
               counts.unchanged,
               counts.removed,
+              ...(hasKept ? [counts.kept] : []),
               counts.failed,
             ].map(String),
           ),
@@ -298,10 +327,9 @@ export function createReporter(options: ReporterOptions) {
           );
       }
       const verb = report.isDryRun ? "Planned" : report.isInterrupted ? "Interrupted" : "Synced";
-      const t = report.totals;
       const waits = `, ${report.rateLimited} rate-limit ${report.rateLimited === 1 ? "wait" : "waits"}${report.rateLimited > 0 ? ` (${(report.rateLimitWaitMs / 1000).toFixed(1)} s)` : ""}`;
       stdout(
-        `${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests${waits}).`,
+        `${verb}: ${totalsText(report)} in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests${waits}).`,
       );
       if (options.isVerbose) {
         const f = report.files;
@@ -315,13 +343,14 @@ export function createReporter(options: ReporterOptions) {
     stepSummary(report: SyncReport) {
       if (!options.stepSummaryPath) return;
       const lines = [`### wf-sync ${report.isDryRun ? "plan (dry run: nothing was written)" : "sync"}`, ""];
+      const hasKept = report.totals.kept > 0;
       lines.push(
-        `| collection | ${report.isDryRun ? "to create | to update | unchanged | to remove" : "created | updated | unchanged | removed"} | failed |`,
-        "|---|---:|---:|---:|---:|---:|",
+        `| collection | ${report.isDryRun ? "to create | to update | unchanged | to remove" : "created | updated | unchanged | removed"} |${hasKept ? " kept |" : ""} failed |`,
+        `|---|---:|---:|---:|---:|${hasKept ? "---:|" : ""}---:|`,
       );
       for (const [name, counts] of Object.entries(report.collections)) {
         lines.push(
-          `| ${escapeCell(name)} | ${counts.created} | ${counts.updated} | ${counts.unchanged} | ${counts.removed} | ${counts.failed} |`,
+          `| ${escapeCell(name)} | ${counts.created} | ${counts.updated} | ${counts.unchanged} | ${counts.removed} |${hasKept ? ` ${counts.kept} |` : ""} ${counts.failed} |`,
         );
       }
       lines.push("", "| collection | action | item | file | changed fields |", "|---|---|---|---|---|");
@@ -331,7 +360,10 @@ export function createReporter(options: ReporterOptions) {
       const shown = changed.slice(0, maxRows);
       for (const item of shown) {
         const action = item.error ? `❌ ${item.action}` : item.action;
-        const detail = escapeCell(item.error ?? (item.changedFields ?? []).join(", "));
+        const detail = item.error
+          ? problemsOf(item).map(escapeCell).join("<br>")
+          : changeLines(item).map(escapeCell).join("<br>") ||
+            escapeCell((item.changedFields ?? []).join(", "));
         lines.push(
           `| ${escapeCell(item.collection)} | ${action} | ${escapeCell(item.slug)} | ${escapeCell(item.file)} | ${detail} |`,
         );
@@ -339,11 +371,11 @@ export function createReporter(options: ReporterOptions) {
       if (shown.length === 0) lines.push("| | nothing to do | | | |");
       if (changed.length > shown.length)
         lines.push(`| | … and ${changed.length - shown.length} more | | | |`);
-      const t = report.totals;
       const verb = report.isDryRun ? "Planned" : "Synced";
+      lines.push(...summaryAssets(report), ...summaryWarnings(allWarnings));
       lines.push(
         "",
-        `${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests, ${report.rateLimited} rate-limit waits).`,
+        `${verb}: ${totalsText(report)} in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests, ${report.rateLimited} rate-limit waits).`,
         "",
       );
       appendFileSync(options.stepSummaryPath, redact(`${lines.join("\n")}\n`));
@@ -436,18 +468,118 @@ export function createReporter(options: ReporterOptions) {
           files: report.files,
         },
         collections: report.collections,
-        items: report.items.map((item) => ({
-          collection: item.collection,
-          file: item.file,
-          slug: item.slug,
-          action: item.action,
-          itemId: item.itemId,
-          error: item.error,
-          ...(item.changedFields ? { changedFields: item.changedFields } : {}),
-        })),
+        items: report.items.map(jsonItem),
+        assets: report.assets.map(({ action, path, file, bytes }) => ({ action, path, file, bytes })),
       };
       stdout(JSON.stringify(document, null, 2));
     },
   };
 }
 export type Reporter = ReturnType<typeof createReporter>;
+
+/** The totals of a run in words; kept items (onDelete "keep") are named when there are any. */
+function totalsText(report: SyncReport): string {
+  const t = report.totals;
+  const kept = t.kept > 0 ? `, ${t.kept} kept (file removed, item left on the site)` : "";
+  return `${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed${kept}, ${t.failed} failed`;
+}
+
+/** Most changed fields shown under an item; the rest are counted. */
+const MAX_CHANGE_LINES = 8;
+
+/**
+ * What an update changes, one line each: the URL when the slug changes, then each field with
+ * its old and new value, shortened (the old one from the manifest's previews or the site's copy;
+ * "?" when neither has it, e.g. an item last written before previews were recorded).
+ */
+function changeLines(item: ItemResult): string[] {
+  const lines = item.url ? [escapeText(`url: ${item.url.from} → ${item.url.to}`)] : [];
+  const changes = (item.changes ?? []).filter((change) => !(item.url && change.field === "slug"));
+  for (const change of changes.slice(0, MAX_CHANGE_LINES))
+    lines.push(escapeText(`${change.field}: ${change.from ?? "?"} → ${change.to ?? "(empty)"}`));
+  if (changes.length > MAX_CHANGE_LINES) lines.push(`… and ${changes.length - MAX_CHANGE_LINES} more fields`);
+  return lines;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The job summary's list of uploads (a dry run: uploads to come). */
+function summaryAssets(report: SyncReport): string[] {
+  if (report.assets.length === 0) return [];
+  const title = report.isDryRun ? "Assets to upload" : "Assets uploaded";
+  return [
+    "",
+    `#### ${title} (${report.assets.length})`,
+    "",
+    ...report.assets.map(
+      (asset) => `- \`${asset.path}\` for \`${asset.file}\` (${formatBytes(asset.bytes)})`,
+    ),
+  ];
+}
+
+/** The job summary's warnings: every one, located, up to a cap. */
+function summaryWarnings(warnings: readonly SyncWarning[]): string[] {
+  if (warnings.length === 0) return [];
+  const maxRows = 200;
+  const lines = ["", `#### Warnings (${warnings.length})`, ""];
+  for (const warning of warnings.slice(0, maxRows)) {
+    const where = warning.location
+      ? `\`${escapeText(warning.location.file)}${warning.location.line ? `:${warning.location.line}` : ""}\` `
+      : "";
+    lines.push(`- ${where}[${warning.kind}] ${escapeText(warning.message)}`);
+  }
+  if (warnings.length > maxRows) lines.push(`- … and ${warnings.length - maxRows} more`);
+  return lines;
+}
+
+/** Every problem of an item as `line: message` (the first as its `error` when there is no cause). */
+function problemsOf(item: ItemResult): string[] {
+  const causes = item.errors ?? (item.cause ? [item.cause] : []);
+  if (causes.length === 0) return [item.error ?? ""];
+  return causes.map((cause) => `${cause.location?.line ? `${cause.location.line}: ` : ""}${cause.message}`);
+}
+
+/** A problem as `--json` shows it: where, what, what to do. */
+function jsonProblem(error: WfSyncError) {
+  return {
+    code: error.code,
+    message: error.message,
+    line: error.location?.line ?? null,
+    column: error.location?.column ?? null,
+    hint: error.hint ?? null,
+  };
+}
+
+/**
+ * One item of a `--json` document (sync, `sync --dry-run` and check alike): `line` is where the
+ * (first) problem sits, `errors` lists every problem of the file.
+ */
+export function jsonItem(item: ItemResult) {
+  const causes = item.errors ?? (item.cause ? [item.cause] : []);
+  return {
+    collection: item.collection,
+    file: item.file,
+    slug: item.slug,
+    action: item.action,
+    itemId: item.itemId,
+    line: causes[0]?.location?.line ?? null,
+    error: item.error,
+    ...(causes.length > 0 ? { errors: causes.map(jsonProblem) } : {}),
+    ...(item.changedFields ? { changedFields: item.changedFields } : {}),
+    ...(item.changes
+      ? {
+          changes: item.changes.map(({ field, from, to }) => ({ field, from: from ?? null, to: to ?? null })),
+        }
+      : {}),
+    ...(item.url ? { url: item.url } : {}),
+    warnings: (item.warnings ?? []).map((warning) => ({
+      kind: warning.kind,
+      message: warning.message,
+      line: warning.location?.line ?? null,
+    })),
+  };
+}

@@ -310,6 +310,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
       let error: string | null = null;
       let digest = "";
       let fields: Record<string, string> = {};
+      let previews: Record<string, string> | undefined;
       let isDraft = item.isDraft;
       let isArchived = item.isArchived;
       try {
@@ -333,6 +334,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
         if (mapped.ok) {
           digest = mapped.draft.digest;
           fields = mapped.draft.fieldDigests;
+          previews = mapped.draft.fieldPreviews;
           isDraft = mapped.draft.isDraft;
           isArchived = mapped.draft.isArchived;
         } else {
@@ -350,6 +352,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
         isDraft,
         isArchived,
         isLive: item.isLive,
+        ...(previews ? { previews } : {}),
       };
       record({
         collection: collection.name,

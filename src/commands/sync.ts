@@ -31,7 +31,13 @@ import { applyTranslations } from "../pipeline/apply/translations.ts";
 import { readManifest } from "../pipeline/record/manifest-store.ts";
 import { createRecorder, openCollectionState } from "../pipeline/record/recorder.ts";
 import { recordSources } from "../pipeline/record/record-sources.ts";
-import { buildReport, createResultLog, type SyncEvent, type SyncReport } from "../pipeline/report/report.ts";
+import {
+  buildReport,
+  createResultLog,
+  withWarnings,
+  type SyncEvent,
+  type SyncReport,
+} from "../pipeline/report/report.ts";
 import {
   createOfflineLookups,
   createRemoteLookups,
@@ -81,8 +87,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const { config } = options;
   const flags = flagsOf(options);
   const client = flags.isDryRun ? createDryRunClient(options.client) : options.client;
-  const emit = options.onEvent ?? (() => {});
-  const log = createResultLog(emit);
+  const log = createResultLog(options.onEvent ?? (() => {}));
+  const emit = log.emit;
   const selected = selectCollections(config, options.collections);
 
   // Discover. The sources are listed and the manifest is read while the schema requests are
@@ -159,9 +165,12 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   await recorder.saveIfUnsaved();
 
   // Report. A dry run's items to be created have no id yet.
-  const results = flags.isDryRun
-    ? log.results.map((result) => (isPlannedItemId(result.itemId) ? { ...result, itemId: null } : result))
-    : log.results;
+  const results = withWarnings(
+    flags.isDryRun
+      ? log.results.map((result) => (isPlannedItemId(result.itemId) ? { ...result, itemId: null } : result))
+      : log.results,
+    log.warningsByFile,
+  );
   return buildReport({
     results,
     isDryRun: flags.isDryRun,
@@ -169,6 +178,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     client,
     started,
     files: stats,
+    assets: log.assets,
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapFields, slugForEntry, type MapFieldsOptions } from "./map-fields.ts";
+import { closestKey, mapFields, slugForEntry, type MapFieldsOptions } from "./map-fields.ts";
 import { parseEntry } from "./parse-entry.ts";
 import type { CollectionSchema } from "./types.ts";
 
@@ -86,14 +86,14 @@ describe("mapFields", () => {
   });
 
   it.each([
-    ["a missing required field", "---\ntitle: T\n---\n", /post-summary: required/],
+    ["a missing required field, by its mapped key", "---\ntitle: T\n---\n", /^summary: required/],
     ["a quoted number", '---\ntitle: T\nsummary: s\nminutes: "4"\n---\n', /minutes/],
     [
       "a draft flag that is not a boolean",
       "---\ntitle: T\nsummary: s\ndraft: maybe\n---\n",
       /draft: expected true or false/,
     ],
-    ["no title or name", "---\nsummary: s\n---\n", /name: required/],
+    ["no title or name", "---\nsummary: s\n---\n", /^title: required/],
   ])("fails %s", (_name, text, message) => {
     const result = map("a.md", text);
     expect(result.ok).toBe(false);
@@ -116,5 +116,18 @@ describe("mapFields", () => {
       omitFields: new Set(["minutes"]),
     });
     expect(result.ok && "minutes" in result.draft.fieldData).toBe(false);
+  });
+});
+
+describe("closestKey", () => {
+  it.each([
+    ["sumary", ["summary", "title", "date"], "summary"],
+    ["titel", ["summary", "title", "date"], "title"],
+    ["Date", ["summary", "title", "date"], "date"],
+    ["post-sumary", ["post-summary"], "post-summary"],
+    ["tags", ["summary", "title", "date"], undefined],
+    ["colour", ["summary", "title", "date"], undefined],
+  ])("%s among %j → %s", (key, candidates, expected) => {
+    expect(closestKey(key, candidates)).toBe(expected);
   });
 });

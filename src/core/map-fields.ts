@@ -1,6 +1,7 @@
 import { DuplicateSlugError, FieldValueError, type SourceLocation, type WfSyncError } from "../errors.ts";
 import { convertFieldValue, listFieldDependencies, type FieldDependency } from "./convert-field.ts";
 import { digestOf, shortDigestOf } from "./digest.ts";
+import { previewOf } from "./preview-value.ts";
 import { slugFromPath, slugify } from "./slugify.ts";
 import type { CollectionSchema, Entry, FieldSchema, SyncWarning } from "./types.ts";
 
@@ -42,6 +43,8 @@ export interface ItemDraft {
   fieldDigests: Record<string, string>;
   /** Frontmatter line that set each field (by field slug), to locate what Webflow refuses. */
   fieldLines?: Record<string, number>;
+  /** Short preview per field slug of the value sent, for plans (`previewOf`); absent on drafts reused unparsed. */
+  fieldPreviews?: Record<string, string>;
 }
 
 /** Frontmatter keys with a meaning of their own, never sent as fields. */
@@ -163,6 +166,64 @@ function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBindi
   return { bindings, unknown };
 }
 
+/** The frontmatter key an author writes for a field: the key the config's `fields` maps to it, else its slug. */
+function frontmatterKeyOf(field: FieldSchema, mapping: CollectionMapping): string {
+  const mapped = Object.entries(mapping.fields).find(([, slug]) => slug === field.slug)?.[0];
+  if (mapped !== undefined) return mapped;
+  return field.slug === "name" ? "title" : field.slug;
+}
+
+/** Every key a file of the collection may hold: mapped keys, field slugs, and the keys with a meaning of their own. */
+function knownKeys(options: MapFieldsOptions): string[] {
+  const mapped = new Set(Object.values(options.mapping.fields));
+  return [
+    ...Object.keys(options.mapping.fields),
+    // A mapped field is written under its key, so its slug is no suggestion.
+    ...options.schema.fields.map((field) => field.slug).filter((slug) => !mapped.has(slug)),
+    ...RESERVED_FRONTMATTER_KEYS,
+  ];
+}
+
+/** Edit distance of two short strings (insertions, deletions, substitutions, adjacent swaps). */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    rows.push([i]);
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        (rows[0] as number[])[j] = j;
+        continue;
+      }
+      const row = rows[i] as number[];
+      const above = rows[i - 1] as number[];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(
+        (above[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (above[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      row[j] = best;
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+/** The known key an unknown one is most likely a typo of: close in spelling (or in case only), else undefined. */
+export function closestKey(key: string, candidates: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of new Set(candidates)) {
+    if (candidate === key) continue;
+    const distance = editDistance(lower, candidate.toLowerCase());
+    // One edit for short keys, two from six letters on: `sumary` → `summary`, not `tags` → `date`.
+    const allowed = Math.min(candidate.length, key.length) >= 6 ? 2 : 1;
+    if (distance <= allowed && (!best || distance < best.distance)) best = { key: candidate, distance };
+  }
+  return best?.key;
+}
+
 /** References and local assets the entry's values need, so they can be resolved before mapping. */
 export function listEntryDependencies(
   entry: Entry,
@@ -200,12 +261,17 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
   const warnings: SyncWarning[] = [];
   const { bindings, unknown } = bindKeys(entry, options);
   for (const key of unknown) {
-    const message = `${key}: not a field of collection "${options.mapping.name}" and not mapped in \`fields\`.`;
+    const suggestion = closestKey(key, knownKeys(options));
+    const didYouMean = suggestion === undefined ? "" : ` Did you mean \`${suggestion}\`?`;
+    const message = `${key}: not a field of collection "${options.mapping.name}" and not mapped in \`fields\`.${didYouMean}`;
     if (options.isStrict) {
       errors.push(
         new FieldValueError(message, {
           location: locate(entry, key),
-          hint: "Map it to a field slug in the collection's `fields`, or remove it.",
+          hint:
+            suggestion === undefined
+              ? "Map it to a field slug in the collection's `fields`, or remove it."
+              : `Rename it to \`${suggestion}\`, map it in the collection's \`fields\`, or remove it.`,
         }),
       );
     } else {
@@ -245,12 +311,18 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
     const isMissing = value === undefined || value === null || value === "";
     const alreadyFailed = bindings.some((binding) => binding.field.slug === field.slug);
     if (isMissing && !alreadyFailed) {
-      const source = field.slug === "name" ? "`title` or `name`" : `\`${field.slug}\``;
+      const key = frontmatterKeyOf(field, options.mapping);
       errors.push(
-        new FieldValueError(`${field.slug}: required by the collection but missing.`, {
-          location: { file: entry.file, line: 1 },
-          hint: `Add ${source} to the frontmatter.`,
-        }),
+        new FieldValueError(
+          `${key}: required by the collection (field "${field.displayName}") but missing.`,
+          {
+            location: { file: entry.file, line: 1 },
+            hint:
+              field.slug === "name" && key === "title"
+                ? "Add `title:` (or `name:`) to the frontmatter."
+                : `Add \`${key}:\` to the frontmatter.`,
+          },
+        ),
       );
     }
   }
@@ -259,7 +331,11 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
   const isArchived = readFlag(entry, "archived", errors);
   if (errors.length > 0) return { ok: false, errors, warnings };
   const fieldDigests: Record<string, string> = {};
-  for (const [key, value] of Object.entries(fieldData)) fieldDigests[key] = shortDigestOf(value);
+  const fieldPreviews: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fieldData)) {
+    fieldDigests[key] = shortDigestOf(value);
+    fieldPreviews[key] = previewOf(value);
+  }
   const fieldLines: Record<string, number> = {};
   for (const binding of bindings)
     if (binding.location.line !== undefined) fieldLines[binding.field.slug] = binding.location.line;
@@ -276,6 +352,7 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
       digest: digestOf({ fieldData, isDraft, isArchived }),
       fieldDigests,
       fieldLines,
+      fieldPreviews,
     },
   };
 }

@@ -44,6 +44,21 @@ describe("parseEntry", () => {
     expect((error as FrontmatterError).location).toMatchObject({ file: "content/bad.md", line });
   });
 
+  it("reports every broken line of the YAML at once, each located", () => {
+    let caught: unknown;
+    try {
+      parseEntry("content/bad.md", "---\ntitle: a\ntitle: b\nx: 1\nx: 2\n---\nbody\n");
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(FrontmatterError);
+    const error = caught as FrontmatterError;
+    expect([error, ...error.related].map((one) => one.location)).toEqual([
+      { file: "content/bad.md", line: 3 },
+      { file: "content/bad.md", line: 5 },
+    ]);
+  });
+
   it.each(["js", "javascript"])("never runs ---%s frontmatter", (language) => {
     const marker = `__wf_sync_ran_${language}`;
     const text = `---${language}\n{ title: (globalThis.${marker} = true, "x") }\n---\nbody\n`;

@@ -91,14 +91,30 @@ function yamlEngine(state: ParseState) {
     // yaml reports its own stack overflow as a parse error.
     if (first?.message.includes("call stack"))
       throw tooDeep(state.limits, lineCounter.linePos(first.pos[0]).line);
-    if (first) {
-      const position = lineCounter.linePos(errorOffset(document, first.pos[0]));
-      const reason =
-        first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "parse error";
-      throw new FrontmatterError(`Invalid YAML in frontmatter: ${reason}.`, {
-        cause: first,
-        location: { file: "", line: position.line, column: position.col },
-        hint: "Fix the YAML between the --- lines; quote values that contain ': ' or start with a special character.",
+    if (document.errors.length > 0) {
+      // Every problem at once, one per line: the author fixes them in one round.
+      const seen = new Set<number>();
+      const problems: FrontmatterError[] = [];
+      for (const problem of document.errors) {
+        const position = lineCounter.linePos(errorOffset(document, problem.pos[0]));
+        if (seen.has(position.line)) continue;
+        seen.add(position.line);
+        const reason =
+          problem.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? "parse error";
+        problems.push(
+          new FrontmatterError(`Invalid YAML in frontmatter: ${reason}.`, {
+            cause: problem,
+            location: { file: "", line: position.line, column: position.col },
+            hint: "Fix the YAML between the --- lines; quote values that contain ': ' or start with a special character.",
+          }),
+        );
+      }
+      const [head, ...rest] = problems as [FrontmatterError, ...FrontmatterError[]];
+      throw new FrontmatterError(head.message, {
+        cause: head.cause,
+        location: head.location,
+        hint: head.hint,
+        related: rest,
       });
     }
     const contents = document.contents;
@@ -153,6 +169,8 @@ function checkYamlTree(root: unknown, where: { lineCounter: Yaml.LineCounter; li
     return range ? lineCounter.linePos(range[0]).line : 1;
   };
   let keys = 0;
+  // Every duplicate at once, in the order of the file.
+  const duplicates: FrontmatterError[] = [];
   const pending: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 1 }];
   while (pending.length > 0) {
     const { node, depth } = pending.pop()!;
@@ -170,18 +188,26 @@ function checkYamlTree(root: unknown, where: { lineCounter: Yaml.LineCounter; li
           );
         const name = isScalar(item.key) ? String(item.key.value) : undefined;
         if (name !== undefined && seen.has(name))
-          throw new FrontmatterError(
-            `Invalid YAML in frontmatter: Map keys must be unique ("${name}" appears twice).`,
-            {
-              location: { file: "", line: lineOf(item.key) },
-              hint: "Remove or rename one of the two keys.",
-            },
+          duplicates.push(
+            new FrontmatterError(
+              `Invalid YAML in frontmatter: Map keys must be unique ("${name}" appears twice).`,
+              {
+                location: { file: "", line: lineOf(item.key) },
+                hint: "Remove or rename one of the two keys.",
+              },
+            ),
           );
         if (name !== undefined) seen.add(name);
         pending.push({ node: item.value, depth: depth + 1 });
       } else pending.push({ node: item, depth: depth + 1 });
     }
   }
+  if (duplicates.length === 0) return;
+  const [head, ...rest] = duplicates.sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0)) as [
+    FrontmatterError,
+    ...FrontmatterError[],
+  ];
+  throw new FrontmatterError(head.message, { location: head.location, hint: head.hint, related: rest });
 }
 
 function tomlEngine(state: ParseState) {
@@ -363,6 +389,7 @@ function toFrontmatterError(file: string, error: unknown): WfSyncError {
       cause: error.cause,
       hint: error.hint,
       location: { file, line: error.location?.line ?? 1, column: error.location?.column },
+      related: error.related.map((related) => toFrontmatterError(file, related)),
     });
   }
   if (error instanceof load().yaml.YAMLParseError) {

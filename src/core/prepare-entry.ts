@@ -56,6 +56,7 @@ export interface PreparedError {
   message: string;
   hint?: string | undefined;
   location?: SourceLocation | undefined;
+  related?: PreparedError[] | undefined;
 }
 
 export interface PreparedFile {
@@ -179,12 +180,17 @@ export function toPreparedError(error: WfSyncError): PreparedError {
     message: error.message,
     hint: error.hint,
     location: error.location,
+    ...(error.related.length > 0 ? { related: error.related.map(toPreparedError) } : {}),
   };
 }
 
 /** The error back, of its own class where the prepare stage can give one. */
 export function fromPreparedError(error: PreparedError): WfSyncError {
-  const options = { hint: error.hint, location: error.location };
+  const options = {
+    hint: error.hint,
+    location: error.location,
+    ...(error.related ? { related: error.related.map(fromPreparedError) } : {}),
+  };
   switch (error.code) {
     case "WF_LIMIT":
       return new LimitError(error.message, { ...options, limit: error.limit ?? "" });

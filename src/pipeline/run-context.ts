@@ -4,6 +4,7 @@
  * on, and only `save` writes it (a no-op in a dry run).
  */
 import type { ResolvedConfig } from "../config.ts";
+import type { WfSyncError } from "../errors.ts";
 import type { SiteLocale } from "../core/types.ts";
 import type { WebflowClient } from "../webflow/client.ts";
 import type { CollectionRun } from "./discover/discover.ts";
@@ -119,14 +120,30 @@ export function isSyncedCollection(context: RunContext, collectionId: string): b
   return context.runs.some((run) => run.config.collectionId === collectionId);
 }
 
-/** The result of a file that could not become an item. */
+/** Where an error sits, for ordering; one without a line comes after those with one. */
+function lineOrder(error: WfSyncError): number {
+  return error.location?.line ?? Number.MAX_SAFE_INTEGER;
+}
+
+/** The result of a file that could not become an item: every problem found in it, the first as `error`. */
 export function invalidResult(options: {
   collection: string;
   file: string;
   slug: string;
   itemId: string | null;
-  error: import("../errors.ts").WfSyncError;
+  error: WfSyncError | readonly WfSyncError[];
 }): ItemResult {
   const { error, ...rest } = options;
-  return { ...rest, action: "invalid", error: error.message, cause: error };
+  // In the order of the file, so the author reads them top to bottom.
+  const errors = (Array.isArray(error) ? error : [error])
+    .flatMap((one: WfSyncError) => [one, ...one.related])
+    .sort((a, b) => lineOrder(a) - lineOrder(b));
+  const first = errors[0] as WfSyncError;
+  return {
+    ...rest,
+    action: "invalid",
+    error: first.message,
+    cause: first,
+    ...(errors.length > 1 ? { errors } : {}),
+  };
 }

@@ -30,7 +30,7 @@ describe("check", () => {
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/content\/posts\/hello-world\.md:6\b.*reading-minutes/);
     expect(invalid.stderr).toMatch(/content\/posts\/broken\.md:3\b/);
-    expect(invalid.stderr).toMatch(/content\/team\/no-name\.md\b.*name/);
+    expect(invalid.stderr).toMatch(/content\/team\/no-name\.md\b.*title: required/);
     expect(invalid.stdout).toMatch(/Checked 9 files: 3 invalid/);
 
     const json = await runCli(["check", "--json"], { cwd: project.dir, env: {} });

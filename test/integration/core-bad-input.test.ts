@@ -44,7 +44,7 @@ describe("bad input fails alone", () => {
     const stderr = result.stderr;
     expect(stderr).toMatch(/content\/posts\/broken-yaml\.md:3\b.*YAML/);
     expect(stderr).toMatch(/content\/posts\/wrong-number\.md:4\b.*reading-minutes/);
-    expect(stderr).toMatch(/content\/posts\/missing-required\.md\b.*post-summary/);
+    expect(stderr).toMatch(/content\/posts\/missing-required\.md\b.*summary: required/);
     expect(stderr).toMatch(/content\/posts\/dup-a\.md\b.*same-slug/);
     expect(stderr).toMatch(/content\/posts\/dup-b\.md\b.*same-slug/);
     expect(stderr).toMatch(/content\/posts\/js-frontmatter\.md\b.*code/);

@@ -74,7 +74,7 @@ describe("under GitHub Actions", () => {
     expect(planned).toContain("| collection | to create | to update | unchanged | to remove | failed |");
     expect(planned).toContain("| notes | 3 | 0 | 0 | 0 | 1 |");
     expect(planned).toContain("| notes | create | note-1 | notes/note-1.md |  |");
-    expect(planned).toMatch(/\| notes \| ❌ invalid \| {2}\| notes\/bad\.md \| Invalid YAML/);
+    expect(planned).toMatch(/\| notes \| ❌ invalid \| {2}\| notes\/bad\.md \| 3: Invalid YAML/);
 
     await writeFile(join(cwd, "notes/bad.md"), "---\ntitle: Bad no more\n---\nText.\n");
     expect((await runWorkflowCli(["sync"], { cwd, env })).code).toBe(0);
@@ -85,7 +85,9 @@ describe("under GitHub Actions", () => {
     const synced = await readFile(summary, "utf8");
     expect(synced).toContain("### wf-sync sync");
     expect(synced).toContain("| notes | 0 | 1 | 3 | 0 | 0 |");
-    expect(synced).toContain("| notes | update | note-2 | notes/note-2.md | summary |");
+    expect(synced).toContain(
+      '| notes | update | note-2 | notes/note-2.md | summary: "About 2" → "Changed" |',
+    );
     expect(synced).toMatch(
       /Synced: 0 created, 1 updated, 3 unchanged, 0 removed, 0 failed in [\d.]+ s \(\d+ requests, 0 rate-limit waits\)\./,
     );

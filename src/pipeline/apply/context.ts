@@ -2,7 +2,8 @@
 import { sealOf } from "../../core/item-id.ts";
 import { AuthError, InterruptedError, LocalFileError, WebflowApiError, WfSyncError } from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
-import type { ManifestEntry } from "../plan/plan-changes.ts";
+import type { SyncWarning } from "../../core/types.ts";
+import type { FieldChange, ManifestEntry } from "../plan/plan-changes.ts";
 import type { ItemWrite, WebflowClient } from "../../webflow/client.ts";
 
 export type ItemAction =
@@ -17,8 +18,16 @@ export interface ItemResult {
   itemId: string | null;
   error: string | null;
   changedFields?: string[];
+  /** Changed fields with old → new values, shortened (updates). */
+  changes?: FieldChange[];
+  /** The item's URL before and after, when its slug changes. */
+  url?: { from: string; to: string };
   /** The full error, for located output; not part of the JSON. */
   cause?: WfSyncError;
+  /** Every problem of the file when there are several (`cause` is the first), each located. */
+  errors?: WfSyncError[];
+  /** The warnings the file gave in this run. */
+  warnings?: SyncWarning[];
 }
 
 export interface ApplyContext {
@@ -57,6 +66,7 @@ export function entryFor(
     isDraft: draft.isDraft,
     isArchived: draft.isArchived,
     isLive,
+    ...(draft.fieldPreviews ? { previews: draft.fieldPreviews } : {}),
   };
   if (itemId !== "") entry.seal = sealOf(draft.slug, itemId);
   if (lastUpdated) entry.lastUpdated = lastUpdated;

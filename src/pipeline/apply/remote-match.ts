@@ -2,6 +2,7 @@
 import type { ItemDraft } from "../../core/map-fields.ts";
 import { canonicalJson } from "../../core/digest.ts";
 import { sealOf } from "../../core/item-id.ts";
+import { previewOf } from "../../core/preview-value.ts";
 import type { ManifestEntry, PlannedUpdate } from "../plan/plan-changes.ts";
 import type { RemoteItem, WebflowClient } from "../../webflow/client.ts";
 
@@ -76,7 +77,14 @@ export function adoptFound(options: {
     seal: sealOf(draft.slug, item.itemId),
   };
   entries[draft.slug] = previous;
-  adopted.push({ draft, previous, previousSlug: draft.slug, changedFields: Object.keys(draft.fieldData) });
+  const changedFields = Object.keys(draft.fieldData);
+  // The site's copy is at hand: its values are the "old" side of the change.
+  const changes = changedFields.map((field) => ({
+    field,
+    from: previewOf(item.fieldData[field]),
+    to: draft.fieldPreviews?.[field],
+  }));
+  adopted.push({ draft, previous, previousSlug: draft.slug, changedFields, changes });
 }
 
 /** Looks up items by slug: one request per slug for a few, one listing for many. */

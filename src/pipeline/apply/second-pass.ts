@@ -50,15 +50,16 @@ async function completeDraft(
   made: MadeRecords,
 ): Promise<ItemDraft | undefined> {
   const entries = context.manifest.collections[run.config.collectionId]?.items ?? {};
-  const fail = (entry: Entry, message: string, cause: WfSyncError | undefined) =>
+  const fail = (entry: Entry, errors: readonly WfSyncError[]) =>
     context.record({
       collection: run.config.name,
       file: entry.file,
       slug: slugForEntry(entry),
       action: "update",
       itemId: entries[slugForEntry(entry)]?.itemId ?? null,
-      error: message,
-      cause,
+      error: errors[0]?.message ?? "failed",
+      cause: errors[0],
+      ...(errors.length > 1 ? { errors: [...errors] } : {}),
     });
   await ensureRenderer();
   let entry: Entry;
@@ -66,7 +67,7 @@ async function completeDraft(
     entry = await entryWithBody(context.config.root, deferred.file);
   } catch (error) {
     if (!(error instanceof WfSyncError)) throw error;
-    fail(deferred.entry, error.message, error);
+    fail(deferred.entry, [error]);
     return undefined;
   }
   const links: Record<string, string | null> = {};
@@ -98,7 +99,7 @@ async function completeDraft(
     },
   });
   if (!mapped.ok) {
-    fail(entry, mapped.errors[0]?.message ?? "failed", mapped.errors[0]);
+    fail(entry, mapped.errors);
     return undefined;
   }
   if (deferred.record) {

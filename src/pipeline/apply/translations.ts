@@ -103,7 +103,7 @@ function translationResolvers(tr: TranslationRun) {
 async function planTranslation(tr: TranslationRun, file: Translation): Promise<LocaleWrite | undefined> {
   const { context, run } = tr;
   const name = `${run.config.name}[${file.tag}]`;
-  const fail = (slug: string, error: WfSyncError) => {
+  const fail = (slug: string, error: WfSyncError | readonly WfSyncError[]) => {
     delete tr.sources[file.path];
     context.record(invalidResult({ collection: name, file: file.path, slug, itemId: null, error }));
   };
@@ -129,7 +129,7 @@ async function planTranslation(tr: TranslationRun, file: Translation): Promise<L
   );
   if (!locale) return undefined;
   const made = await translationDraft(tr, { file, entry: file.entry, primary, anchor, itemId });
-  if (made instanceof WfSyncError) return (fail(anchor, made), undefined);
+  if (made instanceof WfSyncError || Array.isArray(made)) return (fail(anchor, made), undefined);
   const { draft } = made;
   const unchanged = (id: string | null) =>
     context.record({
@@ -211,7 +211,7 @@ async function reuseSkippedTranslation(
 async function translationDraft(
   tr: TranslationRun,
   options: { file: Translation; entry: Entry; primary: Entry; anchor: string; itemId: string | undefined },
-): Promise<{ draft: ItemDraft; keep: (isWritten: boolean) => void } | WfSyncError> {
+): Promise<{ draft: ItemDraft; keep: (isWritten: boolean) => void } | WfSyncError | WfSyncError[]> {
   const { context, run } = tr;
   const { file, primary, anchor } = options;
   const merged = mergeTranslation({ primary, translation: options.entry, anchor });
@@ -261,7 +261,7 @@ async function translationDraft(
       return itemId;
     },
   });
-  if (!mapped.ok) return mapped.errors[0] as WfSyncError;
+  if (!mapped.ok) return mapped.errors;
   const record = await translationRecord(tr, { file, primary, anchor, itemId: options.itemId, usedAssets });
   if (record) {
     record.slug = mapped.draft.slug;

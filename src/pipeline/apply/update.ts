@@ -74,6 +74,8 @@ async function done(
       itemId: update.previous.itemId,
       error: null,
       changedFields: update.changedFields,
+      changes: update.changes,
+      ...(update.url ? { url: update.url } : {}),
     });
   }
   await context.save();

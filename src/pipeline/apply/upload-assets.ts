@@ -153,7 +153,16 @@ export async function uploadEntryAssets(
       continue;
     }
     try {
-      uploaded ??= await uploadAsset(context, { bytes, md5, fileName, relative });
+      if (!uploaded) {
+        uploaded = await uploadAsset(context, { bytes, md5, fileName, relative });
+        context.emit({
+          type: "asset",
+          action: "upload",
+          path: relative,
+          file: entry.file,
+          bytes: bytes.length,
+        });
+      }
     } catch (error) {
       if (!(error instanceof WfSyncError) || error.exitCode === ExitCode.CannotRun) throw error;
       errors.push(

@@ -74,7 +74,7 @@ export async function buildCollectionDrafts(
   const out: CollectionDrafts = { drafts: [], failedSlugs: new Set(), made: new Map(), deferred: [] };
   const references = createReferenceResolver(context);
   const assetsByPath: AssetsByPath = new Map();
-  const fail = (file: string, slug: string, error: WfSyncError) => {
+  const fail = (file: string, slug: string, error: WfSyncError | readonly WfSyncError[]) => {
     out.failedSlugs.add(slug);
     const itemId = state.items[slug]?.itemId || null;
     context.record(invalidResult({ collection: run.config.name, file, slug, itemId, error }));
@@ -131,6 +131,7 @@ function reusedDraft(
     isArchived: entry.isArchived,
     digest: entry.digest,
     fieldDigests: entry.fields,
+    ...(entry.previews ? { fieldPreviews: entry.previews } : {}),
   };
 }
 
@@ -186,7 +187,7 @@ async function buildFileDraft(
     references: ReferenceResolver;
     assetsByPath: AssetsByPath;
     out: CollectionDrafts;
-    fail: (file: string, slug: string, error: WfSyncError) => void;
+    fail: (file: string, slug: string, error: WfSyncError | readonly WfSyncError[]) => void;
   },
 ): Promise<void> {
   const { run, file, entry, references, assetsByPath, out, fail } = options;
@@ -221,7 +222,7 @@ async function buildFileDraft(
     isSvgCodeTrusted: run.renderOptions["rawHtml"] === "keep",
     assetsByPath,
   });
-  if (assetErrors.length > 0) return fail(entry.file, slugForEntry(entry), assetErrors[0] as WfSyncError);
+  if (assetErrors.length > 0) return fail(entry.file, slugForEntry(entry), assetErrors);
   const resolveAsset = (path: string) => assetsByPath.get(assetPathFrom(entry.file, path));
   const rendered = await finalRender(context, { run, file, entry, assetsByPath });
   if (rendered instanceof WfSyncError) return fail(entry.file, slugForEntry(entry), rendered);
@@ -240,24 +241,16 @@ async function buildFileDraft(
   });
   warnings.push(...mapped.warnings);
   for (const warning of warnings) context.emit({ type: "warning", warning });
-  if (!mapped.ok) {
-    fail(entry.file, slugForEntry(entry), mapped.errors[0] as WfSyncError);
-    for (const extra of mapped.errors.slice(1))
-      context.emit({
-        type: "warning",
-        warning: { kind: "item-error", message: extra.message, location: extra.location },
-      });
-    return;
-  }
+  if (!mapped.ok) return fail(entry.file, slugForEntry(entry), mapped.errors);
   if (isDeferred) {
-    const error = checkDeferredTargets(context, {
+    const errors = checkDeferredTargets(context, {
       entry,
       mapOptions,
       html: rendered?.html,
       resolveAsset,
       references,
     });
-    if (error) return fail(entry.file, slugForEntry(entry), error);
+    if (errors) return fail(entry.file, slugForEntry(entry), errors);
   }
   out.drafts.push(mapped.draft);
   const record = sourceRecordOf({ file, slug: mapped.draft.slug, assetPaths, assetStats, warnings });
@@ -302,7 +295,7 @@ function checkDeferredTargets(
     resolveAsset: (path: string) => { fileId: string; url: string } | undefined;
     references: ReferenceResolver;
   },
-): WfSyncError | undefined {
+): WfSyncError[] | undefined {
   const { entry } = options;
   const isPending = (target: string, referencedId: string) =>
     context.pendingSlugs.get(referencedId)?.has(slugOfReference(context.index, target, entry.file) ?? "") ??
@@ -315,7 +308,7 @@ function checkDeferredTargets(
       options.references.resolveReference(target, referencedId, entry.file) ??
       (isPending(target, referencedId) ? "(pending)" : undefined),
   });
-  return checked.ok ? undefined : (checked.errors[0] as WfSyncError);
+  return checked.ok ? undefined : checked.errors;
 }
 
 /** The skip record of a file, when every asset it uses could be stat'ed. */

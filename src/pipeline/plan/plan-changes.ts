@@ -14,12 +14,21 @@ export interface ManifestEntry {
   isLive: boolean;
   /** Set before a create is sent and cleared once its id is known: a crash in between leaves it set. */
   isPending?: boolean;
+  /** Short preview per field of the value written (`previewOf`), so a plan can show old → new. */
+  previews?: Record<string, string>;
   /** The item's `lastUpdated` as Webflow gave it after wf-sync's last write. */
   lastUpdated?: string;
   /** Seal of slug and item id: an entry edited by hand (ids swapped) no longer matches it. */
   seal?: string;
   /** Set when the item was found changed in Webflow since wf-sync last wrote it. */
   drift?: DriftRecord;
+}
+
+/** One changed field as a plan shows it; `from` is unknown when the manifest holds no preview. */
+export interface FieldChange {
+  field: string;
+  from: string | undefined;
+  to: string | undefined;
 }
 
 /** What was found changed in Webflow (values shortened for messages). */
@@ -38,6 +47,10 @@ export interface PlannedUpdate {
   /** Previous slug when the file's slug changed. */
   previousSlug: string;
   changedFields: string[];
+  /** The changed fields with their old and new values, shortened. */
+  changes: FieldChange[];
+  /** The item's URL before and after, when its slug changes. */
+  url?: { from: string; to: string };
 }
 
 export interface PlannedRemoval {
@@ -67,6 +80,19 @@ function changedFieldsOf(draft: ItemDraft, previous: ManifestEntry): string[] {
   if (draft.isDraft !== previous.isDraft) changed.push("isDraft");
   if (draft.isArchived !== previous.isArchived) changed.push("isArchived");
   return changed;
+}
+
+function changesOf(
+  draft: ItemDraft,
+  previous: ManifestEntry,
+  changedFields: readonly string[],
+): FieldChange[] {
+  return changedFields.map((field) => {
+    if (field === "isDraft") return { field, from: String(previous.isDraft), to: String(draft.isDraft) };
+    if (field === "isArchived")
+      return { field, from: String(previous.isArchived), to: String(draft.isArchived) };
+    return { field, from: previous.previews?.[field], to: draft.fieldPreviews?.[field] };
+  });
 }
 
 /**
@@ -130,7 +156,14 @@ export function planChanges(
     if (!previous || previous.isPending || previous.itemId === "") {
       plan.create.push(draft);
     } else if (options.isForced || previous.digest !== draft.digest || previousSlug !== draft.slug) {
-      plan.update.push({ draft, previous, previousSlug, changedFields: changedFieldsOf(draft, previous) });
+      const changedFields = changedFieldsOf(draft, previous);
+      plan.update.push({
+        draft,
+        previous,
+        previousSlug,
+        changedFields,
+        changes: changesOf(draft, previous, changedFields),
+      });
     } else {
       plan.unchanged.push(draft);
     }

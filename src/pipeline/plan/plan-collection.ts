@@ -15,6 +15,7 @@ import type { CollectionDrafts } from "./build-drafts.ts";
 import { pendingRemovals } from "./deletion-guard.ts";
 import { planChanges, type PlannedRemoval, type SyncPlan } from "./plan-changes.ts";
 import { settleColdMatches } from "./remote-match.ts";
+import { urlPatternOf } from "./site-index.ts";
 
 export interface CollectionPlan extends SyncPlan {
   /** Removals that change something under the `onDelete` policy. */
@@ -87,6 +88,14 @@ export function planCollection(
     failedSlugs,
   });
   settleColdMatches(plan, options.remoteBySlug, state.items, context.flags.isForced);
+  // A new slug is a new URL: the plan says so (a renamed file moves the live page).
+  const pattern = urlPatternOf(run);
+  for (const update of plan.update)
+    if (update.previousSlug !== update.draft.slug)
+      update.url = {
+        from: pattern.replace("{slug}", update.previousSlug),
+        to: pattern.replace("{slug}", update.draft.slug),
+      };
   const removals = pendingRemovals(plan.remove, context.config.onDelete);
   return { ...plan, removals, planned: plannedResults(run, state, plan, removals, context.config.onDelete) };
 }
@@ -116,6 +125,8 @@ function plannedResults(
     ...plan.update.map((update) => ({
       ...line(update.draft.file, update.draft.slug, "update", update.previous.itemId),
       changedFields: update.changedFields,
+      changes: update.changes,
+      ...(update.url ? { url: update.url } : {}),
     })),
     ...plan.unchanged.map((draft) =>
       line(draft.file, draft.slug, "unchanged", state.items[draft.slug]?.itemId ?? null),

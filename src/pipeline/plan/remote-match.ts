@@ -126,6 +126,7 @@ export function settleColdMatches(
       ...update.previous,
       digest: update.draft.digest,
       fields: update.draft.fieldDigests,
+      ...(update.draft.fieldPreviews ? { previews: update.draft.fieldPreviews } : {}),
       file: update.draft.file,
       isDraft: update.draft.isDraft,
       isArchived: update.draft.isArchived,

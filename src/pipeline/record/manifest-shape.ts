@@ -21,6 +21,7 @@ const entrySchema = z.object({
   isArchived: z.boolean(),
   isLive: z.boolean(),
   isPending: z.boolean().optional(),
+  previews: stringRecord.optional(),
 });
 
 const warningSchema = z.object({
@@ -95,7 +96,8 @@ const isEntry: Check = (value) => {
     typeof entry["isArchived"] === "boolean" &&
     typeof entry["isLive"] === "boolean" &&
     (entry["isPending"] === undefined || typeof entry["isPending"] === "boolean") &&
-    areFieldDigests(entry["fields"])
+    areFieldDigests(entry["fields"]) &&
+    (entry["previews"] === undefined || areFieldDigests(entry["previews"]))
   );
 };
 /** An entry's few field digests: for…in, which allocates nothing on a small object. */

@@ -14,7 +14,19 @@ export type SyncEvent =
   | { type: "warning"; warning: SyncWarning }
   | { type: "planned"; collection: string; planned: ItemResult[] }
   | { type: "item"; result: ItemResult }
-  | { type: "progress"; done: number; total: number };
+  | { type: "progress"; done: number; total: number }
+  | AssetEvent;
+
+/** A local file made a site asset for an item (in a dry run: to be uploaded). */
+export interface AssetEvent {
+  type: "asset";
+  action: "upload";
+  /** The file uploaded, relative to the project root. */
+  path: string;
+  /** The Markdown file that first needed it. */
+  file: string;
+  bytes: number;
+}
 
 export interface CollectionCounts {
   created: number;
@@ -38,6 +50,8 @@ export interface SyncReport {
   durationMs: number;
   /** Work of the read/parse/render stage: how many files were skipped unparsed, parsed, rendered. */
   files: PrepareStats;
+  /** Local files uploaded as site assets (a dry run: that would be uploaded). */
+  assets: AssetEvent[];
 }
 
 const COUNT_KEYS: Record<string, keyof CollectionCounts | undefined> = {
@@ -54,16 +68,49 @@ function emptyCounts(): CollectionCounts {
   return { created: 0, updated: 0, unchanged: 0, removed: 0, kept: 0, failed: 0 };
 }
 
-/** Collects the item results of a run, in order, and passes each on as an event. */
-export function createResultLog(emit: (event: SyncEvent) => void) {
+/**
+ * Collects the item results of a run, in order, and passes each on as an event; remembers the
+ * warnings of each file, so that every result carries its own (`--json` lists them).
+ */
+export function createResultLog(onEvent: (event: SyncEvent) => void) {
   const results: ItemResult[] = [];
+  const assets: AssetEvent[] = [];
+  const warningsByFile = new Map<string, SyncWarning[]>();
+  const emit = (event: SyncEvent): void => {
+    if (event.type === "asset") assets.push(event);
+    if (event.type === "warning" && event.warning.location) {
+      const { file } = event.warning.location;
+      const known = warningsByFile.get(file) ?? [];
+      const isRepeat = known.some(
+        (warning) =>
+          warning.message === event.warning.message &&
+          warning.location?.line === event.warning.location?.line,
+      );
+      if (!isRepeat) warningsByFile.set(file, [...known, event.warning]);
+    }
+    onEvent(event);
+  };
   return {
     results,
+    assets,
+    warningsByFile,
+    emit,
     record(result: ItemResult): void {
       results.push(result);
-      emit({ type: "item", result });
+      onEvent({ type: "item", result });
     },
   };
+}
+
+/** The results with each file's warnings attached. */
+export function withWarnings(
+  results: readonly ItemResult[],
+  warningsByFile: ReadonlyMap<string, SyncWarning[]>,
+): ItemResult[] {
+  return results.map((result) => {
+    const warnings = warningsByFile.get(result.file);
+    return warnings ? { ...result, warnings } : result;
+  });
 }
 
 /** Counts per collection and in total; a failed item counts as failed whatever it was meant to be. */
@@ -74,6 +121,7 @@ export function buildReport(options: {
   client: WebflowClient;
   started: number;
   files: PrepareStats;
+  assets?: AssetEvent[];
 }): SyncReport {
   const collections: Record<string, CollectionCounts> = {};
   const totals = emptyCounts();
@@ -97,5 +145,6 @@ export function buildReport(options: {
     rateLimitWaitMs: stats.rateLimitWaitMs,
     durationMs: Date.now() - options.started,
     files: options.files,
+    assets: options.assets ?? [],
   };
 }

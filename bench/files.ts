@@ -21,7 +21,7 @@ import { loadConfig } from "../src/load-config.ts";
 import { listSources } from "../src/pipeline/discover/read-sources.ts";
 import { emptyPrepareStats, prepareFiles } from "../src/pipeline/prepare/prepare-files.ts";
 import { startSandbox } from "../src/sandbox/index.ts";
-import { renderOptionsFor } from "../src/commands/sync.ts";
+import { renderOptionsFor } from "../src/pipeline/discover/discover.ts";
 import { POSTS_GLOB } from "./baselines.ts";
 import { benchSeed, generateProject, postPath } from "./generate-markdown.ts";
 

@@ -95,6 +95,12 @@ export class ApiUnavailableError extends WfSyncError {
   readonly exitCode = ExitCode.CannotRun;
 }
 
+/** The item was changed in Webflow since wf-sync last wrote it; it is not overwritten without --overwrite. */
+export class DriftError extends WfSyncError {
+  readonly code = "WF_DRIFT";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
 /** A removal would take away more than the safety share of a collection without --yes. */
 export class DeletionGuardError extends WfSyncError {
   readonly code = "WF_DELETION_GUARD";
@@ -106,6 +112,36 @@ export class InterruptedError extends WfSyncError {
   readonly code = "WF_INTERRUPTED";
   readonly exitCode = ExitCode.ItemsFailed;
 }
+
+/** One problem Webflow named in a rejected request: the element (when the answer says which), the field, the reason. */
+export interface ItemProblem {
+  /** Position of the element in the request's list; undefined when the answer does not say (real answers rarely do). */
+  index: number | undefined;
+  /** The field concerned (`fieldData.cover`, `slug`), when named. */
+  field: string | undefined;
+  reason: string;
+}
+
+/**
+ * What a failed Webflow request means, decided by the client (src/webflow/failure.ts) so that
+ * nothing else reads status codes, `details` or Webflow's wording:
+ * - `rejected`: the request was refused for its content (validation); `problems` says what,
+ *   `takenSlugs` lists slugs Webflow said are taken (empty array: a slug clash it did not name);
+ * - `not-found`: an item (or collection) of the request does not exist;
+ * - `never-published`: a live update of an item that was never published;
+ * - `rate-limited`: still refused for the rate limit after every wait;
+ * - `answer-lost`: no answer, and the request may have been applied (a create: reconcile by slug);
+ * - `unavailable`: Webflow could not be reached or kept failing (retries used up);
+ * - `refused`: any other refusal.
+ */
+export type ApiFailure =
+  | { kind: "rejected"; problems: readonly ItemProblem[]; takenSlugs: readonly string[] | undefined }
+  | { kind: "not-found" }
+  | { kind: "never-published" }
+  | { kind: "rate-limited" }
+  | { kind: "answer-lost" }
+  | { kind: "unavailable" }
+  | { kind: "refused" };
 
 /** One Webflow API failure, with what Webflow said about it. Never carries the token. */
 export class WebflowApiError extends WfSyncError {
@@ -119,6 +155,8 @@ export class WebflowApiError extends WfSyncError {
   readonly isUncertain: boolean;
   /** True when retrying later may succeed (429, 5xx, network): the item is not wrong, the call failed. */
   readonly isTransient: boolean;
+  /** What the failure means for the items of the request. */
+  readonly failure: ApiFailure;
   constructor(options: {
     endpoint: string;
     status: number;
@@ -128,6 +166,7 @@ export class WebflowApiError extends WfSyncError {
     cause?: unknown;
     isUncertain?: boolean;
     isTransient?: boolean;
+    failure?: ApiFailure;
   }) {
     const suffix = options.details?.length ? ` ${JSON.stringify(options.details)}` : "";
     super(`${options.endpoint} answered ${options.status}: ${options.message}${suffix}`, {
@@ -139,6 +178,13 @@ export class WebflowApiError extends WfSyncError {
     this.details = options.details ?? [];
     this.isUncertain = options.isUncertain ?? false;
     this.isTransient = options.isTransient ?? false;
+    this.failure =
+      options.failure ??
+      (this.isUncertain
+        ? { kind: "answer-lost" }
+        : this.isTransient
+          ? { kind: "unavailable" }
+          : { kind: "refused" });
   }
 }
 

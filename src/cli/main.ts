@@ -231,7 +231,7 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
   };
 }
 
-function reporterFor(io: CliIo, options: GlobalOptions): Reporter {
+function reporterFor(io: CliIo, options: GlobalOptions, isDryRun = false): Reporter {
   const useColor = shouldUseColor(io, options);
   return createReporter({
     stdout: io.stdout,
@@ -241,6 +241,7 @@ function reporterFor(io: CliIo, options: GlobalOptions): Reporter {
     isJson: Boolean(options.json),
     isQuiet: Boolean(options.quiet),
     isVerbose: Boolean(options.verbose),
+    isDryRun,
     useColor,
     isGitHubActions: io.env["GITHUB_ACTIONS"] === "true",
     stepSummaryPath: io.env["GITHUB_ACTIONS"] === "true" ? io.env["GITHUB_STEP_SUMMARY"] : undefined,
@@ -279,10 +280,17 @@ export async function main(io: CliIo): Promise<number> {
     .option("--force", "ignore the manifest and rewrite every item")
     .option("--verify", "list the site's items and reconcile the manifest with them before planning")
     .option("--yes", "allow removing more than the safety share of a collection")
+    .option("--overwrite", "write items that were changed in Webflow since wf-sync last wrote them")
     .action(
-      async (commandOptions: { dryRun?: boolean; force?: boolean; verify?: boolean; yes?: boolean }) => {
+      async (commandOptions: {
+        dryRun?: boolean;
+        force?: boolean;
+        verify?: boolean;
+        yes?: boolean;
+        overwrite?: boolean;
+      }) => {
         const options = globals();
-        const reporter = reporterFor(io, options);
+        const reporter = reporterFor(io, options, Boolean(commandOptions.dryRun));
         const config = await loadConfig(io.cwd, {
           configFile: options.config,
           isCached: !commandOptions.dryRun,
@@ -307,6 +315,7 @@ export async function main(io: CliIo): Promise<number> {
             isVerified: Boolean(commandOptions.verify),
             isStrict: Boolean(options.strict),
             isDeleteAllowed: Boolean(commandOptions.yes),
+            isOverwrite: Boolean(commandOptions.overwrite),
             signal: io.signal,
             retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
             onEvent: (event) => reporter.event(event),

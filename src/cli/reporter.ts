@@ -16,6 +16,8 @@ export interface ReporterOptions {
   isJson: boolean;
   isQuiet: boolean;
   isVerbose: boolean;
+  /** A dry run: items are listed once, by plan(), not as they are planned. */
+  isDryRun?: boolean;
   useColor: boolean;
   /** Under GitHub Actions: also print ::error / ::warning annotations. */
   isGitHubActions: boolean;
@@ -135,7 +137,7 @@ export function createReporter(options: ReporterOptions) {
             itemError(result);
             break;
           }
-          if (options.isQuiet) break;
+          if (options.isQuiet || options.isDryRun) break;
           if (result.action === "unchanged" && !options.isVerbose) break;
           const fields = result.changedFields?.length
             ? colors.dim(` (${result.changedFields.join(", ")})`)
@@ -198,10 +200,8 @@ export function createReporter(options: ReporterOptions) {
       if (options.isJson) return;
       out(colors.bold("Plan (dry run: nothing was written):"));
       for (const result of report.items) {
-        if (result.error) {
-          itemError(result);
-          continue;
-        }
+        // Failures were shown as they happened, once.
+        if (result.error) continue;
         // The plan lists every item (SPEC: create / update / unchanged / delete per item); --quiet keeps it to changes.
         if (result.action === "unchanged" && options.isQuiet) continue;
         const fields = result.changedFields?.length ? ` fields: ${result.changedFields.join(", ")}` : "";

@@ -1,28 +1,21 @@
-import { dirname, posix, resolve } from "node:path";
+/**
+ * `wf-sync check`: `sync --dry-run` offline. The same stages run (discover, prepare, plan, and
+ * the apply stage answered by the dry-run client), against the schemas the last online run
+ * cached and a site taken to be unknown, so `check`, `sync --dry-run` and `sync` report the same
+ * failing files with the same messages.
+ */
+import { resolve } from "node:path";
 import type { ResolvedConfig } from "../config.ts";
-import { AssetError, WfSyncError, type SourceLocation } from "../errors.ts";
-import { resolveFileLink } from "../core/prepare-entry.ts";
-import { checkAssetLimits } from "../core/convert-field.ts";
-import { duplicateSlugError, listEntryDependencies, mapFields, slugForEntry } from "../core/map-fields.ts";
-import { createMarkdownRenderer, listLocalImageLines } from "../core/render-markdown.ts";
-import type { SyncWarning } from "../core/types.ts";
-import { assetSize } from "../pipeline/apply/read-asset.ts";
-import { readManifest, readSchemaCache } from "../pipeline/record/manifest-store.ts";
-import { loadCollectionFiles, renderOptionsFor, selectCollections, type ItemResult } from "./sync.ts";
-import { anchorOf, mergeTranslation, missingPrimaryError } from "../core/translation.ts";
-
-/** The result line of a file that failed the check. */
-function invalidItem(options: {
-  collection: string;
-  file: string;
-  slug: string;
-  error: WfSyncError;
-}): ItemResult {
-  const { collection, file, slug, error } = options;
-  return { collection, file, slug, action: "invalid", itemId: null, error: error.message, cause: error };
-}
+import type { CollectionSchema, SyncWarning } from "../core/types.ts";
+import { createOfflineClient } from "../webflow/offline-client.ts";
+import { selectCollections } from "../pipeline/discover/discover.ts";
+import { schemaCachePath } from "../pipeline/discover/site.ts";
+import { readSchemaCache } from "../pipeline/record/manifest-store.ts";
+import type { ItemResult } from "../pipeline/report/report.ts";
+import { runSync } from "./sync.ts";
 
 export interface CheckReport {
+  /** The files that failed, one result each. */
   items: ItemResult[];
   /** When the cached schemas were fetched; undefined when there is no cache. */
   schemaFetchedAt: string | undefined;
@@ -43,12 +36,8 @@ export interface RunCheckOptions {
  */
 export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
   const { config } = options;
-  const selected = selectCollections(config, options.collections);
-  const manifestPath = resolve(config.root, config.manifest);
-  const cache = await readSchemaCache(resolve(dirname(manifestPath), "schema-cache.json"));
-  const { manifest } = await readManifest(manifestPath, "(any)").catch(() => ({ manifest: undefined }));
-  const items: ItemResult[] = [];
   const warn = options.onWarning ?? (() => {});
+  const cache = await readSchemaCache(schemaCachePath(resolve(config.root, config.manifest)));
   if (!cache) {
     warn({
       kind: "no-schema-cache",
@@ -56,187 +45,26 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckReport> {
         "No cached schema yet (run `wf-sync sync` once online): only frontmatter, slugs and assets were checked, not field values.",
     });
   }
-  const loaded = await Promise.all(
-    selected.map(async (collection) => ({
-      collection,
-      files: await loadCollectionFiles(config.root, collection),
-    })),
-  );
-  const slugsByCollection = new Map<string, Set<string>>();
-  for (const { collection, files } of loaded) {
-    slugsByCollection.set(
-      collection.collectionId,
-      new Set(files.flatMap((file) => (file.entry ? [slugForEntry(file.entry)] : []))),
-    );
-  }
-  // Every synced file's slug and URL, for path references and links between files.
-  const byPath = new Map<string, { slug: string; url: string }>();
-  for (const { collection, files } of loaded) {
-    const pattern =
-      collection.urlPattern ??
-      `/${cache?.collections[collection.collectionId]?.slug || collection.name}/{slug}`;
-    for (const file of files) {
-      if (!file.entry) continue;
-      const slug = slugForEntry(file.entry);
-      byPath.set(file.path, { slug, url: pattern.replace("{slug}", slug) });
-    }
-  }
-  const resolveLink = (href: string, fromFile: string) =>
-    resolveFileLink(href, fromFile, (path) => byPath.get(path)?.url);
-  const resolveReference = (target: string, collectionId: string, fromFile: string): string | undefined => {
-    const slugs = slugsByCollection.get(collectionId);
-    const isPath = target.includes("/") || /\.(md|markdown)$/i.test(target);
-    const resolved = isPath ? posix.normalize(posix.join(posix.dirname(fromFile), target)) : undefined;
-    const targetSlug =
-      resolved === undefined ? target : (byPath.get(resolved) ?? byPath.get(`${resolved}.md`))?.slug;
-    if (targetSlug === undefined) return undefined;
-    // Offline, a reference is good when the item is in the files or the manifest; other
-    // collections' items are unknown here, so they are let through to the online run.
-    if (!slugs) return manifest?.collections[collectionId]?.items[targetSlug]?.itemId || "unverified";
-    return slugs.has(targetSlug) || manifest?.collections[collectionId]?.items[targetSlug] ? "ok" : undefined;
-  };
-  let checked = 0;
-  for (const { collection, files } of loaded) {
-    const schema = cache?.collections[collection.collectionId];
-    const renderer = createMarkdownRenderer(renderOptionsFor(config, collection));
-    // Files per slug: a slug shared by several files fails all of them, as in a sync.
-    const filesBySlug = new Map<string, string[]>();
-    for (const file of files) {
-      if (file.entry)
-        filesBySlug.set(slugForEntry(file.entry), [
-          ...(filesBySlug.get(slugForEntry(file.entry)) ?? []),
-          file.path,
-        ]);
-    }
-    for (const file of files) {
-      checked++;
-      const fail = (slug: string, error: WfSyncError) =>
-        items.push(invalidItem({ collection: collection.name, file: file.path, slug, error }));
-      if (!file.entry) {
-        fail("", file.error as WfSyncError);
-        continue;
-      }
-      const entry = file.entry;
-      const slug = slugForEntry(entry);
-      const group = filesBySlug.get(slug) ?? [];
-      if (group.length > 1) {
-        const slugLine = entry.data["slug"] === undefined ? undefined : entry.keyLines["slug"];
-        fail(slug, duplicateSlugError({ slug, file: entry.file, files: group, collection, slugLine }));
-        continue;
-      }
-      let failed = false;
-      const assets: Array<{
-        path: string;
-        assetKind: "image" | "file";
-        key?: string;
-        location?: SourceLocation;
-      }> = collection.body
-        ? listLocalImageLines(entry.body).map(({ src, line }) => ({
-            path: src,
-            assetKind: "image" as const,
-            location: { file: entry.file, line: entry.bodyLine - 1 + line },
-          }))
-        : [];
-      if (schema) {
-        for (const dependency of listEntryDependencies(entry, { mapping: collection, schema }))
-          if (dependency.kind === "asset") assets.push(dependency);
-      }
-      for (const asset of assets) {
-        const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
-        const size = await assetSize(resolve(config.root, relative));
-        // Named and located like sync does: a field's asset at its key, a body image at the body.
-        const location = asset.location ?? { file: entry.file };
-        const prefix = asset.key ? `${asset.key}: ` : "";
-        const limitError =
-          size === undefined
-            ? undefined
-            : checkAssetLimits({ path: relative, sizeBytes: size, assetKind: asset.assetKind, location });
-        const error =
-          size === undefined
-            ? new AssetError(`${prefix}${asset.path}: file not found (looked for ${relative}).`, { location })
-            : limitError &&
-              new AssetError(`${prefix}${limitError.message}`, { location, hint: limitError.hint });
-        if (error && !failed) {
-          fail(slug, error);
-          failed = true;
-        }
-      }
-      if (failed) continue;
-      let rendered: ReturnType<typeof renderer.render> | undefined;
-      try {
-        rendered = collection.body
-          ? renderer.render(entry.body, {
-              file: entry.file,
-              lineOffset: entry.bodyLine - 1,
-              contentRoot: entry.contentRoot,
-              resolveImage: (src) => ({ url: src }),
-              resolveLink: (href) => resolveLink(href, entry.file),
-            })
-          : undefined;
-      } catch (error) {
-        // `templates: "error"` refuses a body with template syntax.
-        if (!(error instanceof WfSyncError)) throw error;
-        fail(slug, error);
-        continue;
-      }
-      for (const warning of rendered?.warnings ?? []) warn(warning);
-      if (!schema) continue;
-      const mapped = mapFields(entry, {
-        mapping: collection,
-        schema,
-        html: rendered?.html,
-        isStrict: options.isStrict ?? false,
-        resolveAsset: (path) => ({ fileId: "local", url: path }),
-        resolveReference,
-      });
-      for (const warning of mapped.warnings) warn(warning);
-      if (!mapped.ok) fail(slug, mapped.errors[0] as WfSyncError);
-    }
-  }
-
-  // Translations, merged with their primary file as sync writes them; an error is the
-  // translation's when it is at one of its own keys (or the primary file itself is fine).
-  for (const { collection, files } of loaded) {
-    const schema = cache?.collections[collection.collectionId];
-    const primaryBySlug = new Map(
-      files.flatMap((file) => (file.entry ? [[slugForEntry(file.entry), file.entry] as const] : [])),
-    );
-    for (const [tag, include] of Object.entries(collection.locales ?? {})) {
-      for (const file of await loadCollectionFiles(config.root, { ...collection, include })) {
-        checked++;
-        const fail = (slug: string, error: WfSyncError) =>
-          items.push(invalidItem({ collection: `${collection.name}[${tag}]`, file: file.path, slug, error }));
-        if (!file.entry) {
-          fail("", file.error as WfSyncError);
-          continue;
-        }
-        const anchor = anchorOf(file.entry, file.path);
-        const primary = primaryBySlug.get(anchor);
-        if (!primary) {
-          fail(anchor, missingPrimaryError({ anchor, collection: collection.name, file: file.path }));
-          continue;
-        }
-        if (!schema) continue;
-        const merged = mergeTranslation({ primary, translation: file.entry, anchor });
-        const mapped = mapFields(merged, {
-          mapping: collection,
-          schema,
-          isStrict: options.isStrict ?? false,
-          resolveAsset: (path) => ({ fileId: "local", url: path }),
-          // Values inherited from the primary file are relative to it.
-          resolveReference: (target, collectionId, fromFile) =>
-            resolveReference(target, collectionId, fromFile) ??
-            resolveReference(target, collectionId, primary.file),
-        });
-        if (mapped.ok) continue;
-        const isPrimaryFailed = items.some((item) => item.file === primary.file);
-        const ownError =
-          mapped.errors.find(
-            (error) => error.location?.file === file.path && error.location.line !== undefined,
-          ) ?? (isPrimaryFailed ? undefined : mapped.errors[0]);
-        if (ownError) fail(anchor, ownError);
-      }
-    }
-  }
+  const selected = selectCollections(config, options.collections);
+  const client = createOfflineClient({
+    schemas: new Map(Object.entries(cache?.collections ?? {}) as Array<[string, CollectionSchema]>),
+    localeTags: [...new Set(selected.flatMap((collection) => Object.keys(collection.locales ?? {})))],
+  });
+  const report = await runSync({
+    config,
+    client,
+    collections: options.collections,
+    isDryRun: true,
+    isOffline: true,
+    isStrict: options.isStrict ?? false,
+    // Every file is checked: nothing is skipped on the strength of an earlier run.
+    isForced: true,
+    isDeleteAllowed: true,
+    onEvent: (event) => {
+      if (event.type === "warning") warn(event.warning);
+    },
+  });
+  const items = report.items.filter((item) => item.error !== null);
+  const checked = new Set(report.items.map((item) => `${item.collection} ${item.file}`)).size;
   return { items, schemaFetchedAt: cache?.fetchedAt, checked, failed: items.length };
 }

@@ -7,7 +7,7 @@ import type { ResolvedConfig } from "../config.ts";
 import { ConfigError } from "../errors.ts";
 import { slugify } from "../core/slugify.ts";
 import { startSandbox, type Sandbox, type SandboxSeed, type SeedCollection } from "../sandbox/index.ts";
-import { loadCollectionFiles } from "./sync.ts";
+import { loadCollectionFiles } from "../pipeline/discover/discover.ts";
 import { RESERVED_FRONTMATTER_KEYS } from "../core/map-fields.ts";
 
 /** Site id the sandbox uses when the config names none. */

@@ -6,7 +6,7 @@ import { parseEntry } from "../core/parse-entry.ts";
 import { renderPreviewPage } from "../core/preview-page.ts";
 import { createMarkdownRenderer } from "../core/render-markdown.ts";
 import type { SyncWarning } from "../core/types.ts";
-import { renderOptionsFor } from "./sync.ts";
+import { renderOptionsFor } from "../pipeline/discover/discover.ts";
 import { listSources } from "../pipeline/discover/read-sources.ts";
 
 /**

@@ -7,6 +7,7 @@ import type { ResolvedCollectionConfig, ResolvedConfig } from "../config.ts";
 import { AuthError, WfSyncError } from "../errors.ts";
 import { toFrontmatterValue } from "../core/convert-field.ts";
 import { digestOf } from "../core/digest.ts";
+import { isItemId } from "../core/item-id.ts";
 import { htmlToMarkdown } from "../core/html-to-markdown.ts";
 import { mapFields, mappingDigestInput, slugForEntry } from "../core/map-fields.ts";
 import { slugRuleOf } from "../core/slugify.ts";
@@ -20,7 +21,7 @@ import {
   writeSchemaCache,
 } from "../pipeline/record/manifest-store.ts";
 import type { RemoteItem, WebflowClient } from "../webflow/client.ts";
-import { loadCollectionFiles, renderOptionsFor, selectCollections } from "./sync.ts";
+import { loadCollectionFiles, renderOptionsFor, selectCollections } from "../pipeline/discover/discover.ts";
 import { RESERVED_FRONTMATTER_KEYS } from "../core/map-fields.ts";
 import { WRITABLE_FIELD_TYPES } from "../core/convert-field.ts";
 
@@ -260,7 +261,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
           html: rendered?.html,
           resolveReference: (targetRef, collectionId) =>
             idsBySlug.get(collectionId)?.get(targetRef) ??
-            (/^[0-9a-f]{24}$/.test(targetRef) ? targetRef : undefined),
+            (isItemId(targetRef) ? targetRef : undefined),
           resolveAsset: () => undefined,
         });
         if (mapped.ok) {

@@ -127,6 +127,7 @@ export function duplicateSlugError(options: {
 
 /** Matches frontmatter keys to fields per SPEC §2; unknown keys come back separately. */
 function bindKeys(entry: Entry, options: MapFieldsOptions): { bindings: KeyBinding[]; unknown: string[] } {
+  if (options.schema.isUnknown) return { bindings: [], unknown: [] };
   const bySlug = new Map(options.schema.fields.map((field) => [field.slug, field]));
   const bindings: KeyBinding[] = [];
   const unknown: string[] = [];

@@ -46,6 +46,8 @@ export interface CollectionSchema {
   singularName?: string;
   slug: string;
   fields: FieldSchema[];
+  /** Set by the offline `check` when no schema is cached: fields are then not checked at all. */
+  isUnknown?: boolean;
 }
 
 /** A locale of a site, as the CMS endpoints address it. */

@@ -71,7 +71,9 @@ describe("check offline after an online sync", () => {
     expect(failureFor(invalid.stderr, "content/pages/fr/nowhere.md")).toMatch(
       /^✖ content\/pages\/fr\/nowhere\.md: translation of "nowhere"/,
     );
-    expect(invalid.stdout).toMatch(/Checked 10 files: 6 invalid/);
+    // A page that references the failing person fails with it, in check as in sync.
+    expect(failureFor(invalid.stderr, "content/pages/about.md")).toMatch(/owner: .*people\/ada\.md/);
+    expect(invalid.stdout).toMatch(/Checked 10 files: 7 invalid/);
   });
 
   it("--strict makes an unknown key an error in check and in sync; without it the key is a warning", async () => {

@@ -135,13 +135,17 @@ describe("the deletion safety valve", () => {
     expect(describeWrites(sandbox)).toEqual([]);
     expect(sandbox.items(NOTES)).toHaveLength(20);
 
-    // The dry run shows the whole plan, removals included, and warns that a real run would refuse.
+    // The pull-request dry run refuses exactly as the real run would: same message, same exit code.
     const plan = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox) });
-    expect(plan.code).toBe(0);
-    for (const index of [4, 5, 6])
-      expect(plan.stdout).toContain(`  delete notes/note-${index} notes/note-${index}.md`);
-    expect(plan.stderr.join("\n")).toContain("a real run would refuse without --yes");
+    expect(plan.code).toBe(2);
+    expect(plan.stderr.join("\n")).toContain(
+      'Refusing to delete 3 of 20 items of "notes" (more than 10 %); nothing was written',
+    );
     expect(describeWrites(sandbox)).toEqual([]);
+    const allowedPlan = await runWorkflowCli(["sync", "--dry-run", "--yes"], { cwd, env: tokenEnv(sandbox) });
+    expect(allowedPlan.code).toBe(0);
+    for (const index of [4, 5, 6])
+      expect(allowedPlan.stdout).toContain(`  delete notes/note-${index} notes/note-${index}.md`);
 
     const allowed = await runWorkflowCli(["sync", "--yes"], { cwd, env: tokenEnv(sandbox) });
     expect(allowed.code).toBe(0);

@@ -3,7 +3,10 @@ import { ItemRejectedError, WebflowApiError } from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
 import type { ManifestEntry, PlannedUpdate } from "../plan/plan-changes.ts";
 import type { RemoteItem } from "../../webflow/client.ts";
-import { adoptFound, BATCH_SIZE, entryFor, findBySlugs, type ApplyContext } from "./apply-plan.ts";
+import { chunk } from "../../webflow/client.ts";
+import { problemsOf } from "./bisect.ts";
+import { entryFor, type ApplyContext } from "./context.ts";
+import { adoptFound, findBySlugs } from "./remote-match.ts";
 
 /** One translated variant to write: the merged draft and the item it belongs to. */
 export interface LocaleWrite {
@@ -13,13 +16,6 @@ export interface LocaleWrite {
   /** Slug of the primary item (the anchor). */
   anchor: string;
   draft: ItemDraft;
-}
-
-function chunk<T>(items: readonly T[]): T[][] {
-  const batches: T[][] = [];
-  for (let index = 0; index < items.length; index += BATCH_SIZE)
-    batches.push(items.slice(index, index + BATCH_SIZE));
-  return batches;
 }
 
 /**
@@ -115,7 +111,7 @@ async function createBatch(
     const remaining = batch.filter((draft) => !found.has(draft.slug));
     await context.save();
     if (remaining.length === 0) return;
-    if (error.status === 400 && !error.isTransient) {
+    if (problemsOf(error)) {
       if (remaining.length === 1) {
         const draft = remaining[0] as ItemDraft;
         delete entries[draft.slug];
@@ -152,11 +148,7 @@ async function createBatch(
           cmsLocaleIds: [...cmsLocaleIds],
         })),
       );
-      published = new Set(
-        result.published.length > 0 || result.errors.length > 0
-          ? result.published
-          : toPublish.map((draft) => created.get(draft.slug) as string),
-      );
+      published = new Set(result.published);
     } catch (error) {
       if (!(error instanceof WebflowApiError)) throw error;
     }
@@ -246,7 +238,7 @@ export async function writeLocaleVariants(
       if (!(error instanceof WebflowApiError)) throw error;
       for (const write of batch) {
         const hint =
-          error.status === 404
+          error.failure.kind === "not-found"
             ? " (Webflow cannot add a locale to an item created before the locale existed; recreate the item)"
             : "";
         context.emit({

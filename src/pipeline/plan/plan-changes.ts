@@ -14,6 +14,21 @@ export interface ManifestEntry {
   isLive: boolean;
   /** Set before a create is sent and cleared once its id is known: a crash in between leaves it set. */
   isPending?: boolean;
+  /** The item's `lastUpdated` as Webflow gave it after wf-sync's last write. */
+  lastUpdated?: string;
+  /** Seal of slug and item id: an entry edited by hand (ids swapped) no longer matches it. */
+  seal?: string;
+  /** Set when the item was found changed in Webflow since wf-sync last wrote it. */
+  drift?: DriftRecord;
+}
+
+/** What was found changed in Webflow (values shortened for messages). */
+export interface DriftRecord {
+  lastUpdated: string;
+  slug: string;
+  /** Field slug → the value Webflow holds now, shortened; `(draft)`/`(archived)` for state changes. */
+  fields: Record<string, string>;
+  isDeleted?: boolean;
 }
 
 /** An existing item that needs a write. */

@@ -13,7 +13,7 @@ export interface ManifestCollection {
   /** Slug → entry, primary locale. */
   items: Record<string, ManifestEntry>;
   /** Locale tag → slug → digest of what was written to that locale variant. */
-  locales?: Record<string, Record<string, { digest: string; file: string }>>;
+  locales?: Record<string, Record<string, { digest: string; file: string; lastUpdated?: string }>>;
   /** Source path → what its item was last made from: lets a run skip unchanged files unparsed. */
   sources?: Record<string, SourceRecord>;
 }

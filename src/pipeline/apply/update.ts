@@ -1,0 +1,179 @@
+/**
+ * Updates items. An update sets fields to given values, so repeating one is harmless: the
+ * client retries them freely. The route depends on the item's state: live items are patched
+ * live; items never published are patched staged, then published; drafts are patched staged
+ * and unpublished if they were live (isDraft alone no longer takes an item down, API-NOTES §2.4).
+ */
+import { ItemRejectedError, WebflowApiError, type ItemProblem } from "../../errors.ts";
+import type { ItemDraft } from "../../core/map-fields.ts";
+import type { PlannedUpdate } from "../plan/plan-changes.ts";
+import { chunk, type ItemWrite } from "../../webflow/client.ts";
+import { rejection, sendBisecting } from "./bisect.ts";
+import { entryFor, failAll, isAbortedSignal, type ApplyContext } from "./context.ts";
+import { createItems } from "./create.ts";
+import { findBySlugs } from "./remote-match.ts";
+
+type Route = "live" | "publish" | "hidden";
+
+export async function updateItems(context: ApplyContext, updates: readonly PlannedUpdate[]): Promise<void> {
+  const isShown = (update: PlannedUpdate) => !update.draft.isDraft && !update.draft.isArchived;
+  const routes: Array<[Route, PlannedUpdate[]]> = [
+    ["live", updates.filter((update) => isShown(update) && update.previous.isLive)],
+    ["publish", updates.filter((update) => isShown(update) && !update.previous.isLive)],
+    ["hidden", updates.filter((update) => !isShown(update))],
+  ];
+  const jobs = routes.flatMap(([route, group]) => chunk(group).map((batch) => ({ route, batch })));
+  await Promise.all(
+    jobs.map(({ route, batch }) => {
+      if (isAbortedSignal(context)) return Promise.resolve();
+      return sendUpdates(context, batch, route).catch((error: unknown) =>
+        failAll(
+          context,
+          batch.map((update) => update.draft),
+          "update",
+          error,
+        ),
+      );
+    }),
+  );
+}
+
+function updateWrite(update: PlannedUpdate, extra: Partial<ItemWrite>): ItemWrite {
+  const fieldData = { ...update.draft.fieldData };
+  // Re-sending an unchanged slug has been seen to trip the uniqueness check (API-NOTES §1.7).
+  if (update.previousSlug === update.draft.slug) delete fieldData["slug"];
+  return { itemId: update.previous.itemId, fieldData, isArchived: update.draft.isArchived, ...extra };
+}
+
+/** Records written updates in the manifest, reports them, and saves. */
+async function done(
+  context: ApplyContext,
+  updates: readonly PlannedUpdate[],
+  isLive: boolean,
+): Promise<void> {
+  const { entries } = context;
+  for (const update of updates) {
+    if (update.previousSlug !== update.draft.slug) delete entries[update.previousSlug];
+    entries[update.draft.slug] = entryFor(update.draft, update.previous.itemId, isLive);
+    context.onWritten?.(update.draft);
+    context.emit({
+      collection: context.collectionName,
+      file: update.draft.file,
+      slug: update.draft.slug,
+      action: "update",
+      itemId: update.previous.itemId,
+      error: null,
+      changedFields: update.changedFields,
+    });
+  }
+  await context.save();
+}
+
+/** Staged PATCH, then `POST …/items/publish`: the way for items never published. */
+async function stagedThenPublish(context: ApplyContext, updates: readonly PlannedUpdate[]): Promise<void> {
+  const { client, collectionId } = context;
+  await client.updateItems(
+    collectionId,
+    updates.map((update) => updateWrite(update, { isDraft: false })),
+    { isLive: false },
+  );
+  const result = await client.publishItems(
+    collectionId,
+    updates.map((update) => ({ itemId: update.previous.itemId })),
+  );
+  const published = new Set(result.published);
+  await done(
+    context,
+    updates.filter((update) => published.has(update.previous.itemId)),
+    true,
+  );
+  for (const update of updates) {
+    if (published.has(update.previous.itemId)) continue;
+    const reasons = result.failed.filter((failure) => failure.itemId === update.previous.itemId);
+    const said = (reasons.length > 0 ? reasons : result.failed).map((failure) => failure.reason).join("; ");
+    failAll(
+      context,
+      [update.draft],
+      "update",
+      new ItemRejectedError(`Webflow did not publish the item: ${said || "no reason given"}`, {
+        location: { file: update.draft.file },
+      }),
+    );
+  }
+}
+
+/** Sends one part of a batch by its route. */
+async function sendPart(context: ApplyContext, part: readonly PlannedUpdate[], route: Route): Promise<void> {
+  const { client, collectionId } = context;
+  if (route === "live") {
+    try {
+      await client.updateItems(
+        collectionId,
+        part.map((update) => updateWrite(update, { isDraft: false })),
+        { isLive: true },
+      );
+      await done(context, part, true);
+    } catch (error) {
+      // At least one item was never published (the manifest was behind): go through staged + publish.
+      if (!(error instanceof WebflowApiError) || error.failure.kind !== "never-published") throw error;
+      await stagedThenPublish(context, part);
+    }
+  } else if (route === "publish") {
+    await stagedThenPublish(context, part);
+  } else {
+    await client.updateItems(
+      collectionId,
+      part.map((update) => updateWrite(update, { isDraft: update.draft.isDraft })),
+      { isLive: false },
+    );
+    const wasLive = part.filter((update) => update.previous.isLive).map((update) => update.previous.itemId);
+    if (wasLive.length > 0) await client.unpublishItems(collectionId, wasLive);
+    await done(context, part, false);
+  }
+}
+
+async function sendUpdates(
+  context: ApplyContext,
+  batch: readonly PlannedUpdate[],
+  route: Route,
+): Promise<void> {
+  if (batch.length === 0 || isAbortedSignal(context)) return;
+  const reject = (update: PlannedUpdate, error: WebflowApiError, problems: readonly ItemProblem[]) =>
+    failAll(context, [update.draft], "update", rejection(update.draft, error, problems));
+  try {
+    await sendBisecting(batch, (part) => sendPart(context, part, route), reject);
+  } catch (error) {
+    if (error instanceof WebflowApiError && error.failure.kind === "not-found") {
+      await recoverMissing(context, batch, route);
+      return;
+    }
+    throw error;
+  }
+}
+
+/** Some items of an update batch are gone from the site (deleted by hand): re-create those, update the rest. */
+async function recoverMissing(
+  context: ApplyContext,
+  batch: readonly PlannedUpdate[],
+  route: Route,
+): Promise<void> {
+  const found = await findBySlugs(
+    context.client,
+    context.collectionId,
+    batch.map((update) => update.previousSlug),
+  );
+  const present: PlannedUpdate[] = [];
+  const gone: ItemDraft[] = [];
+  for (const update of batch) {
+    const item = found.get(update.previousSlug);
+    if (item)
+      present.push({ ...update, previous: { ...update.previous, itemId: item.itemId, isLive: item.isLive } });
+    else gone.push(update.draft);
+  }
+  for (const draft of gone) delete context.entries[draft.slug];
+  if (gone.length > 0) {
+    const adopted = await createItems(context, gone);
+    if (adopted.length > 0) await updateItems(context, adopted);
+  }
+  if (present.length > 0) await sendUpdates(context, present, route);
+}

@@ -260,8 +260,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
           schema,
           html: rendered?.html,
           resolveReference: (targetRef, collectionId) =>
-            idsBySlug.get(collectionId)?.get(targetRef) ??
-            (isItemId(targetRef) ? targetRef : undefined),
+            idsBySlug.get(collectionId)?.get(targetRef) ?? (isItemId(targetRef) ? targetRef : undefined),
           resolveAsset: () => undefined,
         });
         if (mapped.ok) {

@@ -51,9 +51,12 @@ const TAG_PATTERN = new RegExp(
 );
 // A tag never spans a blank line, so an unclosed `{{` in prose cannot swallow what follows.
 
-/** True when the body may hold a template tag (cheap test before the real scan). */
+/** A non-global copy of TAG_PATTERN, for a test that keeps no state. */
+const TAG_TEST = new RegExp(TAG_PATTERN.source);
+
+/** True when the body may hold a template tag (before the code ranges that cost a parse are known). */
 export function mayHoldTemplate(markdown: string): boolean {
-  return markdown.includes("{{") || markdown.includes("{%");
+  return (markdown.includes("{{") || markdown.includes("{%")) && TAG_TEST.test(markdown);
 }
 
 function readTag(match: RegExpExecArray): Tag {

@@ -5,13 +5,18 @@ import tseslint from "typescript-eslint";
 const undiciBan = { name: "undici", message: "Only src/webflow/ talks HTTP." };
 
 export default tseslint.config(
-  { ignores: ["dist/**", "coverage/**", "node_modules/**", "test/fixtures/**"] },
+  { ignores: ["dist/**", "bench-build/**", "coverage/**", "node_modules/**", "test/fixtures/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  {
+    // Plain Node scripts for this checkout (build helpers); never shipped.
+    files: ["scripts/**/*.js"],
+    languageOptions: { globals: { process: "readonly" } },
   },
   {
     files: ["src/**/*.ts"],

@@ -13,7 +13,7 @@ import { mulberry32 } from "../src/sandbox/limits.ts";
 export const BENCH_SITE_ID = "6b0000000000000000000001";
 export const BENCH_COLLECTION_ID = "6b00000000000000000000c1";
 
-const WORDS = (
+export const WORDS = (
   "the a of to and in is it that for on with as was at by an be this from or have are not but had his they which " +
   "you were her she there been one all we their has would when if so what no out up about into more could than them " +
   "deploy cache latency throughput render pipeline schema manifest webhook token request batch retry backoff queue worker " +
@@ -23,13 +23,13 @@ const WORDS = (
 const LANGUAGES = ["ts", "js", "bash", "json", "python", "go"];
 const CATEGORIES = ["Engineering", "Product", "Company"];
 
-interface Writer {
+export interface Writer {
   random: () => number;
   pick: <T>(items: readonly T[]) => T;
   int: (min: number, max: number) => number;
 }
 
-function createWriter(seed: number): Writer {
+export function createWriter(seed: number): Writer {
   const random = mulberry32(seed);
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   return {
@@ -39,7 +39,7 @@ function createWriter(seed: number): Writer {
   };
 }
 
-function sentence(writer: Writer, total: number, index: number): string {
+export function sentence(writer: Writer, total: number, index: number): string {
   const words: string[] = [];
   const length = writer.int(8, 20);
   for (let i = 0; i < length; i++) {
@@ -56,12 +56,12 @@ function sentence(writer: Writer, total: number, index: number): string {
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}${index % 7 === 6 ? "?" : "."}`;
 }
 
-function paragraph(writer: Writer, total: number): string {
+export function paragraph(writer: Writer, total: number): string {
   const count = writer.int(2, 5);
   return Array.from({ length: count }, (_, index) => sentence(writer, total, index)).join(" ");
 }
 
-function codeBlock(writer: Writer): string {
+export function codeBlock(writer: Writer): string {
   const language = writer.pick(LANGUAGES);
   const lines = Array.from(
     { length: writer.int(3, 12) },
@@ -71,7 +71,7 @@ function codeBlock(writer: Writer): string {
   return `\`\`\`${language}\nfunction example() {\n${lines.join("\n")}\n}\n\`\`\``;
 }
 
-function list(writer: Writer, total: number): string {
+export function list(writer: Writer, total: number): string {
   const isOrdered = writer.random() < 0.4;
   return Array.from(
     { length: writer.int(3, 7) },
@@ -79,7 +79,7 @@ function list(writer: Writer, total: number): string {
   ).join("\n");
 }
 
-function table(writer: Writer): string {
+export function table(writer: Writer): string {
   const rows = Array.from(
     { length: writer.int(2, 5) },
     () => `| ${writer.pick(WORDS)} | ${writer.int(1, 500)} ms | ${writer.pick(WORDS)} |`,
@@ -136,13 +136,20 @@ export function postPath(index: number): string {
   return `content/posts/post-${String(index).padStart(5, "0")}.md`;
 }
 
-/** Writes `count` posts under `<dir>/content/posts`, plus a config and a sandbox seed for them. */
-export async function generateProject(dir: string, count: number): Promise<void> {
+/**
+ * Writes `count` posts under `<dir>/content/posts`, plus a config and a sandbox seed for them.
+ * `generate` writes one post (generatePost, or generateRealShapedPost for the second corpus).
+ */
+export async function generateProject(
+  dir: string,
+  count: number,
+  generate: (index: number, total: number) => string = generatePost,
+): Promise<void> {
   await mkdir(join(dir, "content/posts"), { recursive: true });
   const write = pLimit(32);
   await Promise.all(
     Array.from({ length: count }, (_, index) =>
-      write(() => writeFile(join(dir, postPath(index)), generatePost(index, count))),
+      write(() => writeFile(join(dir, postPath(index)), generate(index, count))),
     ),
   );
   await writeFile(

@@ -41,6 +41,39 @@ export class FieldValueError extends WfSyncError {
   readonly exitCode = ExitCode.ItemsFailed;
 }
 
+/**
+ * A file is over one of the bounds that keep every file's parse and render short and linear
+ * (body size, nesting depth, frontmatter size, keys or aliases). `limit` names the bound.
+ */
+export class LimitError extends WfSyncError {
+  readonly code = "WF_LIMIT";
+  readonly exitCode = ExitCode.ItemsFailed;
+  /** The bound's name, as in `limits` of the config (e.g. `maxNestingDepth`). */
+  readonly limit: string;
+  constructor(message: string, options: WfSyncErrorOptions & { limit: string }) {
+    super(message, options);
+    this.limit = options.limit;
+  }
+}
+
+/**
+ * Text that cannot be sent faithfully: invalid UTF-8 (U+FFFD) or control characters, in a
+ * frontmatter value or the body.
+ */
+export class TextEncodingError extends WfSyncError {
+  readonly code = "WF_TEXT_ENCODING";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/**
+ * An unexpected exception while parsing, rendering or mapping one file: most likely a bug (in
+ * wf-sync or a plugin), but it costs that file alone, never the run.
+ */
+export class FileProcessingError extends WfSyncError {
+  readonly code = "WF_FILE_UNEXPECTED";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
 /** Two files of one collection map to the same slug. */
 export class DuplicateSlugError extends WfSyncError {
   readonly code = "WF_DUPLICATE_SLUG";
@@ -63,6 +96,38 @@ export class ReferenceError extends WfSyncError {
 export class AssetError extends WfSyncError {
   readonly code = "WF_ASSET";
   readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/**
+ * A path a file points at (an image, a file field value, a source found through a symlink)
+ * resolves, symlinks followed, outside the project root and the config's `staticDirs`:
+ * nothing is read from it.
+ */
+export class OutsideProjectError extends WfSyncError {
+  readonly code = "WF_OUTSIDE_PROJECT";
+  readonly exitCode = ExitCode.ItemsFailed;
+}
+
+/**
+ * A local file-system fault (read-only or full disk, no permission, a folder where a file
+ * belongs): not a bug. Exit 2 when nothing was written yet; the command turns it into exit 1
+ * when some items were written before it (their manifest records are kept).
+ */
+export class LocalFileError extends WfSyncError {
+  readonly code = "WF_LOCAL_FILE";
+  readonly exitCode = ExitCode.CannotRun;
+  /** The operating system's code, such as `ENOSPC`. */
+  readonly osCode: string;
+  constructor(message: string, options: WfSyncErrorOptions & { osCode: string }) {
+    super(message, options);
+    this.osCode = options.osCode;
+  }
+}
+
+/** Another wf-sync run holds the project's lock (`.wf-sync/lock`). */
+export class LockedError extends WfSyncError {
+  readonly code = "WF_LOCKED";
+  readonly exitCode = ExitCode.CannotRun;
 }
 
 /** Webflow rejected one item (a 4xx that names that item). */

@@ -1,10 +1,10 @@
-import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname, posix, resolve } from "node:path";
+import { constants, existsSync } from "node:fs";
+import { mkdir, open, realpath } from "node:fs/promises";
+import { basename, dirname, posix, resolve } from "node:path";
 import fg from "fast-glob";
 import { stringify } from "yaml";
 import type { ResolvedCollectionConfig, ResolvedConfig } from "../config.ts";
-import { AuthError, WfSyncError } from "../errors.ts";
+import { AuthError, OutsideProjectError, WfSyncError } from "../errors.ts";
 import { toFrontmatterValue } from "../core/convert-field.ts";
 import { isItemId } from "../core/item-id.ts";
 import { htmlToMarkdown } from "../core/html-to-markdown.ts";
@@ -20,6 +20,8 @@ import {
   writeSchemaCache,
 } from "../pipeline/record/manifest-store.ts";
 import type { RemoteItem, WebflowClient } from "../webflow/client.ts";
+import { isInside } from "../pipeline/discover/confine.ts";
+import { fileNameForSlug } from "../core/slugify.ts";
 import {
   loadCollectionFiles,
   renderOptionsFor,
@@ -70,6 +72,58 @@ export function pullFolderFor(collection: ResolvedCollectionConfig): string {
     typeof collection.include === "string" ? collection.include : (collection.include[0] ?? ".");
   const base = fg.generateTasks([pattern])[0]?.base ?? ".";
   return base === "" ? "." : base;
+}
+
+/**
+ * The path of a new file for a remote slug: in the pull folder, named by a safe form of the
+ * slug (`fileNameForSlug`), with `-2`, `-3`… when another item or file already has that name.
+ */
+function newFilePath(folder: string, slug: string, taken: ReadonlySet<string>): string {
+  const name = fileNameForSlug(slug);
+  let path = posix.join(folder, `${name}.md`);
+  for (let n = 2; taken.has(path); n++) path = posix.join(folder, `${name}-${n}.md`);
+  return path;
+}
+
+/**
+ * Writes a pulled file, only inside its folder under the project: the folder's real path
+ * (symlinks resolved) must lie in the project root, and the file itself is opened without
+ * following a symlink (a link planted where the file goes is refused, not written through).
+ */
+async function writeConfined(options: {
+  root: string;
+  folder: string;
+  path: string;
+  text: string;
+}): Promise<void> {
+  const folder = resolve(options.root, options.folder);
+  const absolute = resolve(options.root, options.path);
+  await mkdir(folder, { recursive: true });
+  const [realRoot, realFolder] = await Promise.all([realpath(options.root), realpath(folder)]);
+  if (!isInside(realRoot, realFolder) || dirname(absolute) !== folder) {
+    throw new OutsideProjectError(
+      `${options.path}: pull writes only inside the project (${realRoot}); this path leads to ${realFolder}.`,
+      {
+        location: { file: options.path },
+      },
+    );
+  }
+  const handle = await open(
+    resolve(realFolder, basename(absolute)),
+    constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+    0o666,
+  ).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== "ELOOP") throw error;
+    throw new OutsideProjectError(`${options.path} is a symlink; pull does not write through it.`, {
+      location: { file: options.path },
+      hint: "Remove the link, or pull without --overwrite.",
+    });
+  });
+  try {
+    await handle.writeFile(options.text);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Frontmatter key for each field slug: the config's `fields` mapping read backwards, else the slug; `name` is written as `title`. */
@@ -207,9 +261,11 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
     state.settingsDigest = settingsDigestOf(collection, renderOptions, schema);
     const remote = (await listItems(collection.collectionId)).filter((item) => item.slug !== "");
 
+    const taken = new Set(existing.map((file) => file.path));
     for (const item of remote) {
       const known = fileBySlug.get(item.slug);
-      const path = known ?? posix.join(folder, `${item.slug}.md`);
+      const path = known ?? newFilePath(folder, item.slug, taken);
+      taken.add(path);
       const absolute = resolve(config.root, path);
       const isPresent = known !== undefined || existsSync(absolute);
       if (isPresent && !options.isOverwriteAllowed) {
@@ -236,8 +292,20 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
       }
       const fileSlug = posix.basename(path).replace(/\.(md|markdown)$/i, "");
       const text = toSourceText({ item, collection, schema, keys, slugForItemId, fileSlug });
-      await mkdir(dirname(absolute), { recursive: true });
-      await writeFile(absolute, text);
+      try {
+        await writeConfined({ root: config.root, folder: known ? dirname(path) : folder, path, text });
+      } catch (caught) {
+        if (!(caught instanceof WfSyncError)) throw caught;
+        record({
+          collection: collection.name,
+          file: path,
+          slug: item.slug,
+          action: "kept",
+          itemId: item.itemId,
+          error: caught.message,
+        });
+        continue;
+      }
 
       // Run the sync's own local steps on the file just written, and record what they give.
       let error: string | null = null;

@@ -56,6 +56,8 @@ export interface RunSyncOptions {
   isDeleteAllowed?: boolean;
   /** Write items changed in Webflow since wf-sync last wrote them (drift); without it they fail. */
   isOverwrite?: boolean;
+  /** When a run that was killed started: changes on the site since then may be its own writes. */
+  interruptedSince?: string | undefined;
   /** Stops new writes when aborted; in-flight ones finish and the manifest is written. */
   signal?: AbortSignal | undefined;
   onEvent?: (event: SyncEvent) => void;
@@ -92,7 +94,8 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   );
   manifestRead.catch(() => {});
   const schemaReads = readSchemas(client, selected);
-  const { manifest, isFresh, text } = await manifestRead;
+  const { manifest, isFresh, text, warning: manifestWarning } = await manifestRead;
+  if (manifestWarning) emit({ type: "warning", warning: manifestWarning });
   const recorder = createRecorder({
     path: manifestPath,
     manifest,
@@ -133,6 +136,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     pendingSlugs: pendingCreates(runs, manifest),
     siteLocales,
     progress: createWriteProgress(emit),
+    interruptedSince: options.interruptedSince,
   };
   const isAborted = () => options.signal?.aborted ?? false;
   const deferred: DeferredFile[] = [];

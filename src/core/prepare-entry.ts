@@ -5,7 +5,16 @@
  * check afterwards that the final tables answer the same and re-render the file when not.
  */
 import { posix } from "node:path";
-import { FrontmatterError, TemplateError, WfSyncError, type SourceLocation } from "../errors.ts";
+import {
+  FileProcessingError,
+  FrontmatterError,
+  LimitError,
+  TemplateError,
+  TextEncodingError,
+  WfSyncError,
+  type SourceLocation,
+} from "../errors.ts";
+import type { EntryLimits } from "./limits.ts";
 import { parseEntry } from "./parse-entry.ts";
 import type { MarkdownRenderer, RenderOptions } from "./render-options.ts";
 import type { SlugRule } from "./slugify.ts";
@@ -18,6 +27,8 @@ export interface PrepareSettings {
   renderOptions: RenderOptions;
   /** The collection's `slugFrom` (slugs of files without `slug:`); the file name when absent. */
   slugRule?: SlugRule | undefined;
+  /** Bounds on each file (the config's `limits`); the defaults where not given. */
+  limits?: Partial<EntryLimits> | undefined;
 }
 
 /** One file to prepare. */
@@ -36,10 +47,12 @@ export interface RenderLookups {
   imageLines?: Record<string, number>;
 }
 
-/** A FrontmatterError as plain data, to cross a thread boundary. */
+/** A WfSyncError of one file as plain data, to cross a thread boundary. */
 export interface PreparedError {
-  /** The WfSyncError's code (WF_FRONTMATTER when absent). */
+  /** The error's code (WF_FRONTMATTER when absent). */
   code?: string | undefined;
+  /** LimitError's bound. */
+  limit?: string | undefined;
   message: string;
   hint?: string | undefined;
   location?: SourceLocation | undefined;
@@ -139,21 +152,55 @@ export function createFileLinkResolver(
   };
 }
 
-/** Root-relative path of a local asset referenced from a file (as the body's image resolver sees it). */
+function decodeSafely(text: string): string {
+  try {
+    return decodeURI(text);
+  } catch {
+    return text; // a stray `%` is part of the name
+  }
+}
+
+/**
+ * The key of a local asset referenced from a file, the same for the body's image resolver and
+ * the upload: a root-relative POSIX path (`content/media/a.png`), or, for a root-absolute
+ * reference (`/img/a.png`, looked up in `staticDirs`), that path normalised. Percent-encoding
+ * is decoded first, so `%2E%2E/` is `../` (and is confined like it).
+ */
 export function assetPathFrom(fromFile: string, src: string): string {
-  return posix.normalize(posix.join(posix.dirname(fromFile), src));
+  const decoded = decodeSafely(src.trim());
+  if (decoded.startsWith("/")) return posix.normalize(decoded);
+  return posix.normalize(posix.join(posix.dirname(fromFile), decoded));
 }
 
 export function toPreparedError(error: WfSyncError): PreparedError {
-  return { message: error.message, hint: error.hint, location: error.location, code: error.code };
+  return {
+    code: error.code,
+    limit: error instanceof LimitError ? error.limit : undefined,
+    message: error.message,
+    hint: error.hint,
+    location: error.location,
+  };
 }
 
-/** The error again, of its class (a frontmatter error, or a template error from the render). */
-export function fromPreparedError(error: PreparedError): FrontmatterError | TemplateError {
+/** The error back, of its own class where the prepare stage can give one. */
+export function fromPreparedError(error: PreparedError): WfSyncError {
   const options = { hint: error.hint, location: error.location };
-  return error.code === "WF_TEMPLATE"
-    ? new TemplateError(error.message, options)
-    : new FrontmatterError(error.message, options);
+  switch (error.code) {
+    case "WF_LIMIT":
+      return new LimitError(error.message, { ...options, limit: error.limit ?? "" });
+    case "WF_TEXT_ENCODING":
+      return new TextEncodingError(error.message, options);
+    case "WF_FILE_UNEXPECTED":
+      return new FileProcessingError(error.message, options);
+    case "WF_TEMPLATE":
+      return new TemplateError(error.message, options);
+    default:
+      return new FrontmatterError(error.message, options);
+  }
+}
+
+function failedFile(path: string, error: WfSyncError): PreparedFile {
+  return { path, error: toPreparedError(error), warnings: [], lookups: { links: {}, images: {} } };
 }
 
 /** Renders a parsed entry's body, recording every link and image lookup. */
@@ -203,15 +250,12 @@ export function createEntryPreparer(
     prepare(task: PrepareTask, resolvers: PrepareResolvers): PreparedFile {
       let entry: Entry;
       try {
-        entry = parseEntry(task.path, task.text, { slugRule: settings[task.settings]?.slugRule });
+        entry = parseEntry(task.path, task.text, {
+          slugRule: settings[task.settings]?.slugRule,
+          limits: settings[task.settings]?.limits,
+        });
       } catch (error) {
-        if (error instanceof WfSyncError)
-          return {
-            path: task.path,
-            error: toPreparedError(error),
-            warnings: [],
-            lookups: { links: {}, images: {} },
-          };
+        if (error instanceof WfSyncError) return failedFile(task.path, error);
         throw error;
       }
       const renderer = renderers[task.settings];
@@ -220,14 +264,9 @@ export function createEntryPreparer(
       try {
         return { path: task.path, entry, ...renderEntry(renderer, entry, resolvers) };
       } catch (error) {
-        // A body refused by its settings (`templates: "error"`) fails that file alone.
-        if (!(error instanceof WfSyncError)) throw error;
-        return {
-          path: task.path,
-          error: toPreparedError(error),
-          warnings: [],
-          lookups: { links: {}, images: {} },
-        };
+        // A body's failure is its file's (the renderer turns surprises into FileProcessingError).
+        if (error instanceof WfSyncError) return failedFile(task.path, error);
+        throw error;
       }
     },
   };

@@ -103,3 +103,16 @@ export function slugFromPath(path: string, rule?: SlugRule): string {
   if (isIndex && folders.length > 0) return slugify(folders.at(-1) ?? stem);
   return slugify(stem);
 }
+
+/**
+ * A remote slug as a safe file name (without extension) for `pull`: letters, digits, `.`, `_`
+ * and `-` only, never starting with a dot or a hyphen, at most 100 characters, never empty.
+ * A slug such as `../x` (only a misbehaving server sends one) cannot leave the pull folder.
+ */
+export function fileNameForSlug(slug: string): string {
+  const safe = slug
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^[.-]+/, "")
+    .slice(0, 100);
+  return safe === "" ? "item" : safe;
+}

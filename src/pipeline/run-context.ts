@@ -51,6 +51,8 @@ export interface RunContext {
   pendingSlugs: Map<string, Set<string>>;
   siteLocales: readonly SiteLocale[];
   progress: WriteProgress;
+  /** When a run that was killed started (its lock was taken over); see plan/drift.ts. */
+  interruptedSince?: string | undefined;
 }
 
 /** Counts planned and finished writes for the progress bar. */

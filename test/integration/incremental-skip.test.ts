@@ -365,11 +365,15 @@ describe("sync --verify", () => {
     expect(writeRequests(project.sandbox)).toEqual([]);
 
     project.sandbox.requests.length = 0;
+    // --verify re-creates the deleted item; the edit made on the site is drift: reported, not overwritten.
     const verified = await runCli(["sync", "--verify"], { cwd: project.dir, env });
-    expect(verified.code).toBe(0);
+    expect(verified.code).toBe(1);
     expect(describeRequests(project.sandbox.requests)).toContain(`GET /v2/collections/${POSTS}/items`);
     expect(verified.stdout).toMatch(/created posts\/post-00001/);
-    expect(verified.stdout).toMatch(/updated posts\/post-00002/);
+    expect(verified.stderr).toMatch(/post-00002\.md: the item was changed in Webflow/);
+    const overwritten = await runCli(["sync", "--verify", "--overwrite"], { cwd: project.dir, env });
+    expect(overwritten.code).toBe(0);
+    expect(overwritten.stdout).toMatch(/updated posts\/post-00002/);
     const summary = project.sandbox.items(POSTS).find((item) => item.fieldData["slug"] === "post-00002")
       ?.fieldData["post-summary"];
     expect(summary).not.toBe("Edited on the site.");

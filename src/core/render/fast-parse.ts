@@ -57,7 +57,7 @@ export function fastParse(markdown: string): Root | undefined {
     const children = convertBlocks(
       tokens,
       { index: 0 },
-      { lines, isInQuote: false, isAtRoot: true },
+      { lines, lineFacts: new Map(), isInQuote: false, isAtRoot: true },
       undefined,
     ) as RootContent[];
     return {
@@ -84,8 +84,25 @@ interface Cursor {
 interface BlockContext {
   /** The source split at `\n`. */
   lines: string[];
+  /** Whole-document line tests, each run once (per token they would make the parse quadratic). */
+  lineFacts: Map<RegExp, boolean>;
   isInQuote: boolean;
   isAtRoot: boolean;
+}
+
+const INDENTED_QUOTE = /^ {4,}>/;
+const QUOTE_ONLY_LINE = /^ *>[ >]*$/;
+/** A whitespace-and-`>` line with five or more spaces. */
+const LONG_BLANK_LINE = /^(?=[ >]*$)(?:[^ ]* ){5}/;
+
+/** Whether any line of the document matches `test`; computed once per document and test. */
+function hasLine(context: BlockContext, test: RegExp): boolean {
+  let known = context.lineFacts.get(test);
+  if (known === undefined) {
+    known = context.lines.some((line) => test.test(line));
+    context.lineFacts.set(test, known);
+  }
+  return known;
 }
 
 function blockPosition(token: Token): Position {
@@ -128,7 +145,7 @@ function convertBlocks(
       }
       case "blockquote_open": {
         // markdown-it continues a quote with a `>` indented four or more spaces.
-        if (lines.some((line) => /^ {4,}>/.test(line))) throw new Unsupported("indented `>` and a quote");
+        if (hasLine(context, INDENTED_QUOTE)) throw new Unsupported("indented `>` and a quote");
         const children = convertBlocks(
           tokens,
           cursor,
@@ -144,7 +161,7 @@ function convertBlocks(
       case "ordered_list_open":
         // In a quote, micromark counts a `>`-only line as part of the list before it
         // (marking it spread); markdown-it and CommonMark do not.
-        if (context.isInQuote && lines.some((line) => /^ *>[ >]*$/.test(line)))
+        if (context.isInQuote && hasLine(context, QUOTE_ONLY_LINE))
           throw new Unsupported("list in a quote with a blank quoted line");
         // micromark lets only a list starting at 1 follow a non-blank line, or indented code
         // even across blank lines.
@@ -168,7 +185,7 @@ function convertBlocks(
         )
           throw new Unsupported("indented code right after a container");
         // micromark keeps a trailing whitespace-only line indented past the code; markdown-it drops it.
-        if (lines.some((line) => /^[ >]*$/.test(line) && /(?: [^ ]*){5}/.test(line)))
+        if (hasLine(context, LONG_BLANK_LINE))
           throw new Unsupported("indented code and a long whitespace-only line");
         nodes.push({
           type: "code",

@@ -9,6 +9,7 @@ import { toHtml } from "hast-util-to-html";
 import type { Root as MdastRoot } from "mdast";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
+import { FileProcessingError, WfSyncError } from "../../errors.ts";
 import type { SyncWarning } from "../types.ts";
 import {
   hasPlugins,
@@ -88,28 +89,35 @@ export function buildRenderer(options: RenderOptions, parts: RenderParts): Markd
     if (!parts.parse) throw new MissingRenderPart("remark");
     return renderTree(parts.parse(markdown, context), markdown, context);
   };
+  const renderWithTemplates = (markdown: string, context: RenderContext): RenderResult => {
+    if (resolved.templates === "keep" || !mayHoldTemplate(markdown)) return renderBody(markdown, context);
+    // Code ranges come from remark's tree: tags inside code are code.
+    if (!parts.parse) throw new MissingRenderPart("remark (template syntax)");
+    const converted = convertTemplates(markdown, {
+      file: context.file,
+      lineOffset: context.lineOffset ?? 0,
+      contentRoot: context.contentRoot,
+      mode: resolved.templates,
+      codeRanges: codeRangesOf(parts.parse(markdown)),
+    });
+    const result = renderBody(converted.markdown, context);
+    if (converted.warnings.length === 0) return result;
+    const state = createRenderState(context);
+    for (const warning of converted.warnings)
+      addWarning(state, {
+        kind: WarningKind.Template,
+        message: warning.message,
+        position: { start: { line: warning.line, column: 1 }, end: { line: warning.line, column: 1 } },
+      });
+    return { html: result.html, warnings: sortByLocation([...state.warnings, ...result.warnings]) };
+  };
   return {
     render(markdown, context) {
-      if (resolved.templates === "keep" || !mayHoldTemplate(markdown)) return renderBody(markdown, context);
-      // Code ranges come from remark's tree: tags inside code are code.
-      if (!parts.parse) throw new MissingRenderPart("remark (template syntax)");
-      const converted = convertTemplates(markdown, {
-        file: context.file,
-        lineOffset: context.lineOffset ?? 0,
-        contentRoot: context.contentRoot,
-        mode: resolved.templates,
-        codeRanges: codeRangesOf(parts.parse(markdown)),
-      });
-      const result = renderBody(converted.markdown, context);
-      if (converted.warnings.length === 0) return result;
-      const state = createRenderState(context);
-      for (const warning of converted.warnings)
-        addWarning(state, {
-          kind: WarningKind.Template,
-          message: warning.message,
-          position: { start: { line: warning.line, column: 1 }, end: { line: warning.line, column: 1 } },
-        });
-      return { html: result.html, warnings: sortByLocation([...state.warnings, ...result.warnings]) };
+      try {
+        return renderWithTemplates(markdown, context);
+      } catch (error) {
+        throw asFileFailure(error, context);
+      }
     },
   };
 }
@@ -128,6 +136,25 @@ function codeRangesOf(tree: MdastRoot): Array<[number, number]> {
   };
   visit(tree);
   return ranges;
+}
+
+/**
+ * One body's unexpected exception (a parser's stack overflow, a plugin's bug) becomes that
+ * file's failure: the run goes on with the other files (SPEC §5).
+ */
+function asFileFailure(error: unknown, context: RenderContext): unknown {
+  if (error instanceof WfSyncError || error instanceof MissingRenderPart) return error;
+  const what =
+    error instanceof RangeError
+      ? `${error.message} (the body is probably nested too deeply)`
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
+  return new FileProcessingError(`wf-sync could not render this file's body: ${what}.`, {
+    cause: error,
+    location: { file: context.file, line: (context.lineOffset ?? 0) + 1 },
+    hint: "This is probably a bug in wf-sync; please report it with the file. The other files are not affected.",
+  });
 }
 
 /** Document order, whichever stage found the problem. */

@@ -5,7 +5,7 @@ import type { ManifestEntry, PlannedUpdate } from "../plan/plan-changes.ts";
 import type { RemoteItem } from "../../webflow/client.ts";
 import { chunk } from "../../webflow/client.ts";
 import { problemsOf } from "./bisect.ts";
-import { entryFor, type ApplyContext } from "./context.ts";
+import { entryFor, settleAll, type ApplyContext } from "./context.ts";
 import { adoptFound, findBySlugs } from "./remote-match.ts";
 
 /** One translated variant to write: the merged draft and the item it belongs to. */
@@ -36,7 +36,7 @@ export async function createLocalizedItems(
     const key = `${draft.isDraft} ${draft.isArchived}`;
     groups.set(key, [...(groups.get(key) ?? []), draft]);
   }
-  await Promise.all(
+  await settleAll(
     [...groups.values()]
       .flatMap((group) => chunk(group))
       .map((batch) => createBatch(context, batch, cmsLocaleIds, adopted, 0)),

@@ -1,6 +1,6 @@
 /** What every apply step shares: the context a collection's writes run in, results, and failure reporting. */
 import { sealOf } from "../../core/item-id.ts";
-import { AuthError, InterruptedError, WebflowApiError, WfSyncError } from "../../errors.ts";
+import { AuthError, InterruptedError, LocalFileError, WebflowApiError, WfSyncError } from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
 import type { ManifestEntry } from "../plan/plan-changes.ts";
 import type { ItemWrite, WebflowClient } from "../../webflow/client.ts";
@@ -67,13 +67,26 @@ export function isAbortedSignal(context: ApplyContext): boolean {
 }
 
 /** Emits a failure for each item; rethrows errors that stop the whole run (auth). */
+/**
+ * Waits for every batch, then throws the first error one of them threw (a local write fault,
+ * a refused token). A batch whose request is in flight finishes and is recorded before the
+ * run stops, so the report counts what Webflow now holds; the batches after the fault stop at
+ * their journal save, before sending.
+ */
+export async function settleAll(work: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const outcomes = await Promise.allSettled(work);
+  const failed = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
 export function failAll(
   context: ApplyContext,
   drafts: readonly ItemDraft[],
   action: ItemAction,
   error: unknown,
 ): void {
-  if (error instanceof AuthError) throw error;
+  // A local write failure (full disk) ends the run: it is no failure of these items.
+  if (error instanceof AuthError || error instanceof LocalFileError) throw error;
   // Never sent because the run was interrupted: not a failure, the next run does it.
   if (error instanceof InterruptedError) return;
   if (!(error instanceof WebflowApiError) && !(error instanceof WfSyncError)) throw error;

@@ -5,7 +5,7 @@ import type { ItemDraft } from "../../core/map-fields.ts";
 import type { PlannedUpdate } from "../plan/plan-changes.ts";
 import { chunk, type RemoteItem } from "../../webflow/client.ts";
 import { namedRejections, problemsOf, rejection } from "./bisect.ts";
-import { entryFor, failAll, isAbortedSignal, toWrite, type ApplyContext } from "./context.ts";
+import { settleAll, entryFor, failAll, isAbortedSignal, toWrite, type ApplyContext } from "./context.ts";
 import { adoptFound, findBySlugs } from "./remote-match.ts";
 
 /** True when a failure leaves it unknown whether the request was applied, or says to try again later. */
@@ -36,7 +36,7 @@ export async function createItems(
     drafts.filter((draft) => !draft.isDraft && !draft.isArchived),
     drafts.filter((draft) => draft.isDraft || draft.isArchived),
   ];
-  await Promise.all(
+  await settleAll(
     groups.flatMap((group) =>
       chunk(group).map((batch) =>
         createBatch({ context, batch, round: 0, adopted }).catch((error: unknown) =>

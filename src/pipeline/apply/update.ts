@@ -9,7 +9,7 @@ import type { ItemDraft } from "../../core/map-fields.ts";
 import type { PlannedUpdate } from "../plan/plan-changes.ts";
 import { chunk, type ItemWrite } from "../../webflow/client.ts";
 import { rejection, sendBisecting } from "./bisect.ts";
-import { entryFor, failAll, isAbortedSignal, type ApplyContext } from "./context.ts";
+import { settleAll, entryFor, failAll, isAbortedSignal, type ApplyContext } from "./context.ts";
 import { createItems } from "./create.ts";
 import { findBySlugs } from "./remote-match.ts";
 
@@ -23,7 +23,7 @@ export async function updateItems(context: ApplyContext, updates: readonly Plann
     ["hidden", updates.filter((update) => !isShown(update))],
   ];
   const jobs = routes.flatMap(([route, group]) => chunk(group).map((batch) => ({ route, batch })));
-  await Promise.all(
+  await settleAll(
     jobs.map(({ route, batch }) => {
       if (isAbortedSignal(context)) return Promise.resolve();
       return sendUpdates(context, batch, route).catch((error: unknown) =>

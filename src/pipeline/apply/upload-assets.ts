@@ -3,13 +3,14 @@
  * file is checked (present, within Webflow's limits), then found by MD5 in the manifest or by
  * name and size on the site, and uploaded only when neither has it.
  */
-import { posix, resolve } from "node:path";
+import { findActiveSvgContent, isSvgPath } from "../../core/svg-safety.ts";
 import { AssetError, ExitCode, WfSyncError, type SourceLocation } from "../../errors.ts";
-import { checkAssetLimits, type FieldDependency } from "../../core/convert-field.ts";
+import type { FieldDependency } from "../../core/convert-field.ts";
 import type { Entry } from "../../core/types.ts";
 import type { ManifestAsset } from "../record/manifest-store.ts";
 import type { RunContext } from "../run-context.ts";
-import { assetSize, contentTypeFor, readAsset } from "./read-asset.ts";
+import { confinementOf } from "../discover/confine.ts";
+import { contentTypeFor, findLocalAsset, readAsset } from "./read-asset.ts";
 
 interface WantedAsset {
   path: string;
@@ -48,32 +49,6 @@ function wantedAssets(options: {
         key: "",
       });
   return wanted;
-}
-
-/** Checks one wanted file; gives its size, or the error that fails the item. */
-async function checkAsset(
-  context: RunContext,
-  asset: WantedAsset,
-  location: SourceLocation,
-  relative: string,
-): Promise<number | WfSyncError> {
-  const size = await assetSize(resolve(context.config.root, relative));
-  if (size === undefined) {
-    return new AssetError(`${asset.key}${asset.path}: file not found (looked for ${relative}).`, {
-      location,
-      hint: "Paths are relative to the Markdown file.",
-    });
-  }
-  const limitError = checkAssetLimits({
-    path: relative,
-    sizeBytes: size,
-    assetKind: asset.assetKind,
-    location,
-  });
-  if (!limitError) return size;
-  return asset.key
-    ? new AssetError(`${asset.key}${limitError.message}`, { location, hint: limitError.hint })
-    : limitError;
 }
 
 /** The asset already uploaded: by MD5 in the manifest, or (a fresh manifest) by name and size on the site. */
@@ -124,21 +99,46 @@ export async function uploadEntryAssets(
     /** The file line of each body image, where the renderer found it. */
     bodyImageLines?: Readonly<Record<string, number>> | undefined;
     hasBody: boolean;
+    /** The collection trusts its repository (`rawHtml: "keep"`): SVGs holding code are uploaded. */
+    isSvgCodeTrusted?: boolean;
     assetsByPath: AssetsByPath;
   },
 ): Promise<WfSyncError[]> {
   const { entry, assetsByPath } = options;
   const errors: WfSyncError[] = [];
+  const confinement = confinementOf(context.config);
   for (const asset of wantedAssets(options)) {
-    const relative = posix.normalize(posix.join(posix.dirname(entry.file), decodeURI(asset.path)));
-    if (assetsByPath.has(relative)) continue;
     const location = { file: entry.file, line: asset.line };
-    const checked = await checkAsset(context, asset, location, relative);
-    if (checked instanceof WfSyncError) {
-      errors.push(checked);
+    const found = await findLocalAsset({
+      confinement,
+      fromFile: entry.file,
+      written: asset.path,
+      assetKind: asset.assetKind,
+      location,
+      prefix: asset.key,
+      isBodyImage: asset.key === "",
+    });
+    if (found === undefined) continue;
+    if ("error" in found) {
+      errors.push(found.error);
       continue;
     }
-    const { bytes, md5 } = await readAsset(resolve(context.config.root, relative));
+    if (assetsByPath.has(found.key)) continue;
+    const relative = found.key;
+    const { bytes, md5 } = await readAsset(found.real, confinement, location);
+    const active = isSvgPath(relative) && !options.isSvgCodeTrusted ? findActiveSvgContent(bytes) : undefined;
+    if (active) {
+      errors.push(
+        new AssetError(
+          `${asset.key}${asset.path}: the SVG holds ${active.what} (its line ${active.line}), which would run on the site.`,
+          {
+            location,
+            hint: 'Remove it from the SVG, or set richText: { rawHtml: "keep" } for a repository you trust.',
+          },
+        ),
+      );
+      continue;
+    }
     const fileName = relative.split("/").at(-1) ?? relative;
     let uploaded = await findUploaded(context, { md5, fileName, size: bytes.length, relative });
     if (!uploaded && !context.config.siteId) {

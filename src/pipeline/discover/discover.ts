@@ -159,6 +159,7 @@ export function settingsDigestOf(
 export async function loadCollectionFiles(
   root: string,
   collection: ResolvedCollectionConfig,
+  limits?: ResolvedConfig["limits"],
 ): Promise<LoadedFile[]> {
   const paths = await listSources({ root, include: collection.include, exclude: collection.exclude });
   const read = pLimit(32);
@@ -167,7 +168,7 @@ export async function loadCollectionFiles(
       read(async (): Promise<LoadedFile> => {
         const source = await readSource(root, path);
         try {
-          return { path, entry: parseEntry(path, source.text, { slugRule: slugRuleOf(collection) }) };
+          return { path, entry: parseEntry(path, source.text, { slugRule: slugRuleOf(collection), limits }) };
         } catch (error) {
           if (error instanceof WfSyncError) return { path, error };
           throw error;

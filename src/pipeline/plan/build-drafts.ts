@@ -25,6 +25,7 @@ import {
   type LoadedFile,
 } from "../prepare/prepare-files.ts";
 import { ensureRenderer } from "../prepare/renderer.ts";
+import { confinementOf } from "../discover/confine.ts";
 import { prepareSettingsOf } from "../prepare/prepare-run.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
 import { uploadEntryAssets, type AssetsByPath } from "../apply/upload-assets.ts";
@@ -88,7 +89,7 @@ export async function buildCollectionDrafts(
       await prepareOnMainThread({
         root: context.config.root,
         file,
-        settings: prepareSettingsOf(run),
+        settings: prepareSettingsOf(run, context.config),
         resolvers: { urlOfFile: context.index.urlOfFile, urlOfAsset: () => undefined },
         stats: context.stats,
       });
@@ -200,10 +201,14 @@ async function buildFileDraft(
   const isDeferred = omitFields.size > 0;
   const bodyImages = Object.keys(file.rendered?.lookups.images ?? {});
   // Stat before the assets are read: an asset edited meanwhile then fails the next skip check.
-  const assetPaths = assetPathsOf(entry.file, [
-    ...dependencies.flatMap((dependency) => (dependency.kind === "asset" ? [dependency.path] : [])),
-    ...bodyImages,
-  ]);
+  const assetPaths = assetPathsOf(
+    entry.file,
+    [
+      ...dependencies.flatMap((dependency) => (dependency.kind === "asset" ? [dependency.path] : [])),
+      ...bodyImages,
+    ],
+    confinementOf(context.config),
+  );
   const assetStats = await Promise.all(
     assetPaths.map(async (path) => [path, await statAsset(resolve(context.config.root, path))] as const),
   );
@@ -213,6 +218,7 @@ async function buildFileDraft(
     bodyImages,
     bodyImageLines: file.rendered?.lookups.imageLines,
     hasBody: Boolean(run.config.body),
+    isSvgCodeTrusted: run.renderOptions["rawHtml"] === "keep",
     assetsByPath,
   });
   if (assetErrors.length > 0) return fail(entry.file, slugForEntry(entry), assetErrors[0] as WfSyncError);

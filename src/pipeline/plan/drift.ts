@@ -113,7 +113,15 @@ async function findDrift(context: RunContext, run: CollectionRun, state: Manifes
     const slug = slugById.get(remote.itemId);
     const entry = slug === undefined ? undefined : state.items[slug];
     if (!entry || slug === undefined || !isLater(remote.lastUpdated, entry.lastUpdated)) continue;
-    entry.drift = describeDrift(entry, slug, remote);
+    // A run killed mid-write left its last writes unrecorded: a change since it started may be its own.
+    if (context.interruptedSince && !isLater(context.interruptedSince, remote.lastUpdated)) {
+      entry.lastUpdated = remote.lastUpdated;
+      continue;
+    }
+    const drift = describeDrift(entry, slug, remote);
+    // Only a change to what wf-sync owns is drift (a touch that changed nothing it wrote is not).
+    if (Object.keys(drift.fields).length > 0) entry.drift = drift;
+    else entry.lastUpdated = remote.lastUpdated;
   }
 }
 

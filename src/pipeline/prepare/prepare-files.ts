@@ -6,7 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
-import { posix } from "node:path";
+import { relative, sep } from "node:path";
+import { assetKeyOf, isSiteAbsolute, localPathOf, type Confinement } from "../discover/confine.ts";
 import pLimit from "p-limit";
 import { FrontmatterError, WfSyncError } from "../../errors.ts";
 import { slugForEntry } from "../../core/map-fields.ts";
@@ -72,10 +73,21 @@ export interface PrepareStats {
   inWorkers: number;
   /** Files rendered again on the main thread because a link or image resolved differently. */
   rerendered: number;
+  /** Bodies rendered by the markdown-it fast path (the rest of `rendered` went through remark). */
+  fastPath: number;
 }
 
 export function emptyPrepareStats(): PrepareStats {
-  return { files: 0, hashed: 0, skipped: 0, parsed: 0, rendered: 0, inWorkers: 0, rerendered: 0 };
+  return {
+    files: 0,
+    hashed: 0,
+    skipped: 0,
+    parsed: 0,
+    rendered: 0,
+    inWorkers: 0,
+    rerendered: 0,
+    fastPath: 0,
+  };
 }
 
 /** One collection's share of the prepare stage. */
@@ -127,9 +139,9 @@ function assetsUnchanged(root: string, assets: SourceRecord["assets"]): boolean 
 export { anchorOf } from "../../core/translation.ts";
 import { anchorOf } from "../../core/translation.ts";
 
-function parseLoaded(file: LoadedFile, text: string): void {
+function parseLoaded(file: LoadedFile, text: string, limits: PrepareSettings["limits"]): void {
   try {
-    file.entry = parseEntry(file.path, text, { slugRule: file.slugRule });
+    file.entry = parseEntry(file.path, text, { slugRule: file.slugRule, limits });
   } catch (error) {
     if (!(error instanceof WfSyncError)) throw error;
     file.error = error;
@@ -176,7 +188,10 @@ export async function entryWithBody(root: string, file: LoadedFile): Promise<Ent
       hint: "Run sync again.",
     });
   }
-  const { body } = parseEntry(file.path, new TextDecoder().decode(bytes));
+  // The same bytes passed the configured body limit when they were first parsed.
+  const { body } = parseEntry(file.path, new TextDecoder().decode(bytes), {
+    limits: { maxBodyBytes: Number.POSITIVE_INFINITY },
+  });
   Object.defineProperty(entry, "body", { value: body, writable: true, enumerable: true, configurable: true });
   file.isBodyDropped = false;
   return entry;
@@ -232,7 +247,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
 
   // 2. Decide which files can be skipped: same bytes, same assets, item known and settled.
   const pending: Array<{ file: LoadedFile; settings: number }> = [];
-  const translationsToParse: LoadedFile[] = [];
+  const translationsToParse: Array<{ file: LoadedFile; limits: PrepareSettings["limits"] }> = [];
   collections.forEach((collection, index) => {
     const state = collection.skippable;
     const primaryDigests = new Map<string, string>();
@@ -271,7 +286,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
         stats.skipped++;
         alreadyRead.delete(file.path);
       } else {
-        translationsToParse.push(file);
+        translationsToParse.push({ file, limits: collection.settings.limits });
       }
     }
   });
@@ -325,6 +340,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     applyPrepared(file, prepared);
     stats.parsed++;
     if (prepared.html !== undefined) stats.rendered++;
+    if (prepared.isFastPath) stats.fastPath++;
   };
   const data = { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls], root };
   if (pending.length > 0) {
@@ -334,7 +350,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     const { createLightRenderer } = await import("../../core/render-light.ts");
     const prepareHere = createTaskPreparer(data, {
       light: createLightRenderer,
-      loadFull: async () => (await loadRenderer()).createMarkdownRenderer,
+      loadFull: loadRenderer,
     });
     // A copy of what was prepared here, as a worker's answer is: the body and the frontmatter
     // values are slices of the file's text, and would keep every whole text alive.
@@ -365,7 +381,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
 
   // 4. Translations are parsed here and rendered with their primary later; a changed
   // translation of a skipped primary needs that primary's entry too.
-  for (const file of translationsToParse) {
+  for (const { file, limits } of translationsToParse) {
     const kept = alreadyRead.get(file.path);
     alreadyRead.delete(file.path);
     const bytes = kept ?? (await readBytes(file.path));
@@ -373,7 +389,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
       file.rawDigest = rawDigestOf(bytes);
       digests?.remember(file.path, file.stamp, file.rawDigest);
     }
-    parseLoaded(file, new TextDecoder().decode(bytes));
+    parseLoaded(file, new TextDecoder().decode(bytes), limits);
     stats.parsed++;
   }
   for (const collection of collections) {
@@ -382,7 +398,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     const anchors = new Set(changed.map((file) => anchorOf(file.entry as Entry, file.path)));
     for (const file of collection.files) {
       if (!file.skipped || !anchors.has(file.skipped.slug)) continue;
-      await loadSkippedEntry(root, file, stats);
+      await loadSkippedEntry(root, file, stats, collection.settings.limits);
     }
   }
 }
@@ -392,9 +408,10 @@ export async function loadSkippedEntry(
   root: string,
   file: LoadedFile,
   stats: PrepareStats,
+  limits?: PrepareSettings["limits"],
 ): Promise<Entry | undefined> {
   if (file.entry) return file.entry;
-  parseLoaded(file, await readFile(`${root}/${file.path}`, "utf8"));
+  parseLoaded(file, await readFile(`${root}/${file.path}`, "utf8"), limits);
   stats.parsed++;
   return file.entry;
 }
@@ -405,9 +422,23 @@ export function slugOfLoaded(file: LoadedFile): string | undefined {
   return file.skipped?.slug;
 }
 
-/** Root-relative paths of the local assets a file uses (as prepareAssets resolves them). */
-export function assetPathsOf(file: string, paths: readonly string[]): string[] {
-  return [...new Set(paths.map((path) => posix.normalize(posix.join(posix.dirname(file), decodeURI(path)))))];
+/**
+ * Root-relative paths of the local assets a file uses (as prepareAssets finds them), for
+ * their skip stamps: a root-absolute path (`/img/a.png`) becomes the path of the file found in
+ * `staticDirs` (relative to the root, so possibly `../`), and is left out when none has it.
+ */
+export function assetPathsOf(file: string, paths: readonly string[], confinement?: Confinement): string[] {
+  const found: string[] = [];
+  for (const path of paths) {
+    const key = assetKeyOf(file, path);
+    if (!isSiteAbsolute(key)) found.push(key);
+    else {
+      const local = confinement && localPathOf(confinement, key);
+      if (local !== undefined && confinement)
+        found.push(relative(confinement.root, local).split(sep).join("/"));
+    }
+  }
+  return [...new Set(found)];
 }
 
 /** Parses and renders one file on the main thread (a skipped file whose links or references moved). */

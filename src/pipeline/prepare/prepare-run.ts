@@ -25,8 +25,9 @@ export interface PrepareRunOptions {
 }
 
 /** How a collection's files are parsed and rendered (the same in the pool and on the main thread). */
-export function prepareSettingsOf(run: CollectionRun): PrepareSettings {
+export function prepareSettingsOf(run: CollectionRun, config: ResolvedConfig): PrepareSettings {
   return {
+    limits: config.limits,
     hasBody: Boolean(run.config.body),
     renderOptions: run.renderOptions,
     slugRule: slugRuleOf(run.config),
@@ -58,7 +59,7 @@ export async function prepareRun(options: PrepareRunOptions): Promise<boolean> {
     collections: runs.map((run) => ({
       files: run.files,
       translations: run.translations,
-      settings: prepareSettingsOf(run),
+      settings: prepareSettingsOf(run, options.config),
       urlPattern: urlPatternOf(run),
       skippable: skippableState(options, run),
     })),

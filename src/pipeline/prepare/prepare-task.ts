@@ -28,11 +28,28 @@ export interface PrepareWorkerData {
 /** A file to prepare: with its text, or only its path for the preparer to read. */
 export type PrepareWorkerTask = Omit<PrepareTask, "text"> & { text?: string };
 
-/** A prepared file; when the preparer read it, also what stat said just before (for the digest cache). */
-export type PreparedTask = PreparedFile & { stamp?: FileStamp | undefined };
+/**
+ * A prepared file; when the preparer read it, also what stat said just before (for the digest
+ * cache), and whether its body took the markdown-it fast path (for PrepareStats).
+ */
+export type PreparedTask = PreparedFile & { stamp?: FileStamp | undefined; isFastPath?: boolean };
 
 /** A renderer factory for one collection's options. */
 type RendererFactory = (options: RenderOptions) => MarkdownRenderer;
+
+/** The full toolchain (render-markdown.ts), loaded only when a body needs it. */
+interface FullRenderers {
+  createMarkdownRenderer: RendererFactory;
+  createReferenceRenderer: RendererFactory;
+}
+
+/**
+ * For the files benchmark only: `WF_SYNC_BENCH_RENDER=remark` parses every body with remark,
+ * the yardstick the markdown-it fast path must beat (bench/files.ts). Not a user setting.
+ */
+function isRemarkForced(): boolean {
+  return process.env["WF_SYNC_BENCH_RENDER"] === "remark";
+}
 
 /** MissingRenderPart (core/render/pipeline.ts), known by name so this module loads no renderer. */
 function isMissingRenderPart(error: unknown): boolean {
@@ -46,11 +63,12 @@ function isMissingRenderPart(error: unknown): boolean {
  */
 export function createTaskPreparer(
   data: PrepareWorkerData,
-  renderers: { light: RendererFactory; loadFull: () => Promise<RendererFactory> },
+  renderers: { light: RendererFactory; loadFull: () => Promise<FullRenderers> },
 ): (task: PrepareWorkerTask) => Promise<PreparedTask> {
+  const isRemarkOnly = isRemarkForced();
   let light: ReturnType<typeof createEntryPreparer> | undefined;
   try {
-    light = createEntryPreparer(data.settings, renderers.light);
+    if (!isRemarkOnly) light = createEntryPreparer(data.settings, renderers.light);
   } catch (error) {
     // `highlight: true` needs the full toolchain from the start.
     if (!isMissingRenderPart(error)) throw error;
@@ -64,16 +82,27 @@ export function createTaskPreparer(
     urlOfAsset: (path: string) => assetUrls.get(path),
   };
   const decoder = new TextDecoder();
-  const prepare = async (task: PrepareTask): Promise<PreparedFile> => {
+  const prepare = async (task: PrepareTask): Promise<PreparedTask> => {
     if (light) {
       try {
-        return light.prepare(task, resolvers);
+        // The light renderer holds nothing but the fast path: a body it renders took it.
+        const prepared = light.prepare(task, resolvers);
+        return prepared.html === undefined ? prepared : { ...prepared, isFastPath: true };
       } catch (error) {
         if (!isMissingRenderPart(error)) throw error;
       }
     }
-    full ??= renderers.loadFull().then((createFull) => createEntryPreparer(data.settings, createFull));
-    return (await full).prepare(task, resolvers);
+    full ??= renderers
+      .loadFull()
+      .then((loaded) =>
+        createEntryPreparer(
+          data.settings,
+          isRemarkOnly ? loaded.createReferenceRenderer : loaded.createMarkdownRenderer,
+        ),
+      );
+    // A body the light renderer refused is one the fast path does not take: remark parses it.
+    const prepared = (await full).prepare(task, resolvers);
+    return prepared.html === undefined ? prepared : { ...prepared, isFastPath: false };
   };
   return async (task) => {
     if (task.text !== undefined) return prepare({ ...task, text: task.text });

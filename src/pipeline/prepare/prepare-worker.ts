@@ -18,7 +18,7 @@ export type PrepareWorkerReply = { id: number; results: PreparedTask[] } | { id:
 
 const prepare = createTaskPreparer(workerData as PrepareWorkerData, {
   light: createLightRenderer,
-  loadFull: async () => (await import("../../core/render-markdown.ts")).createMarkdownRenderer,
+  loadFull: () => import("../../core/render-markdown.ts"),
 });
 
 // Batches are prepared one after another, in the order they came.

@@ -1,8 +1,10 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { ManifestEntry } from "../plan/plan-changes.ts";
 import type { CollectionSchema, SiteLocale, SyncWarning } from "../../core/types.ts";
 import type { StoredFileDigests } from "../prepare/file-digests.ts";
+import { asLocalFileError } from "./local-fault.ts";
+import { isAssetRecord, isManifestShaped, manifestShapeProblem } from "./manifest-shape.ts";
 
 /** Bump when the manifest's shape changes; an unknown version is rebuilt from the site. */
 export const MANIFEST_VERSION = 1;
@@ -61,47 +63,72 @@ export function emptyManifest(target: string): Manifest {
   return { version: MANIFEST_VERSION, target, collections: {}, assets: {} };
 }
 
+/** What reading the manifest gave. */
+export interface ManifestRead {
+  manifest: Manifest;
+  /** True when nothing usable was read: the sync rebuilds the manifest from the site by slug. */
+  isFresh: boolean;
+  /** The file's text when it was used as is (a save that would write it again is skipped). */
+  text?: string;
+  /** Why a manifest that was there was set aside (unreadable JSON or a wrong shape). */
+  warning?: SyncWarning;
+}
+
 /**
  * Reads the manifest. A missing file, another version or another target gives an empty
- * manifest: the manifest is a cache, and the sync rebuilds it from the site by slug.
+ * manifest: the manifest is a cache, and the sync rebuilds it from the site by slug. So does a
+ * file that is not JSON or whose shape is wrong (manifest-shape.ts), with a warning saying so.
  */
-export async function readManifest(
-  path: string,
-  target: string,
-): Promise<{ manifest: Manifest; isFresh: boolean; text?: string }> {
+export async function readManifest(path: string, target: string): Promise<ManifestRead> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT")
       return { manifest: emptyManifest(target), isFresh: true };
-    throw error;
+    throw asLocalFileError(error, { path, action: "read the manifest" });
   }
+  const setAside = (problem: string): ManifestRead => ({
+    manifest: emptyManifest(target),
+    isFresh: true,
+    warning: {
+      kind: "manifest-invalid",
+      message: `The manifest ${path} ${problem}: it is treated as a lost cache and rebuilt from the site by slug.`,
+    },
+  });
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text) as Partial<Manifest>;
-    if (
-      parsed.version !== MANIFEST_VERSION ||
-      parsed.target !== target ||
-      typeof parsed.collections !== "object"
-    ) {
-      return {
-        manifest: { ...emptyManifest(target), assets: parsed.target === target ? (parsed.assets ?? {}) : {} },
-        isFresh: true,
-      };
-    }
-    return { manifest: { ...emptyManifest(target), ...parsed } as Manifest, isFresh: false, text };
+    parsed = JSON.parse(text);
   } catch {
     // A torn or hand-edited manifest is only a lost cache: rebuild it.
-    return { manifest: emptyManifest(target), isFresh: true };
+    return setAside("is not valid JSON");
   }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    return setAside(`has the wrong shape (${manifestShapeProblem(parsed) ?? "not an object"})`);
+  const header = parsed as Partial<Manifest>;
+  if (header.version !== MANIFEST_VERSION || header.target !== target) {
+    // Another version or another target: its ids are no use here, its uploads may still be.
+    const assets = header.target === target && isAssetRecord(header.assets) ? header.assets : {};
+    return { manifest: { ...emptyManifest(target), assets }, isFresh: true };
+  }
+  // The cheap walk on every run; zod only to word the warning.
+  if (!isManifestShaped(parsed))
+    return setAside(`has the wrong shape (${manifestShapeProblem(parsed) ?? "unexpected value"})`);
+  return { manifest: { ...emptyManifest(target), ...(parsed as Manifest) }, isFresh: false, text };
 }
 
 /** Writes a file atomically: a crash leaves either the old or the new content, never half of it. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  } catch (error) {
+    // A half-written temporary file (full disk) is not left behind; the old file is intact.
+    await rm(temporary, { force: true }).catch(() => {});
+    throw asLocalFileError(error, { path, action: "write" });
+  }
 }
 
 /**
@@ -111,18 +138,31 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 export function createManifestWriter(
   path: string,
   manifest: Manifest,
-  options: { writtenText?: string | undefined } = {},
+  options: {
+    writtenText?: string | undefined;
+    /** The atomic write (tests give one that fails as a full disk would). */
+    write?: (path: string, text: string) => Promise<void>;
+  } = {},
 ) {
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
   // What the file holds now: a save that would write the same text again is skipped, so a
   // run where nothing changed leaves the manifest alone.
   let writtenText = options.writtenText;
+  // The first local fault (full disk, read-only folder) ends every later save at once: the
+  // run stops at it instead of sending writes it could not record.
+  let fault: unknown;
   async function writeOnce(): Promise<void> {
+    if (fault !== undefined) throw fault;
     // Compact JSON: the manifest of a big site is rewritten after every batch.
     const text = `${JSON.stringify(manifest)}\n`;
     if (text === writtenText) return;
-    await writeFileAtomic(path, text);
+    try {
+      await (options.write ?? writeFileAtomic)(path, text);
+    } catch (error) {
+      fault = asLocalFileError(error, { path, action: "write" });
+      throw fault;
+    }
     writtenText = text;
   }
   function save(): Promise<void> {

@@ -3,6 +3,15 @@ import { z } from "zod";
 /** What happens to a live item whose Markdown file was removed. */
 export const OnDeleteSchema = z.enum(["keep", "unpublish", "archive", "delete"]);
 
+/** A unified plugin, or `[plugin, options]`, as Astro, Docusaurus and MDX configs take them. */
+const PluginFunctionSchema = z.custom<(...options: never[]) => unknown>(
+  (value) => typeof value === "function",
+  "expected a unified plugin (a function) or [plugin, options]",
+);
+const PluginListSchema = z.array(
+  z.union([PluginFunctionSchema, z.tuple([PluginFunctionSchema], z.unknown())]),
+);
+
 /** Rich-text rendering options; docs/rich-text.md describes each. */
 export const RichTextSchema = z
   .object({
@@ -24,6 +33,10 @@ export const RichTextSchema = z
     imageAlign: z.enum(["fullwidth", "center", "normal", "floatleft", "floatright"]),
     /** Bold line above the footnotes; "" for none. */
     footnoteLabel: z.string(),
+    /** unified remark plugins, run before wf-sync's own rendering and sanitising. */
+    remarkPlugins: PluginListSchema,
+    /** unified rehype plugins, run before wf-sync maps the HTML to rich text and sanitises it. */
+    rehypePlugins: PluginListSchema,
   })
   .partial()
   .strict();

@@ -6,13 +6,12 @@ import { stringify } from "yaml";
 import type { ResolvedCollectionConfig, ResolvedConfig } from "../config.ts";
 import { AuthError, OutsideProjectError, WfSyncError } from "../errors.ts";
 import { toFrontmatterValue } from "../core/convert-field.ts";
-import { digestOf } from "../core/digest.ts";
 import { isItemId } from "../core/item-id.ts";
 import { htmlToMarkdown } from "../core/html-to-markdown.ts";
-import { mapFields, mappingDigestInput, slugForEntry } from "../core/map-fields.ts";
+import { mapFields, slugForEntry } from "../core/map-fields.ts";
 import { fileNameForSlug, slugRuleOf } from "../core/slugify.ts";
 import { parseEntry } from "../core/parse-entry.ts";
-import { createMarkdownRenderer, resolveRenderOptions } from "../core/render-markdown.ts";
+import { createMarkdownRenderer } from "../core/render-markdown.ts";
 import type { CollectionSchema, FieldSchema, SyncWarning } from "../core/types.ts";
 import {
   createManifestWriter,
@@ -22,7 +21,12 @@ import {
 } from "../pipeline/record/manifest-store.ts";
 import type { RemoteItem, WebflowClient } from "../webflow/client.ts";
 import { isInside } from "../pipeline/discover/confine.ts";
-import { loadCollectionFiles, renderOptionsFor, selectCollections } from "../pipeline/discover/discover.ts";
+import {
+  loadCollectionFiles,
+  renderOptionsFor,
+  selectCollections,
+  settingsDigestOf,
+} from "../pipeline/discover/discover.ts";
 import { RESERVED_FRONTMATTER_KEYS } from "../core/map-fields.ts";
 import { WRITABLE_FIELD_TYPES } from "../core/convert-field.ts";
 
@@ -253,11 +257,7 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
     for (const file of existing) if (file.entry) fileBySlug.set(slugForEntry(file.entry), file.path);
     const state = (manifest.collections[collection.collectionId] ??= { settingsDigest: "", items: {} });
     // The same expression as the sync's, so a pull does not mark every item stale.
-    state.settingsDigest = digestOf({
-      mapping: mappingDigestInput(collection),
-      render: resolveRenderOptions(renderOptions),
-      schema: schema.fields,
-    });
+    state.settingsDigest = settingsDigestOf(collection, renderOptions, schema);
     const remote = (await listItems(collection.collectionId)).filter((item) => item.slug !== "");
 
     const taken = new Set(existing.map((file) => file.path));

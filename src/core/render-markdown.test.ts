@@ -24,6 +24,8 @@ describe("resolveRenderOptions", () => {
       imageAlign: "center",
       footnoteLabel: "Footnotes",
       templates: "convert",
+      remarkPlugins: [],
+      rehypePlugins: [],
     });
   });
 
@@ -166,6 +168,31 @@ describe("createMarkdownRenderer().render", () => {
     const second = renderer.render("## A", { file: "b.md" });
     expect(first.warnings).toHaveLength(1);
     expect(second).toEqual({ html: '<h2 id="a">A</h2>', warnings: [] });
+  });
+});
+
+describe("plugins", () => {
+  function remarkTag(this: unknown, tag: string) {
+    return (tree: { children: unknown[] }) => {
+      tree.children.push({ type: "paragraph", children: [{ type: "text", value: tag }] });
+    };
+  }
+
+  it("name, code and options of each plugin identify it in the resolved options (the settings digest)", () => {
+    const resolved = resolveRenderOptions({ remarkPlugins: [remarkTag, [remarkTag, "v2"]] });
+    expect(resolved.remarkPlugins).toEqual([
+      expect.stringMatching(/^remarkTag@[0-9a-f]{16}$/),
+      expect.stringMatching(/^remarkTag@[0-9a-f]{16} \["v2"\]$/),
+    ]);
+    const other = resolveRenderOptions({ remarkPlugins: [[remarkTag, "v3"]] }).remarkPlugins;
+    expect(other).not.toEqual([resolved.remarkPlugins[1]]);
+  });
+
+  it("takes a body off the fast path and renders what the plugin added", () => {
+    const renderer = createMarkdownRenderer({ remarkPlugins: [[remarkTag, "from the plugin"]] });
+    expect(renderer.render("plain text", { file: "a.md" }).html).toBe(
+      "<p>plain text</p><p>from the plugin</p>",
+    );
   });
 });
 

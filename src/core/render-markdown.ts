@@ -21,10 +21,11 @@ import { gfmStrikethrough } from "micromark-extension-gfm-strikethrough";
 import { gfmTable } from "micromark-extension-gfm-table";
 import { gfmTaskListItem } from "micromark-extension-gfm-task-list-item";
 import remarkParse from "remark-parse";
-import { unified, type Processor } from "unified";
+import { unified, type PluggableList, type Processor } from "unified";
+import { VFile } from "vfile";
 import { mayHoldLiteral } from "./render/autolink-literals.ts";
-import { buildRenderer } from "./render/pipeline.ts";
-import { parseRawHtml } from "./render/raw-html.ts";
+import { buildRenderer, type RenderParts } from "./render/pipeline.ts";
+import { parseRawHtml, sanitizePluginOutput } from "./render/raw-html.ts";
 import { isLocalUrl } from "./render/urls.ts";
 import type { Highlighter } from "./render/webflow-html.ts";
 
@@ -36,7 +37,12 @@ export {
   type RenderResult,
   type ResolvedRenderOptions,
 } from "./render-options.ts";
-import type { MarkdownRenderer, RenderOptions } from "./render-options.ts";
+import {
+  hasPlugins,
+  type MarkdownRenderer,
+  type RenderContext,
+  type RenderOptions,
+} from "./render-options.ts";
 
 /** CommonMark + GFM parser; shared because building it is the costly part. */
 const markdownParser = unified().use(remarkParse).use(remarkGfm).freeze();
@@ -120,7 +126,35 @@ const ALL_PARTS = {
  * times faster); the output is the same either way.
  */
 export function createMarkdownRenderer(options: RenderOptions = {}): MarkdownRenderer {
+  if (hasPlugins(options))
+    return buildRenderer(options, { ...ALL_PARTS, ...pluginParts(options), isFastPathEnabled: false });
   return buildRenderer(options, { ...ALL_PARTS, isFastPathEnabled: true });
+}
+
+/**
+ * The parts for a renderer with the user's plugins: remark with full GFM and the remark
+ * plugins (which may extend the parser), and a rehype run of the rehype plugins. Each file
+ * gets a VFile with its path, as plugins expect.
+ */
+function pluginParts(options: RenderOptions): Pick<RenderParts, "parse" | "transformHast" | "sanitizeTree"> {
+  const remark = unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use((options.remarkPlugins ?? []) as PluggableList)
+    .freeze();
+  const rehypePlugins = (options.rehypePlugins ?? []) as PluggableList;
+  const rehype = rehypePlugins.length > 0 ? unified().use(rehypePlugins).freeze() : undefined;
+  const fileOf = (markdown: string, context: RenderContext | undefined) =>
+    new VFile({ path: context?.file, value: markdown });
+  return {
+    parse: (markdown, context) => {
+      const file = fileOf(markdown, context);
+      return remark.runSync(remark.parse(file), file) as MdastRoot;
+    },
+    transformHast:
+      rehype && ((tree, context) => rehype.runSync(tree, new VFile({ path: context.file })) as HastRoot),
+    sanitizeTree: sanitizePluginOutput,
+  };
 }
 
 /**

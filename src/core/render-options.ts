@@ -3,7 +3,13 @@
  * from render-markdown.ts so that code which only needs the options (the settings digest) does
  * not load the Markdown toolchain: a no-op sync never renders, and should not pay for it.
  */
+import { canonicalJson, digestOf } from "./digest.ts";
 import type { SyncWarning } from "./types.ts";
+
+/** A unified plugin as Astro, Docusaurus and MDX configs take one: the plugin, or `[plugin, options]`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- plugins take any options
+export type PluginFunction = (this: any, ...options: any[]) => unknown;
+export type PluginEntry = PluginFunction | readonly [PluginFunction, ...unknown[]];
 
 /** How a Markdown body is turned into rich text. Every field is optional; the defaults suit a Webflow site. */
 export interface RenderOptions {
@@ -52,10 +58,36 @@ export interface RenderOptions {
    * `"error"`: the file fails. `"keep"`: sent as written. Set per collection (`templates`).
    */
   templates?: "convert" | "error" | "keep";
+  /**
+   * unified remark plugins, run on the Markdown tree after parsing (a plugin may also extend
+   * the parser, as remark-directive does). Then wf-sync's own rendering and sanitising run.
+   * Setting plugins turns off the markdown-it fast path and the worker pool.
+   */
+  remarkPlugins?: readonly PluginEntry[];
+  /** unified rehype plugins, run on the HTML tree before wf-sync maps it to rich text and sanitises it. */
+  rehypePlugins?: readonly PluginEntry[];
 }
 
-/** RenderOptions with every default applied. */
-export type ResolvedRenderOptions = Required<RenderOptions>;
+/** RenderOptions with every default applied; plugins as identities (name, code digest, options). */
+export type ResolvedRenderOptions = Required<Omit<RenderOptions, "remarkPlugins" | "rehypePlugins">> & {
+  remarkPlugins: string[];
+  rehypePlugins: string[];
+};
+
+/** Whether the options carry unified plugins (functions: no fast path, no worker threads). */
+export function hasPlugins(options: RenderOptions): boolean {
+  return (options.remarkPlugins?.length ?? 0) > 0 || (options.rehypePlugins?.length ?? 0) > 0;
+}
+
+/**
+ * What identifies a plugin in the settings digest: its name, a digest of its code and its
+ * options, so that changing any of them re-renders every item once.
+ */
+export function pluginIdentity(entry: PluginEntry): string {
+  const [plugin, ...options] = typeof entry === "function" ? [entry] : entry;
+  const code = digestOf(String(plugin)).slice(0, 16);
+  return `${plugin.name || "anonymous"}@${code}${options.length > 0 ? ` ${canonicalJson(options)}` : ""}`;
+}
 
 /** What the renderer needs to know about the file being rendered. */
 export interface RenderContext {
@@ -85,7 +117,7 @@ export interface MarkdownRenderer {
   render(markdown: string, context: RenderContext): RenderResult;
 }
 
-const DEFAULT_OPTIONS: ResolvedRenderOptions = {
+const DEFAULT_OPTIONS: Required<RenderOptions> = {
   codeBlocks: "embed",
   tables: "embed",
   rawHtml: "sanitize",
@@ -96,12 +128,14 @@ const DEFAULT_OPTIONS: ResolvedRenderOptions = {
   imageAlign: "center",
   footnoteLabel: "Footnotes",
   templates: "convert",
+  remarkPlugins: [],
+  rehypePlugins: [],
 };
 
 /** The options with defaults applied, as a plain JSON-able object (it goes into the settings digest). */
 export function resolveRenderOptions(options: RenderOptions = {}): ResolvedRenderOptions {
   const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  const resolved = { ...DEFAULT_OPTIONS, ...defined } as ResolvedRenderOptions;
+  const resolved = { ...DEFAULT_OPTIONS, ...defined } as Required<RenderOptions>;
   // A fixed key order keeps the settings digest stable whatever order the user wrote.
   return {
     codeBlocks: resolved.codeBlocks,
@@ -114,5 +148,7 @@ export function resolveRenderOptions(options: RenderOptions = {}): ResolvedRende
     imageAlign: resolved.imageAlign,
     footnoteLabel: resolved.footnoteLabel,
     templates: resolved.templates,
+    remarkPlugins: resolved.remarkPlugins.map(pluginIdentity),
+    rehypePlugins: resolved.rehypePlugins.map(pluginIdentity),
   };
 }

@@ -124,9 +124,18 @@ describe("wf-sync init", () => {
     expect(pull.stdout.join("\n")).toContain(
       "written blog-posts/hello-demo content/blog-posts/hello-demo.md",
     );
+    const settingsDigests = async () => {
+      const manifest = JSON.parse(await readFile(join(cwd, ".wf-sync/manifest.json"), "utf8")) as {
+        collections: Record<string, { settingsDigest: string }>;
+      };
+      return Object.values(manifest.collections).map((collection) => collection.settingsDigest);
+    };
+    const pulled = await settingsDigests();
     const sync = await runWorkflowCli(["sync"], { cwd, env: {} });
     expect(sync.code).toBe(0);
     expect(sync.stdout.at(-1)).toMatch(/^Synced: 0 created, 0 updated, 4 unchanged, 0 removed, 0 failed/);
+    // pull records the settings digest exactly as the sync computes it.
+    expect(await settingsDigests()).toEqual(pulled);
   });
 
   it("refuses under CI without a token, unless --sandbox asks for the demo site", async () => {

@@ -12,6 +12,7 @@ import { unified } from "unified";
 import { FileProcessingError, WfSyncError } from "../../errors.ts";
 import type { SyncWarning } from "../types.ts";
 import {
+  hasPlugins,
   resolveRenderOptions,
   type MarkdownRenderer,
   type RenderContext,
@@ -20,21 +21,25 @@ import {
 } from "../render-options.ts";
 import { fastParse } from "./fast-parse.ts";
 import { prepareMarkdown } from "./markdown-pass.ts";
-import type { parseRawHtml } from "./raw-html.ts";
+import type { parseRawHtml, sanitizePluginOutput } from "./raw-html.ts";
 import { addWarning, createRenderState, WarningKind } from "./state.ts";
 import { convertTemplates, mayHoldTemplate } from "./templates.ts";
 import { toWebflowTree, type Highlighter } from "./webflow-html.ts";
 
 /** The costly parts; a renderer built without one throws MissingRenderPart when a body needs it. */
 export interface RenderParts {
-  /** remark with the GFM extensions the body needs (bodies markdown-it does not take). */
-  parse?: ((markdown: string) => MdastRoot) | undefined;
+  /** remark with the GFM extensions the body needs (bodies markdown-it does not take), and the user's remark plugins. */
+  parse?: ((markdown: string, context?: RenderContext) => MdastRoot) | undefined;
   /** The raw-HTML pass (only remark's trees hold raw HTML). */
   rawHtml?: typeof parseRawHtml | undefined;
   /** highlight.js grammars, for `highlight: true`. */
   highlighter?: (() => Highlighter) | undefined;
   /** Off only for the reference renderer the fast path is tested against. */
   isFastPathEnabled: boolean;
+  /** The user's rehype plugins (render-markdown.ts builds it; `parse` then runs the remark ones). */
+  transformHast?: ((tree: HastRoot, context: RenderContext) => HastRoot) | undefined;
+  /** The sanitiser for plugin output (every element, not only raw HTML). */
+  sanitizeTree?: typeof sanitizePluginOutput | undefined;
 }
 
 /** Thrown by a light renderer for a body (or options) that need the full toolchain. */
@@ -56,26 +61,33 @@ const stringifyOptions = {
 export function buildRenderer(options: RenderOptions, parts: RenderParts): MarkdownRenderer {
   const resolved = resolveRenderOptions(options);
   if (resolved.highlight && !parts.highlighter) throw new MissingRenderPart("highlighting");
+  // Plugins work on remark's tree: no markdown-it fast path, and the full toolchain from the start.
+  const withPlugins = hasPlugins(options);
+  if (withPlugins && (!parts.parse || !parts.sanitizeTree)) throw new MissingRenderPart("plugins");
+  const isFastPathEnabled = parts.isFastPathEnabled && !withPlugins;
   const highlighter = resolved.highlight ? parts.highlighter?.() : undefined;
   const renderTree = (mdast: MdastRoot, markdown: string, context: RenderContext): RenderResult => {
     const state = createRenderState(context);
     prepareMarkdown(mdast, resolved, state);
     let hast = toHastProcessor.runSync(mdast) as HastRoot;
+    if (parts.transformHast) hast = parts.transformHast(hast, context);
     if (resolved.rawHtml !== "escape" && parts.rawHtml) {
       hast = parts.rawHtml(hast, { markdown, state, shouldSanitize: resolved.rawHtml === "sanitize" });
     }
+    if (withPlugins && resolved.rawHtml !== "keep" && parts.sanitizeTree)
+      hast = parts.sanitizeTree(hast, state);
     const webflowTree = toWebflowTree(hast, { options: resolved, state, highlighter });
     return { html: toHtml(webflowTree, stringifyOptions), warnings: sortByLocation(state.warnings) };
   };
   const renderBody = (markdown: string, context: RenderContext): RenderResult => {
-    const fastTree = parts.isFastPathEnabled ? fastParse(markdown) : undefined;
+    const fastTree = isFastPathEnabled ? fastParse(markdown) : undefined;
     if (fastTree) {
       const result = renderTree(fastTree, markdown, context);
       // The fast tree's positions are approximate; a warning must point at the exact spot.
       if (result.warnings.length === 0) return result;
     }
     if (!parts.parse) throw new MissingRenderPart("remark");
-    return renderTree(parts.parse(markdown), markdown, context);
+    return renderTree(parts.parse(markdown, context), markdown, context);
   };
   const renderWithTemplates = (markdown: string, context: RenderContext): RenderResult => {
     if (resolved.templates === "keep" || !mayHoldTemplate(markdown)) return renderBody(markdown, context);

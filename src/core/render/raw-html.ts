@@ -57,6 +57,27 @@ export function parseRawHtml(
   return result;
 }
 
+/**
+ * Sanitises a whole tree that plugins have worked on (remark plugins can set any element
+ * through `data.hName`, rehype plugins add elements directly), so that no plugin sends what
+ * the sanitiser would remove from raw HTML. What it removes is reported, once per render.
+ */
+export function sanitizePluginOutput(tree: Root, state: RenderState): Root {
+  const cleaned = sanitize(tree, SANITIZE_SCHEMA) as Root;
+  if (toHtml(comparable(tree)) === toHtml(comparable(cleaned))) return cleaned;
+  const kept = tagNames(cleaned);
+  const removed = [...tagNames(tree)].filter((name) => !kept.has(name));
+  const what =
+    removed.length > 0
+      ? `removed ${removed.map((name) => `<${name}>`).join(", ")}`
+      : "removed attributes it does not allow (such as class, style or event handlers)";
+  addWarning(state, {
+    kind: WarningKind.RawHtml,
+    message: `HTML made by a remark or rehype plugin was changed by the sanitiser: ${what}. Change the plugin, or set rawHtml: "keep" for a trusted repository.`,
+  });
+  return cleaned;
+}
+
 function collectRaw(tree: Root): RawNode[] {
   const found: RawNode[] = [];
   const visit = (nodes: readonly (RootContent | ElementContent)[]): void => {

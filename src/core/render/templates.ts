@@ -40,12 +40,23 @@ export interface ConvertedTemplates {
 
 // Hugo `{{< x >}}`, `{{% x %}}` and its comment form (a shortcode shown as text); Liquid
 // `{% x %}` and `{{ x }}`, with `-` trim markers.
-const TAG_PATTERN =
-  /\{\{([<%])\/\*([\s\S]*?)\*\/[>%]\}\}|\{\{([<%])\s*(\/?)\s*([\w.-]+)((?:[^>%]|>(?!\}\})|%(?!\}\}))*?)\s*(\/?)\s*[>%]\}\}|\{%-?\s*(\w+)([\s\S]*?)-?%\}|\{\{(?![<%])-?([\s\S]*?)-?\}\}/g;
+const TAG_PATTERN = new RegExp(
+  [
+    String.raw`\{\{([<%])\/\*([\s\S]*?)\*\/[>%]\}\}`,
+    String.raw`\{\{([<%])\s*(\/?)\s*([\w.-]+)((?:(?!\n[ \t]*\n)(?:[^>%]|>(?!\}\})|%(?!\}\})))*?)\s*(\/?)\s*[>%]\}\}`,
+    String.raw`\{%-?\s*(\w+)((?:(?!\n[ \t]*\n)[\s\S])*?)-?%\}`,
+    String.raw`\{\{(?![<%])-?((?:(?!\n[ \t]*\n)[\s\S])*?)-?\}\}`,
+  ].join("|"),
+  "g",
+);
+// A tag never spans a blank line, so an unclosed `{{` in prose cannot swallow what follows.
 
-/** True when the body may hold a template tag (cheap test before the real scan). */
+/** A non-global copy of TAG_PATTERN, for a test that keeps no state. */
+const TAG_TEST = new RegExp(TAG_PATTERN.source);
+
+/** True when the body may hold a template tag (before the code ranges that cost a parse are known). */
 export function mayHoldTemplate(markdown: string): boolean {
-  return markdown.includes("{{") || markdown.includes("{%");
+  return (markdown.includes("{{") || markdown.includes("{%")) && TAG_TEST.test(markdown);
 }
 
 function readTag(match: RegExpExecArray): Tag {
@@ -244,18 +255,18 @@ function videoMarkdown(tag: Tag): string | undefined {
 const CODE_TAGS = new Set(["highlight", "code"]);
 const LINK_TAGS = new Set(["post_url", "link", "ref", "relref"]);
 
-/** Whether `offset` lies in one of the sorted, non-overlapping `ranges`. */
-function isInRanges(ranges: ReadonlyArray<readonly [number, number]>, offset: number): boolean {
+/** Whether `[from, to)` overlaps one of the sorted, non-overlapping `ranges`. */
+function overlapsRanges(ranges: ReadonlyArray<readonly [number, number]>, from: number, to: number): boolean {
+  // The first range that ends after `from`: the only one that can overlap first.
   let low = 0;
-  let high = ranges.length - 1;
-  while (low <= high) {
+  let high = ranges.length;
+  while (low < high) {
     const middle = (low + high) >> 1;
-    const [start, end] = ranges[middle]!;
-    if (offset < start) high = middle - 1;
-    else if (offset >= end) low = middle + 1;
-    else return true;
+    if (ranges[middle]![1] <= from) low = middle + 1;
+    else high = middle;
   }
-  return false;
+  const range = ranges[low];
+  return range !== undefined && range[0] < to;
 }
 
 /**
@@ -286,7 +297,11 @@ export function convertTemplates(
   };
   const pattern = new RegExp(TAG_PATTERN.source, "g");
   for (let match = pattern.exec(markdown); match; match = pattern.exec(markdown)) {
-    if (isInRanges(options.codeRanges, match.index)) continue;
+    if (overlapsRanges(options.codeRanges, match.index, match.index + match[0].length)) {
+      // Inside code, or reaching into it: not a tag here; look again just after its `{`.
+      pattern.lastIndex = match.index + 1;
+      continue;
+    }
     const tag = readTag(match);
     if (options.mode === "error") {
       throw new TemplateError(

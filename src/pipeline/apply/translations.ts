@@ -234,19 +234,29 @@ async function translationDraft(
   const links: Record<string, string | null> = {};
   const refs: Record<string, string | null> = {};
   if (run.config.body) await ensureRenderer();
-  const rendered = run.config.body
-    ? run.renderer.render(merged.body, {
-        file: file.path,
-        lineOffset: merged.bodyLine - 1,
-        contentRoot: merged.contentRoot,
-        resolveLink: (href) => {
-          const url = resolvers.resolveLink(href, file.path);
-          links[href] = url ?? null;
-          return url;
-        },
-        resolveImage: resolveAsset,
-      })
-    : undefined;
+  let rendered: ReturnType<typeof run.renderer.render> | undefined;
+  try {
+    rendered = renderTranslation();
+  } catch (error) {
+    // A body its settings refuse (`templates: "error"`) fails this translation alone.
+    if (error instanceof WfSyncError) return error;
+    throw error;
+  }
+  function renderTranslation() {
+    return run.config.body
+      ? run.renderer.render(merged.body, {
+          file: file.path,
+          lineOffset: merged.bodyLine - 1,
+          contentRoot: merged.contentRoot,
+          resolveLink: (href) => {
+            const url = resolvers.resolveLink(href, file.path);
+            links[href] = url ?? null;
+            return url;
+          },
+          resolveImage: resolveAsset,
+        })
+      : undefined;
+  }
   const warnings = [...(rendered?.warnings ?? [])];
   for (const warning of warnings) context.emit({ type: "warning", warning });
   const mapped = mapFields(merged, {

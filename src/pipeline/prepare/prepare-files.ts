@@ -20,6 +20,7 @@ import {
   type PrepareSettings,
   type RenderLookups,
 } from "../../core/prepare-entry.ts";
+import { hasPlugins } from "../../core/render-options.ts";
 import { slugFromPath, type SlugRule } from "../../core/slugify.ts";
 import type { Entry, SyncWarning } from "../../core/types.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
@@ -305,7 +306,11 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   }
   const settings = collections.map((collection) => collection.settings);
   pending.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
-  const usePool = options.pool === "always" || (options.pool !== "never" && pending.length >= POOL_THRESHOLD);
+  // Plugins are functions, which cannot be sent to a worker thread: with plugins, no pool.
+  const canUsePool = !collections.some((collection) => hasPlugins(collection.settings.renderOptions));
+  const usePool =
+    canUsePool &&
+    (options.pool === "always" || (options.pool !== "never" && pending.length >= POOL_THRESHOLD));
   const byPath = new Map(pending.map((item) => [item.file.path, item.file]));
   const read = async (path: string) => {
     const kept = alreadyRead.get(path);

@@ -21,6 +21,11 @@ const entrySchema = z.object({
   isArchived: z.boolean(),
   isLive: z.boolean(),
   isPending: z.boolean().optional(),
+  lastUpdated: text.optional(),
+  seal: text.optional(),
+  drift: z
+    .object({ lastUpdated: text, slug: text, fields: stringRecord, isDeleted: z.boolean().optional() })
+    .optional(),
 });
 
 const warningSchema = z.object({
@@ -42,7 +47,12 @@ const sourceSchema = z.object({
 const collectionSchema = z.object({
   settingsDigest: text,
   items: z.record(z.string(), entrySchema),
-  locales: z.record(z.string(), z.record(z.string(), z.object({ digest: text, file: text }))).optional(),
+  locales: z
+    .record(
+      z.string(),
+      z.record(z.string(), z.object({ digest: text, file: text, lastUpdated: text.optional() })),
+    )
+    .optional(),
   sources: z.record(z.string(), sourceSchema).optional(),
 });
 
@@ -83,6 +93,12 @@ function objectOf(shape: Record<string, Check>): Check {
 }
 
 const isStringRecord = recordOf(isString);
+const isDrift = objectOf({
+  lastUpdated: isString,
+  slug: isString,
+  fields: isStringRecord,
+  isDeleted: optional((value) => typeof value === "boolean"),
+});
 const isEntry: Check = (value) => {
   // The hot loop of the walk (one per item): written out rather than composed.
   if (!isObject(value)) return false;
@@ -95,6 +111,9 @@ const isEntry: Check = (value) => {
     typeof entry["isArchived"] === "boolean" &&
     typeof entry["isLive"] === "boolean" &&
     (entry["isPending"] === undefined || typeof entry["isPending"] === "boolean") &&
+    (entry["lastUpdated"] === undefined || typeof entry["lastUpdated"] === "string") &&
+    (entry["seal"] === undefined || typeof entry["seal"] === "string") &&
+    (entry["drift"] === undefined || isDrift(entry["drift"])) &&
     areFieldDigests(entry["fields"])
   );
 };
@@ -129,7 +148,9 @@ const isSource: Check = (value) => {
 const isCollection = objectOf({
   settingsDigest: isString,
   items: recordOf(isEntry),
-  locales: optional(recordOf(recordOf(objectOf({ digest: isString, file: isString })))),
+  locales: optional(
+    recordOf(recordOf(objectOf({ digest: isString, file: isString, lastUpdated: optional(isString) }))),
+  ),
   sources: optional(recordOf(isSource)),
 });
 const isAssets = recordOf(objectOf({ fileId: isString, url: isString, fileName: isString }));

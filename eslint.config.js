@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts for this checkout (build helpers); never shipped.
+    files: ["scripts/**/*.js"],
+    languageOptions: { globals: { process: "readonly" } },
+  },
+  {
     files: ["src/**/*.ts"],
     ignores: ["src/webflow/**", "src/sandbox/**", "src/**/*.test.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [undiciBan] }] },

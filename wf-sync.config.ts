@@ -1,9 +1,12 @@
 // wf-sync's own example project: `npm run sync` syncs content/ into the built-in sandbox
-// (no token needed). Point it at a real site by setting WEBFLOW_API_TOKEN and replacing the ids.
+// (no token needed, outside CI). Point it at a real site by setting WEBFLOW_API_TOKEN and
+// replacing the ids.
 import type { UserConfig } from "./src/config.ts";
 
 export default {
   siteId: "64f0c0ffee0c0ffee0c0ffee",
+  // With no WEBFLOW_API_TOKEN (and CI unset), run against the built-in local sandbox.
+  sandbox: true,
   // Describes the sandbox's collections (fields, options, references, locales); ignored with a real token.
   sandboxSeed: "wf-sync.sandbox.json",
   collections: [

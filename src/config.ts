@@ -37,7 +37,9 @@ export const LimitsSchema = z
   .partial()
   .strict();
 
-const CollectionSchema = z.object({
+// Every object here is strict: an unknown key (a typo such as `onDelte`) is an error, never
+// silently ignored; load-config.ts turns it into "did you mean …?". config.test.ts checks this.
+const CollectionSchema = z.strictObject({
   /** Local label, used in output and with `--collection`. */
   name: z.string().min(1),
   /** The Webflow collection id (Collection settings → API, or `wf-sync init`). */
@@ -70,7 +72,15 @@ const CollectionSchema = z.object({
   templates: z.enum(["convert", "error", "keep"]).optional(),
 });
 
-export const ConfigSchema = z.object({
+/** Seconds of a config duration: a number of seconds, or "90s", "5m", "1h", "500ms". */
+function durationSeconds(value: number | string): number {
+  if (typeof value === "number") return value;
+  const [, amount = "0", unit = "s"] = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)$/.exec(value) ?? [];
+  const factor: Record<string, number> = { ms: 0.001, s: 1, m: 60, min: 60, h: 3600 };
+  return Number(amount) * (factor[unit] ?? 1);
+}
+
+export const ConfigSchema = z.strictObject({
   /** Site id: needed for asset uploads, locales and `init`. */
   siteId: z.string().min(1).optional(),
   collections: z.array(CollectionSchema).nonempty(),
@@ -90,8 +100,25 @@ export const ConfigSchema = z.object({
    * files are read only from the project root and these folders.
    */
   staticDirs: z.array(z.string().min(1)).default([]),
+  /**
+   * Longest wait wf-sync accepts when Webflow's rate limit asks for one (a 429's `Retry-After`):
+   * seconds, or a duration such as `"90s"`, `"5m"`, `"1h"`. A longer wait stops the run instead,
+   * with what was written recorded, exit 1 and the time to try again. Default 5 minutes.
+   */
+  maxRateLimitWait: z
+    .union([
+      z.number().nonnegative(),
+      z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m|min|h)$/, 'a duration such as "90s", "5m" or "1h"'),
+    ])
+    .transform(durationSeconds)
+    .default(300),
   /** JSON file describing the sandbox's site and collections (see README "The sandbox"). */
   sandboxSeed: z.string().optional(),
+  /**
+   * Run against the built-in local sandbox when no WEBFLOW_API_TOKEN is set (outside CI; under
+   * CI only `--sandbox` or WF_SYNC_SANDBOX=1 select it). Without it a missing token exits 2.
+   */
+  sandbox: z.boolean().default(false),
   /** Bounds on each source file; a file over one fails alone (see README "Limits"). */
   limits: LimitsSchema.optional(),
 });

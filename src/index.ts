@@ -1,22 +1,8 @@
-/** Public library API of wf-sync: re-exports only. */
-export { defineConfig, ConfigSchema } from "./config.ts";
-export type {
-  UserConfig,
-  UserCollectionConfig,
-  ResolvedConfig,
-  ResolvedCollectionConfig,
-  OnDelete,
-} from "./config.ts";
-export * from "./errors.ts";
-export type * from "./core/types.ts";
-export { runSync } from "./commands/sync.ts";
-export type { RunSyncOptions, SyncEvent, SyncReport, ItemResult, CollectionCounts } from "./commands/sync.ts";
-export { runCheck } from "./commands/check.ts";
-export type { CheckReport, RunCheckOptions } from "./commands/check.ts";
-export { loadConfig } from "./load-config.ts";
-export { createWebflowClient } from "./webflow/client.ts";
-export type { WebflowClient, WebflowClientOptions } from "./webflow/client.ts";
-export { createMarkdownRenderer } from "./core/render-markdown.ts";
-export type { RenderOptions, MarkdownRenderer } from "./core/render-markdown.ts";
-export { startSandbox } from "./sandbox/index.ts";
-export type { Sandbox, SandboxOptions, SandboxSeed } from "./sandbox/index.ts";
+/**
+ * The package entry (`import { defineConfig } from "wf-sync"`): what a `wf-sync.config.ts`
+ * needs, and nothing that asks a consumer's TypeScript for a particular `lib` or for
+ * @types/node, so a config type-checks in any project. The programmatic API is
+ * `wf-sync/api`; the emulator is `wf-sync/sandbox`.
+ */
+export { defineConfig } from "./config.ts";
+export type { UserConfig, UserCollectionConfig, OnDelete } from "./config.ts";

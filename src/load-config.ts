@@ -1,11 +1,17 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createJiti } from "jiti";
-import { z } from "zod";
 import { ConfigSchema, type ResolvedConfig } from "./config.ts";
 import { ConfigError } from "./errors.ts";
+import {
+  codeFrame,
+  explainConfigIssues,
+  formatConfigProblems,
+  locateLoadError,
+  loadErrorReason,
+} from "./explain-config-error.ts";
 
 /** Config file names looked for in the working directory, in this order. */
 export const CONFIG_FILE_NAMES = [
@@ -99,32 +105,54 @@ export async function loadConfig(
   const configFile = findConfigFile(cwd, options.configFile);
   // A folder of the project's own, never a shared temp dir: what is cached there gets executed.
   const cacheDir = configCacheDir(configFile);
+  // Errors name the file once, as their location, relative to where the command runs.
+  const shown = relative(cwd, configFile);
+  const file = shown && !shown.startsWith("..") && !isAbsolute(shown) ? shown : configFile;
+  const sourceText = readText(configFile);
   let loaded: unknown;
   try {
     loaded = await importConfig(configFile, options.isCached && existsSync(cacheDir) ? cacheDir : false);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new ConfigError(`${configFile}: the config could not be loaded: ${reason}`, {
+    const where = locateLoadError(error, configFile);
+    const frame = where && sourceText !== undefined ? `\n${codeFrame(sourceText, where)}` : "";
+    throw new ConfigError(`the config could not be loaded: ${loadErrorReason(error, configFile)}${frame}`, {
       cause: error,
-      location: { file: configFile },
-      hint: "The file must `export default` an object (optionally wrapped in defineConfig).",
+      location: { file, ...where },
+      hint: where
+        ? undefined
+        : "The file must `export default` an object (optionally wrapped in defineConfig).",
     });
   }
   const parsed = ConfigSchema.safeParse(loaded);
   if (!parsed.success) {
-    throw new ConfigError(`${configFile}: the config is not valid:\n${z.prettifyError(parsed.error)}`, {
-      location: { file: configFile },
+    const problems = explainConfigIssues({
+      issues: parsed.error.issues,
+      schema: ConfigSchema,
+      value: loaded,
+      sourceText,
+    });
+    const first = problems.find((problem) => problem.line !== undefined);
+    throw new ConfigError(`the config is not valid:\n${formatConfigProblems(problems)}`, {
+      location: { file, line: first?.line, column: first?.column },
     });
   }
   const names = new Set<string>();
   for (const collection of parsed.data.collections) {
     if (names.has(collection.name)) {
-      throw new ConfigError(`${configFile}: two collections are named "${collection.name}".`, {
-        location: { file: configFile },
+      throw new ConfigError(`two collections are named "${collection.name}".`, {
+        location: { file },
         hint: "Collection names are used with --collection and must be unique.",
       });
     }
     names.add(collection.name);
   }
   return { ...parsed.data, root: dirname(configFile), configFile };
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { Command, CommanderError } from "commander";
-import { AuthError, ExitCode, InterruptedError, LocalFileError, WfSyncError } from "../errors.ts";
-import { enableConfigCache, loadConfig } from "../load-config.ts";
+import { AuthError, ExitCode, InterruptedError, LocalFileError, UsageError, WfSyncError } from "../errors.ts";
+import { enableConfigCache, findConfigFile, loadConfig } from "../load-config.ts";
 import {
   createWebflowClient,
   DEFAULT_BASE_URL,
@@ -16,6 +16,8 @@ import type { ResolvedConfig } from "../config.ts";
 import { runSync, selectCollections, type SyncReport } from "../commands/sync.ts";
 import { acquireRunLock } from "../commands/run-lock.ts";
 import { createReporter, type Reporter } from "./reporter.ts";
+import { createRedactor } from "../core/redact-secrets.ts";
+import { escapeLines, escapeText } from "../core/escape-text.ts";
 
 /** Everything main() needs from the outside world; tests pass their own. */
 export interface CliIo {
@@ -43,31 +45,70 @@ interface GlobalOptions {
   quiet?: boolean;
   verbose?: boolean;
   strict?: boolean;
+  sandbox?: boolean;
 }
 
 function isTruthy(value: string | undefined): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
-/** The token from the environment, else from `.env` in the working directory. Never printed. */
-export function readToken(env: CliIo["env"], cwd: string): string | undefined {
-  const fromEnv = env["WEBFLOW_API_TOKEN"]?.trim();
-  if (fromEnv) return fromEnv;
+/** The variables of `.env` in the working directory ({} without one). */
+function readDotEnv(cwd: string): Record<string, string | undefined> {
   const file = resolve(cwd, ".env");
-  if (!existsSync(file)) return undefined;
-  const parsed = parseEnv(readFileSync(file, "utf8"));
-  return parsed["WEBFLOW_API_TOKEN"]?.trim() || undefined;
+  if (!existsSync(file)) return {};
+  try {
+    return parseEnv(readFileSync(file, "utf8"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`${file} cannot be read (${code}).`, {
+      hint: "Make .env a readable file of KEY=value lines, or remove it.",
+    });
+  }
 }
 
-function baseUrlFrom(env: CliIo["env"], cwd: string): string {
-  const fromEnv = env["WEBFLOW_API_BASE_URL"]?.trim();
-  if (fromEnv) return fromEnv;
-  const file = resolve(cwd, ".env");
-  if (existsSync(file)) {
-    const parsed = parseEnv(readFileSync(file, "utf8"));
-    if (parsed["WEBFLOW_API_BASE_URL"]) return parsed["WEBFLOW_API_BASE_URL"];
+/** Where the API token comes from, and where it is sent. */
+export interface ApiTarget {
+  token: string | undefined;
+  baseUrl: string;
+  /** Set when `.env` names a base URL that is ignored: the token came from the environment. */
+  ignoredBaseUrl?: string | undefined;
+}
+
+/**
+ * The token and base URL. The process environment wins over `.env` for each. A base URL from
+ * `.env` is used only with a token from that same `.env`: a committed `.env` must never send a
+ * token that came from the environment (a CI secret) to another host, so then it is ignored.
+ */
+export function readApiTarget(env: CliIo["env"], cwd: string): ApiTarget {
+  const dotEnv = readDotEnv(cwd);
+  const envToken = env["WEBFLOW_API_TOKEN"]?.trim() || undefined;
+  const token = envToken ?? (dotEnv["WEBFLOW_API_TOKEN"]?.trim() || undefined);
+  const envBaseUrl = env["WEBFLOW_API_BASE_URL"]?.trim() || undefined;
+  const dotEnvBaseUrl = dotEnv["WEBFLOW_API_BASE_URL"]?.trim() || undefined;
+  if (envBaseUrl) return { token, baseUrl: envBaseUrl };
+  if (dotEnvBaseUrl && envToken) return { token, baseUrl: DEFAULT_BASE_URL, ignoredBaseUrl: dotEnvBaseUrl };
+  return { token, baseUrl: dotEnvBaseUrl ?? DEFAULT_BASE_URL };
+}
+
+/** Every token this run could know (environment and `.env`): none of them is ever printed. */
+function knownSecrets(env: CliIo["env"], cwd: string): string[] {
+  let dotEnvToken: string | undefined;
+  try {
+    dotEnvToken = readDotEnv(cwd)["WEBFLOW_API_TOKEN"]?.trim();
+  } catch {
+    // An unreadable .env fails later, where it is read for the run, with its own message.
   }
-  return DEFAULT_BASE_URL;
+  return [env["WEBFLOW_API_TOKEN"]?.trim(), dotEnvToken].filter((token): token is string => Boolean(token));
+}
+
+/** The target with its base URL checked; says once when a `.env` base URL is ignored. */
+function checkedApiTarget(io: CliIo, reporter: Reporter): ApiTarget & { token: string | undefined } {
+  const target = readApiTarget(io.env, io.cwd);
+  if (target.ignoredBaseUrl && target.token)
+    reporter.runWarning(
+      `.env sets WEBFLOW_API_BASE_URL=${target.ignoredBaseUrl}, but WEBFLOW_API_TOKEN comes from the environment: the token is sent to ${DEFAULT_BASE_URL} only. Set WEBFLOW_API_BASE_URL in the environment too, or put both in .env.`,
+    );
+  return target.token ? { ...target, baseUrl: validateBaseUrl(target.baseUrl) } : target;
 }
 
 /**
@@ -104,39 +145,87 @@ function collectionNames(values: string[] | undefined): string[] | undefined {
     .filter(Boolean);
 }
 
-/** A connected client: the real API when a token is set, the built-in sandbox when not (and not under CI). */
+interface Connection {
+  client: WebflowClient;
+  close: () => Promise<void>;
+  /** The run's signal: aborted by SIGINT/SIGTERM, or when the rate limit asks for too long a wait. */
+  signal: AbortSignal;
+  /** Why the client stopped the run (a Retry-After longer than maxRateLimitWait), if it did. */
+  stoppedBecause: () => string | undefined;
+}
+
+/** Where the run's opt-in to the built-in sandbox came from, if anywhere. */
+type SandboxChoice = "flag" | "env" | "config" | undefined;
+
+/**
+ * SPEC §3 "The sandbox": without a token, the sandbox only by choice. `--sandbox` and
+ * WF_SYNC_SANDBOX=1 choose it for one run, anywhere; the config's `sandbox: true` only outside
+ * CI, so a secret missing from a pipeline never looks like a successful sync.
+ */
+export function chooseSandbox(options: {
+  env: CliIo["env"];
+  flag: boolean | undefined;
+  config: boolean | undefined;
+}): SandboxChoice {
+  if (options.flag) return "flag";
+  if (isTruthy(options.env["WF_SYNC_SANDBOX"])) return "env";
+  if (options.config && !isTruthy(options.env["CI"])) return "config";
+  return undefined;
+}
+
+/** The exit-2 error for a run with no token and no sandbox opt-in. */
+function missingTokenError(options: { env: CliIo["env"]; isConfigOptIn: boolean }): AuthError {
+  const isCi = isTruthy(options.env["CI"]);
+  if (isCi && options.isConfigOptIn) {
+    return new AuthError(
+      "WEBFLOW_API_TOKEN is not set, and under CI the config's `sandbox: true` does not select the local sandbox.",
+      {
+        hint: "Pass the site API token from a secret as WEBFLOW_API_TOKEN (docs/github-actions.md), or add --sandbox (or WF_SYNC_SANDBOX=1) to run against the local sandbox on purpose.",
+      },
+    );
+  }
+  return new AuthError(isCi ? "WEBFLOW_API_TOKEN is not set (under CI)." : "WEBFLOW_API_TOKEN is not set.", {
+    hint: isCi
+      ? "Pass the site API token from a secret as WEBFLOW_API_TOKEN (docs/github-actions.md), or add --sandbox (or WF_SYNC_SANDBOX=1) to run against the local sandbox on purpose."
+      : 'Set it in the environment or in .env (README, "Pointing it at a real site"). To try wf-sync without a site, use the built-in local sandbox: add `sandbox: true` to the config, or pass --sandbox, or set WF_SYNC_SANDBOX=1.',
+  });
+}
+
+/** A connected client: the real API when a token is set, else the built-in sandbox when the run opts in. */
 async function connect(options: {
   io: CliIo;
   config: ResolvedConfig;
   reporter: Reporter;
   concurrency: number;
   isDryRun?: boolean;
-}): Promise<{ client: WebflowClient; close: () => Promise<void> }> {
+  isSandboxFlag?: boolean | undefined;
+}): Promise<Connection> {
   const { io, config, reporter } = options;
-  const token = readToken(io.env, io.cwd);
-  const retryBaseMs = Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined;
-  const debug = io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined;
+  const { token, baseUrl } = checkedApiTarget(io, reporter);
+  // A Retry-After longer than maxRateLimitWait stops the run as a signal would: no new write
+  // starts, finished ones are recorded in the manifest.
+  const stop = new AbortController();
+  const signal = io.signal ? AbortSignal.any([io.signal, stop.signal]) : stop.signal;
+  let stopMessage: string | undefined;
+  const shared = {
+    concurrency: options.concurrency,
+    retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
+    debug: io.env["WF_SYNC_DEBUG"] ? (message: string) => io.stderr(`[debug] ${message}`) : undefined,
+    signal,
+    maxRateLimitWaitMs: config.maxRateLimitWait * 1000,
+    onNotice: (message: string) => reporter.event({ type: "notice", message }),
+    onRateLimitStop: (message: string) => {
+      stopMessage ??= message;
+      stop.abort();
+    },
+  };
+  const stoppedBecause = () => stopMessage;
   if (token) {
-    const baseUrl = validateBaseUrl(baseUrlFrom(io.env, io.cwd));
-    const client = createWebflowClient({
-      token,
-      baseUrl,
-      concurrency: options.concurrency,
-      retryBaseMs,
-      debug,
-      signal: io.signal,
-      onNotice: (message) => reporter.event({ type: "notice", message }),
-    });
-    return { client, close: () => client.close() };
+    const client = createWebflowClient({ token, baseUrl, ...shared });
+    return { client, close: () => client.close(), signal, stoppedBecause };
   }
-  if (isTruthy(io.env["CI"])) {
-    throw new AuthError(
-      "WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.",
-      {
-        hint: "Add the site API token as a secret and pass it as WEBFLOW_API_TOKEN (see README, GitHub Actions).",
-      },
-    );
-  }
+  const choice = chooseSandbox({ env: io.env, flag: options.isSandboxFlag, config: config.sandbox });
+  if (!choice) throw missingTokenError({ env: io.env, isConfigOptIn: config.sandbox });
   const {
     sandbox,
     token: sandboxToken,
@@ -144,18 +233,14 @@ async function connect(options: {
   } = await (
     await import("../commands/local-sandbox.ts")
   ).startLocalSandbox(config, { isReadOnly: options.isDryRun ?? false });
-  reporter.event({
-    type: "notice",
-    message:
-      "No WEBFLOW_API_TOKEN set: using the built-in local sandbox (state in .wf-sync/sandbox.json), not a real site.",
-  });
+  const why = { flag: "--sandbox", env: "WF_SYNC_SANDBOX=1", config: "sandbox: true in the config" }[choice];
+  reporter.sandboxNotice(
+    `No WEBFLOW_API_TOKEN set: using the built-in local sandbox (${why}; state in .wf-sync/sandbox.json), not a real site.`,
+  );
   const client = createWebflowClient({
     token: sandboxToken,
     baseUrl: sandbox.baseUrl,
-    concurrency: options.concurrency,
-    retryBaseMs,
-    debug,
-    signal: io.signal,
+    ...shared,
     target: "sandbox",
   });
   return {
@@ -164,6 +249,41 @@ async function connect(options: {
       await client.close();
       await closeSandbox();
     },
+    signal,
+    stoppedBecause,
+  };
+}
+
+/**
+ * For `check --ref` / `--staged`: the project's files as Git has them, in a temp folder, plus
+ * what is kept out of Git but needed offline (the config if uncommitted, the schema cache).
+ */
+async function snapshotFor(
+  cwd: string,
+  options: { ref?: string | undefined; staged?: boolean | undefined },
+  configFile: string | undefined,
+) {
+  if (options.ref === undefined && !options.staged) return undefined;
+  if (options.ref !== undefined && options.staged)
+    throw new UsageError("--ref and --staged cannot be combined.");
+  const { snapshotFromGit, copyIfMissing } = await import("../commands/git-ref.ts");
+  const configName = relative(cwd, findConfigFile(cwd, configFile));
+  const snapshot = await snapshotFromGit({
+    cwd,
+    source: options.ref !== undefined ? { ref: options.ref } : { isStaged: true },
+    extraFiles: [configName],
+  });
+  return {
+    ...snapshot,
+    copySchemaCache: (config: ResolvedConfig) =>
+      copyIfMissing({
+        from: cwd,
+        to: snapshot.cwd,
+        file: relative(
+          config.root,
+          resolve(dirname(resolve(config.root, config.manifest)), "schema-cache.json"),
+        ),
+      }),
   };
 }
 
@@ -177,29 +297,35 @@ export function shouldUseColor(
 }
 
 /**
- * A client for `init`, which has no config yet: the real API with a token; without one (and not
- * under CI) the built-in sandbox with a demo site that has content, whose schema is written to
- * wf-sync.sandbox.json so later runs without a token see the same site.
+ * A client for `init`, which has no config yet: the real API with a token; without one the
+ * built-in sandbox with a demo site that has content (under CI only with --sandbox or
+ * WF_SYNC_SANDBOX=1), whose schema is written to wf-sync.sandbox.json so later runs without a
+ * token see the same site. The config it writes then opts in with `sandbox: true`.
  */
-async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promise<{
+async function connectForInit(options: {
+  io: CliIo;
+  reporter: Reporter;
+  isSandboxFlag?: boolean | undefined;
+}): Promise<{
   client: WebflowClient;
   close: () => Promise<void>;
   sandboxSeed: string | undefined;
   siteId: string | undefined;
 }> {
   const { io, reporter } = options;
-  const token = readToken(io.env, io.cwd);
+  const { token, baseUrl } = checkedApiTarget(io, reporter);
   if (token) {
-    const client = createWebflowClient({ token, baseUrl: validateBaseUrl(baseUrlFrom(io.env, io.cwd)) });
+    const client = createWebflowClient({
+      token,
+      baseUrl,
+      onNotice: (message) => reporter.event({ type: "notice", message }),
+    });
     return { client, close: () => client.close(), sandboxSeed: undefined, siteId: undefined };
   }
-  if (isTruthy(io.env["CI"])) {
-    throw new AuthError(
-      "WEBFLOW_API_TOKEN is not set, and under CI wf-sync will not fall back to the local sandbox.",
-      {
-        hint: "Run `wf-sync init` on your machine with the token in WEBFLOW_API_TOKEN (or .env), then commit the config.",
-      },
-    );
+  if (isTruthy(io.env["CI"]) && !chooseSandbox({ env: io.env, flag: options.isSandboxFlag, config: false })) {
+    throw new AuthError("WEBFLOW_API_TOKEN is not set (under CI).", {
+      hint: "Run `wf-sync init` on your machine with the token in WEBFLOW_API_TOKEN (or .env), then commit the config; --sandbox (or WF_SYNC_SANDBOX=1) writes one for the demo site instead.",
+    });
   }
   const { DEMO_SEED, DEMO_SITE_ID, seedDemoContent } = await import("../commands/init-demo.ts");
   const seedFile = "wf-sync.sandbox.json";
@@ -215,10 +341,9 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
     seed,
     tokens: [sandboxToken],
   });
-  reporter.event({
-    type: "notice",
-    message: `No WEBFLOW_API_TOKEN set: using the built-in sandbox with a demo site (${seedFile}, state in .wf-sync/sandbox.json). Set the token to init against your real site.`,
-  });
+  reporter.sandboxNotice(
+    `No WEBFLOW_API_TOKEN set: using the built-in sandbox with a demo site (${seedFile}, state in .wf-sync/sandbox.json). Set the token to init against your real site.`,
+  );
   const client = createWebflowClient({ token: sandboxToken, baseUrl: sandbox.baseUrl, target: "sandbox" });
   if (seed.sites.some((site) => site.id === DEMO_SITE_ID)) await seedDemoContent(client);
   return {
@@ -235,6 +360,7 @@ async function connectForInit(options: { io: CliIo; reporter: Reporter }): Promi
 function reporterFor(io: CliIo, options: GlobalOptions, isDryRun = false): Reporter {
   const useColor = shouldUseColor(io, options);
   return createReporter({
+    redact: createRedactor(knownSecrets(io.env, io.cwd)),
     stdout: io.stdout,
     stderr: io.stderr,
     progress: io.isStderrTty && io.stderrRaw ? io.stderrRaw : undefined,
@@ -257,9 +383,25 @@ function exitCodeFor(report: SyncReport): ExitCode {
   return report.totals.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
 }
 
+/**
+ * The same io, with every line written passed through the redactor: whatever a command prints
+ * directly (init's report, check's JSON, a crash's stack) cannot show the token either.
+ */
+function redactedIo(io: CliIo): CliIo {
+  const redact = createRedactor(knownSecrets(io.env, io.cwd));
+  return {
+    ...io,
+    stdout: (line) => io.stdout(redact(line)),
+    stderr: (line) => io.stderr(redact(line)),
+  };
+}
+
 /** Runs the CLI and returns its exit code; never calls process.exit, so tests run it in-process. */
-export async function main(io: CliIo): Promise<number> {
+export async function main(rawIo: CliIo): Promise<number> {
+  const io = redactedIo(rawIo);
   let exitCode: number = ExitCode.Ok;
+  // Whether a command printed its --json document; an error after it adds no second one.
+  let hasPrintedJson = false;
   const program = new Command("wf-sync")
     .description("Keep a Webflow CMS in step with Markdown files kept in Git.")
     .option("--config <file>", "config file (default: wf-sync.config.ts in the working directory)")
@@ -268,12 +410,15 @@ export async function main(io: CliIo): Promise<number> {
     .option("-q, --quiet", "print only errors and the final line")
     .option("-v, --verbose", "also list unchanged items (and files pull kept)")
     .option("--strict", "unknown frontmatter keys are errors, not warnings")
+    .option("--sandbox", "with no WEBFLOW_API_TOKEN, run against the built-in local sandbox (also under CI)")
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout(text.replace(/\n$/, "")),
       writeErr: (text) => io.stderr(text.replace(/\n$/, "")),
     })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // `wf-sync sync --help` lists --json, --quiet, --collection… too (they work after the command).
+    .configureHelp({ showGlobalOptions: true });
   program.version(packageVersion(), "--version");
 
   const globals = () => program.opts<GlobalOptions>();
@@ -315,12 +460,13 @@ export async function main(io: CliIo): Promise<number> {
               onNotice: (message) => io.stderr(message),
             });
         await using _lock = { [Symbol.asyncDispose]: () => lock?.release() ?? Promise.resolve() };
-        const { client, close } = await connect({
+        const { client, close, signal, stoppedBecause } = await connect({
           io,
           config,
           reporter,
           concurrency: config.concurrency,
           isDryRun: Boolean(commandOptions.dryRun),
+          isSandboxFlag: options.sandbox,
         });
         let report: SyncReport;
         // Items Webflow now holds: a local write fault after some of them is exit 1, not 2.
@@ -336,7 +482,7 @@ export async function main(io: CliIo): Promise<number> {
             isStrict: Boolean(options.strict),
             isDeleteAllowed: Boolean(commandOptions.yes),
             isOverwrite: Boolean(commandOptions.overwrite),
-            signal: io.signal,
+            signal,
             retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
             onEvent: (event) => {
               if (event.type === "item" && !event.result.error && isWriteAction(event.result.action))
@@ -360,13 +506,22 @@ export async function main(io: CliIo): Promise<number> {
         if (report.isDryRun) reporter.plan(report);
         reporter.summary(report);
         reporter.stepSummary(report);
-        if (options.json) reporter.json(report);
-        const signal = io.interruptedBy?.();
-        if (report.isInterrupted && signal) {
+        if (options.json) {
+          reporter.json(report);
+          hasPrintedJson = true;
+        }
+        const stoppedBy = io.interruptedBy?.();
+        if (report.isInterrupted && stoppedBy) {
           io.stderr(
-            `Stopped by ${signal}: finished writes are recorded in the manifest; run sync again to finish.`,
+            `Stopped by ${stoppedBy}: finished writes are recorded in the manifest; run sync again to finish.`,
           );
-          exitCode = signal === "SIGINT" ? 130 : 143;
+          exitCode = stoppedBy === "SIGINT" ? 130 : 143;
+          return;
+        }
+        const reason = stoppedBecause();
+        if (report.isInterrupted && reason) {
+          reporter.runError(`Stopped: ${reason} Finished writes are recorded in the manifest.`);
+          exitCode = ExitCode.ItemsFailed;
           return;
         }
         exitCode = exitCodeFor(report);
@@ -376,18 +531,29 @@ export async function main(io: CliIo): Promise<number> {
   program
     .command("check")
     .description("validate every file offline against the mapping and the cached collection schema")
-    .action(async () => {
+    .option("--ref <ref>", "check the files as committed at this Git ref (for a pre-push hook)")
+    .option("--staged", "check the files as staged in Git's index (for a pre-commit hook)")
+    .action(async (commandOptions: { ref?: string; staged?: boolean }) => {
       const options = globals();
       const reporter = reporterFor(io, options);
-      const config = await loadConfig(io.cwd, { configFile: options.config });
-      // Each command loads what only it needs: a sync where nothing changed starts faster.
-      const { runCheck } = await import("../commands/check.ts");
-      const report = await runCheck({
-        config,
-        collections: collectionNames(options.collection),
-        isStrict: Boolean(options.strict),
-        onWarning: (warning) => reporter.warning(warning),
-      });
+      // With --ref / --staged the files come from Git, written to a temp folder (git-ref.ts).
+      const snapshot = await snapshotFor(io.cwd, commandOptions, options.config);
+      let report: Awaited<ReturnType<(typeof import("../commands/check.ts"))["runCheck"]>>;
+      try {
+        const cwd = snapshot?.cwd ?? io.cwd;
+        const config = await loadConfig(cwd, { configFile: options.config });
+        if (snapshot) await snapshot.copySchemaCache(config);
+        // Each command loads what only it needs: a sync where nothing changed starts faster.
+        const { runCheck } = await import("../commands/check.ts");
+        report = await runCheck({
+          config,
+          collections: collectionNames(options.collection),
+          isStrict: Boolean(options.strict),
+          onWarning: (warning) => reporter.warning(warning),
+        });
+      } finally {
+        await snapshot?.close();
+      }
       for (const item of report.items) reporter.event({ type: "item", result: item });
       reporter.flushWarnings();
       const age = report.schemaFetchedAt
@@ -406,9 +572,10 @@ export async function main(io: CliIo): Promise<number> {
             2,
           ),
         );
+        hasPrintedJson = true;
       } else {
         io.stdout(
-          `Checked ${report.checked} files: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`,
+          `Checked ${report.checked} files${snapshot ? ` ${snapshot.label}` : ""}: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`,
         );
       }
       exitCode = report.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
@@ -433,7 +600,13 @@ export async function main(io: CliIo): Promise<number> {
         onNotice: (message) => io.stderr(message),
       });
       await using _lock = { [Symbol.asyncDispose]: () => lock.release() };
-      const { client, close } = await connect({ io, config, reporter, concurrency: config.concurrency });
+      const { client, close } = await connect({
+        io,
+        config,
+        reporter,
+        concurrency: config.concurrency,
+        isSandboxFlag: options.sandbox,
+      });
       try {
         const { runPull } = await import("../commands/pull.ts");
         const report = await runPull({
@@ -465,7 +638,11 @@ export async function main(io: CliIo): Promise<number> {
     .action(async (commandOptions: { site?: string; collections?: string[]; force?: boolean }) => {
       const options = globals();
       const reporter = reporterFor(io, options);
-      const { client, close, sandboxSeed, siteId } = await connectForInit({ io, reporter });
+      const { client, close, sandboxSeed, siteId } = await connectForInit({
+        io,
+        reporter,
+        isSandboxFlag: options.sandbox,
+      });
       try {
         const { runInit } = await import("../commands/init.ts");
         const report = await runInit({
@@ -482,16 +659,22 @@ export async function main(io: CliIo): Promise<number> {
         });
         if (options.json) {
           io.stdout(JSON.stringify(report, null, 2));
+          hasPrintedJson = true;
         } else {
-          io.stdout(`Wrote ${report.configFile} for the site "${report.siteName}" (${report.siteId}):`);
+          // Site and collection names come from the server: printed escaped.
+          io.stdout(
+            escapeText(
+              `Wrote ${relative(io.cwd, report.configFile)} for the site "${report.siteName}" (${report.siteId}):`,
+            ),
+          );
           for (const collection of report.collections) {
             io.stdout(
-              `  ${collection.name}: ${collection.folder}/*.{md,markdown} → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}, ${Object.keys(collection.fields).length} mapped fields`,
+              `  ${escapeText(`${collection.name}: ${collection.folder}/*.{md,markdown} → "${collection.displayName}" (${collection.collectionId}), body: ${collection.body ?? "none"}`)}, ${Object.keys(collection.fields).length} mapped fields`,
             );
           }
           for (const file of report.samplesWritten)
             io.stdout(
-              `Wrote ${file} (a sample showing every field; draft: true keeps it off the live site).`,
+              `Wrote ${escapeText(file)} (a sample showing every field; draft: true keeps it off the live site).`,
             );
           io.stdout(
             "Next: `wf-sync pull` to bring the site's items into Markdown, then `wf-sync sync --dry-run`.",
@@ -521,7 +704,8 @@ export async function main(io: CliIo): Promise<number> {
         onWarning: (warning) => reporter.warning(warning),
       });
       reporter.flushWarnings();
-      io.stdout(result.outFile);
+      if (result.outFile) io.stdout(result.outFile);
+      else io.stderr(`${file}: file not found; nothing to preview.`);
       exitCode = result.isOk ? ExitCode.Ok : ExitCode.ItemsFailed;
     });
 
@@ -540,11 +724,14 @@ export async function main(io: CliIo): Promise<number> {
         if (!(error instanceof WfSyncError)) throw error;
         io.stderr(`No usable config (${error.message.split("\n")[0]}): serving an empty sandbox.`);
       }
+      const port = Number(commandOptions.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535)
+        throw new UsageError(`--port ${commandOptions.port}: not a port number (0–65535).`);
       const statePath = resolve(io.cwd, commandOptions.state);
       await mkdir(resolve(statePath, ".."), { recursive: true });
       const { serveSandbox } = await import("../sandbox/index.ts");
       await serveSandbox({
-        port: Number(commandOptions.port),
+        port,
         statePath,
         ...(seed ? { seed } : {}),
         ...(io.signal ? { signal: io.signal } : {}),
@@ -553,6 +740,18 @@ export async function main(io: CliIo): Promise<number> {
           io.stdout(`Webflow sandbox listening on ${sandbox.baseUrl}`);
           io.stdout(`Try: WEBFLOW_API_TOKEN=any WEBFLOW_API_BASE_URL=${sandbox.baseUrl} wf-sync sync`);
         },
+      }).catch((error: unknown) => {
+        const code = (error as { code?: unknown }).code;
+        if (code !== "EADDRINUSE" && code !== "EACCES") throw error;
+        throw new UsageError(
+          code === "EADDRINUSE"
+            ? `Port ${port} on 127.0.0.1 is already in use: the sandbox cannot listen there.`
+            : `Port ${port} on 127.0.0.1 needs privileges this process does not have.`,
+          {
+            cause: error,
+            hint: "Pass another port with --port <port> (0 picks a free one), or stop what is listening there (another `wf-sync sandbox`?).",
+          },
+        );
       });
     });
 
@@ -570,7 +769,17 @@ export async function main(io: CliIo): Promise<number> {
     );
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Ok : ExitCode.CannotRun;
+    const isJson = io.argv.includes("--json");
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return ExitCode.Ok;
+      if (isJson) {
+        printJsonError(io, ExitCode.CannotRun, {
+          code: "WF_USAGE",
+          message: error.message.replace(/^error: /, ""),
+        });
+      }
+      return ExitCode.CannotRun;
+    }
     const stoppedBy = io.interruptedBy?.();
     if (error instanceof InterruptedError && stoppedBy) {
       // Interrupted before the run got to its writes (a read was waiting): nothing half done.
@@ -582,12 +791,30 @@ export async function main(io: CliIo): Promise<number> {
     if (error instanceof WfSyncError) {
       const reporter = reporterFor(io, program.opts<GlobalOptions>());
       reporter.error(error);
+      if (io.argv[0] === "sync" || io.argv.includes("sync"))
+        reporter.stepSummaryRefusal(error, io.argv.includes("--dry-run"));
+      // --json promises one document on stdout, also when the run could not start.
+      if (isJson && !hasPrintedJson) {
+        printJsonError(io, error.exitCode, {
+          code: error.code,
+          message: error.message,
+          hint: error.hint ?? null,
+          file: error.location?.file ?? null,
+          line: error.location?.line ?? null,
+          column: error.location?.column ?? null,
+        });
+      }
       return error.exitCode;
     }
     io.stderr("wf-sync crashed. This is a bug; please report it with the output below.");
-    io.stderr(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    io.stderr(escapeLines(error instanceof Error ? (error.stack ?? error.message) : String(error)));
     return ExitCode.Internal;
   }
+}
+
+/** The JSON document of a run that stopped on an error: `{ "error": {…}, "exitCode": 2 }`. */
+function printJsonError(io: CliIo, exitCode: number, error: Record<string, unknown>): void {
+  io.stdout(JSON.stringify({ error, exitCode }, null, 2));
 }
 
 function describeAge(iso: string): string {

@@ -1,7 +1,8 @@
 import { appendFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import pc from "picocolors";
-import { formatError, type WfSyncError } from "../errors.ts";
+import type { WfSyncError } from "../errors.ts";
+import { escapeLines, escapeText } from "../core/escape-text.ts";
 import type { SyncWarning } from "../core/types.ts";
 import type { PullEvent, PullReport } from "../commands/pull.ts";
 import type { ItemResult, SyncEvent, SyncReport } from "../commands/sync.ts";
@@ -23,6 +24,11 @@ export interface ReporterOptions {
   isGitHubActions: boolean;
   /** Path of $GITHUB_STEP_SUMMARY, if set. */
   stepSummaryPath?: string | undefined;
+  /**
+   * Removes secrets (the token, `Bearer …` values) from text. Applied to every line and file
+   * the reporter writes, as a last guard behind the client's redaction of server text.
+   */
+  redact?: ((text: string) => string) | undefined;
 }
 
 const ACTION_WORDS: Record<string, string> = {
@@ -47,11 +53,36 @@ const PLAN_WORDS: Record<string, string> = {
   invalid: "invalid",
 };
 
+/** GitHub's workflow-command escaping of a message, after the text itself was made safe. */
 function escapeAnnotation(text: string): string {
   return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
+/** A property value (`file=…`) also escapes the separators `:` and `,`. */
 function escapeProperty(text: string): string {
-  return escapeAnnotation(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  return escapeAnnotation(escapeText(text)).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+/** A Markdown table cell of the job summary: one line, `|` escaped. */
+function escapeCell(text: string): string {
+  return escapeText(text).replace(/\|/g, "\\|");
+}
+
+/** `file:line:column: ` of a location, the file name escaped. */
+function describeLocation(location: WfSyncError["location"]): string {
+  if (!location) return "";
+  const line = location.line ? `:${location.line}` : "";
+  const column = location.line && location.column ? `:${location.column}` : "";
+  return `${escapeText(location.file)}${line}${column}: `;
+}
+
+/**
+ * An error as `file:line:column: message` plus its hint. An item's error is one line (every
+ * line break escaped); a run's error may span lines on purpose (a config error, a list of
+ * removals), which escapeLines keeps without letting any line become a workflow command.
+ */
+function describeError(error: WfSyncError, isMultiline: boolean): string {
+  const escape = isMultiline ? escapeLines : escapeText;
+  const hint = error.hint ? `\n  hint: ${escape(error.hint)}` : "";
+  return `${describeLocation(error.location)}${escape(error.message)}${hint}`;
 }
 
 /**
@@ -62,6 +93,9 @@ export function createReporter(options: ReporterOptions) {
   const colors = pc.createColors(options.useColor);
   const warnings = new Map<string, { count: number; first: SyncWarning }>();
   let bar: cliProgress.SingleBar | undefined;
+  const redact = options.redact ?? ((text: string) => text);
+  const stdout = (line: string) => options.stdout(redact(line));
+  const stderr = (line: string) => options.stderr(redact(line));
 
   // cli-progress draws through a stream; this one writes to stderr and says it is a terminal.
   const progressStream = options.progress
@@ -83,11 +117,11 @@ export function createReporter(options: ReporterOptions) {
   const out = (line: string) => {
     if (options.isJson) return;
     clearProgress();
-    options.stdout(line);
+    stdout(line);
   };
   const err = (line: string) => {
     clearProgress();
-    options.stderr(line);
+    stderr(line);
   };
 
   function annotate(
@@ -103,25 +137,31 @@ export function createReporter(options: ReporterOptions) {
           ...(location.column ? [`col=${location.column}`] : []),
         ]
       : [];
+    // Controls are made visible line by line; the line breaks left are the message's own (%0A).
+    const text = message.split(/\r?\n/).map(escapeText).join("\n");
     // Workflow commands are read from stdout; with --json stdout holds only the document.
-    (options.isJson ? options.stderr : options.stdout)(
-      `::${level}${properties.length ? ` ${properties.join(",")}` : ""}::${escapeAnnotation(message)}`,
+    (options.isJson ? stderr : stdout)(
+      `::${level}${properties.length ? ` ${properties.join(",")}` : ""}::${escapeAnnotation(text)}`,
     );
   }
 
   function itemError(result: ItemResult) {
     const cause = result.cause;
-    const text = cause ? formatError(cause) : `${result.file}: ${result.error ?? ""}`;
-    const prefixed = cause?.location ? text : `${result.file}: ${text}`;
+    const text = cause ? describeError(cause, false) : escapeText(result.error ?? "");
+    const prefixed = cause?.location ? text : `${escapeText(result.file)}: ${text}`;
     err(`${colors.red("✖")} ${prefixed}`);
-    annotate("error", cause?.message ?? result.error ?? "", cause?.location ?? { file: result.file });
+    annotate(
+      "error",
+      escapeText(cause?.message ?? result.error ?? ""),
+      cause?.location ?? { file: result.file },
+    );
   }
 
   return {
     event(event: SyncEvent) {
       switch (event.type) {
         case "notice":
-          if (!options.isQuiet) err(event.message);
+          if (!options.isQuiet) err(escapeText(event.message));
           break;
         case "warning": {
           const group = warnings.get(event.warning.kind);
@@ -140,10 +180,10 @@ export function createReporter(options: ReporterOptions) {
           if (options.isQuiet || options.isDryRun) break;
           if (result.action === "unchanged" && !options.isVerbose) break;
           const fields = result.changedFields?.length
-            ? colors.dim(` (${result.changedFields.join(", ")})`)
+            ? colors.dim(` (${escapeText(result.changedFields.join(", "))})`)
             : "";
           out(
-            `${colors.green(ACTION_WORDS[result.action] ?? result.action)} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`,
+            `${colors.green(ACTION_WORDS[result.action] ?? result.action)} ${escapeText(`${result.collection}/${result.slug}`)} ${colors.dim(escapeText(result.file))}${fields}`,
           );
           break;
         }
@@ -174,24 +214,39 @@ export function createReporter(options: ReporterOptions) {
       }
     },
 
+    /** The one line saying a run uses the local sandbox: printed even with --quiet, on stderr. */
+    sandboxNotice(message: string) {
+      err(message);
+    },
+
     warning(warning: SyncWarning) {
       this.event({ type: "warning", warning });
     },
 
     error(error: WfSyncError) {
-      err(formatError(error));
+      err(describeError(error, true));
       annotate("error", error.message, error.location);
+    },
+
+    /** An error about the run itself (not a file or an exception), printed even with --quiet. */
+    runError(message: string) {
+      err(`${colors.red("✖")} ${escapeText(message)}`);
+      annotate("error", message);
+    },
+
+    /** A warning about the run itself (not a file), printed at once and even with --quiet. */
+    runWarning(message: string) {
+      err(`${colors.yellow("warning")} ${escapeText(message)}`);
+      annotate("warning", message);
     },
 
     /** Prints the grouped warnings: one line per kind with a count and an example. */
     flushWarnings() {
       for (const [kind, { count, first }] of warnings) {
-        const where = first.location
-          ? `${first.location.file}${first.location.line ? `:${first.location.line}` : ""}: `
-          : "";
+        const where = first.location ? describeLocation({ ...first.location, column: undefined }) : "";
         const more = count > 1 ? ` (${count} times; first shown)` : "";
-        err(`${colors.yellow("warning")} [${kind}]${more} ${where}${first.message}`);
-        annotate("warning", `${first.message}${more}`, first.location);
+        err(`${colors.yellow("warning")} [${escapeText(kind)}]${more} ${where}${escapeText(first.message)}`);
+        annotate("warning", `${escapeText(first.message)}${more}`, first.location);
       }
       warnings.clear();
     },
@@ -204,9 +259,11 @@ export function createReporter(options: ReporterOptions) {
         if (result.error) continue;
         // The plan lists every item (SPEC: create / update / unchanged / delete per item); --quiet keeps it to changes.
         if (result.action === "unchanged" && options.isQuiet) continue;
-        const fields = result.changedFields?.length ? ` fields: ${result.changedFields.join(", ")}` : "";
+        const fields = result.changedFields?.length
+          ? ` fields: ${escapeText(result.changedFields.join(", "))}`
+          : "";
         out(
-          `  ${PLAN_WORDS[result.action] ?? result.action} ${result.collection}/${result.slug} ${colors.dim(result.file)}${fields}`,
+          `  ${PLAN_WORDS[result.action] ?? result.action} ${escapeText(`${result.collection}/${result.slug}`)} ${colors.dim(escapeText(result.file))}${fields}`,
         );
       }
     },
@@ -220,14 +277,19 @@ export function createReporter(options: ReporterOptions) {
         const table = [
           header,
           ...rows.map(([name, counts]) =>
-            [name, counts.created, counts.updated, counts.unchanged, counts.removed, counts.failed].map(
-              String,
-            ),
+            [
+              escapeText(name),
+              counts.created,
+              counts.updated,
+              counts.unchanged,
+              counts.removed,
+              counts.failed,
+            ].map(String),
           ),
         ];
         const widths = header.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
         for (const row of table)
-          options.stdout(
+          stdout(
             row
               .map((cell, column) =>
                 column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
@@ -238,12 +300,12 @@ export function createReporter(options: ReporterOptions) {
       const verb = report.isDryRun ? "Planned" : report.isInterrupted ? "Interrupted" : "Synced";
       const t = report.totals;
       const waits = `, ${report.rateLimited} rate-limit ${report.rateLimited === 1 ? "wait" : "waits"}${report.rateLimited > 0 ? ` (${(report.rateLimitWaitMs / 1000).toFixed(1)} s)` : ""}`;
-      options.stdout(
+      stdout(
         `${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests${waits}).`,
       );
       if (options.isVerbose) {
         const f = report.files;
-        options.stdout(
+        stdout(
           `Files: ${f.files} (${f.hashed} read, ${f.skipped} unchanged and not parsed, ${f.parsed} parsed, ${f.rendered} rendered${f.inWorkers > 0 ? `, ${f.inWorkers} by the worker pool` : ""}).`,
         );
       }
@@ -259,7 +321,7 @@ export function createReporter(options: ReporterOptions) {
       );
       for (const [name, counts] of Object.entries(report.collections)) {
         lines.push(
-          `| ${name} | ${counts.created} | ${counts.updated} | ${counts.unchanged} | ${counts.removed} | ${counts.failed} |`,
+          `| ${escapeCell(name)} | ${counts.created} | ${counts.updated} | ${counts.unchanged} | ${counts.removed} | ${counts.failed} |`,
         );
       }
       lines.push("", "| collection | action | item | file | changed fields |", "|---|---|---|---|---|");
@@ -269,10 +331,10 @@ export function createReporter(options: ReporterOptions) {
       const shown = changed.slice(0, maxRows);
       for (const item of shown) {
         const action = item.error ? `❌ ${item.action}` : item.action;
-        const detail = item.error
-          ? item.error.replace(/\|/g, "\\|").replace(/\n/g, " ")
-          : (item.changedFields ?? []).join(", ");
-        lines.push(`| ${item.collection} | ${action} | ${item.slug} | ${item.file} | ${detail} |`);
+        const detail = escapeCell(item.error ?? (item.changedFields ?? []).join(", "));
+        lines.push(
+          `| ${escapeCell(item.collection)} | ${action} | ${escapeCell(item.slug)} | ${escapeCell(item.file)} | ${detail} |`,
+        );
       }
       if (shown.length === 0) lines.push("| | nothing to do | | | |");
       if (changed.length > shown.length)
@@ -284,7 +346,20 @@ export function createReporter(options: ReporterOptions) {
         `${verb}: ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.removed} removed, ${t.failed} failed in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests, ${report.rateLimited} rate-limit waits).`,
         "",
       );
-      appendFileSync(options.stepSummaryPath, `${lines.join("\n")}\n`);
+      appendFileSync(options.stepSummaryPath, redact(`${lines.join("\n")}\n`));
+    },
+
+    /** A sync or its dry run that refused to start (the deletion guard, a config error) says so in the job summary too. */
+    stepSummaryRefusal(error: WfSyncError, isDryRun: boolean) {
+      if (!options.stepSummaryPath) return;
+      const lines = [
+        `### wf-sync ${isDryRun ? "plan (dry run): the real run would refuse" : "sync refused"}`,
+        "",
+        `❌ ${escapeCell(error.message)}`,
+        ...(error.hint ? ["", escapeCell(error.hint)] : []),
+        "",
+      ];
+      appendFileSync(options.stepSummaryPath, redact(`${lines.join("\n")}\n`));
     },
 
     /** One event of `wf-sync pull`. */
@@ -296,25 +371,27 @@ export function createReporter(options: ReporterOptions) {
       const result = event.result;
       if (result.error) {
         err(
-          `${colors.yellow("warning")} ${result.file}: written, but it does not map back to the item: ${result.error}`,
+          `${colors.yellow("warning")} ${escapeText(result.file)}: written, but it does not map back to the item: ${escapeText(result.error)}`,
         );
-        annotate("warning", result.error, { file: result.file });
+        annotate("warning", escapeText(result.error), { file: result.file });
         return;
       }
       if (options.isQuiet) return;
       if (result.action === "kept") {
         if (options.isVerbose)
           out(
-            `${colors.dim("kept")} ${result.collection}/${result.slug} ${colors.dim(`${result.file} exists (--overwrite replaces it)`)}`,
+            `${colors.dim("kept")} ${escapeText(`${result.collection}/${result.slug}`)} ${colors.dim(`${escapeText(result.file)} exists (--overwrite replaces it)`)}`,
           );
         return;
       }
-      out(`${colors.green(result.action)} ${result.collection}/${result.slug} ${colors.dim(result.file)}`);
+      out(
+        `${colors.green(result.action)} ${escapeText(`${result.collection}/${result.slug}`)} ${colors.dim(escapeText(result.file))}`,
+      );
     },
 
     pullSummary(report: PullReport) {
       if (options.isJson) {
-        options.stdout(
+        stdout(
           JSON.stringify(
             {
               summary: {
@@ -334,11 +411,11 @@ export function createReporter(options: ReporterOptions) {
       }
       const kept =
         report.kept > 0 ? `; ${report.kept} kept because the file exists (--overwrite replaces them)` : "";
-      options.stdout(
+      stdout(
         `Pulled: ${report.written} files written${kept}, ${report.failed} that do not map back, in ${(report.durationMs / 1000).toFixed(1)} s (${report.requests} requests).`,
       );
       if (report.kept === 0 && report.failed === 0)
-        options.stdout("The manifest is seeded: `wf-sync sync` sends nothing until a file changes.");
+        stdout("The manifest is seeded: `wf-sync sync` sends nothing until a file changes.");
     },
 
     /** Stops the progress bar (and its redraw timer); safe to call more than once. */
@@ -369,7 +446,7 @@ export function createReporter(options: ReporterOptions) {
           ...(item.changedFields ? { changedFields: item.changedFields } : {}),
         })),
       };
-      options.stdout(JSON.stringify(document, null, 2));
+      stdout(JSON.stringify(document, null, 2));
     },
   };
 }

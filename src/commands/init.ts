@@ -1,8 +1,9 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { stringify } from "yaml";
 import { UsageError } from "../errors.ts";
+import { CONFIG_FILE_NAMES } from "../load-config.ts";
 import { slugify } from "../core/slugify.ts";
 import type { CollectionSchema, FieldSchema } from "../core/types.ts";
 import type { WebflowClient } from "../webflow/client.ts";
@@ -183,9 +184,12 @@ function configText(options: {
   site: { id: string; displayName: string };
   collections: Array<InitCollection & { schema: CollectionSchema; keys: Map<string, string> }>;
   sandboxSeed: string | undefined;
+  fileName: string;
 }): string {
   const lines: string[] = [];
-  lines.push(`// wf-sync.config.ts, written by \`wf-sync init\` for the site "${options.site.displayName}".`);
+  lines.push(
+    `// ${options.fileName}, written by \`wf-sync init\` for the site "${options.site.displayName}".`,
+  );
   lines.push("// Each collection maps the Markdown files of one folder to one Webflow CMS collection.");
   lines.push(
     "// Edit freely: rename frontmatter keys on the left of `fields`, remove collections you do not want synced.",
@@ -197,6 +201,11 @@ function configText(options: {
   lines.push(`  // ${options.site.displayName}; needed for uploading local images and files.`);
   lines.push(`  siteId: ${quote(options.site.id)},`);
   if (options.sandboxSeed) {
+    lines.push(
+      "  // The demo site lives in the built-in local sandbox: with no WEBFLOW_API_TOKEN set, runs use it",
+    );
+    lines.push("  // (outside CI). Remove this line once the config points at your real site.");
+    lines.push("  sandbox: true,");
     lines.push(
       "  // Describes the built-in sandbox's site when no WEBFLOW_API_TOKEN is set; ignored with a token.",
     );
@@ -287,13 +296,32 @@ function sampleText(
 }
 
 /**
+ * The config's name when none is given: the one the project already has, else
+ * `wf-sync.config.ts`, or `wf-sync.config.mts` in a CommonJS package (a package.json without
+ * `"type": "module"`), where TypeScript reads a `.ts` file as CommonJS and, with
+ * `verbatimModuleSyntax` (tsc --init's default), rejects its `import`/`export default` (TS1295).
+ */
+export function defaultConfigFileName(root: string): string {
+  const existing = CONFIG_FILE_NAMES.find((name) => existsSync(resolve(root, name)));
+  if (existing) return existing;
+  const manifest = resolve(root, "package.json");
+  if (!existsSync(manifest)) return "wf-sync.config.ts";
+  try {
+    const type = (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type;
+    return type === "module" ? "wf-sync.config.ts" : "wf-sync.config.mts";
+  } catch {
+    return "wf-sync.config.ts";
+  }
+}
+
+/**
  * `wf-sync init`: reads a site's collections and fields and writes a commented
  * `wf-sync.config.ts` plus one sample Markdown file per collection. Never overwrites a
  * config without `isForced`; sample files that exist are left alone.
  */
 export async function runInit(options: RunInitOptions): Promise<InitReport> {
   const { client, root } = options;
-  const configFile = resolve(root, options.configFileName ?? "wf-sync.config.ts");
+  const configFile = resolve(root, options.configFileName ?? defaultConfigFileName(root));
   if (existsSync(configFile) && !options.isForced) {
     throw new UsageError(`${configFile} already exists; init leaves it alone.`, {
       hint: "Run `wf-sync init --force` to replace it.",
@@ -354,7 +382,10 @@ export async function runInit(options: RunInitOptions): Promise<InitReport> {
       collection.sampleFile.split("/").at(-1)?.replace(/\.md$/, "") ?? "",
     ]),
   );
-  await writeFile(configFile, configText({ site, collections, sandboxSeed: options.sandboxSeed }));
+  await writeFile(
+    configFile,
+    configText({ site, collections, sandboxSeed: options.sandboxSeed, fileName: basename(configFile) }),
+  );
   const samplesWritten: string[] = [];
   for (const collection of collections) {
     const absolute = resolve(root, collection.sampleFile);

@@ -77,8 +77,8 @@ export async function sandboxSeedFor(config: ResolvedConfig): Promise<SandboxSee
     return JSON.parse(await readFile(path, "utf8")) as SandboxSeed;
   } catch (error) {
     throw new ConfigError(
-      `${config.sandboxSeed}: the sandbox seed cannot be read: ${error instanceof Error ? error.message : String(error)}`,
-      { location: { file: path } },
+      `the sandbox seed cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      { location: { file: config.sandboxSeed } },
     );
   }
 }

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import type { ResolvedConfig } from "../config.ts";
-import { UsageError, WfSyncError } from "../errors.ts";
+import { WfSyncError } from "../errors.ts";
 import { parseEntry } from "../core/parse-entry.ts";
 import { renderPreviewPage } from "../core/preview-page.ts";
 import { createMarkdownRenderer } from "../core/render-markdown.ts";
@@ -19,7 +19,7 @@ export async function runPreview(options: {
   cwd: string;
   out?: string | undefined;
   onWarning: (warning: SyncWarning) => void;
-}): Promise<{ outFile: string; isOk: boolean }> {
+}): Promise<{ outFile: string | undefined; isOk: boolean }> {
   const { config } = options;
   const absolute = resolve(options.cwd, options.file);
   const path = relative(config.root, absolute).split("\\").join("/");
@@ -27,7 +27,8 @@ export async function runPreview(options: {
   try {
     text = await readFile(absolute, "utf8");
   } catch {
-    throw new UsageError(`${options.file}: file not found.`);
+    // Like any file that cannot be previewed: exit 1 (SPEC: preview exits 0 or 1), nothing written.
+    return { outFile: undefined, isOk: false };
   }
   // The collection whose patterns take this file decides the rendering options.
   let collection = config.collections.find((candidate) => Boolean(candidate.body)) ?? config.collections[0];

@@ -25,13 +25,13 @@ export interface EntryLimits {
  * Defaults, each far above real content and far below where the parsers misbehave:
  * 5 MB is ten times a long book chapter (Webflow's editor struggles well before that); 32
  * levels is three times the deepest outline in practice, and the stack overflows near 800;
- * Webflow collections hold at most a few dozen fields, so 1,000 keys and 256 KB of
+ * Webflow collections hold at most a few dozen fields, so 1,000 keys and 64 KB of
  * frontmatter leave room for long RichText values while keeping YAML's per-map checks cheap.
  */
 export const DEFAULT_LIMITS: EntryLimits = {
   maxBodyBytes: 5_000_000,
   maxNestingDepth: 32,
-  maxFrontmatterBytes: 256 * 1024,
+  maxFrontmatterBytes: 64 * 1024,
   maxFrontmatterKeys: 1_000,
   maxYamlAliases: 100,
 };

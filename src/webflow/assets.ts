@@ -85,7 +85,7 @@ async function uploadAsset(
         throw new WebflowApiError({
           endpoint: "POST <asset upload>",
           status: response.statusCode,
-          message: text.slice(0, 200),
+          message: http.redact(text.slice(0, 200)),
         });
       }
     } catch (error) {

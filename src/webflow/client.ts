@@ -119,6 +119,14 @@ export interface WebflowClientOptions {
   signal?: AbortSignal | undefined;
   /** Overrides `target` (default: the base URL), e.g. "sandbox" for the built-in emulator whose port changes. */
   target?: string;
+  /** Longest Retry-After waited out (default 5 minutes); a 429 asking for more stops the client. */
+  maxRateLimitWaitMs?: number;
+  /**
+   * Called once when a Retry-After longer than `maxRateLimitWaitMs` stops the client, with a
+   * sentence saying why and when to try again. From then on every request gives up at once
+   * with InterruptedError (nothing sent); the caller usually aborts its run with it.
+   */
+  onRateLimitStop?: (reason: string) => void;
 }
 
 /** Creates the undici-backed Webflow client. */
@@ -136,6 +144,8 @@ export function createWebflowClient(options: WebflowClientOptions): WebflowClien
     onNotice: options.onNotice,
     debug: options.debug,
     signal: options.signal,
+    maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 300_000,
+    onRateLimitStop: options.onRateLimitStop,
   });
   return {
     stats: http.stats,

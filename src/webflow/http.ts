@@ -5,9 +5,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { Dispatcher } from "undici";
-import { AuthError, InterruptedError, UsageError, WebflowApiError } from "../errors.ts";
+import { ApiUnavailableError, AuthError, InterruptedError, UsageError, WebflowApiError } from "../errors.ts";
+import { createRedactor } from "../core/redact-secrets.ts";
 import { failureOf, type ErrorBody } from "./failure.ts";
 import { RateGate, retryAfterMs } from "./rate-gate.ts";
+import { RateLimitStop } from "./rate-limit-stop.ts";
 import type { ClientStats } from "./types.ts";
 
 /**
@@ -57,6 +59,10 @@ export interface HttpOptions {
   onNotice?: ((message: string) => void) | undefined;
   debug?: ((message: string) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** Longest Retry-After waited out; a longer one stops the client (RateLimitStop). */
+  maxRateLimitWaitMs: number;
+  /** Called once when a Retry-After longer than `maxRateLimitWaitMs` stops the client, with why and until when. */
+  onRateLimitStop?: ((reason: string) => void) | undefined;
 }
 
 export interface CallOptions {
@@ -70,6 +76,10 @@ export interface CallOptions {
 export interface Http {
   readonly stats: ClientStats;
   readonly maxRetries: number;
+  /** `scheme://host:port` of the API, for messages. */
+  readonly origin: string;
+  /** Removes the token and any `Bearer …` value from server text (error answers are redacted before anything reads them). */
+  readonly redact: (text: string) => string;
   /** Sends one API request (queued behind the concurrency limit), retrying where safe. */
   run<T>(method: Dispatcher.HttpMethod, path: string, callOptions: CallOptions): Promise<T>;
   /** Reads every page of a paginated list; `key` names the array in each page. */
@@ -83,13 +93,38 @@ export interface Http {
 
 /** What one attempt came to. */
 type Attempt =
-  | { kind: "answer"; status: number; text: string }
+  | { kind: "answer"; status: number; text: string; location?: string | undefined }
   | { kind: "rate-limited"; waitMs: number | undefined }
   | { kind: "no-answer"; error: unknown };
 
-/** The error for a request that was never sent because the run was interrupted. */
-function interrupted(endpoint: string, cause: unknown): InterruptedError {
-  return new InterruptedError(`${endpoint} was not sent: the run was interrupted.`, { cause });
+/** The error for a request that was never sent because the run was interrupted (or stopped for the rate limit). */
+function interrupted(endpoint: string, cause: unknown, stopReason?: string): InterruptedError {
+  return new InterruptedError(`${endpoint} was not sent: ${stopReason ?? "the run was interrupted."}`, {
+    cause,
+  });
+}
+
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
+/** Retries of a refused connection to this machine: a local server that is down stays down. */
+const LOOPBACK_REFUSED_RETRIES = 2;
+
+/**
+ * A 3xx from the API host. It is never followed: undici would send the token along to
+ * wherever the Location points. Only the target's origin is named (its path is server text).
+ */
+function redirectError(endpoint: string, status: number, location: string | undefined): ApiUnavailableError {
+  let target = "another address";
+  try {
+    if (location) target = new URL(location).origin;
+  } catch {
+    // A Location that is not an absolute URL: named generically.
+  }
+  return new ApiUnavailableError(
+    `${endpoint}: the API host answered with a redirect (${status}) to ${target}, which wf-sync does not follow, so the token is not sent there.`,
+    {
+      hint: "Check WEBFLOW_API_BASE_URL: it must be the API's own address (default https://api.webflow.com/v2).",
+    },
+  );
 }
 
 function urlFor(baseUrl: string, path: string, values: CallOptions["query"]): string {
@@ -166,7 +201,17 @@ class WebflowHttp implements Http {
     gaveUp: 0,
   };
   readonly maxRetries: number;
+  readonly origin: string;
+  readonly redact: (text: string) => string;
   private readonly options: HttpOptions;
+  private readonly stop: RateLimitStop;
+  /** Aborted by close(): requests still waiting (backoff, rate gate) give up instead of retrying into a closed pool. */
+  private readonly closing = new AbortController();
+  /** What every wait listens to: the caller's signal, a rate-limit stop, close(). */
+  private readonly waitSignal: AbortSignal;
+  /** The highest retry of a failed connection already announced; reset by any answer. */
+  private announcedRetry = 0;
+  private readonly isLoopback: boolean;
   private readonly gate: RateGate;
   private readonly limit: ReturnType<typeof pLimit>;
   private agent: Dispatcher | undefined;
@@ -176,6 +221,16 @@ class WebflowHttp implements Http {
   constructor(options: HttpOptions) {
     this.options = options;
     this.maxRetries = options.maxRetries;
+    const url = new URL(options.baseUrl);
+    this.origin = url.origin;
+    this.isLoopback = LOOPBACK_HOST.test(url.hostname);
+    this.redact = createRedactor([options.token]);
+    this.stop = new RateLimitStop({
+      maxWaitMs: options.maxRateLimitWaitMs,
+      onStop: options.onRateLimitStop,
+      signal: options.signal,
+    });
+    this.waitSignal = AbortSignal.any([this.stop.signal, this.closing.signal]);
     this.gate = new RateGate(this.stats);
     this.limit = pLimit(options.concurrency);
     this.headers = {
@@ -203,11 +258,10 @@ class WebflowHttp implements Http {
 
   /** Waits `ms`, but gives up at once when the run is interrupted. */
   private async backoff(ms: number, endpoint: string): Promise<void> {
-    const { signal } = this.options;
     try {
-      await sleep(ms, undefined, signal ? { signal } : undefined);
+      await sleep(ms, undefined, { signal: this.waitSignal });
     } catch (error) {
-      throw interrupted(endpoint, error);
+      throw interrupted(endpoint, error, this.stopReason());
     }
   }
 
@@ -221,9 +275,9 @@ class WebflowHttp implements Http {
     let ticket;
     try {
       // Once the run is interrupted no new request starts; requests already sent finish.
-      ticket = await this.gate.acquire(this.options.signal);
+      ticket = await this.gate.acquire(this.waitSignal);
     } catch (error) {
-      throw interrupted(endpoint, error);
+      throw interrupted(endpoint, error, this.stopReason());
     }
     let response: Dispatcher.ResponseData;
     this.stats.requests++;
@@ -237,18 +291,32 @@ class WebflowHttp implements Http {
       return { kind: "no-answer", error };
     }
     const status = response.statusCode;
+    this.announcedRetry = 0;
     const waitMs = status === 429 ? retryAfterMs(response.headers["retry-after"]) : undefined;
+    // Before the gate learns of a long Retry-After: a stop must not leave requests parked behind it.
+    if (status === 429) this.stop.check(waitMs ?? 60_000);
     this.gate.release(ticket, { status, headers: response.headers, retryAfterMs: waitMs });
     if (status === 429) {
       await response.body.dump();
       return { kind: "rate-limited", waitMs };
     }
-    return { kind: "answer", status, text: await response.body.text() };
+    const text = await response.body.text();
+    // An error answer is server text that may echo the Authorization header: redacted before
+    // anything parses, wraps, prints or stores it. Successful answers are data, kept as sent.
+    if (status < 300) return { kind: "answer", status, text };
+    const location = response.headers["location"];
+    return {
+      kind: "answer",
+      status,
+      text: this.redact(text),
+      location: typeof location === "string" ? this.redact(location) : undefined,
+    };
   }
 
   /** Counts a 429; throws once too many came in a row. (A 429 is refused before anything happens: safe to resend.) */
   private onRateLimited(endpoint: string, waitMs: number | undefined, rateLimits: number): void {
     this.stats.rateLimited++;
+    if (this.stop.reason !== undefined) throw interrupted(endpoint, undefined, this.stop.reason);
     if (rateLimits > this.options.maxRateLimitRetries) {
       this.stats.gaveUp++;
       throw new WebflowApiError({
@@ -283,10 +351,15 @@ class WebflowHttp implements Http {
         // The request may have reached Webflow (a dropped connection, a timeout): only the
         // caller can find out, by slug, and decide. Re-sending blindly could create it twice.
         if (!callOptions.isIdempotent) throw connectionError(endpoint, result.error, failures, true);
-        if (failures >= this.maxRetries) {
+        if (this.closing.signal.aborted) throw interrupted(endpoint, result.error, this.stopReason());
+        const maxRetries = this.retriesAfter(result.error);
+        if (failures >= maxRetries) {
           this.stats.gaveUp++;
           throw connectionError(endpoint, result.error, failures, false);
         }
+        this.announceRetry(result.error, failures + 1, maxRetries);
+      } else if (result.status >= 300 && result.status < 400) {
+        throw redirectError(endpoint, result.status, result.location);
       } else if (result.status >= 500 || result.status === 408) {
         // A 5xx on a create may still have been applied (a gateway timing out): the caller reconciles.
         const isUncertain = !callOptions.isIdempotent;
@@ -314,6 +387,26 @@ class WebflowHttp implements Http {
     }
   }
 
+  /** Retries for a connection that failed: fewer when a server on this machine refused it. */
+  private retriesAfter(error: unknown): number {
+    const isRefused = (error as NodeJS.ErrnoException | undefined)?.code === "ECONNREFUSED";
+    return isRefused && this.isLoopback
+      ? Math.min(this.maxRetries, LOOPBACK_REFUSED_RETRIES)
+      : this.maxRetries;
+  }
+
+  /**
+   * Says at once that the API cannot be reached, instead of retrying in silence: one line per
+   * retry round, however many requests failed together.
+   */
+  private announceRetry(error: unknown, retry: number, maxRetries: number): void {
+    if (retry <= this.announcedRetry) return;
+    this.announcedRetry = retry;
+    this.options.onNotice?.(
+      `Webflow could not be reached at ${this.origin} (${describe(error)}); retrying (${retry} of ${maxRetries})`,
+    );
+  }
+
   /** An arrow property, so that endpoint modules may take it off the object. */
   readonly run = <T>(method: Dispatcher.HttpMethod, path: string, callOptions: CallOptions): Promise<T> =>
     this.limit(() => this.call<T>(method, path, callOptions));
@@ -339,7 +432,13 @@ class WebflowHttp implements Http {
     return items;
   }
 
+  /** Why waiting requests give up: a rate-limit stop, close(), else the caller's interruption. */
+  private stopReason(): string | undefined {
+    return this.stop.reason ?? (this.closing.signal.aborted ? "the client was closed." : undefined);
+  }
+
   async close(): Promise<void> {
+    this.closing.abort();
     await this.agent?.close();
   }
 }

@@ -30,7 +30,9 @@ export function createSiteApi(http: Http) {
           });
         }
         if (error instanceof WebflowApiError && (error.status === 0 || error.status >= 500)) {
-          throw new ApiUnavailableError(`Webflow could not be reached: ${error.message}`, { cause: error });
+          throw new ApiUnavailableError(`Webflow could not be reached at ${http.origin}: ${error.message}`, {
+            cause: error,
+          });
         }
         throw error;
       }

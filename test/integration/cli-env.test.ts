@@ -144,23 +144,54 @@ describe("config", () => {
 });
 
 describe("no token", () => {
-  it("under CI: exit 2, a clear message, nothing written", async () => {
+  it("without a sandbox opt-in: exit 2 with a hint, in CI or not, nothing written", async () => {
     await using project = await copyFixture("core-basic");
     const before = await project.files();
-    for (const ci of ["true", "1"]) {
-      const result = await runCli(["sync"], { cwd: project.dir, env: { CI: ci } });
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/WEBFLOW_API_TOKEN/);
-      expect(result.stderr).toMatch(/CI/);
-      expect(result.stdout).toBe("");
+    for (const env of [{}, { CI: "true" }, { CI: "1" }, { WF_SYNC_SANDBOX: "0" }]) {
+      for (const args of [["sync"], ["sync", "--dry-run"], ["pull"]]) {
+        const result = await runCli(args, { cwd: project.dir, env });
+        expect(result.code).toBe(2);
+        expect(result.stderr).toMatch(/^WEBFLOW_API_TOKEN is not set/);
+        expect(result.stderr).toContain("--sandbox");
+        expect(result.stdout).toBe("");
+      }
     }
     expect(await project.files()).toEqual(before);
   });
 
-  it("not under CI: uses the built-in sandbox, says so in one line, and keeps its state in .wf-sync/sandbox.json", async () => {
+  it("under CI the config's `sandbox: true` is not enough; --sandbox or WF_SYNC_SANDBOX=1 is", async () => {
     await using project = await copyFixture("core-basic");
+    await project.edit("wf-sync.config.ts", "export default {", "export default {\n  sandbox: true,");
+    const before = await project.files();
+    const refused = await runCli(["sync"], { cwd: project.dir, env: { CI: "true" } });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      "WEBFLOW_API_TOKEN is not set, and under CI the config's `sandbox: true` does not select the local sandbox.",
+    );
+    expect(await project.files()).toEqual(before);
 
-    const first = await runCli(["sync"], { cwd: project.dir, env: {} });
+    const byFlag = await runCli(["sync", "--sandbox", "--quiet"], { cwd: project.dir, env: { CI: "true" } });
+    expect(byFlag.code).toBe(0);
+    expect(byFlag.stderr).toContain("using the built-in local sandbox (--sandbox;");
+    const byEnv = await runCli(["sync", "--quiet"], {
+      cwd: project.dir,
+      env: { CI: "true", WF_SYNC_SANDBOX: "1" },
+    });
+    expect(byEnv.code).toBe(0);
+    expect(byEnv.stderr).toContain("using the built-in local sandbox (WF_SYNC_SANDBOX=1;");
+    // Outside CI the config alone selects it, and --quiet keeps the one-line notice.
+    const byConfig = await runCli(["sync", "--quiet"], { cwd: project.dir, env: {} });
+    expect(byConfig.code).toBe(0);
+    expect(byConfig.stderr.split("\n")).toEqual([
+      "No WEBFLOW_API_TOKEN set: using the built-in local sandbox (sandbox: true in the config; state in .wf-sync/sandbox.json), not a real site.",
+    ]);
+  });
+
+  it("with WF_SYNC_SANDBOX=1: uses the built-in sandbox, says so in one line, and keeps its state in .wf-sync/sandbox.json", async () => {
+    await using project = await copyFixture("core-basic");
+    const env = { WF_SYNC_SANDBOX: "1" };
+
+    const first = await runCli(["sync"], { cwd: project.dir, env });
     expect(first.code).toBe(0);
     const notices = first.stderr.split("\n").filter((line) => /sandbox/i.test(line));
     expect(notices).toHaveLength(1);
@@ -169,7 +200,7 @@ describe("no token", () => {
     expect(existsSync(statePath)).toBe(true);
 
     const state = await project.read(".wf-sync/sandbox.json");
-    const second = await runCli(["sync"], { cwd: project.dir, env: {} });
+    const second = await runCli(["sync"], { cwd: project.dir, env });
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/0 created, 0 updated, 7 unchanged/);
 
@@ -192,18 +223,19 @@ describe("no token", () => {
   it("--dry-run against the built-in sandbox writes nothing locally", async () => {
     await using project = await copyFixture("core-basic");
     const before = await project.files();
-    const result = await runCli(["sync", "--dry-run"], { cwd: project.dir, env: {} });
+    const env = {};
+    const result = await runCli(["sync", "--dry-run", "--sandbox"], { cwd: project.dir, env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/create posts\/hello-world/);
     expect(await project.files()).toEqual(before);
 
     // After a real run, a dry run plans against the stored state and leaves it as it was.
-    expect((await runCli(["sync"], { cwd: project.dir, env: {} })).code).toBe(0);
+    expect((await runCli(["sync", "--sandbox"], { cwd: project.dir, env })).code).toBe(0);
     const state = await project.read(".wf-sync/sandbox.json");
     const manifest = await project.read(".wf-sync/manifest.json");
     const files = await project.files();
     await project.edit("content/team/grace-hopper.md", "role: Admiral", "role: Rear admiral");
-    const planned = await runCli(["sync", "--dry-run"], { cwd: project.dir, env: {} });
+    const planned = await runCli(["sync", "--dry-run", "--sandbox"], { cwd: project.dir, env });
     expect(planned.code).toBe(0);
     expect(planned.stdout).toMatch(/update team\/grace-hopper .*role/);
     expect(planned.stdout).not.toMatch(/create /);

@@ -282,7 +282,10 @@ describe("--force and --collection", () => {
 
     // Without a token too: the built-in sandbox is not even started.
     const files = await project.files();
-    const local = await runCli(["sync", "--collection", "nope"], { cwd: project.dir, env: {} });
+    const local = await runCli(["sync", "--collection", "nope"], {
+      cwd: project.dir,
+      env: { WF_SYNC_SANDBOX: "1" },
+    });
     expect(local.code).toBe(2);
     expect(local.stderr).toContain('Unknown collection "nope"');
     expect(await project.files()).toEqual(files);

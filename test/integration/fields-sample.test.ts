@@ -1,6 +1,6 @@
 // Issue 4 "done means": the repo's own sample (content/, wf-sync.config.ts, wf-sync.sandbox.json)
-// syncs into the built-in sandbox with the built CLI, no token and not under CI, and a second
-// run sends no write. Needs `npm run build` (npm test runs it first).
+// syncs into the built-in sandbox (the config says `sandbox: true`) with the built CLI, no token
+// and not under CI, and a second run sends no write. Needs `npm run build` (npm test runs it first).
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -27,7 +27,8 @@ describe("the repo's sample project", () => {
       const env = { HOME: dir }; // no WEBFLOW_API_TOKEN, no CI
 
       const first = await spawnCli(["sync", "--json"], { cwd: dir, env });
-      expect(first.stderr).toContain("built-in local sandbox");
+      // The repo's config opts in with `sandbox: true`, which selects the sandbox outside CI.
+      expect(first.stderr).toContain("built-in local sandbox (sandbox: true in the config;");
       expect(first.code).toBe(0);
       const report = JSON.parse(first.stdout) as JsonReport;
       expect(report.items.filter((item) => item.error !== null)).toEqual([]);

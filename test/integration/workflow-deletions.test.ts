@@ -1,4 +1,4 @@
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
@@ -135,12 +135,21 @@ describe("the deletion safety valve", () => {
     expect(describeWrites(sandbox)).toEqual([]);
     expect(sandbox.items(NOTES)).toHaveLength(20);
 
-    // The pull-request dry run refuses exactly as the real run would: same message, same exit code.
-    const plan = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox) });
+    // The pull-request dry run refuses exactly as the real run would: same message, same exit
+    // code, and both say so in the GitHub job summary.
+    const summary = join(cwd, "step-summary.md");
+    const github = { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary };
+    const plan = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox, github) });
     expect(plan.code).toBe(2);
     expect(plan.stderr.join("\n")).toContain(
       'Refusing to delete 3 of 20 items of "notes" (more than 10 %); nothing was written',
     );
+    expect(await readFile(summary, "utf8")).toMatch(
+      /dry run\): the real run would refuse[\s\S]*Refusing to delete 3 of 20/,
+    );
+    await rm(summary);
+    expect((await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox, github) })).code).toBe(2);
+    expect(await readFile(summary, "utf8")).toMatch(/sync refused[\s\S]*Refusing to delete 3 of 20/);
     expect(describeWrites(sandbox)).toEqual([]);
     const allowedPlan = await runWorkflowCli(["sync", "--dry-run", "--yes"], { cwd, env: tokenEnv(sandbox) });
     expect(allowedPlan.code).toBe(0);

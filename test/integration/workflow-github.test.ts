@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -174,6 +174,7 @@ describe("output", () => {
 describe("the composite action", () => {
   interface Step {
     name?: string;
+    uses?: string;
     shell?: string;
     run?: string;
     env?: Record<string, string>;
@@ -203,7 +204,12 @@ describe("the composite action", () => {
     const step = action.runs.steps.find((candidate) => candidate.name === "wf-sync sync");
     expect(step?.shell).toBe("bash");
     expect(step?.env?.["WEBFLOW_API_TOKEN"]).toBe("${{ inputs.webflow-api-token }}");
-    expect(step?.run).toContain('node "$GITHUB_ACTION_PATH/dist/cli/bin.js" "${args[@]}"');
+    expect(step?.run).toContain('"$WF_SYNC_TOOL/node_modules/.bin/wf-sync" "${args[@]}"');
+    // The tool is the packed tarball, installed without dev dependencies, and cached.
+    const install = action.runs.steps.find((candidate) => candidate.name?.startsWith("Install wf-sync"));
+    expect(install?.run).toContain("npm pack");
+    expect(install?.run).toContain("--omit=dev");
+    expect(action.runs.steps.some((candidate) => candidate.uses?.startsWith("actions/cache@"))).toBe(true);
     // Inputs go through the environment, never into the script text.
     for (const candidate of action.runs.steps) expect(candidate.run ?? "").not.toContain("${{");
   });
@@ -219,6 +225,12 @@ describe("the composite action", () => {
     if (!step?.run || !step.env) throw new Error("the action has no sync step");
     const bin = resolve(REPO_ROOT, "dist/cli/bin.js");
     if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does).`);
+    // Where the install step puts the tool: here a bin link to this checkout's build.
+    const tool = await mkdtemp(join(tmpdir(), "wf-sync-tool-"));
+    await mkdir(join(tool, "node_modules/.bin"), { recursive: true });
+    const wrapper = join(tool, "node_modules/.bin/wf-sync");
+    await writeFile(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`);
+    await chmod(wrapper, 0o755);
     const env: Record<string, string> = {
       PATH: process.env["PATH"] ?? "",
       GITHUB_ACTION_PATH: REPO_ROOT,
@@ -228,10 +240,9 @@ describe("the composite action", () => {
       WEBFLOW_API_BASE_URL: options.sandbox.baseUrl,
     };
     for (const [key, value] of Object.entries(step.env)) {
-      env[key] = value.replace(
-        /\$\{\{ inputs\.([\w-]+) \}\}/g,
-        (_match, name: string) => options.inputs[name] ?? "",
-      );
+      env[key] = value
+        .replace(/\$\{\{ inputs\.([\w-]+) \}\}/g, (_match, name: string) => options.inputs[name] ?? "")
+        .replace("${{ steps.tool.outputs.dir }}", tool);
     }
     try {
       const { stdout } = await promisify(execFile)("bash", ["-e", "-c", step.run], {
@@ -243,6 +254,8 @@ describe("the composite action", () => {
     } catch (error) {
       const failure = error as { code?: number; stdout?: string };
       return { code: failure.code ?? -1, stdout: failure.stdout ?? "" };
+    } finally {
+      await rm(tool, { recursive: true, force: true });
     }
   }
 

@@ -34,6 +34,7 @@ describe("wf-sync init", () => {
     expect(config).toContain('body: "post-body"');
     expect(config).toContain('"summary": "post-summary", // PlainText, required');
     expect(config).toContain('include: "content/blog-posts/*.{md,markdown}"');
+    expect(config).not.toMatch(/^\s*sandbox/m);
     const sample = await readFile(join(cwd, "content/blog-posts/example-blog-post.md"), "utf8");
     for (const key of [
       "summary:",
@@ -112,9 +113,9 @@ describe("wf-sync init", () => {
     const init = await runWorkflowCli(["init"], { cwd, env: {} });
     expect(init.code).toBe(0);
     expect(init.stderr.join("\n")).toContain("built-in sandbox with a demo site");
-    expect(await readFile(join(cwd, "wf-sync.config.ts"), "utf8")).toContain(
-      'sandboxSeed: "wf-sync.sandbox.json"',
-    );
+    const config = await readFile(join(cwd, "wf-sync.config.ts"), "utf8");
+    expect(config).toContain('sandboxSeed: "wf-sync.sandbox.json"');
+    expect(config).toContain("  sandbox: true,");
     // The samples are not wanted here; pull brings the site's own items.
     await rm(join(cwd, "content/authors/example-author.md"));
     await rm(join(cwd, "content/blog-posts/example-blog-post.md"));
@@ -128,11 +129,20 @@ describe("wf-sync init", () => {
     expect(sync.stdout.at(-1)).toMatch(/^Synced: 0 created, 0 updated, 4 unchanged, 0 removed, 0 failed/);
   });
 
-  it("refuses under CI without a token", async () => {
+  it("refuses under CI without a token, unless --sandbox asks for the demo site", async () => {
     const cwd = await makeTempProject();
     const run = await runWorkflowCli(["init"], { cwd, env: { CI: "true" } });
     expect(run.code).toBe(2);
+    expect(run.stderr.join("\n")).toMatch(
+      /^WEBFLOW_API_TOKEN is not set \(under CI\)\.\n {2}hint: .*--sandbox/,
+    );
     expect(existsSync(join(cwd, "wf-sync.config.ts"))).toBe(false);
+    const chosen = await runWorkflowCli(["init", "--sandbox", "--quiet"], { cwd, env: { CI: "true" } });
+    expect(chosen.code).toBe(0);
+    expect(chosen.stderr.join("\n")).toContain("built-in sandbox with a demo site");
+    // The config it wrote opts in, but under CI the config alone does not select the sandbox.
+    expect((await runWorkflowCli(["sync"], { cwd, env: { CI: "true" } })).code).toBe(2);
+    expect((await runWorkflowCli(["sync", "--sandbox"], { cwd, env: { CI: "true" } })).code).toBe(0);
   });
 });
 

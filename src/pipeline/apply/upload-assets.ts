@@ -3,6 +3,7 @@
  * file is checked (present, within Webflow's limits), then found by MD5 in the manifest or by
  * name and size on the site, and uploaded only when neither has it.
  */
+import { findActiveSvgContent, isSvgPath } from "../../core/svg-safety.ts";
 import { AssetError, ExitCode, WfSyncError, type SourceLocation } from "../../errors.ts";
 import type { FieldDependency } from "../../core/convert-field.ts";
 import type { Entry } from "../../core/types.ts";
@@ -98,6 +99,8 @@ export async function uploadEntryAssets(
     /** The file line of each body image, where the renderer found it. */
     bodyImageLines?: Readonly<Record<string, number>> | undefined;
     hasBody: boolean;
+    /** The collection trusts its repository (`rawHtml: "keep"`): SVGs holding code are uploaded. */
+    isSvgCodeTrusted?: boolean;
     assetsByPath: AssetsByPath;
   },
 ): Promise<WfSyncError[]> {
@@ -123,6 +126,16 @@ export async function uploadEntryAssets(
     if (assetsByPath.has(found.key)) continue;
     const relative = found.key;
     const { bytes, md5 } = await readAsset(found.real, confinement, location);
+    const active = isSvgPath(relative) && !options.isSvgCodeTrusted ? findActiveSvgContent(bytes) : undefined;
+    if (active) {
+      errors.push(
+        new AssetError(
+          `${asset.key}${asset.path}: the SVG holds ${active.what} (its line ${active.line}), which would run on the site.`,
+          { location, hint: 'Remove it from the SVG, or set richText: { rawHtml: "keep" } for a repository you trust.' },
+        ),
+      );
+      continue;
+    }
     const fileName = relative.split("/").at(-1) ?? relative;
     let uploaded = await findUploaded(context, { md5, fileName, size: bytes.length, relative });
     if (!uploaded && !context.config.siteId) {

@@ -218,6 +218,7 @@ async function buildFileDraft(
     bodyImages,
     bodyImageLines: file.rendered?.lookups.imageLines,
     hasBody: Boolean(run.config.body),
+    isSvgCodeTrusted: run.renderOptions["rawHtml"] === "keep",
     assetsByPath,
   });
   if (assetErrors.length > 0) return fail(entry.file, slugForEntry(entry), assetErrors[0] as WfSyncError);

@@ -1,0 +1,85 @@
+// Issue 14, item 9: a file name carrying a line break, a workflow command and ANSI escapes is
+// printed escaped, on the terminal, in annotations and in the job summary: it can neither
+// start a `::warning::` line of its own nor colour the log.
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { startSandbox } from "../../src/sandbox/index.ts";
+import { spawnCli } from "../helpers/cli.ts";
+import { makeTempProject, tokenEnv, writesOf } from "../helpers/workflow-cli.ts";
+
+const SITE = "5e1e5e1e5e1e5e1e5e1e5e1e";
+const NOTES = "5e1e5e1e5e1e5e1e5e1e0c01";
+const seed = {
+  sites: [
+    {
+      id: SITE,
+      displayName: "Hostile names",
+      collections: [
+        {
+          id: NOTES,
+          displayName: "Notes",
+          slug: "notes",
+          fields: [
+            { slug: "body", type: "RichText" },
+            { slug: "summary", type: "PlainText" },
+          ],
+        },
+      ],
+    },
+  ],
+};
+const CONFIG = `export default { siteId: "${SITE}", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`;
+const GOOD = "notes/evil\n::warning::pwned \u001b[31mred\u001b[0m.md";
+const BAD = "notes/bad\r\n::error::owned\u001b[2J\u009b1m.md";
+
+/** Lines that a GitHub runner would read as workflow commands. */
+function commandLines(text: string): string[] {
+  return text.split(/\r?\n|\r/).filter((line) => /^\s*(::|##\[)/.test(line));
+}
+
+describe("hostile file names", () => {
+  it("are escaped on stdout, stderr, in ::error annotations and in the job summary", async () => {
+    await using sandbox = await startSandbox({ port: 0, seed });
+    const cwd = await makeTempProject({
+      "wf-sync.config.ts": CONFIG,
+      "notes/plain.md": "---\ntitle: Plain\nsummary: Fine\n---\nText.\n",
+    });
+    await writeFile(join(cwd, GOOD), "---\ntitle: Evil but valid\nsummary: Fine\n---\nText.\n");
+    await writeFile(join(cwd, BAD), "---\ntitle: Bad\nsummary: [unclosed\n---\nText.\n");
+    const summary = join(await mkdtemp(join(tmpdir(), "wf-sync-summary-")), "summary.md");
+    await writeFile(summary, "");
+    const env = tokenEnv(sandbox, { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary, CI: "true" });
+
+    const result = await spawnCli(["sync"], { cwd, env: { ...env, WF_SYNC_RETRY_BASE_MS: "20" } });
+
+    expect(result.code).toBe(1);
+    const output = `${result.stdout}\n${result.stderr}`;
+    // Both names were listed and reported, in their escaped form.
+    expect(result.stdout).toContain("notes/evil\\n::warning::pwned \\x1B[31mred\\x1B[0m.md");
+    expect(result.stderr).toContain("✖ notes/bad\\r\\n::error::owned\\x1B[2J\\x9B1m.md:3");
+    // The only workflow commands are wf-sync's own annotation, with the file name escaped.
+    expect(commandLines(output)).toEqual([
+      expect.stringMatching(
+        /^::error file=notes\/bad\\r\\n%3A%3Aerror%3A%3Aowned\\x1B\[2J\\x9B1m\.md,line=3,col=\d+::Invalid YAML/,
+      ),
+    ]);
+    for (const raw of ["\u001b", "\u009b", "\r"]) expect(output).not.toContain(raw);
+    const written = await readFile(summary, "utf8");
+    for (const raw of ["\u001b", "\u009b", "\r"]) expect(written).not.toContain(raw);
+    expect(commandLines(written)).toEqual([]);
+    expect(written).toContain("| notes | ❌ invalid |  | notes/bad\\r\\n::error::owned\\x1B[2J\\x9B1m.md | ");
+    // The valid file with the hostile name and the plain one beside it are synced, once.
+    expect(
+      sandbox
+        .items(NOTES)
+        .map((item) => item.fieldData["name"])
+        .sort(),
+    ).toEqual(["Evil but valid", "Plain"]);
+    sandbox.requests.length = 0;
+    const again = await spawnCli(["sync"], { cwd, env: { ...env, WF_SYNC_RETRY_BASE_MS: "20" } });
+    expect(again.code).toBe(1);
+    expect(writesOf(sandbox)).toEqual([]);
+  });
+});

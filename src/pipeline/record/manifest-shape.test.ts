@@ -20,9 +20,17 @@ function goodManifest(): Record<string, any> {
             isArchived: false,
             isLive: true,
             isPending: false,
+            lastUpdated: "2026-12-05T08:00:00.000Z",
+            seal: "seal",
+            drift: {
+              lastUpdated: "2026-12-05T09:00:00.000Z",
+              slug: "hello",
+              fields: { name: "New" },
+              isDeleted: false,
+            },
           },
         },
-        locales: { "fr-FR": { hello: { digest: "d2", file: "content/fr/hello.md" } } },
+        locales: { "fr-FR": { hello: { digest: "d2", file: "content/fr/hello.md", lastUpdated: "x" } } },
         sources: {
           "content/hello.md": {
             digest: "d3",
@@ -63,6 +71,14 @@ const BAD: Mutation[] = [
   ["a field digest a number", (m) => ((m.collections.c1.items.hello.fields.name = 5), m)],
   ["isLive a string", (m) => ((m.collections.c1.items.hello.isLive = "yes"), m)],
   ["isPending null", (m) => ((m.collections.c1.items.hello.isPending = null), m)],
+  ["lastUpdated a number", (m) => ((m.collections.c1.items.hello.lastUpdated = 5), m)],
+  ["seal an object", (m) => ((m.collections.c1.items.hello.seal = {}), m)],
+  ["drift a string", (m) => ((m.collections.c1.items.hello.drift = "x"), m)],
+  ["drift fields null", (m) => ((m.collections.c1.items.hello.drift.fields = null), m)],
+  [
+    "a locale variant's lastUpdated a number",
+    (m) => ((m.collections.c1.locales["fr-FR"].hello.lastUpdated = 1), m),
+  ],
   ["a locale variant a string", (m) => ((m.collections.c1.locales["fr-FR"].hello = "x"), m)],
   ["sources a list", (m) => ((m.collections.c1.sources = []), m)],
   ["a source's slug missing", (m) => (delete m.collections.c1.sources["content/hello.md"].slug, m)],

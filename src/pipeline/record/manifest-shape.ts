@@ -22,6 +22,11 @@ const entrySchema = z.object({
   isLive: z.boolean(),
   isPending: z.boolean().optional(),
   previews: stringRecord.optional(),
+  lastUpdated: text.optional(),
+  seal: text.optional(),
+  drift: z
+    .object({ lastUpdated: text, slug: text, fields: stringRecord, isDeleted: z.boolean().optional() })
+    .optional(),
 });
 
 const warningSchema = z.object({
@@ -43,7 +48,12 @@ const sourceSchema = z.object({
 const collectionSchema = z.object({
   settingsDigest: text,
   items: z.record(z.string(), entrySchema),
-  locales: z.record(z.string(), z.record(z.string(), z.object({ digest: text, file: text }))).optional(),
+  locales: z
+    .record(
+      z.string(),
+      z.record(z.string(), z.object({ digest: text, file: text, lastUpdated: text.optional() })),
+    )
+    .optional(),
   sources: z.record(z.string(), sourceSchema).optional(),
 });
 
@@ -84,6 +94,12 @@ function objectOf(shape: Record<string, Check>): Check {
 }
 
 const isStringRecord = recordOf(isString);
+const isDrift = objectOf({
+  lastUpdated: isString,
+  slug: isString,
+  fields: isStringRecord,
+  isDeleted: optional((value) => typeof value === "boolean"),
+});
 const isEntry: Check = (value) => {
   // The hot loop of the walk (one per item): written out rather than composed.
   if (!isObject(value)) return false;
@@ -96,6 +112,9 @@ const isEntry: Check = (value) => {
     typeof entry["isArchived"] === "boolean" &&
     typeof entry["isLive"] === "boolean" &&
     (entry["isPending"] === undefined || typeof entry["isPending"] === "boolean") &&
+    (entry["lastUpdated"] === undefined || typeof entry["lastUpdated"] === "string") &&
+    (entry["seal"] === undefined || typeof entry["seal"] === "string") &&
+    (entry["drift"] === undefined || isDrift(entry["drift"])) &&
     areFieldDigests(entry["fields"]) &&
     (entry["previews"] === undefined || areFieldDigests(entry["previews"]))
   );
@@ -131,7 +150,9 @@ const isSource: Check = (value) => {
 const isCollection = objectOf({
   settingsDigest: isString,
   items: recordOf(isEntry),
-  locales: optional(recordOf(recordOf(objectOf({ digest: isString, file: isString })))),
+  locales: optional(
+    recordOf(recordOf(objectOf({ digest: isString, file: isString, lastUpdated: optional(isString) }))),
+  ),
   sources: optional(recordOf(isSource)),
 });
 const isAssets = recordOf(objectOf({ fileId: isString, url: isString, fileName: isString }));

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { FrontmatterError, LimitError, TextEncodingError, type WfSyncError } from "../errors.ts";
-import { measureBlockNesting, measureHtmlNesting, measureInlineNesting } from "./limits.ts";
+import {
+  checkBodyLimits,
+  measureBlockNesting,
+  measureHtmlNesting,
+  measureInlineNesting,
+  resolveLimits,
+} from "./limits.ts";
 import { parseEntry, type ParseEntryOptions } from "./parse-entry.ts";
 
 const nestedList = (depth: number) =>
@@ -114,5 +120,26 @@ describe("parseEntry's bounds", () => {
 
   it("keeps tabs, CRLF line ends and emoji", () => {
     expect(parseEntry("post.md", `${HEAD}\tcode 😀\r\nnext\r\n`).body).toMatch(/^\tcode 😀\r?\nnext\r?\n$/);
+  });
+});
+
+describe("code is not nesting", () => {
+  it("ignores what fenced code blocks hold, and autolinks", () => {
+    const code = [
+      "```ts",
+      ...Array.from({ length: 40 }, (_, index) => `run(${index}); // <tag${index}>`),
+      "```",
+    ].join("\n");
+    expect(() =>
+      checkBodyLimits(code, { file: "a.md", firstLine: 1, limits: resolveLimits(undefined) }),
+    ).not.toThrow();
+    const links = Array.from({ length: 40 }, (_, index) => `<https://example.com/${index}>`).join("\n");
+    expect(() =>
+      checkBodyLimits(links, { file: "a.md", firstLine: 1, limits: resolveLimits(undefined) }),
+    ).not.toThrow();
+    const tags = Array.from({ length: 40 }, () => "<div>").join("\n");
+    expect(() =>
+      checkBodyLimits(tags, { file: "a.md", firstLine: 1, limits: resolveLimits(undefined) }),
+    ).toThrow(/maxNestingDepth/);
   });
 });

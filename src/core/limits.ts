@@ -243,7 +243,8 @@ const NON_NESTING = new Set(
 export function measureHtmlNesting(text: string, limit = Infinity): NestingFound {
   const found: NestingFound = { depth: 0, line: 1 };
   if (!text.includes("<")) return found;
-  const tag = /<(\/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(\/?)>|\n/g;
+  // A tag name ends at a space, `/` or `>`: `<https://…>` is an autolink, not an element.
+  const tag = /<(\/?)([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^<>]*?(\/?)>|\n/g;
   let depth = 0;
   let line = 1;
   for (const match of text.matchAll(tag)) {
@@ -262,6 +263,35 @@ export function measureHtmlNesting(text: string, limit = Infinity): NestingFound
     }
   }
   return found;
+}
+
+/**
+ * The text with the lines of fenced code blocks (``` or ~~~, up to three spaces in) emptied,
+ * line breaks kept so that lines still count right. Linear: each line is looked at once.
+ */
+export function blankFencedCode(text: string): string {
+  if (!text.includes("```") && !text.includes("~~~")) return text;
+  const lines = text.split("\n");
+  let fence: { char: string; length: number } | undefined;
+  for (let index = 0; index < lines.length; index++) {
+    const match = /^ {0,3}(`{3,}|~{3,})/.exec(lines[index] as string);
+    if (fence) {
+      const line = lines[index] as string;
+      const isClosing =
+        match?.[1] !== undefined &&
+        match[1][0] === fence.char &&
+        match[1].length >= fence.length &&
+        /^ {0,3}[`~]+\s*$/.test(line);
+      lines[index] = "";
+      if (isClosing) fence = undefined;
+      continue;
+    }
+    if (match?.[1]) {
+      fence = { char: match[1][0] as string, length: match[1].length };
+      lines[index] = "";
+    }
+  }
+  return lines.join("\n");
 }
 
 /**
@@ -287,13 +317,15 @@ export function checkBodyLimits(
       },
     );
   }
+  // Code is code: what a fenced block holds (`<div>` in an HTML sample, `> >` in a diff) nests nothing.
+  const prose = blankFencedCode(body);
   const scans = [
     { what: "lists and block quotes", scan: measureBlockNesting },
     { what: "links, images and emphasis", scan: measureInlineNesting },
     { what: "HTML elements", scan: measureHtmlNesting },
   ];
   for (const { what, scan } of scans) {
-    const found = scan(body, limits.maxNestingDepth);
+    const found = scan(prose, limits.maxNestingDepth);
     if (found.depth <= limits.maxNestingDepth) continue;
     throw new LimitError(
       `The body nests ${what} more than maxNestingDepth (${limits.maxNestingDepth}) levels deep.`,

@@ -83,7 +83,11 @@ describe("incremental sync: unchanged files are not parsed", () => {
     const third = await project.sync();
     expect(third.files).toMatchObject({ skipped: 23, parsed: 1, rendered: 1 });
     expect(third.totals).toMatchObject({ updated: 1, unchanged: 23 });
-    expect(describeRequests(writeRequests(project.sandbox))).toHaveLength(1);
+    // One item, both copies: a staged PATCH, then the live PATCH (docs/webflow-model.md).
+    expect(describeRequests(writeRequests(project.sandbox))).toEqual([
+      `PATCH /v2/collections/${POSTS}/items`,
+      `PATCH /v2/collections/${POSTS}/items/live`,
+    ]);
 
     // --force disables skipping.
     const forced = await project.sync({ isForced: true });
@@ -355,7 +359,7 @@ describe("sync --verify", () => {
     await project.client.updateItems(
       POSTS,
       [{ itemId: ids["post-00002"] as string, fieldData: { "post-summary": "Edited on the site." } }],
-      { isLive: true },
+      { isLive: false },
     );
 
     const env = sandboxEnv(project.sandbox.baseUrl);

@@ -44,6 +44,7 @@ export function applyContextFor(
     retryBaseMs: context.retryBaseMs,
     // Removals and unpublishes must name every locale, or Webflow acts on the primary only.
     cmsLocaleIds: localeIdsFor(run.config, context.siteLocales),
+    isOverwrite: context.flags.isOverwrite,
     emit: options.emit,
     onWritten: options.onWritten,
   };

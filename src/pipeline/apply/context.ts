@@ -46,6 +46,8 @@ export interface ApplyContext {
    * localised: removals and unpublishes name them all, or Webflow acts on the primary only.
    */
   cmsLocaleIds?: readonly string[] | undefined;
+  /** `--overwrite`: items unpublished or deleted in Webflow are republished or re-created. */
+  isOverwrite?: boolean;
   /** Rounds of reconcile-and-resend for creates whose outcome was unknown. */
   maxCreateRounds?: number;
   retryBaseMs?: number;

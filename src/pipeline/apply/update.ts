@@ -8,6 +8,7 @@
  * - drafts and archived items: staged PATCH, then unpublished in every locale if they were live
  *   (isDraft alone no longer takes an item down, API-NOTES §2.4).
  */
+import { driftError } from "../plan/drift.ts";
 import { ItemRejectedError, WebflowApiError, type ItemProblem } from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
 import type { PlannedUpdate } from "../plan/plan-changes.ts";
@@ -133,9 +134,10 @@ async function sendPart(context: ApplyContext, part: readonly PlannedUpdate[], r
       );
       await done(context, part, true, answered);
     } catch (error) {
-      // At least one item was never published (the manifest was behind): publish the staged copies.
+      // At least one item is not live although wf-sync published it: unpublished in Webflow.
       if (!(error instanceof WebflowApiError) || error.failure.kind !== "never-published") throw error;
-      await publishStaged(context, part);
+      if (context.isOverwrite) await publishStaged(context, part);
+      else await sendLiveOneByOne(context, part);
     }
   } else if (route === "publish") {
     await writeStaged(context, part);
@@ -150,6 +152,28 @@ async function sendPart(context: ApplyContext, part: readonly PlannedUpdate[], r
     if (wasLive.length > 0)
       await client.unpublishItems(collectionId, wasLive, { cmsLocaleIds: context.cmsLocaleIds });
     await done(context, part, false);
+  }
+}
+
+/**
+ * A live PATCH of a batch was refused because an item is not live: each item is sent alone,
+ * and one that was unpublished in Webflow is not republished (drift, see plan/drift.ts); its
+ * staged copy already holds the file's version.
+ */
+async function sendLiveOneByOne(context: ApplyContext, part: readonly PlannedUpdate[]): Promise<void> {
+  for (const update of part) {
+    try {
+      const answered = await context.client.updateItems(
+        context.collectionId,
+        [updateWrite(update, { isDraft: false })],
+        { isLive: true },
+      );
+      await done(context, [update], true, answered);
+    } catch (error) {
+      if (!(error instanceof WebflowApiError) || error.failure.kind !== "never-published") throw error;
+      const drift = { lastUpdated: "", slug: update.draft.slug, fields: { live: "unpublished" } };
+      failAll(context, [update.draft], "update", driftError(update.draft.file, drift, false));
+    }
   }
 }
 
@@ -190,6 +214,15 @@ async function recoverMissing(
     if (item)
       present.push({ ...update, previous: { ...update.previous, itemId: item.itemId, isLive: item.isLive } });
     else gone.push(update.draft);
+  }
+  if (!context.isOverwrite) {
+    // Deleted in Webflow since wf-sync wrote it: drift, never re-created silently.
+    for (const draft of gone) {
+      const drift = { lastUpdated: "", slug: draft.slug, fields: {}, isDeleted: true };
+      failAll(context, [draft], "update", driftError(draft.file, drift, false));
+    }
+    if (present.length > 0) await sendUpdates(context, present, route);
+    return;
   }
   for (const draft of gone) delete context.entries[draft.slug];
   if (gone.length > 0) {

@@ -1,4 +1,5 @@
 import { DuplicateSlugError, FieldValueError, type SourceLocation, type WfSyncError } from "../errors.ts";
+import { editDistance } from "./closest-match.ts";
 import { convertFieldValue, listFieldDependencies, type FieldDependency } from "./convert-field.ts";
 import { digestOf, shortDigestOf } from "./digest.ts";
 import { previewOf } from "./preview-value.ts";
@@ -184,31 +185,6 @@ function knownKeys(options: MapFieldsOptions): string[] {
   ];
 }
 
-/** Edit distance of two short strings (insertions, deletions, substitutions, adjacent swaps). */
-function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    rows.push([i]);
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        (rows[0] as number[])[j] = j;
-        continue;
-      }
-      const row = rows[i] as number[];
-      const above = rows[i - 1] as number[];
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(
-        (above[j] as number) + 1,
-        (row[j - 1] as number) + 1,
-        (above[j - 1] as number) + cost,
-      );
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
-      row[j] = best;
-    }
-  }
-  return (rows[a.length] as number[])[b.length] as number;
-}
 
 /** The known key an unknown one is most likely a typo of: close in spelling (or in case only), else undefined. */
 export function closestKey(key: string, candidates: readonly string[]): string | undefined {

@@ -405,6 +405,27 @@ function redactedIo(io: CliIo): CliIo {
   };
 }
 
+/**
+ * What the commands share with main(): the io, the global flags, the exit code to return, and
+ * whether a command printed its --json document (an error after it adds no second one).
+ */
+interface CommandContext {
+  io: CliIo;
+  globals: () => GlobalOptions;
+  setExitCode: (code: number) => void;
+  markJsonPrinted: () => void;
+}
+
+/** Flags of `wf-sync sync`. */
+type SyncFlags = {
+  dryRun?: boolean;
+  force?: boolean;
+  verify?: boolean;
+  yes?: boolean;
+  overwrite?: boolean;
+  wait?: boolean;
+};
+
 /** Runs the CLI and returns its exit code; never calls process.exit, so tests run it in-process. */
 export async function main(rawIo: CliIo): Promise<number> {
   const io = redactedIo(rawIo);
@@ -429,9 +450,87 @@ export async function main(rawIo: CliIo): Promise<number> {
     // `wf-sync sync --help` lists --json, --quiet, --collection… too (they work after the command).
     .configureHelp({ showGlobalOptions: true });
   program.version(packageVersion(), "--version");
+  const context: CommandContext = {
+    io,
+    globals: () => program.opts<GlobalOptions>(),
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+    markJsonPrinted: () => {
+      hasPrintedJson = true;
+    },
+  };
+  registerSyncCommand(program, context);
+  registerCheckCommand(program, context);
+  registerPullCommand(program, context);
+  registerInitCommand(program, context);
+  registerPreviewCommand(program, context);
+  registerSandboxCommand(program, context);
 
-  const globals = () => program.opts<GlobalOptions>();
+  try {
+    if (io.argv.length === 0) {
+      program.outputHelp();
+      return ExitCode.CannotRun;
+    }
+    await program.parseAsync(
+      groupCollectionNames(
+        io.argv,
+        program.commands.map((command) => command.name()),
+      ),
+      { from: "user" },
+    );
+    return exitCode;
+  } catch (error) {
+    return exitCodeForError(io, program, error, hasPrintedJson);
+  }
+}
 
+/** The exit code (and the message, or the JSON error document) of an error that stopped the run. */
+function exitCodeForError(io: CliIo, program: Command, error: unknown, hasPrintedJson: boolean): number {
+  const isJson = io.argv.includes("--json");
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) return ExitCode.Ok;
+    if (isJson) {
+      printJsonError(io, ExitCode.CannotRun, {
+        code: "WF_USAGE",
+        message: error.message.replace(/^error: /, ""),
+      });
+    }
+    return ExitCode.CannotRun;
+  }
+  const stoppedBy = io.interruptedBy?.();
+  if (error instanceof InterruptedError && stoppedBy) {
+    // Interrupted before the run got to its writes (a read was waiting): nothing half done.
+    io.stderr(
+      `Stopped by ${stoppedBy}: finished writes are recorded in the manifest; run sync again to finish.`,
+    );
+    return stoppedBy === "SIGINT" ? 130 : 143;
+  }
+  if (error instanceof WfSyncError) {
+    const reporter = reporterFor(io, program.opts<GlobalOptions>());
+    reporter.error(error);
+    if (io.argv[0] === "sync" || io.argv.includes("sync"))
+      reporter.stepSummaryRefusal(error, io.argv.includes("--dry-run"));
+    // --json promises one document on stdout, also when the run could not start.
+    if (isJson && !hasPrintedJson) {
+      printJsonError(io, error.exitCode, {
+        code: error.code,
+        message: error.message,
+        hint: error.hint ?? null,
+        file: error.location?.file ?? null,
+        line: error.location?.line ?? null,
+        column: error.location?.column ?? null,
+      });
+    }
+    return error.exitCode;
+  }
+  io.stderr("wf-sync crashed. This is a bug; please report it with the output below.");
+  io.stderr(escapeLines(error instanceof Error ? (error.stack ?? error.message) : String(error)));
+  return ExitCode.Internal;
+}
+
+/** `wf-sync sync`. */
+function registerSyncCommand(program: Command, context: CommandContext): void {
   program
     .command("sync")
     .description("create, update and (per onDelete) remove live items so the site matches the files")
@@ -441,104 +540,119 @@ export async function main(rawIo: CliIo): Promise<number> {
     .option("--yes", "allow removing more than the safety share of a collection")
     .option("--overwrite", "write items that were changed in Webflow since wf-sync last wrote them")
     .option("--wait", "wait for another run on this project to finish instead of stopping")
-    .action(
-      async (commandOptions: {
-        dryRun?: boolean;
-        force?: boolean;
-        verify?: boolean;
-        yes?: boolean;
-        overwrite?: boolean;
-        wait?: boolean;
-      }) => {
-        const options = globals();
-        const reporter = reporterFor(io, options, Boolean(commandOptions.dryRun));
-        const config = await loadConfig(io.cwd, {
-          configFile: options.config,
-          isCached: !commandOptions.dryRun,
-        });
-        // An unknown --collection is a usage error before anything connects or starts the sandbox.
-        selectCollections(config, collectionNames(options.collection));
-        const { client, close, signal, stoppedBecause } = await connect({
-          io,
-          config,
-          reporter,
-          concurrency: config.concurrency,
-          isDryRun: Boolean(commandOptions.dryRun),
-          isSandboxFlag: options.sandbox,
-        });
-        // One writing run per project (after the API target is checked: a refused base URL leaves
-        // nothing behind); a dry run writes nothing and takes no lock.
-        const lock = commandOptions.dryRun
-          ? undefined
-          : await acquireRunLock({
-              config,
-              command: "sync",
-              isWaiting: Boolean(commandOptions.wait),
-              signal: io.signal,
-              onNotice: (message) => io.stderr(message),
-            });
-        await using _lock = { [Symbol.asyncDispose]: () => lock?.release() ?? Promise.resolve() };
-        let report: SyncReport;
-        // Items Webflow now holds: a local write fault after some of them is exit 1, not 2.
-        let writtenCount = 0;
-        try {
-          report = await runSync({
-            config,
-            client,
-            collections: collectionNames(options.collection),
-            isDryRun: Boolean(commandOptions.dryRun),
-            isForced: Boolean(commandOptions.force),
-            isVerified: Boolean(commandOptions.verify),
-            isStrict: Boolean(options.strict),
-            isDeleteAllowed: Boolean(commandOptions.yes),
-            isOverwrite: Boolean(commandOptions.overwrite),
-            interruptedSince: lock?.interruptedRunStartedAt,
-            signal,
-            retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
-            onEvent: (event) => {
-              if (event.type === "item" && !event.result.error && isWriteAction(event.result.action))
-                writtenCount++;
-              reporter.event(event);
-            },
-          });
-        } catch (error) {
-          if (!(error instanceof LocalFileError) || writtenCount === 0) throw error;
-          reporter.close();
-          reporter.error(error);
-          io.stderr(`${writtenCount} item(s) were written before it; the manifest holds what was recorded.`);
-          exitCode = ExitCode.ItemsFailed;
-          return;
-        } finally {
-          reporter.close();
-          await close();
-        }
-        if (!report.isDryRun && !report.isInterrupted) await enableConfigCache(config);
-        reporter.flushWarnings();
-        if (report.isDryRun) reporter.plan(report);
-        reporter.summary(report);
-        reporter.stepSummary(report);
-        if (options.json) {
-          reporter.json(report);
-          hasPrintedJson = true;
-        }
-        const stoppedBy = io.interruptedBy?.();
-        if (report.isInterrupted && stoppedBy) {
-          io.stderr(
-            `Stopped by ${stoppedBy}: finished writes are recorded in the manifest; run sync again to finish.`,
-          );
-          exitCode = stoppedBy === "SIGINT" ? 130 : 143;
-          return;
-        }
-        const reason = stoppedBecause();
-        if (report.isInterrupted && reason) {
-          reporter.runError(`Stopped: ${reason} Finished writes are recorded in the manifest.`);
-          exitCode = ExitCode.ItemsFailed;
-          return;
-        }
-        exitCode = exitCodeFor(report);
-      },
-    );
+    .action((commandOptions: SyncFlags) => runSyncCommand(context, commandOptions));
+}
 
+/** The action of `wf-sync sync`: load, connect, lock, run, then finishSync(). */
+async function runSyncCommand(context: CommandContext, commandOptions: SyncFlags): Promise<void> {
+  const { io, globals } = context;
+  const options = globals();
+  const reporter = reporterFor(io, options, Boolean(commandOptions.dryRun));
+  const config = await loadConfig(io.cwd, {
+    configFile: options.config,
+    isCached: !commandOptions.dryRun,
+  });
+  // An unknown --collection is a usage error before anything connects or starts the sandbox.
+  selectCollections(config, collectionNames(options.collection));
+  const { client, close, signal, stoppedBecause } = await connect({
+    io,
+    config,
+    reporter,
+    concurrency: config.concurrency,
+    isDryRun: Boolean(commandOptions.dryRun),
+    isSandboxFlag: options.sandbox,
+  });
+  // One writing run per project (after the API target is checked: a refused base URL leaves
+  // nothing behind); a dry run writes nothing and takes no lock.
+  const lock = commandOptions.dryRun
+    ? undefined
+    : await acquireRunLock({
+        config,
+        command: "sync",
+        isWaiting: Boolean(commandOptions.wait),
+        signal: io.signal,
+        onNotice: (message) => io.stderr(message),
+      });
+  await using _lock = { [Symbol.asyncDispose]: () => lock?.release() ?? Promise.resolve() };
+  let report: SyncReport;
+  // Items Webflow now holds: a local write fault after some of them is exit 1, not 2.
+  let writtenCount = 0;
+  try {
+    report = await runSync({
+      config,
+      client,
+      collections: collectionNames(options.collection),
+      isDryRun: Boolean(commandOptions.dryRun),
+      isForced: Boolean(commandOptions.force),
+      isVerified: Boolean(commandOptions.verify),
+      isStrict: Boolean(options.strict),
+      isDeleteAllowed: Boolean(commandOptions.yes),
+      isOverwrite: Boolean(commandOptions.overwrite),
+      interruptedSince: lock?.interruptedRunStartedAt,
+      signal,
+      retryBaseMs: Number(io.env["WF_SYNC_RETRY_BASE_MS"] ?? "") || undefined,
+      onEvent: (event) => {
+        if (event.type === "item" && !event.result.error && isWriteAction(event.result.action))
+          writtenCount++;
+        reporter.event(event);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof LocalFileError) || writtenCount === 0) throw error;
+    reporter.close();
+    reporter.error(error);
+    io.stderr(`${writtenCount} item(s) were written before it; the manifest holds what was recorded.`);
+    context.setExitCode(ExitCode.ItemsFailed);
+    return;
+  } finally {
+    reporter.close();
+    await close();
+  }
+  await finishSync(context, { config, report, reporter, isJson: Boolean(options.json), stoppedBecause });
+}
+
+/** After a sync: the plan or the summary, the JSON document, and the exit code. */
+async function finishSync(
+  context: CommandContext,
+  run: {
+    config: ResolvedConfig;
+    report: SyncReport;
+    reporter: Reporter;
+    isJson: boolean;
+    stoppedBecause: () => string | undefined;
+  },
+): Promise<void> {
+  const { io } = context;
+  const { config, report, reporter, stoppedBecause } = run;
+  if (!report.isDryRun && !report.isInterrupted) await enableConfigCache(config);
+  reporter.flushWarnings();
+  if (report.isDryRun) reporter.plan(report);
+  reporter.summary(report);
+  reporter.stepSummary(report);
+  if (run.isJson) {
+    reporter.json(report);
+    context.markJsonPrinted();
+  }
+  const stoppedBy = io.interruptedBy?.();
+  if (report.isInterrupted && stoppedBy) {
+    io.stderr(
+      `Stopped by ${stoppedBy}: finished writes are recorded in the manifest; run sync again to finish.`,
+    );
+    context.setExitCode(stoppedBy === "SIGINT" ? 130 : 143);
+    return;
+  }
+  const reason = stoppedBecause();
+  if (report.isInterrupted && reason) {
+    reporter.runError(`Stopped: ${reason} Finished writes are recorded in the manifest.`);
+    context.setExitCode(ExitCode.ItemsFailed);
+    return;
+  }
+  context.setExitCode(exitCodeFor(report));
+}
+
+/** `wf-sync check`. */
+function registerCheckCommand(program: Command, context: CommandContext): void {
+  const { io, globals } = context;
   program
     .command("check")
     .description("validate every file offline against the mapping and the cached collection schema")
@@ -583,15 +697,19 @@ export async function main(rawIo: CliIo): Promise<number> {
             2,
           ),
         );
-        hasPrintedJson = true;
+        context.markJsonPrinted();
       } else {
         io.stdout(
           `Checked ${report.checked} files${snapshot ? ` ${snapshot.label}` : ""}: ${report.failed === 0 ? "all valid" : `${report.failed} invalid`} (${age}).`,
         );
       }
-      exitCode = report.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
+      context.setExitCode(report.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok);
     });
+}
 
+/** `wf-sync pull`. */
+function registerPullCommand(program: Command, context: CommandContext): void {
+  const { io, globals } = context;
   program
     .command("pull")
     .description(
@@ -629,12 +747,16 @@ export async function main(rawIo: CliIo): Promise<number> {
         });
         reporter.flushWarnings();
         reporter.pullSummary(report);
-        exitCode = report.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok;
+        context.setExitCode(report.failed > 0 ? ExitCode.ItemsFailed : ExitCode.Ok);
       } finally {
         await close();
       }
     });
+}
 
+/** `wf-sync init`. */
+function registerInitCommand(program: Command, context: CommandContext): void {
+  const { io, globals } = context;
   program
     .command("init")
     .description(
@@ -670,7 +792,7 @@ export async function main(rawIo: CliIo): Promise<number> {
         });
         if (options.json) {
           io.stdout(JSON.stringify(report, null, 2));
-          hasPrintedJson = true;
+          context.markJsonPrinted();
         } else {
           // Site and collection names come from the server: printed escaped.
           io.stdout(
@@ -695,7 +817,11 @@ export async function main(rawIo: CliIo): Promise<number> {
         await close();
       }
     });
+}
 
+/** `wf-sync preview`. */
+function registerPreviewCommand(program: Command, context: CommandContext): void {
+  const { io, globals } = context;
   program
     .command("preview <file>")
     .description(
@@ -717,9 +843,13 @@ export async function main(rawIo: CliIo): Promise<number> {
       reporter.flushWarnings();
       if (result.outFile) io.stdout(result.outFile);
       else io.stderr(`${file}: file not found; nothing to preview.`);
-      exitCode = result.isOk ? ExitCode.Ok : ExitCode.ItemsFailed;
+      context.setExitCode(result.isOk ? ExitCode.Ok : ExitCode.ItemsFailed);
     });
+}
 
+/** `wf-sync sandbox`. */
+function registerSandboxCommand(program: Command, context: CommandContext): void {
+  const { io, globals } = context;
   program
     .command("sandbox")
     .description("serve the built-in Webflow emulator in the foreground")
@@ -776,62 +906,6 @@ export async function main(rawIo: CliIo): Promise<number> {
         );
       });
     });
-
-  try {
-    if (io.argv.length === 0) {
-      program.outputHelp();
-      return ExitCode.CannotRun;
-    }
-    await program.parseAsync(
-      groupCollectionNames(
-        io.argv,
-        program.commands.map((command) => command.name()),
-      ),
-      { from: "user" },
-    );
-    return exitCode;
-  } catch (error) {
-    const isJson = io.argv.includes("--json");
-    if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return ExitCode.Ok;
-      if (isJson) {
-        printJsonError(io, ExitCode.CannotRun, {
-          code: "WF_USAGE",
-          message: error.message.replace(/^error: /, ""),
-        });
-      }
-      return ExitCode.CannotRun;
-    }
-    const stoppedBy = io.interruptedBy?.();
-    if (error instanceof InterruptedError && stoppedBy) {
-      // Interrupted before the run got to its writes (a read was waiting): nothing half done.
-      io.stderr(
-        `Stopped by ${stoppedBy}: finished writes are recorded in the manifest; run sync again to finish.`,
-      );
-      return stoppedBy === "SIGINT" ? 130 : 143;
-    }
-    if (error instanceof WfSyncError) {
-      const reporter = reporterFor(io, program.opts<GlobalOptions>());
-      reporter.error(error);
-      if (io.argv[0] === "sync" || io.argv.includes("sync"))
-        reporter.stepSummaryRefusal(error, io.argv.includes("--dry-run"));
-      // --json promises one document on stdout, also when the run could not start.
-      if (isJson && !hasPrintedJson) {
-        printJsonError(io, error.exitCode, {
-          code: error.code,
-          message: error.message,
-          hint: error.hint ?? null,
-          file: error.location?.file ?? null,
-          line: error.location?.line ?? null,
-          column: error.location?.column ?? null,
-        });
-      }
-      return error.exitCode;
-    }
-    io.stderr("wf-sync crashed. This is a bug; please report it with the output below.");
-    io.stderr(escapeLines(error instanceof Error ? (error.stack ?? error.message) : String(error)));
-    return ExitCode.Internal;
-  }
 }
 
 /** The JSON document of a run that stopped on an error: `{ "error": {…}, "exitCode": 2 }`. */

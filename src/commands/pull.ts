@@ -16,6 +16,8 @@ import type { CollectionSchema, FieldSchema, SyncWarning } from "../core/types.t
 import {
   createManifestWriter,
   readManifest,
+  type Manifest,
+  type ManifestCollection,
   readSchemaCache,
   writeSchemaCache,
 } from "../pipeline/record/manifest-store.ts";
@@ -171,6 +173,30 @@ function toSourceText(options: {
   return `---\n${frontmatter}\n---\n${body === "" ? "" : `${body}\n`}`;
 }
 
+/** What every collection of a pull shares: the site's schemas, reference lookups, the manifest. */
+interface PullRun {
+  config: ResolvedConfig;
+  isOverwriteAllowed: boolean;
+  manifest: Manifest;
+  schemas: Map<string, CollectionSchema>;
+  listItems: (collectionId: string) => Promise<RemoteItem[]>;
+  slugForItemId: (itemId: string, collectionId: string) => string | undefined;
+  idsBySlug: Map<string, Map<string, string>>;
+  record: (result: PullResult) => void;
+}
+
+/** One collection of a pull: where its files go, the files it has, its manifest state. */
+interface PullCollection {
+  collection: ResolvedCollectionConfig;
+  schema: CollectionSchema;
+  keys: Map<string, string>;
+  folder: string;
+  renderer: ReturnType<typeof createMarkdownRenderer>;
+  state: ManifestCollection;
+  fileBySlug: Map<string, string>;
+  taken: Set<string>;
+}
+
 /**
  * `wf-sync pull`: writes the site's items as Markdown files under each collection's `include`
  * folder and seeds the manifest with the digest the next sync computes from those very files,
@@ -205,7 +231,43 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
   for (const collection of selected)
     schemas.set(collection.collectionId, await client.getCollection(collection.collectionId));
 
-  // Reference ids become slugs: list every referenced collection, synced or not, once.
+  const { slugsById, idsBySlug } = await listReferencedSlugs(schemas, listItems, emit);
+  const slugForItemId = (itemId: string, collectionId: string) => slugsById.get(collectionId)?.get(itemId);
+
+  // Offline `check` works right after a pull.
+  await cacheSchemas(manifestPath, schemas);
+
+  const run: PullRun = {
+    config,
+    isOverwriteAllowed: options.isOverwriteAllowed ?? false,
+    manifest,
+    schemas,
+    listItems,
+    slugForItemId,
+    idsBySlug,
+    record,
+  };
+  for (const collection of selected) {
+    await pullCollection(run, collection);
+    await writer.save();
+  }
+  await writer.save();
+  return {
+    items: results,
+    written: results.filter((result) => result.action !== "kept").length,
+    kept: results.filter((result) => result.action === "kept").length,
+    failed: results.filter((result) => result.error !== null).length,
+    requests: client.stats.requests,
+    durationMs: Date.now() - started,
+  };
+}
+
+/** Reference ids become slugs: list every referenced collection, synced or not, once. */
+async function listReferencedSlugs(
+  schemas: Map<string, CollectionSchema>,
+  listItems: (collectionId: string) => Promise<RemoteItem[]>,
+  emit: (event: PullEvent) => void,
+): Promise<{ slugsById: Map<string, Map<string, string>>; idsBySlug: Map<string, Map<string, string>> }> {
   const slugsById = new Map<string, Map<string, string>>();
   const idsBySlug = new Map<string, Map<string, string>>();
   const referenced = new Set<string>();
@@ -234,9 +296,11 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
     slugsById.set(collectionId, new Map(items.map((item) => [item.itemId, item.slug])));
     idsBySlug.set(collectionId, new Map(items.map((item) => [item.slug, item.itemId])));
   }
-  const slugForItemId = (itemId: string, collectionId: string) => slugsById.get(collectionId)?.get(itemId);
+  return { slugsById, idsBySlug };
+}
 
-  // Offline `check` works right after a pull.
+/** Adds the pulled schemas to the schema cache next to the manifest. */
+async function cacheSchemas(manifestPath: string, schemas: Map<string, CollectionSchema>): Promise<void> {
   const schemaCachePath = resolve(dirname(manifestPath), "schema-cache.json");
   const cached = await readSchemaCache(schemaCachePath);
   await writeSchemaCache(schemaCachePath, {
@@ -245,133 +309,156 @@ export async function runPull(options: RunPullOptions): Promise<PullReport> {
     fetchedAt: new Date().toISOString(),
     collections: { ...(cached?.collections ?? {}), ...Object.fromEntries(schemas) },
   });
+}
 
-  for (const collection of selected) {
-    const schema = schemas.get(collection.collectionId) as CollectionSchema;
-    const keys = keysForFields(collection, schema);
-    const folder = pullFolderFor(collection);
-    const renderOptions = renderOptionsFor(config, collection);
-    const renderer = createMarkdownRenderer(renderOptions);
-    const existing = await loadCollectionFiles(config.root, collection);
-    const fileBySlug = new Map<string, string>();
-    for (const file of existing) if (file.entry) fileBySlug.set(slugForEntry(file.entry), file.path);
-    const state = (manifest.collections[collection.collectionId] ??= { settingsDigest: "", items: {} });
-    // The same expression as the sync's, so a pull does not mark every item stale.
-    state.settingsDigest = settingsDigestOf(collection, renderOptions, schema);
-    const remote = (await listItems(collection.collectionId)).filter((item) => item.slug !== "");
+/** Pulls every item of one collection (the caller saves the manifest afterwards). */
+async function pullCollection(run: PullRun, collection: ResolvedCollectionConfig): Promise<void> {
+  const { config, manifest } = run;
+  const schema = run.schemas.get(collection.collectionId) as CollectionSchema;
+  const keys = keysForFields(collection, schema);
+  const folder = pullFolderFor(collection);
+  const renderOptions = renderOptionsFor(config, collection);
+  const renderer = createMarkdownRenderer(renderOptions);
+  const existing = await loadCollectionFiles(config.root, collection);
+  const fileBySlug = new Map<string, string>();
+  for (const file of existing) if (file.entry) fileBySlug.set(slugForEntry(file.entry), file.path);
+  const state = (manifest.collections[collection.collectionId] ??= { settingsDigest: "", items: {} });
+  // The same expression as the sync's, so a pull does not mark every item stale.
+  state.settingsDigest = settingsDigestOf(collection, renderOptions, schema);
+  const remote = (await run.listItems(collection.collectionId)).filter((item) => item.slug !== "");
 
-    const taken = new Set(existing.map((file) => file.path));
-    for (const item of remote) {
-      const known = fileBySlug.get(item.slug);
-      const path = known ?? newFilePath(folder, item.slug, taken);
-      taken.add(path);
-      const absolute = resolve(config.root, path);
-      const isPresent = known !== undefined || existsSync(absolute);
-      if (isPresent && !options.isOverwriteAllowed) {
-        // The team's file wins: the item is recorded without a digest, so the next sync writes the file's content.
-        const previous = state.items[item.slug];
-        state.items[item.slug] = {
-          itemId: item.itemId,
-          digest: previous?.itemId === item.itemId ? previous.digest : "",
-          fields: previous?.fields ?? {},
-          file: path,
-          isDraft: item.isDraft,
-          isArchived: item.isArchived,
-          isLive: item.isLive,
-        };
-        record({
-          collection: collection.name,
-          file: path,
-          slug: item.slug,
-          action: "kept",
-          itemId: item.itemId,
-          error: null,
-        });
-        continue;
-      }
-      const fileSlug = posix.basename(path).replace(/\.(md|markdown)$/i, "");
-      const text = toSourceText({ item, collection, schema, keys, slugForItemId, fileSlug });
-      try {
-        await writeConfined({ root: config.root, folder: known ? dirname(path) : folder, path, text });
-      } catch (caught) {
-        if (!(caught instanceof WfSyncError)) throw caught;
-        record({
-          collection: collection.name,
-          file: path,
-          slug: item.slug,
-          action: "kept",
-          itemId: item.itemId,
-          error: caught.message,
-        });
-        continue;
-      }
+  const taken = new Set(existing.map((file) => file.path));
+  const pulling: PullCollection = { collection, schema, keys, folder, renderer, state, fileBySlug, taken };
+  for (const item of remote) await pullItem(run, pulling, item);
+}
 
-      // Run the sync's own local steps on the file just written, and record what they give.
-      let error: string | null = null;
-      let digest = "";
-      let fields: Record<string, string> = {};
-      let previews: Record<string, string> | undefined;
-      let isDraft = item.isDraft;
-      let isArchived = item.isArchived;
-      try {
-        const entry = parseEntry(path, text, { slugRule: slugRuleOf(collection) });
-        const rendered = collection.body
-          ? renderer.render(entry.body, {
-              file: path,
-              lineOffset: entry.bodyLine - 1,
-              resolveLink: () => undefined,
-              resolveImage: () => undefined,
-            })
-          : undefined;
-        const mapped = mapFields(entry, {
-          mapping: collection,
-          schema,
-          html: rendered?.html,
-          resolveReference: (targetRef, collectionId) =>
-            idsBySlug.get(collectionId)?.get(targetRef) ?? (isItemId(targetRef) ? targetRef : undefined),
-          resolveAsset: () => undefined,
-        });
-        if (mapped.ok) {
-          digest = mapped.draft.digest;
-          fields = mapped.draft.fieldDigests;
-          previews = mapped.draft.fieldPreviews;
-          isDraft = mapped.draft.isDraft;
-          isArchived = mapped.draft.isArchived;
-        } else {
-          error = mapped.errors[0]?.message ?? "the file does not map back to the item";
-        }
-      } catch (caught) {
-        if (!(caught instanceof WfSyncError)) throw caught;
-        error = caught.message;
-      }
-      state.items[item.slug] = {
-        itemId: item.itemId,
-        digest,
-        fields,
-        file: path,
-        isDraft,
-        isArchived,
-        isLive: item.isLive,
-        ...(previews ? { previews } : {}),
-      };
-      record({
-        collection: collection.name,
-        file: path,
-        slug: item.slug,
-        action: isPresent ? "overwritten" : "written",
-        itemId: item.itemId,
-        error,
-      });
-    }
-    await writer.save();
+/** Writes one item's file (or keeps the one there) and records the item in the manifest. */
+async function pullItem(run: PullRun, pulling: PullCollection, item: RemoteItem): Promise<void> {
+  const { config, record } = run;
+  const { collection, schema, keys, folder, state } = pulling;
+  const known = pulling.fileBySlug.get(item.slug);
+  const path = known ?? newFilePath(folder, item.slug, pulling.taken);
+  pulling.taken.add(path);
+  const absolute = resolve(config.root, path);
+  const isPresent = known !== undefined || existsSync(absolute);
+  if (isPresent && !run.isOverwriteAllowed) {
+    // The team's file wins: the item is recorded without a digest, so the next sync writes the file's content.
+    const previous = state.items[item.slug];
+    state.items[item.slug] = {
+      itemId: item.itemId,
+      digest: previous?.itemId === item.itemId ? previous.digest : "",
+      fields: previous?.fields ?? {},
+      file: path,
+      isDraft: item.isDraft,
+      isArchived: item.isArchived,
+      isLive: item.isLive,
+    };
+    record({
+      collection: collection.name,
+      file: path,
+      slug: item.slug,
+      action: "kept",
+      itemId: item.itemId,
+      error: null,
+    });
+    return;
   }
-  await writer.save();
-  return {
-    items: results,
-    written: results.filter((result) => result.action !== "kept").length,
-    kept: results.filter((result) => result.action === "kept").length,
-    failed: results.filter((result) => result.error !== null).length,
-    requests: client.stats.requests,
-    durationMs: Date.now() - started,
+  const fileSlug = posix.basename(path).replace(/\.(md|markdown)$/i, "");
+  const text = toSourceText({ item, collection, schema, keys, slugForItemId: run.slugForItemId, fileSlug });
+  try {
+    await writeConfined({ root: config.root, folder: known ? dirname(path) : folder, path, text });
+  } catch (caught) {
+    if (!(caught instanceof WfSyncError)) throw caught;
+    record({
+      collection: collection.name,
+      file: path,
+      slug: item.slug,
+      action: "kept",
+      itemId: item.itemId,
+      error: caught.message,
+    });
+    return;
+  }
+
+  const { error, digest, fields, previews, isDraft, isArchived } = mapWrittenFile(
+    run,
+    pulling,
+    item,
+    path,
+    text,
+  );
+  state.items[item.slug] = {
+    itemId: item.itemId,
+    digest,
+    fields,
+    file: path,
+    isDraft,
+    isArchived,
+    isLive: item.isLive,
+    ...(previews ? { previews } : {}),
   };
+  record({
+    collection: collection.name,
+    file: path,
+    slug: item.slug,
+    action: isPresent ? "overwritten" : "written",
+    itemId: item.itemId,
+    error,
+  });
+}
+
+/** Run the sync's own local steps on the file just written, and record what they give. */
+function mapWrittenFile(
+  run: PullRun,
+  pulling: PullCollection,
+  item: RemoteItem,
+  path: string,
+  text: string,
+): {
+  error: string | null;
+  digest: string;
+  fields: Record<string, string>;
+  previews: Record<string, string> | undefined;
+  isDraft: boolean;
+  isArchived: boolean;
+} {
+  const { collection, schema, renderer } = pulling;
+  let error: string | null = null;
+  let digest = "";
+  let fields: Record<string, string> = {};
+  let previews: Record<string, string> | undefined;
+  let isDraft = item.isDraft;
+  let isArchived = item.isArchived;
+  try {
+    const entry = parseEntry(path, text, { slugRule: slugRuleOf(collection) });
+    const rendered = collection.body
+      ? renderer.render(entry.body, {
+          file: path,
+          lineOffset: entry.bodyLine - 1,
+          resolveLink: () => undefined,
+          resolveImage: () => undefined,
+        })
+      : undefined;
+    const mapped = mapFields(entry, {
+      mapping: collection,
+      schema,
+      html: rendered?.html,
+      resolveReference: (targetRef, collectionId) =>
+        run.idsBySlug.get(collectionId)?.get(targetRef) ?? (isItemId(targetRef) ? targetRef : undefined),
+      resolveAsset: () => undefined,
+    });
+    if (mapped.ok) {
+      digest = mapped.draft.digest;
+      fields = mapped.draft.fieldDigests;
+      previews = mapped.draft.fieldPreviews;
+      isDraft = mapped.draft.isDraft;
+      isArchived = mapped.draft.isArchived;
+    } else {
+      error = mapped.errors[0]?.message ?? "the file does not map back to the item";
+    }
+  } catch (caught) {
+    if (!(caught instanceof WfSyncError)) throw caught;
+    error = caught.message;
+  }
+  return { error, digest, fields, previews, isDraft, isArchived };
 }

@@ -59,7 +59,6 @@ export const collectionPath = (collectionId: string) => `/collections/${encodeUR
 
 /** The item methods of the client (see WebflowClient for what each promises). */
 export function createItemsApi(http: Http) {
-  const { run } = http;
   return {
     async listItems(
       collectionId: string,
@@ -73,6 +72,15 @@ export function createItemsApi(http: Http) {
       });
       return raw.map(toRemoteItem);
     },
+    ...createItemWrites(http),
+    ...createPublishing(http),
+  };
+}
+
+/** The create and update methods of the client. */
+function createItemWrites(http: Http) {
+  const { run } = http;
+  return {
     async createItems(
       collectionId: string,
       items: readonly ItemWrite[],
@@ -122,6 +130,13 @@ export function createItemsApi(http: Http) {
       });
       return (raw?.items ?? []).map(toRemoteItem);
     },
+  };
+}
+
+/** The publish, unpublish and delete methods of the client. */
+function createPublishing(http: Http) {
+  const { run } = http;
+  return {
     /**
      * Publishes the staged copies. Webflow answers 202 with the ids it published and error texts
      * for the others (a partial success); an empty answer means all of them.

@@ -198,6 +198,26 @@ export async function entryWithBody(root: string, file: LoadedFile): Promise<Ent
 }
 
 /**
+ * One run of prepareFiles: its inputs, and the bytes read so far. The bytes read are kept
+ * until the file is parsed, so a changed file is read once.
+ */
+interface PrepareRun {
+  root: string;
+  collections: PrepareCollection[];
+  stats: PrepareStats;
+  digests: FileDigestCache | undefined;
+  /** Reads a root-relative file, at most 64 at a time. */
+  readBytes: (path: string) => Promise<Uint8Array>;
+  alreadyRead: Map<string, Uint8Array>;
+}
+
+/** A primary file to parse and render, with the index of its collection's settings. */
+type PendingFile = { file: LoadedFile; settings: number };
+
+/** A translation to parse, with its collection's limits. */
+type TranslationToParse = { file: LoadedFile; limits: PrepareSettings["limits"] };
+
+/**
  * Reads, hashes and (where needed) parses and renders every file of the run. Afterwards each
  * primary file is skipped, parsed (with `rendered` for body collections) or failed; each
  * translation is skipped, parsed or failed (translations render later, with their primary).
@@ -205,23 +225,38 @@ export async function entryWithBody(root: string, file: LoadedFile): Promise<Ent
 export async function prepareFiles(options: PrepareFilesOptions): Promise<void> {
   const { root, collections, stats } = options;
   const io = pLimit(64);
-  const readBytes = (path: string) => io(() => readFile(`${root}/${path}`));
-  const digests = options.digests;
+  const run: PrepareRun = {
+    root,
+    collections,
+    stats,
+    digests: options.digests,
+    readBytes: (path: string) => io(() => readFile(`${root}/${path}`)),
+    alreadyRead: new Map<string, Uint8Array>(),
+  };
   for (const collection of collections)
     for (const file of collection.files) file.slugRule = collection.settings.slugRule;
   // Stat before reading: bytes read later are at least as new as the stamp they are cached under.
-  if (digests) {
+  if (run.digests) {
     for (const collection of collections)
       for (const file of [...collection.files, ...collection.translations])
         file.stamp = stampOf(`${root}/${file.path}`);
   }
-  // 1. Digests of every file that has a record (the others are prepared whatever their bytes,
-  // and read only then, in a worker when there are many): from the cache when the stamp is
-  // unchanged, else read (in parallel) and hashed. The bytes read are kept until the file is
-  // parsed, so a changed file is read once.
-  const alreadyRead = new Map<string, Uint8Array>();
+  await findDigests(run);
+  const { pending, translationsToParse } = decideSkips(run);
+  await prepareChanged(run, pending, options);
+  await parseTranslations(run, translationsToParse);
+}
+
+/**
+ * 1. Digests of every file that has a record (the others are prepared whatever their bytes,
+ * and read only then, in a worker when there are many): from the cache when the stamp is
+ * unchanged, else read (in parallel) and hashed. The bytes read are kept until the file is
+ * parsed, so a changed file is read once.
+ */
+async function findDigests(run: PrepareRun): Promise<void> {
+  const { stats, digests, alreadyRead } = run;
   const toHash: LoadedFile[] = [];
-  for (const collection of collections) {
+  for (const collection of run.collections) {
     const sources = collection.skippable?.sources;
     const findDigest = (file: LoadedFile) => {
       stats.files++;
@@ -237,18 +272,24 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
   }
   await Promise.all(
     toHash.map(async (file) => {
-      const bytes = await readBytes(file.path);
+      const bytes = await run.readBytes(file.path);
       file.rawDigest = rawDigestOf(bytes);
       stats.hashed++;
       digests?.remember(file.path, file.stamp, file.rawDigest);
       alreadyRead.set(file.path, bytes);
     }),
   );
+}
 
-  // 2. Decide which files can be skipped: same bytes, same assets, item known and settled.
-  const pending: Array<{ file: LoadedFile; settings: number }> = [];
-  const translationsToParse: Array<{ file: LoadedFile; limits: PrepareSettings["limits"] }> = [];
-  collections.forEach((collection, index) => {
+/** 2. Decide which files can be skipped: same bytes, same assets, item known and settled. */
+function decideSkips(run: PrepareRun): {
+  pending: PendingFile[];
+  translationsToParse: TranslationToParse[];
+} {
+  const { root, stats, alreadyRead } = run;
+  const pending: PendingFile[] = [];
+  const translationsToParse: TranslationToParse[] = [];
+  run.collections.forEach((collection, index) => {
     const state = collection.skippable;
     const primaryDigests = new Map<string, string>();
     for (const file of collection.files) {
@@ -290,9 +331,11 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
       }
     }
   });
+  return { pending, translationsToParse };
+}
 
-  // 3. Parse and render what changed. Links resolve against the slugs known so far (skipped
-  // files, then earlier records, then the file name); sync.ts re-checks every answer.
+/** The URL of every primary file, for links between files (step 3 below). */
+function fileUrlsOf(collections: readonly PrepareCollection[]): Map<string, string> {
   const fileUrls = new Map<string, string>();
   for (const collection of collections) {
     const state = collection.skippable;
@@ -304,6 +347,20 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
       fileUrls.set(file.path, collection.urlPattern.replace("{slug}", slug));
     }
   }
+  return fileUrls;
+}
+
+/**
+ * 3. Parse and render what changed. Links resolve against the slugs known so far (skipped
+ * files, then earlier records, then the file name); sync.ts re-checks every answer.
+ */
+async function prepareChanged(
+  run: PrepareRun,
+  pending: PendingFile[],
+  options: PrepareFilesOptions,
+): Promise<void> {
+  const { root, collections, stats, digests, alreadyRead } = run;
+  const fileUrls = fileUrlsOf(collections);
   const settings = collections.map((collection) => collection.settings);
   pending.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
   // Plugins are functions, which cannot be sent to a worker thread: with plugins, no pool.
@@ -318,7 +375,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
       alreadyRead.delete(path);
       return new TextDecoder().decode(kept);
     }
-    const bytes = await readBytes(path);
+    const bytes = await run.readBytes(path);
     const file = byPath.get(path);
     // Hash what is parsed, so the record always describes the bytes the item was made from.
     if (file) {
@@ -343,48 +400,51 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     if (prepared.isFastPath) stats.fastPath++;
   };
   const data = { settings, fileUrls: [...fileUrls], assetUrls: [...options.assetUrls], root };
-  if (pending.length > 0) {
-    // The light renderer first (the markdown-it fast path alone, a third of the load time);
-    // the full toolchain only for a body that needs it. With nothing to prepare, neither is
-    // loaded: a no-op run never renders.
-    const { createLightRenderer } = await import("../../core/render-light.ts");
-    const prepareHere = createTaskPreparer(data, {
-      light: createLightRenderer,
-      loadFull: loadRenderer,
+  if (pending.length === 0) return;
+  // The light renderer first (the markdown-it fast path alone, a third of the load time);
+  // the full toolchain only for a body that needs it. With nothing to prepare, neither is
+  // loaded: a no-op run never renders.
+  const { createLightRenderer } = await import("../../core/render-light.ts");
+  const prepareHere = createTaskPreparer(data, {
+    light: createLightRenderer,
+    loadFull: loadRenderer,
+  });
+  // A copy of what was prepared here, as a worker's answer is: the body and the frontmatter
+  // values are slices of the file's text, and would keep every whole text alive.
+  const prepare = async (task: Parameters<typeof prepareHere>[0]) => structuredClone(await prepareHere(task));
+  if (usePool) {
+    // Workers read their files themselves; what step 1 read is not sent along.
+    for (const item of pending) alreadyRead.delete(item.file.path);
+    await prepareInWorkers({
+      data,
+      local: prepare,
+      files: pending.map((item) => ({ path: item.file.path, settings: item.settings })),
+      onResult: (prepared) => {
+        onResult(prepared);
+        // Many files: keep the HTML, let the Markdown go (read again in the rare case it is needed).
+        const file = byPath.get(prepared.path);
+        if (file?.rendered) dropBody(file);
+      },
     });
-    // A copy of what was prepared here, as a worker's answer is: the body and the frontmatter
-    // values are slices of the file's text, and would keep every whole text alive.
-    const prepare = async (task: Parameters<typeof prepareHere>[0]) =>
-      structuredClone(await prepareHere(task));
-    if (usePool) {
-      // Workers read their files themselves; what step 1 read is not sent along.
-      for (const item of pending) alreadyRead.delete(item.file.path);
-      await prepareInWorkers({
-        data,
-        local: prepare,
-        files: pending.map((item) => ({ path: item.file.path, settings: item.settings })),
-        onResult: (prepared) => {
-          onResult(prepared);
-          // Many files: keep the HTML, let the Markdown go (read again in the rare case it is needed).
-          const file = byPath.get(prepared.path);
-          if (file?.rendered) dropBody(file);
-        },
-      });
-      stats.inWorkers += pending.length;
-    } else {
-      for (const item of pending)
-        onResult(
-          await prepare({ path: item.file.path, settings: item.settings, text: await read(item.file.path) }),
-        );
-    }
+    stats.inWorkers += pending.length;
+  } else {
+    for (const item of pending)
+      onResult(
+        await prepare({ path: item.file.path, settings: item.settings, text: await read(item.file.path) }),
+      );
   }
+}
 
-  // 4. Translations are parsed here and rendered with their primary later; a changed
-  // translation of a skipped primary needs that primary's entry too.
+/**
+ * 4. Translations are parsed here and rendered with their primary later; a changed
+ * translation of a skipped primary needs that primary's entry too.
+ */
+async function parseTranslations(run: PrepareRun, translationsToParse: TranslationToParse[]): Promise<void> {
+  const { root, stats, digests, alreadyRead } = run;
   for (const { file, limits } of translationsToParse) {
     const kept = alreadyRead.get(file.path);
     alreadyRead.delete(file.path);
-    const bytes = kept ?? (await readBytes(file.path));
+    const bytes = kept ?? (await run.readBytes(file.path));
     if (!kept) {
       file.rawDigest = rawDigestOf(bytes);
       digests?.remember(file.path, file.stamp, file.rawDigest);
@@ -392,7 +452,7 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     parseLoaded(file, new TextDecoder().decode(bytes), limits);
     stats.parsed++;
   }
-  for (const collection of collections) {
+  for (const collection of run.collections) {
     const changed = collection.translations.filter((file) => file.entry);
     if (changed.length === 0) continue;
     const anchors = new Set(changed.map((file) => anchorOf(file.entry as Entry, file.path)));

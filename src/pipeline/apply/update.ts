@@ -134,10 +134,9 @@ async function sendPart(context: ApplyContext, part: readonly PlannedUpdate[], r
       );
       await done(context, part, true, answered);
     } catch (error) {
-      // At least one item is not live although wf-sync published it: unpublished in Webflow.
+      // At least one item was never published (the manifest was behind): publish the staged copies.
       if (!(error instanceof WebflowApiError) || error.failure.kind !== "never-published") throw error;
-      if (context.isOverwrite) await publishStaged(context, part);
-      else await sendLiveOneByOne(context, part);
+      await publishStaged(context, part);
     }
   } else if (route === "publish") {
     await writeStaged(context, part);
@@ -152,28 +151,6 @@ async function sendPart(context: ApplyContext, part: readonly PlannedUpdate[], r
     if (wasLive.length > 0)
       await client.unpublishItems(collectionId, wasLive, { cmsLocaleIds: context.cmsLocaleIds });
     await done(context, part, false);
-  }
-}
-
-/**
- * A live PATCH of a batch was refused because an item is not live: each item is sent alone,
- * and one that was unpublished in Webflow is not republished (drift, see plan/drift.ts); its
- * staged copy already holds the file's version.
- */
-async function sendLiveOneByOne(context: ApplyContext, part: readonly PlannedUpdate[]): Promise<void> {
-  for (const update of part) {
-    try {
-      const answered = await context.client.updateItems(
-        context.collectionId,
-        [updateWrite(update, { isDraft: false })],
-        { isLive: true },
-      );
-      await done(context, [update], true, answered);
-    } catch (error) {
-      if (!(error instanceof WebflowApiError) || error.failure.kind !== "never-published") throw error;
-      const drift = { lastUpdated: "", slug: update.draft.slug, fields: { live: "unpublished" } };
-      failAll(context, [update.draft], "update", driftError(update.draft.file, drift, false));
-    }
   }
 }
 

@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/load-config.ts";
 import { createWebflowClient } from "../../src/webflow/client.ts";
+import { BENCH_COLLECTION_ID, benchSeed, generateProject, postPath } from "../../bench/generate-markdown.ts";
 import {
-  BENCH_COLLECTION_ID,
-  benchSeed,
-  generateProject,
-  postPath,
-} from "../../bench/generate-markdown.ts";
-import { emptyPrepareStats, entryWithBody, prepareFiles, type LoadedFile } from "../../src/pipeline/prepare/prepare-files.ts";
+  emptyPrepareStats,
+  entryWithBody,
+  prepareFiles,
+  type LoadedFile,
+} from "../../src/pipeline/prepare/prepare-files.ts";
 import { runSync, type RunSyncOptions } from "../../src/commands/sync.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
 import {
@@ -92,6 +92,26 @@ describe("incremental sync: unchanged files are not parsed", () => {
     // --force disables skipping.
     const forced = await project.sync({ isForced: true });
     expect(forced.files).toMatchObject({ skipped: 0, parsed: 24 });
+  });
+
+  it("does not parse a failing file again while its bytes and settings are unchanged, and still reports it", async () => {
+    await using project = await generatedProject(6);
+    const broken = project.path("content/posts/broken.md");
+    await writeFile(broken, "---\ntitle: [unclosed\n---\nBody.\n");
+    const first = await project.sync();
+    expect(first.totals).toMatchObject({ created: 6, failed: 1 });
+    const message = first.items.find((item) => item.error)?.error;
+    expect(message).toMatch(/YAML/);
+
+    const second = await project.sync();
+    expect(second.files).toMatchObject({ skipped: 7, parsed: 0 });
+    expect(second.totals).toMatchObject({ unchanged: 6, failed: 1 });
+    expect(second.items.find((item) => item.error)?.error).toBe(message);
+
+    await writeFile(broken, "---\ntitle: Mended\n---\nBody.\n");
+    const mended = await project.sync();
+    expect(mended.files).toMatchObject({ parsed: 1 });
+    expect(mended.totals).toMatchObject({ created: 1, failed: 0 });
   });
 
   it("reads no file on an unchanged run once files are older than the racy margin, and still finds a same-size edit", async () => {

@@ -282,6 +282,28 @@ async function findDigests(run: PrepareRun): Promise<void> {
 }
 
 /** 2. Decide which files can be skipped: same bytes, same assets, item known and settled. */
+/** A recorded failure as the error it was. */
+function failureOf(path: string, failure: NonNullable<SourceRecord["failure"]>): WfSyncError {
+  return fromPreparedError({
+    code: failure.code,
+    limit: failure.limit,
+    message: failure.message,
+    hint: failure.hint,
+    location: { file: path, ...(failure.line === undefined ? {} : { line: failure.line }) },
+  });
+}
+
+/** What the manifest keeps of a file that failed to parse or render, to fail it again unparsed. */
+export function failureRecordOf(file: LoadedFile): SourceRecord | undefined {
+  if (!file.error || file.rawDigest === undefined || file.skipped) return undefined;
+  const error = file.error as WfSyncError & { limit?: string };
+  const failure: NonNullable<SourceRecord["failure"]> = { code: error.code, message: error.message };
+  if (error.hint) failure.hint = error.hint;
+  if (error.location?.line !== undefined) failure.line = error.location.line;
+  if (typeof error.limit === "string") failure.limit = error.limit;
+  return { digest: file.rawDigest, slug: "", failure };
+}
+
 function decideSkips(run: PrepareRun): {
   pending: PendingFile[];
   translationsToParse: TranslationToParse[];
@@ -306,6 +328,11 @@ function decideSkips(run: PrepareRun): {
         assetsUnchanged(root, record.assets)
       ) {
         file.skipped = record;
+        stats.skipped++;
+        alreadyRead.delete(file.path);
+      } else if (record?.failure && record.digest === file.rawDigest) {
+        // It failed with these bytes and settings: it fails again, unparsed (a no-op stays cheap).
+        file.error = failureOf(file.path, record.failure);
         stats.skipped++;
         alreadyRead.delete(file.path);
       } else {

@@ -43,6 +43,15 @@ const sourceSchema = z.object({
   refs: nullableStringRecord.optional(),
   warnings: z.array(warningSchema).optional(),
   primary: z.object({ path: text, digest: text, itemId: text, anchor: text }).optional(),
+  failure: z
+    .object({
+      code: text.optional(),
+      message: text,
+      hint: text.optional(),
+      line: z.number().optional(),
+      limit: text.optional(),
+    })
+    .optional(),
 });
 
 const collectionSchema = z.object({
@@ -144,7 +153,9 @@ const isSource: Check = (value) => {
     (source["assets"] === undefined || isAssetStamps(source["assets"])) &&
     (source["warnings"] === undefined ||
       (Array.isArray(source["warnings"]) && source["warnings"].every(isWarning))) &&
-    (source["primary"] === undefined || isPrimary(source["primary"]))
+    (source["primary"] === undefined || isPrimary(source["primary"])) &&
+    (source["failure"] === undefined ||
+      (isObject(source["failure"]) && typeof source["failure"]["message"] === "string"))
   );
 };
 const isCollection = objectOf({

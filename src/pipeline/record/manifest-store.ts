@@ -38,6 +38,14 @@ export interface SourceRecord {
   refs?: Record<string, string | null>;
   /** Warnings the file gave; shown again when it is skipped. */
   warnings?: SyncWarning[];
+  /** Set when the file failed to parse or render with these bytes and settings: it fails again, unparsed. */
+  failure?: {
+    code?: string | undefined;
+    message: string;
+    hint?: string | undefined;
+    line?: number | undefined;
+    limit?: string | undefined;
+  };
   /** Translations only: the primary file, its digest, and the item the variant belongs to. */
   primary?: { path: string; digest: string; itemId: string; anchor: string };
 }

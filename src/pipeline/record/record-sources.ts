@@ -5,6 +5,7 @@
 import type { CollectionRun } from "../discover/discover.ts";
 import type { MadeRecords } from "../plan/build-drafts.ts";
 import type { ManifestCollection } from "./manifest-store.ts";
+import { failureRecordOf } from "../prepare/prepare-files.ts";
 
 /**
  * Keeps the record of every file whose item now holds what the file says and drops the rest:
@@ -25,9 +26,13 @@ export function recordSources(state: ManifestCollection, run: CollectionRun, mad
   for (const file of run.files) {
     if (file.skipped) continue;
     const madeFor = made.get(file.path);
+    const failed = failureRecordOf(file);
     if (madeFor && holdsRecord(state, file.path, madeFor)) {
       if (sources[file.path] !== madeFor.record) hasChanged = true;
       sources[file.path] = madeFor.record;
+    } else if (failed) {
+      if (JSON.stringify(sources[file.path]) !== JSON.stringify(failed)) hasChanged = true;
+      sources[file.path] = failed;
     } else forget(file.path);
   }
   return hasChanged;

@@ -43,7 +43,10 @@ export interface PostSpec {
   version: number;
 }
 
-const slugOf = (index: number) => `post-${String(index).padStart(5, "0")}`;
+/** The slug of post number `index`. */
+export function slugOf(index: number): string {
+  return `post-${String(index).padStart(5, "0")}`;
+}
 
 /** The fieldData (minus the body) the sandbox should hold for a post. */
 export function expectedFields(spec: PostSpec): Record<string, unknown> {

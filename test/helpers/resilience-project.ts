@@ -7,6 +7,10 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Sandbox, SandboxItem, SandboxSeed } from "../../src/sandbox/index.ts";
+import { bodyMarker, expectedFields, slugOf } from "../../bench/network-project.ts";
+
+// The post shape, its fields and its body marker are the network benchmark's (bench/network-project.ts).
+export { bodyMarker, expectedFields, slugOf };
 
 export const RESILIENCE_SITE_ID = "5e5e5e5e5e5e5e5e5e5e5e5e";
 export const RESILIENCE_COLLECTION_ID = "c0c0c0c0c0c0c0c0c0c0c001";
@@ -49,27 +53,8 @@ export interface PostSpec {
   isInvalid?: boolean;
 }
 
-export function slugOf(index: number): string {
-  return `post-${String(index).padStart(5, "0")}`;
-}
-
 export function fileOf(index: number): string {
   return `content/${slugOf(index)}.md`;
-}
-
-/** The fieldData (minus the body) that the sandbox should hold for a post. */
-export function expectedFields(spec: PostSpec): Record<string, unknown> {
-  return {
-    name: `Post ${spec.index} v${spec.version}`,
-    slug: slugOf(spec.index),
-    summary: `Summary ${spec.index}, version ${spec.version}`,
-    rank: spec.index * 10 + spec.version,
-  };
-}
-
-/** A marker the rendered body contains, so the body can be checked without rendering it here. */
-export function bodyMarker(spec: PostSpec): string {
-  return `Body of post ${spec.index}, version ${spec.version}.`;
 }
 
 function markdownOf(spec: PostSpec): string {

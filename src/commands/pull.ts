@@ -8,7 +8,8 @@ import { AuthError, OutsideProjectError, WfSyncError } from "../errors.ts";
 import { toFrontmatterValue } from "../core/convert-field.ts";
 import { isItemId } from "../core/item-id.ts";
 import { htmlToMarkdown } from "../core/html-to-markdown.ts";
-import { mapFields, slugForEntry } from "../core/map-fields.ts";
+import { mapFields, slugForEntry, type MapFieldsOptions } from "../core/map-fields.ts";
+import { htmlSanitizerFor } from "../pipeline/prepare/renderer.ts";
 import { fileNameForSlug, slugRuleOf } from "../core/slugify.ts";
 import { parseEntry } from "../core/parse-entry.ts";
 import { createMarkdownRenderer } from "../core/render-markdown.ts";
@@ -192,6 +193,7 @@ interface PullCollection {
   keys: Map<string, string>;
   folder: string;
   renderer: ReturnType<typeof createMarkdownRenderer>;
+  sanitizeHtml: MapFieldsOptions["sanitizeHtml"];
   state: ManifestCollection;
   fileBySlug: Map<string, string>;
   taken: Set<string>;
@@ -328,7 +330,11 @@ async function pullCollection(run: PullRun, collection: ResolvedCollectionConfig
   const remote = (await run.listItems(collection.collectionId)).filter((item) => item.slug !== "");
 
   const taken = new Set(existing.map((file) => file.path));
-  const pulling: PullCollection = { collection, schema, keys, folder, renderer, state, fileBySlug, taken };
+  const sanitizeHtml = await htmlSanitizerFor({ schema, bodyField: collection.body, renderOptions });
+  const pulling: PullCollection = {
+    ...{ collection, schema, keys, folder, renderer, sanitizeHtml },
+    ...{ state, fileBySlug, taken },
+  };
   for (const item of remote) await pullItem(run, pulling, item);
 }
 
@@ -446,6 +452,7 @@ function mapWrittenFile(
       resolveReference: (targetRef, collectionId) =>
         run.idsBySlug.get(collectionId)?.get(targetRef) ?? (isItemId(targetRef) ? targetRef : undefined),
       resolveAsset: () => undefined,
+      sanitizeHtml: pulling.sanitizeHtml,
     });
     if (mapped.ok) {
       digest = mapped.draft.digest;

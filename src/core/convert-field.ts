@@ -36,7 +36,7 @@ import {
   convertRichText,
   convertVideoLink,
 } from "./fields/text.ts";
-import type { FieldSchema } from "./types.ts";
+import type { FieldSchema, SyncWarning } from "./types.ts";
 
 /** What the pipeline knows about the value being converted, and how to look things up. */
 export interface FieldContext {
@@ -52,11 +52,16 @@ export interface FieldContext {
   resolveReference?: (target: string, collectionId: string, fromFile: string) => string | undefined;
   /** uploaded asset for a local path as written (relative to the Markdown file); undefined = not uploaded (yet) */
   resolveAsset?: (path: string) => { fileId: string; url: string } | undefined;
+  /**
+   * The sanitiser RichText values pass (core/render/sanitize-value.ts), loaded by the caller;
+   * undefined under `rawHtml: "keep"`, where a value is sent as written.
+   */
+  sanitizeHtml?: ((html: string) => { html: string; removed: string[] }) | undefined;
 }
 
 /** The converted value, or the one error that stops this field (and with it the item). */
 export type ConvertResult =
-  { ok: true; value: unknown } | { ok: false; error: FieldValueError | ReferenceError | AssetError };
+  { ok: true; value: unknown; warnings?: SyncWarning[] } | { ok: false; error: FieldValueError | ReferenceError | AssetError };
 
 /** What a value needs resolved before convertFieldValue can succeed: references and local assets (so the pipeline can look them up / upload first). */
 export type FieldDependency =

@@ -21,6 +21,7 @@ const options: MapFieldsOptions = {
   mapping: { name: "blog", body: "post-body", fields: { summary: "post-summary" } },
   schema,
   html: "<p>Hi</p>",
+  sanitizeHtml: undefined,
 };
 
 function map(file: string, text: string, extra: Partial<MapFieldsOptions> = {}) {

@@ -1,6 +1,6 @@
 import { DuplicateSlugError, FieldValueError, type SourceLocation, type WfSyncError } from "../errors.ts";
 import { editDistance } from "./closest-match.ts";
-import { convertFieldValue, listFieldDependencies, type FieldDependency } from "./convert-field.ts";
+import { convertFieldValue, listFieldDependencies, type FieldContext, type FieldDependency } from "./convert-field.ts";
 import { digestOf, shortDigestOf } from "./digest.ts";
 import { previewOf } from "./preview-value.ts";
 import { slugFromPath, slugify } from "./slugify.ts";
@@ -79,6 +79,8 @@ export interface MapFieldsOptions {
   resolveAsset?: (path: string) => { fileId: string; url: string } | undefined;
   /** Field slugs to leave out of fieldData (references resolved in a second pass). */
   omitFields?: ReadonlySet<string>;
+  /** The sanitiser for RichText values (see FieldContext); required, so no caller forgets it. */
+  sanitizeHtml: FieldContext["sanitizeHtml"];
 }
 
 export type MapFieldsResult =
@@ -265,7 +267,11 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
     );
   }
   const fieldData: Record<string, unknown> = { slug };
-  const context = { resolveReference: options.resolveReference, resolveAsset: options.resolveAsset };
+  const context = {
+    resolveReference: options.resolveReference,
+    resolveAsset: options.resolveAsset,
+    sanitizeHtml: options.sanitizeHtml,
+  };
   for (const binding of bindings) {
     if (options.omitFields?.has(binding.field.slug)) continue;
     const result = convertFieldValue(binding.field, binding.value, {
@@ -275,6 +281,7 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
     });
     if (result.ok) {
       if (result.value !== undefined) fieldData[binding.field.slug] = result.value;
+      if (result.warnings) warnings.push(...result.warnings);
     } else {
       errors.push(result.error);
     }

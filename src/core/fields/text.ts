@@ -104,9 +104,10 @@ export const convertPlainText: Converter = (field, raw, context) => {
 };
 
 /**
- * RichText from frontmatter: the string is HTML and is sent as-is (the Markdown body is
- * rendered elsewhere). Lengths are counted without tags, because Webflow's limit is about
- * what readers see (**unconfirmed**); Webflow stays the final judge.
+ * RichText from frontmatter: the string is HTML (the Markdown body is rendered elsewhere). It
+ * passes the sanitiser the caller hands in, as raw HTML in bodies does; what that removes is
+ * a warning at the key's line. Lengths are counted without tags, because Webflow's limit is
+ * about what readers see (**unconfirmed**); Webflow stays the final judge.
  */
 export const convertRichText: Converter = (field, raw, context) => {
   const input = expectString({
@@ -116,8 +117,14 @@ export const convertRichText: Converter = (field, raw, context) => {
     instruction: "Write the HTML in quotes, or as a block after `key: |`.",
   });
   if ("result" in input) return input.result;
-  const textOnly = input.text.replace(/<[^>]*>/g, "");
-  return checkTextValidations({ field, value: input.text, counted: textOnly, context });
+  const sanitized =
+    context.sanitizeHtml && input.text.includes("<") ? context.sanitizeHtml(input.text) : undefined;
+  const html = sanitized?.html ?? input.text;
+  const textOnly = html.replace(/<[^>]*>/g, "");
+  const result = checkTextValidations({ field, value: html, counted: textOnly, context });
+  if (!result.ok || !sanitized || sanitized.removed.length === 0) return result;
+  const message = `${context.key}: the sanitiser removed ${sanitized.removed.join(", ")} from this rich-text value before sending it. Remove them from the file, or set rawHtml: "keep" for a trusted repository.`;
+  return { ...result, warnings: [{ kind: "rich-text-raw-html", message, location: context.location }] };
 };
 
 /** Loose on purpose: one `@`, no spaces, a dot in the domain. Full RFC 5322 rejects nothing useful here. */

@@ -10,7 +10,7 @@ import type { DeferredFile, MadeRecords } from "../plan/build-drafts.ts";
 import { planChanges } from "../plan/plan-changes.ts";
 import { resolveLink, slugOfReference } from "../plan/site-index.ts";
 import { entryWithBody } from "../prepare/prepare-files.ts";
-import { ensureRenderer } from "../prepare/renderer.ts";
+import { ensureRenderer, htmlSanitizerFor } from "../prepare/renderer.ts";
 import { holdsRecord } from "../record/record-sources.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
 import { isSyncedCollection, type RunContext } from "../run-context.ts";
@@ -91,6 +91,11 @@ async function completeDraft(
     isStrict: context.flags.isStrict,
     html: rendered?.html,
     resolveAsset: deferred.resolveAsset,
+    sanitizeHtml: await htmlSanitizerFor({
+      schema: run.schema,
+      bodyField: run.config.body,
+      renderOptions: run.renderOptions,
+    }),
     resolveReference: (target, referencedId) => {
       const slug = slugOfReference(context.index, target, entry.file) ?? "";
       const itemId = context.manifest.collections[referencedId]?.items[slug]?.itemId || undefined;

@@ -15,7 +15,7 @@ import type { RemoteItem } from "../../webflow/client.ts";
 import type { CollectionRun } from "../discover/discover.ts";
 import { resolveLink, slugOfReference } from "../plan/site-index.ts";
 import { entryWithBody, loadSkippedEntry, statAsset, type LoadedFile } from "../prepare/prepare-files.ts";
-import { ensureRenderer } from "../prepare/renderer.ts";
+import { ensureRenderer, htmlSanitizerFor } from "../prepare/renderer.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
 import { invalidResult, type RunContext } from "../run-context.ts";
 import { writeLocaleVariants, type LocaleWrite } from "./apply-locales.ts";
@@ -265,6 +265,11 @@ async function translationDraft(
     html: rendered?.html,
     isStrict: context.flags.isStrict,
     resolveAsset,
+    sanitizeHtml: await htmlSanitizerFor({
+      schema: run.schema,
+      bodyField: run.config.body,
+      renderOptions: run.renderOptions,
+    }),
     resolveReference: (target, referencedId) => {
       const itemId = resolvers.resolveReference(target, referencedId, file.path, primary.file);
       refs[`${referencedId} ${target}`] = itemId ?? null;

@@ -25,7 +25,7 @@ import {
   statAsset,
   type LoadedFile,
 } from "../prepare/prepare-files.ts";
-import { ensureRenderer } from "../prepare/renderer.ts";
+import { ensureRenderer, htmlSanitizerFor } from "../prepare/renderer.ts";
 import { prepareSettingsOf } from "../prepare/prepare-run.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
 import { uploadEntryAssets, type AssetsByPath } from "../apply/upload-assets.ts";
@@ -196,6 +196,11 @@ async function buildFileDraft(
     mapping: run.config,
     schema: run.schema,
     isStrict: context.flags.isStrict,
+    sanitizeHtml: await htmlSanitizerFor({
+      schema: run.schema,
+      bodyField: run.config.body,
+      renderOptions: run.renderOptions,
+    }),
   };
   const dependencies = listEntryDependencies(entry, mapOptions);
   const omitFields = await deferredReferences(context, { entry, dependencies, references });

@@ -3,6 +3,8 @@
  * renders and so never pays the few hundred milliseconds it takes to load.
  */
 import type { MarkdownRenderer, RenderOptions } from "../../core/render-options.ts";
+import type { SanitizedValue } from "../../core/render/sanitize-value.ts";
+import type { CollectionSchema } from "../../core/types.ts";
 import { loadRenderer } from "./prepare-files.ts";
 
 let renderModule: Awaited<ReturnType<typeof loadRenderer>> | undefined;
@@ -22,4 +24,25 @@ export function lazyRenderer(options: RenderOptions): MarkdownRenderer {
       return renderer.render(markdown, context);
     },
   };
+}
+
+let sanitizeModule: typeof import("../../core/render/sanitize-value.ts") | undefined;
+
+/**
+ * The sanitiser for a collection's RichText values in frontmatter (core/render/sanitize-value.ts),
+ * loaded on first need; undefined under `rawHtml: "keep"`, or when the only RichText field is
+ * the body (rendered, and sanitised, elsewhere).
+ */
+export async function htmlSanitizerFor(options: {
+  schema: CollectionSchema;
+  bodyField: string | undefined;
+  renderOptions: Record<string, unknown>;
+}): Promise<((html: string) => SanitizedValue) | undefined> {
+  if (options.renderOptions["rawHtml"] === "keep") return undefined;
+  const hasRichText = options.schema.fields.some(
+    (field) => field.type === "RichText" && field.slug !== options.bodyField,
+  );
+  if (!hasRichText) return undefined;
+  sanitizeModule ??= await import("../../core/render/sanitize-value.ts");
+  return sanitizeModule.sanitizeHtmlValue;
 }

@@ -1,0 +1,70 @@
+/**
+ * RichText values written in frontmatter are HTML, and they pass the same sanitiser as raw
+ * HTML in bodies (issue 14 item 5), with a schema widened by the markup Webflow itself stores
+ * in rich text (image and video figures, embeds), so that a value `pull` wrote comes back
+ * unchanged. A value the sanitiser leaves alone is returned as written, byte for byte, so
+ * clean values never churn; a changed one is returned sanitised, with what was removed.
+ * Loaded only when a run has such a value (it brings in parse5).
+ */
+import type { Element, Root, RootContent } from "hast";
+import { fromHtml } from "hast-util-from-html";
+import { sanitize, type Schema } from "hast-util-sanitize";
+import { toHtml } from "hast-util-to-html";
+import { SANITIZE_SCHEMA } from "./raw-html.ts";
+
+/** What sanitising a value did: the HTML to send and the tags (or attributes) it removed. */
+export interface SanitizedValue {
+  html: string;
+  /** Empty when the value was already clean (then `html` is the value as written). */
+  removed: string[];
+}
+
+const attributes = SANITIZE_SCHEMA.attributes ?? {};
+const WEBFLOW_FIGURE = ["className", "style", "dataRtType", "dataRtAlign", "dataRtMaxWidth", "dataRtMaxHeight"];
+
+/** GitHub's schema (as bodies use it) plus Webflow's own rich-text markup, with ids kept as written. */
+export const RICH_TEXT_VALUE_SCHEMA: Schema = {
+  ...SANITIZE_SCHEMA,
+  clobber: [],
+  strip: [...(SANITIZE_SCHEMA.strip ?? []), "style"],
+  tagNames: [...(SANITIZE_SCHEMA.tagNames ?? []), "figure", "figcaption", "iframe"],
+  attributes: {
+    ...attributes,
+    figure: [...WEBFLOW_FIGURE, "dataRtDimensions", "dataRtEmbedType", "dataPageUrl"],
+    div: [...(attributes["div"] ?? []), "className", "dataRtType"],
+    img: [...(attributes["img"] ?? []), "loading", "srcSet", "sizes"],
+    code: [["className", "hljs", /^language-./]],
+    span: [["className", /^hljs-/]],
+    iframe: ["src", "title", "frameBorder", "scrolling", "allowFullScreen", "allow", "width", "height"],
+  },
+  protocols: { ...SANITIZE_SCHEMA.protocols, src: ["https", "http"] },
+};
+
+/** Sanitises one HTML value; see the module comment. */
+export function sanitizeHtmlValue(html: string): SanitizedValue {
+  const tree = fromHtml(html, { fragment: true });
+  const cleaned = sanitize(tree, RICH_TEXT_VALUE_SCHEMA) as Root;
+  const cleanedHtml = toHtml(cleaned);
+  if (toHtml(tree) === cleanedHtml) return { html, removed: [] };
+  return { html: cleanedHtml, removed: removedParts(tree, cleaned) };
+}
+
+/** The tag names gone from `after`; when none, the attributes were what changed. */
+function removedParts(before: Root, after: Root): string[] {
+  const kept = tagNames(after);
+  const removed = [...tagNames(before)].filter((name) => !kept.has(name)).map((name) => `<${name}>`);
+  return removed.length > 0 ? removed : ["attributes it does not allow (such as event handlers or scripts in links)"];
+}
+
+function tagNames(tree: Root | Element): Set<string> {
+  const names = new Set<string>();
+  const visit = (nodes: readonly RootContent[]) => {
+    for (const node of nodes) {
+      if (node.type !== "element") continue;
+      names.add(node.tagName);
+      visit(node.children);
+    }
+  };
+  visit(tree.children);
+  return names;
+}

@@ -6,6 +6,7 @@
  */
 import { resolve } from "node:path";
 import type { ResolvedConfig } from "../config.ts";
+import type { SiteLocale } from "../core/types.ts";
 import type { WebflowClient } from "../webflow/client.ts";
 import { createDryRunClient, isPlannedItemId } from "../webflow/dry-run-client.ts";
 import {
@@ -17,7 +18,8 @@ import {
   type CollectionRun,
 } from "../pipeline/discover/discover.ts";
 import { cacheSchemas, readSchemas, readSiteLocales } from "../pipeline/discover/site.ts";
-import { emptyPrepareStats } from "../pipeline/prepare/prepare-files.ts";
+import { matchesRunStamp, readRunStamp, replayRunStamp } from "../pipeline/discover/unchanged-run.ts";
+import { emptyPrepareStats, type PrepareStats } from "../pipeline/prepare/prepare-files.ts";
 import { prepareRun } from "../pipeline/prepare/prepare-run.ts";
 import { buildCollectionDrafts, type DeferredFile } from "../pipeline/plan/build-drafts.ts";
 import { checkDeletionGuard } from "../pipeline/plan/deletion-guard.ts";
@@ -28,13 +30,15 @@ import { buildSiteIndex } from "../pipeline/plan/site-index.ts";
 import { applyCollectionPlan } from "../pipeline/apply/apply-collection.ts";
 import { applySecondPass } from "../pipeline/apply/second-pass.ts";
 import { applyTranslations } from "../pipeline/apply/translations.ts";
-import { readManifest } from "../pipeline/record/manifest-store.ts";
-import { createRecorder, openCollectionState } from "../pipeline/record/recorder.ts";
+import { readManifest, type Manifest } from "../pipeline/record/manifest-store.ts";
+import { createRecorder, openCollectionState, type Recorder } from "../pipeline/record/recorder.ts";
+import { leaveRunStamp, runSettingsDigest } from "../pipeline/record/run-stamp.ts";
 import { recordSources } from "../pipeline/record/record-sources.ts";
 import {
   buildReport,
   createResultLog,
   withWarnings,
+  type ResultLog,
   type SyncEvent,
   type SyncReport,
 } from "../pipeline/report/report.ts";
@@ -87,39 +91,58 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const { config } = options;
   const flags = flagsOf(options);
   const client = flags.isDryRun ? createDryRunClient(options.client) : options.client;
-  const log = createResultLog(options.onEvent ?? (() => {}));
-  const emit = log.emit;
   const selected = selectCollections(config, options.collections);
+  const isWholeRun = selected.length === config.collections.length;
+  // Only an ordinary run of the whole config is compared with a run stamp, and may leave one.
+  const isStampable = isStampableRun(options, flags, isWholeRun);
+  const events: SyncEvent[] = [];
+  const log = createResultLog((event) => {
+    if (isStampable) events.push(event);
+    options.onEvent?.(event);
+  });
+  const emit = log.emit;
 
   // Discover. The sources are listed and the manifest is read while the schema requests are
-  // answered; each is awaited below, so a failure there (a 401) is the run's error.
+  // answered; each is awaited below, so a failure there (a 401) is the run's error. The
+  // manifest waits when the last run's stamp may still hold: then it is not read at all.
   const listings = listCollectionSources(config.root, selected);
   const manifestPath = resolve(config.root, config.manifest);
-  const manifestRead = readManifest(
-    manifestPath,
-    `${client.target}${config.siteId ? `#${config.siteId}` : ""}`,
-  );
-  manifestRead.catch(() => {});
+  const target = `${client.target}${config.siteId ? `#${config.siteId}` : ""}`;
   const schemaReads = readSchemas(client, selected);
-  const { manifest, isFresh, text, warning: manifestWarning } = await manifestRead;
-  if (manifestWarning) emit({ type: "warning", warning: manifestWarning });
+  const stamp = isStampable ? await readRunStamp(manifestPath, target) : undefined;
+  const readTelling = () =>
+    readManifest(manifestPath, target).then((read) => {
+      if (read.warning) emit({ type: "warning", warning: read.warning });
+      return read;
+    });
+  const manifestRead = stamp ? undefined : readTelling();
+  manifestRead?.catch(() => {});
+  const earlyRead = await manifestRead;
+  const schemas = await schemaReads;
+  if (!flags.isDryRun) await cacheSchemas(manifestPath, schemas);
+  const siteLocales = await readSiteLocales(config, selected, client);
+  const runs = await buildCollectionRuns({ config, selected, listings, schemas });
+  const order = orderByReferences(runs);
+  const orderIds = order.map((run) => run.config.collectionId);
+  const settings = isStampable ? runSettingsDigest({ config, runs, siteLocales, flags }) : "";
+  const discoveryRequests = client.stats.requests;
+
+  // Nothing changed since the last run that found nothing to do: its outcome, replayed.
+  if (stamp && !options.signal?.aborted && matchesRunStamp(stamp, { root: config.root, runs, settings }))
+    return replayRunStamp(stamp, { order: orderIds, log, client, started });
+  const { manifest, isFresh, text, readAs } = earlyRead ?? (await readTelling());
   const recorder = createRecorder({
     path: manifestPath,
     manifest,
     writtenText: text,
     isDryRun: flags.isDryRun,
   });
-  const schemas = await schemaReads;
-  if (!flags.isDryRun) await cacheSchemas(manifestPath, schemas);
-  const siteLocales = await readSiteLocales(config, selected, client);
-  const runs = await buildCollectionRuns({ config, selected, listings, schemas });
   for (const warning of await emptyGlobWarnings({ config, selected, listings }))
     emit({ type: "warning", warning });
 
   // Prepare: read and hash every file; parse and render only those whose item may have changed.
   const stats = emptyPrepareStats();
   const canSkip = !isFresh && !flags.isForced && !flags.isVerified;
-  const isWholeRun = selected.length === config.collections.length;
   const pool = options.workers ?? "auto";
   if (
     await prepareRun({ config, runs, manifest, stats, canSkip, isStrict: flags.isStrict, isWholeRun, pool })
@@ -128,28 +151,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
 
   // Plan, apply, record: collection by collection, referenced ones first.
   checkDeletionGuard({ runs, manifest, config, isDeleteAllowed: flags.isDeleteAllowed });
-  const context: RunContext = {
-    config,
-    client,
-    flags,
-    signal: options.signal,
-    retryBaseMs: options.retryBaseMs,
-    manifest,
-    save: recorder.save,
-    emit,
-    record: log.record,
-    stats,
-    runs,
-    index: buildSiteIndex(runs),
-    remote: options.isOffline ? createOfflineLookups() : createRemoteLookups(client, config.siteId),
-    pendingSlugs: pendingCreates(runs, manifest),
-    siteLocales,
-    progress: createWriteProgress(emit),
-    interruptedSince: options.interruptedSince,
-  };
+  const context = runContextOf(options, { client, flags, manifest, recorder, log, stats, runs, siteLocales });
   const isAborted = () => options.signal?.aborted ?? false;
   const deferred: DeferredFile[] = [];
-  for (const run of orderByReferences(runs)) {
+  for (const run of order) {
     if (isAborted()) break;
     deferred.push(...(await syncCollection(context, run, canSkip)));
   }
@@ -164,7 +169,84 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   }
   await recorder.saveIfUnsaved();
 
-  // Report. A dry run's items to be created have no id yet.
+  // Report, and leave the stamp when the run found nothing to do.
+  const report = reportOf({ log, flags, client, started, stats, isInterrupted: isAborted() });
+  if (isStampable && !report.isInterrupted)
+    await leaveRunStamp({
+      manifestPath,
+      target,
+      manifestReadAs: isFresh ? undefined : readAs,
+      settings,
+      runs,
+      order: orderIds,
+      events,
+      stats,
+      laterRequests: client.stats.requests - discoveryRequests,
+    });
+  return report;
+}
+
+/**
+ * Whether the run may be answered from (and may leave) a run stamp: a real run of the whole
+ * config, without the flags that make it do more than an ordinary run.
+ */
+function isStampableRun(options: RunSyncOptions, flags: RunFlags, isWholeRun: boolean): boolean {
+  return (
+    isWholeRun &&
+    !flags.isDryRun &&
+    !flags.isForced &&
+    !flags.isVerified &&
+    !flags.isOverwrite &&
+    !options.isOffline &&
+    options.interruptedSince === undefined
+  );
+}
+
+function runContextOf(
+  options: RunSyncOptions,
+  parts: {
+    client: WebflowClient;
+    flags: RunFlags;
+    manifest: Manifest;
+    recorder: Recorder;
+    log: ResultLog;
+    stats: PrepareStats;
+    runs: CollectionRun[];
+    siteLocales: SiteLocale[];
+  },
+): RunContext {
+  const { client, manifest, runs, log } = parts;
+  return {
+    config: options.config,
+    client,
+    flags: parts.flags,
+    signal: options.signal,
+    retryBaseMs: options.retryBaseMs,
+    manifest,
+    save: parts.recorder.save,
+    emit: log.emit,
+    record: log.record,
+    stats: parts.stats,
+    runs,
+    index: buildSiteIndex(runs),
+    remote: options.isOffline ? createOfflineLookups() : createRemoteLookups(client, options.config.siteId),
+    pendingSlugs: pendingCreates(runs, manifest),
+    siteLocales: parts.siteLocales,
+    progress: createWriteProgress(log.emit),
+    interruptedSince: options.interruptedSince,
+  };
+}
+
+/** The report of a full run. A dry run's items to be created have no id yet. */
+function reportOf(options: {
+  log: ResultLog;
+  flags: RunFlags;
+  client: WebflowClient;
+  started: number;
+  stats: PrepareStats;
+  isInterrupted: boolean;
+}): SyncReport {
+  const { log, flags } = options;
   const results = withWarnings(
     flags.isDryRun
       ? log.results.map((result) => (isPlannedItemId(result.itemId) ? { ...result, itemId: null } : result))
@@ -174,10 +256,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   return buildReport({
     results,
     isDryRun: flags.isDryRun,
-    isInterrupted: isAborted(),
-    client,
-    started,
-    files: stats,
+    isInterrupted: options.isInterrupted,
+    client: options.client,
+    started: options.started,
+    files: options.stats,
     assets: log.assets,
   });
 }

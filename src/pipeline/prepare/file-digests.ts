@@ -29,8 +29,8 @@ export interface FileStamp {
  */
 export type StoredFileDigests = Record<string, string>;
 
-/** What follows the digest in a stored entry. */
-function stampKey(stamp: FileStamp): string {
+/** What follows the digest in a stored entry: `<size> <mtimeMs> <ctimeMs> <ino>`. */
+export function stampKey(stamp: Omit<FileStamp, "takenAt">): string {
   return `${stamp.size} ${stamp.mtimeMs} ${stamp.ctimeMs} ${stamp.ino}`;
 }
 

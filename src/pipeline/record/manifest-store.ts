@@ -1,8 +1,8 @@
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { ManifestEntry } from "../plan/plan-changes.ts";
 import type { CollectionSchema, SiteLocale, SyncWarning } from "../../core/types.ts";
-import type { StoredFileDigests } from "../prepare/file-digests.ts";
+import { stampKey, type StoredFileDigests } from "../prepare/file-digests.ts";
 import { asLocalFileError } from "./local-fault.ts";
 import { isAssetRecord, isManifestShaped, manifestShapeProblem } from "./manifest-shape.ts";
 
@@ -80,6 +80,20 @@ export interface ManifestRead {
   text?: string;
   /** Why a manifest that was there was set aside (unreadable JSON or a wrong shape). */
   warning?: SyncWarning;
+  /** The file's stat as it was read, `<size> <mtimeMs> <ctimeMs> <ino>` (the run stamp keeps it). */
+  readAs?: string;
+}
+
+/** The manifest's text and its stat, taken from the same open file. */
+async function readWithStat(path: string): Promise<{ text: string; readAs: string }> {
+  const handle = await open(path, "r");
+  try {
+    const info = await handle.stat();
+    const text = await handle.readFile("utf8");
+    return { text, readAs: stampKey(info) };
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -89,8 +103,9 @@ export interface ManifestRead {
  */
 export async function readManifest(path: string, target: string): Promise<ManifestRead> {
   let text: string;
+  let readAs: string;
   try {
-    text = await readFile(path, "utf8");
+    ({ text, readAs } = await readWithStat(path));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT")
       return { manifest: emptyManifest(target), isFresh: true };
@@ -122,7 +137,7 @@ export async function readManifest(path: string, target: string): Promise<Manife
   // The cheap walk on every run; zod only to word the warning.
   if (!isManifestShaped(parsed))
     return setAside(`has the wrong shape (${manifestShapeProblem(parsed) ?? "unexpected value"})`);
-  return { manifest: { ...emptyManifest(target), ...(parsed as Manifest) }, isFresh: false, text };
+  return { manifest: { ...emptyManifest(target), ...(parsed as Manifest) }, isFresh: false, text, readAs };
 }
 
 /** Writes a file atomically: a crash leaves either the old or the new content, never half of it. */

@@ -52,6 +52,11 @@ export interface SyncReport {
   files: PrepareStats;
   /** Local files uploaded as site assets (a dry run: that would be uploaded). */
   assets: AssetEvent[];
+  /**
+   * Set when nothing had changed since the last run that found nothing to do: its outcome was
+   * reported without reading the manifest (record/run-stamp.ts). Everything else is the same.
+   */
+  isFromRunStamp?: true;
 }
 
 const COUNT_KEYS: Record<string, keyof CollectionCounts | undefined> = {
@@ -101,6 +106,8 @@ export function createResultLog(onEvent: (event: SyncEvent) => void) {
     },
   };
 }
+
+export type ResultLog = ReturnType<typeof createResultLog>;
 
 /** The results with each file's warnings attached. */
 export function withWarnings(

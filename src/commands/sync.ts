@@ -30,7 +30,7 @@ import { buildSiteIndex } from "../pipeline/plan/site-index.ts";
 import { applyCollectionPlan } from "../pipeline/apply/apply-collection.ts";
 import { applySecondPass } from "../pipeline/apply/second-pass.ts";
 import { applyTranslations } from "../pipeline/apply/translations.ts";
-import { readManifest, type Manifest } from "../pipeline/record/manifest-store.ts";
+import { readManifest, type Manifest, type ManifestRead } from "../pipeline/record/manifest-store.ts";
 import { createRecorder, openCollectionState, type Recorder } from "../pipeline/record/recorder.ts";
 import { leaveRunStamp, runSettingsDigest } from "../pipeline/record/run-stamp.ts";
 import { recordSources } from "../pipeline/record/record-sources.ts";
@@ -110,11 +110,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
   const target = `${client.target}${config.siteId ? `#${config.siteId}` : ""}`;
   const schemaReads = readSchemas(client, selected);
   const stamp = isStampable ? await readRunStamp(manifestPath, target) : undefined;
-  const readTelling = () =>
-    readManifest(manifestPath, target).then((read) => {
-      if (read.warning) emit({ type: "warning", warning: read.warning });
-      return read;
-    });
+  const readTelling = () => readManifestTelling(manifestPath, target, emit);
   const manifestRead = stamp ? undefined : readTelling();
   manifestRead?.catch(() => {});
   const earlyRead = await manifestRead;
@@ -184,6 +180,17 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
       laterRequests: client.stats.requests - discoveryRequests,
     });
   return report;
+}
+
+/** Reads the manifest, and tells why one that was there was set aside. */
+async function readManifestTelling(
+  path: string,
+  target: string,
+  emit: (event: SyncEvent) => void,
+): Promise<ManifestRead> {
+  const read = await readManifest(path, target);
+  if (read.warning) emit({ type: "warning", warning: read.warning });
+  return read;
 }
 
 /**

@@ -113,6 +113,25 @@ describe("the run stamp", () => {
     expect((await p.sync()).report.isFromRunStamp).toBe(true);
   });
 
+  it("runs in full, silently, when the stamp cannot be used, and leaves a good one", async () => {
+    await using p = await stampedProject();
+    await p.settle();
+    const text = await readFile(p.stampPath, "utf8");
+    for (const broken of [
+      "",
+      "not a stamp\n",
+      text.slice(0, text.length / 2),
+      text.replace(/\nend\n$/, "\n"),
+    ]) {
+      await writeFile(p.stampPath, broken);
+      const run = await p.sync();
+      expect(run.report.isFromRunStamp).toBeUndefined();
+      expect(run.events.some((event) => event.type === "warning")).toBe(false);
+      expect(run.report.totals).toMatchObject({ unchanged: 9, failed: 0 });
+      expect(await readFile(p.stampPath, "utf8")).toBe(text);
+    }
+  });
+
   it("runs in full after an edit, also one of the same size with the mtime put back", async () => {
     await using p = await stampedProject();
     await p.settle();

@@ -14,7 +14,8 @@ import {
   stampedStats,
   statKeyOf,
   type RunStamp,
-  type StampedSource,
+  sourcePrefix,
+  type SourceLine,
 } from "../record/run-stamp.ts";
 import type { CollectionRun } from "./discover.ts";
 
@@ -32,20 +33,17 @@ export async function readRunStamp(manifestPath: string, target: string): Promis
   }
 }
 
-/** Whether every stamped file is listed, in the same order, with the same stat stamp, and nothing else. */
+/** Whether the stamp's lines are the listed files, in the same order, each with its stat unchanged. */
 function sameSources(
   root: string,
-  stamped: readonly StampedSource[],
-  listed: CollectionRun["files"],
+  lines: readonly SourceLine[],
+  listed: ReadonlyArray<{ path: string; tag?: string }>,
 ): boolean {
-  if (stamped.length !== listed.length) return false;
-  return stamped.every((file, index) => {
-    const current = listed[index] as CollectionRun["files"][number] & { tag?: string };
-    return (
-      current.path === file.path &&
-      current.tag === file.tag &&
-      statKeyOf(`${root}/${file.path}`) === file.stamp
-    );
+  if (lines.length !== listed.length) return false;
+  return lines.every((line, index) => {
+    const { path, tag = "" } = listed[index] as { path: string; tag?: string };
+    const stat = statKeyOf(`${root}/${path}`);
+    return stat !== undefined && line.startsWith(sourcePrefix(tag, path, stat));
   });
 }
 

@@ -32,21 +32,42 @@ const HEADER = `wf-sync run stamp ${RUN_STAMP_VERSION}`;
 
 /** A source file as the stamping run saw it, with the result it reported for it. */
 export interface StampedSource {
+  /** Translations: the locale tag; "" for a primary file. */
+  tag: string;
   path: string;
   /** Its stat stamp (`<size> <mtimeMs> <ctimeMs> <ino>`), the one its cached digest holds for. */
   stamp: string;
   slug: string;
   itemId: string | null;
-  /** Translations: the locale tag. */
-  tag?: string;
+}
+
+/**
+ * One line a source: `s <tag> <path> <stat> <itemId> <slug>`, tab-separated. Kept as read: a
+ * run compares a line with what it sees by its start (sourcePrefix) and splits it only when
+ * it replays it, so a big stamp costs no object per file unless it holds.
+ */
+export type SourceLine = string;
+
+/** The start of a source's line: what the run must see for the line to hold. */
+export function sourcePrefix(tag: string, path: string, stat: string): string {
+  return `s\t${tag}\t${path}\t${stat}\t`;
+}
+
+function sourceLine(source: StampedSource): SourceLine {
+  return `${sourcePrefix(source.tag, source.path, source.stamp)}${source.itemId ?? ""}\t${source.slug}`;
+}
+
+function sourceOf(line: SourceLine): StampedSource {
+  const [, tag = "", path = "", stamp = "", itemId = "", slug = ""] = line.split("\t");
+  return { tag, path, stamp, slug, itemId: itemId || null };
 }
 
 export interface StampedCollection {
   collectionId: string;
   name: string;
   /** Primary files, in the order they were listed (and reported). */
-  files: StampedSource[];
-  translations: StampedSource[];
+  files: SourceLine[];
+  translations: SourceLine[];
 }
 
 export interface RunStamp {
@@ -120,15 +141,11 @@ export function formatRunStamp(stamp: RunStamp): string | undefined {
   ];
   for (const collection of stamp.collections) {
     lines.push(`collection\t${collection.collectionId}\t${collection.name}`);
-    for (const file of collection.files)
-      lines.push(`f\t${file.stamp}\t${file.itemId ?? ""}\t${file.slug}\t${file.path}`);
-    for (const file of collection.translations)
-      lines.push(`t\t${file.tag ?? ""}\t${file.stamp}\t${file.itemId ?? ""}\t${file.slug}\t${file.path}`);
+    lines.push(...collection.files, ...collection.translations);
   }
   for (const [path, stat] of stamp.assets) lines.push(`a\t${stat}\t${path}`);
   lines.push("end");
-  const fields = lines.flatMap((line) => line.split("\t"));
-  return fields.every(isPlain) ? `${lines.join("\n")}\n` : undefined;
+  return lines.every((line) => !/[\n\r]/.test(line)) ? `${lines.join("\n")}\n` : undefined;
 }
 
 /** Reads a stamp's text; anything unexpected gives undefined (the run then does the full work). */
@@ -144,31 +161,19 @@ export function parseRunStamp(text: string): RunStamp | undefined {
   const settings = header(3, "settings");
   if (target === undefined || manifest === undefined || settings === undefined) return undefined;
   const stamp: RunStamp = { target, manifest, settings, collections: [], assets: new Map() };
-  for (const line of lines.slice(4, -2)) {
-    const fields = line.split("\t");
+  for (let index = 4; index < lines.length - 2; index++) {
+    const line = lines[index] as string;
     const current = stamp.collections.at(-1);
-    const [kind] = fields;
-    if (kind === "collection" && fields.length === 3) {
-      stamp.collections.push({
-        collectionId: fields[1] as string,
-        name: fields[2] as string,
-        files: [],
-        translations: [],
-      });
-    } else if (kind === "f" && fields.length === 5 && current) {
-      const [, fileStamp, itemId, slug, path] = fields as [string, string, string, string, string];
-      current.files.push({ path, stamp: fileStamp, slug, itemId: itemId || null });
-    } else if (kind === "t" && fields.length === 6 && current) {
-      const [, tag, fileStamp, itemId, slug, path] = fields as [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      current.translations.push({ path, stamp: fileStamp, slug, itemId: itemId || null, tag });
-    } else if (kind === "a" && fields.length === 3) {
+    if (line.startsWith("s\t") && current) {
+      // A primary file's line has an empty tag.
+      (line.startsWith("s\t\t") ? current.files : current.translations).push(line);
+      continue;
+    }
+    const fields = line.split("\t");
+    if (fields[0] === "collection" && fields.length === 3) {
+      const [, collectionId = "", name = ""] = fields;
+      stamp.collections.push({ collectionId, name, files: [], translations: [] });
+    } else if (fields[0] === "a" && fields.length === 3) {
       stamp.assets.set(fields[2] as string, fields[1] as string);
     } else return undefined;
   }
@@ -176,7 +181,8 @@ export function parseRunStamp(text: string): RunStamp | undefined {
 }
 
 /** The result a stamped file reports: unchanged. */
-function unchanged(collection: string, file: StampedSource): ItemResult {
+function unchanged(collection: string, line: SourceLine): ItemResult {
+  const file = sourceOf(line);
   return {
     collection,
     file: file.path,
@@ -197,15 +203,16 @@ export function stampedEvents(stamp: RunStamp, order: readonly string[]): SyncEv
   for (const collectionId of order) {
     const collection = byId.get(collectionId);
     if (!collection) continue;
-    const planned = collection.files.map((file) => unchanged(collection.name, file));
+    const planned = collection.files.map((line) => unchanged(collection.name, line));
     events.push({ type: "planned", collection: collection.name, planned });
-    for (const file of collection.files)
-      events.push({ type: "item", result: unchanged(collection.name, file) });
+    for (const result of planned) events.push({ type: "item", result: { ...result } });
     events.push({ type: "progress", done: 0, total: 0 });
   }
   for (const collection of stamp.collections)
-    for (const file of collection.translations)
-      events.push({ type: "item", result: unchanged(`${collection.name}[${file.tag ?? ""}]`, file) });
+    for (const line of collection.translations) {
+      const tag = line.slice(2, line.indexOf("\t", 2));
+      events.push({ type: "item", result: unchanged(`${collection.name}[${tag}]`, line) });
+    }
   return events;
 }
 
@@ -244,21 +251,17 @@ function stampOfRun(run: FinishedRun): RunStamp | undefined {
   for (const event of run.events)
     if (event.type === "item") reported.set(`${event.result.collection}\n${event.result.file}`, event.result);
   const assets = new Map<string, string>();
-  const stampedOf = (collection: string, file: CollectionRun["files"][number], tag?: string) => {
+  const stampedOf = (collection: string, file: CollectionRun["files"][number], tag = "") => {
     const result = reported.get(`${collection}\n${file.path}`);
-    if (!file.stamp || !file.skipped || !result) return undefined;
+    if (!file.stamp || !file.skipped || !result || ![tag, file.path, result.slug].every(isPlain))
+      return undefined;
     for (const [path, stat] of Object.entries(file.skipped.assets ?? {})) {
       const key = `${stat.size} ${stat.mtimeMs}`;
-      if ((assets.get(path) ?? key) !== key) return undefined;
+      if ((assets.get(path) ?? key) !== key || !isPlain(path)) return undefined;
       assets.set(path, key);
     }
-    const stamped: StampedSource = {
-      path: file.path,
-      stamp: stampKey(file.stamp),
-      slug: result.slug,
-      itemId: result.itemId,
-    };
-    return tag === undefined ? stamped : { ...stamped, tag };
+    const { slug, itemId } = result;
+    return sourceLine({ tag, path: file.path, stamp: stampKey(file.stamp), slug, itemId });
   };
   const collections: StampedCollection[] = [];
   for (const { config, files, translations } of run.runs) {
@@ -267,12 +270,12 @@ function stampOfRun(run: FinishedRun): RunStamp | undefined {
       stampedOf(`${config.name}[${file.tag}]`, file, file.tag),
     );
     const all = [...stampedFiles, ...stampedTranslations];
-    if (all.some((file) => file === undefined)) return undefined;
+    if (all.some((line) => line === undefined) || !isPlain(config.name)) return undefined;
     collections.push({
       collectionId: config.collectionId,
       name: config.name,
-      files: stampedFiles as StampedSource[],
-      translations: stampedTranslations as StampedSource[],
+      files: stampedFiles as SourceLine[],
+      translations: stampedTranslations as SourceLine[],
     });
   }
   return { target: run.target, manifest: run.manifestReadAs, settings: run.settings, collections, assets };

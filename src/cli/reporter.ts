@@ -1,5 +1,6 @@
 import { appendFileSync } from "node:fs";
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type cliProgress from "cli-progress";
 import pc from "picocolors";
 import type { WfSyncError } from "../errors.ts";
 import { escapeLines, escapeText } from "../core/escape-text.ts";
@@ -110,6 +111,14 @@ interface Channels {
   annotate: (level: "error" | "warning", message: string, location?: AnnotationLocation) => void;
 }
 
+/**
+ * cli-progress, loaded when a bar is first drawn: a run off a terminal (CI, a Git hook) or with
+ * nothing to write never draws one, and so never loads it.
+ */
+function loadCliProgress(): typeof cliProgress {
+  return createRequire(import.meta.url)("cli-progress") as typeof cliProgress;
+}
+
 /** The progress bar of a long run, on a terminal only. */
 function createProgress(options: ReporterOptions, colors: Colors) {
   let bar: cliProgress.SingleBar | undefined;
@@ -136,7 +145,8 @@ function createProgress(options: ReporterOptions, colors: Colors) {
       if (!progressStream || options.isQuiet || options.isJson) return;
       if (!bar) {
         if (event.total < 20 || event.done >= event.total) return;
-        bar = new cliProgress.SingleBar(
+        const { SingleBar, Presets } = loadCliProgress();
+        bar = new SingleBar(
           {
             stream: progressStream,
             format: `${colors.cyan("{bar}")} {value}/{total} writes | {duration_formatted} elapsed | ETA {eta_formatted}`,
@@ -146,7 +156,7 @@ function createProgress(options: ReporterOptions, colors: Colors) {
             stopOnComplete: false,
             fps: 10,
           },
-          cliProgress.Presets.shades_classic,
+          Presets.shades_classic,
         );
         bar.start(event.total, event.done);
       } else {

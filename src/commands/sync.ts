@@ -268,6 +268,7 @@ function reportOf(options: {
     started: options.started,
     files: options.stats,
     assets: log.assets,
+    warningsByFile: log.warningsByFile,
   });
 }
 

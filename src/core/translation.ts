@@ -6,10 +6,13 @@ import { ReferenceError } from "../errors.ts";
 import { slugFromPath, slugify } from "./slugify.ts";
 import type { Entry } from "./types.ts";
 
-/** The slug of the primary item a translation belongs to: `translationOf:`, else its file name. */
+/**
+ * The slug of the primary item a translation belongs to: `translationOf:`, else the slug its
+ * path gives under the collection's `slugFrom`, below the locale's folder (its file name by default).
+ */
 export function anchorOf(entry: Entry, path: string): string {
   const value = entry.data["translationOf"];
-  return typeof value === "string" && value.trim() ? slugify(value) : slugFromPath(path);
+  return typeof value === "string" && value.trim() ? slugify(value) : (entry.fileSlug ?? slugFromPath(path));
 }
 
 /**

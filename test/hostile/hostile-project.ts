@@ -36,9 +36,10 @@ export const hostileSeed: SandboxSeed = {
   ],
 };
 
-const configText = (richText: Record<string, unknown>) => `export default {
+const configText = (richText: Record<string, unknown>, limits: Record<string, number>) => `export default {
   siteId: "${HOSTILE_SITE_ID}",
   richText: ${JSON.stringify(richText)},
+  limits: ${JSON.stringify(limits)},
   collections: [
     { name: "posts", collectionId: "${HOSTILE_COLLECTION_ID}", include: "content/**/*.md", body: "body" },
   ],
@@ -62,10 +63,10 @@ export interface HostileProject extends AsyncDisposable {
 /** A temp project (config, the good post, and `files`: path → text or bytes) and its own sandbox. */
 export async function createHostileProject(
   files: Record<string, string | Uint8Array>,
-  options: { richText?: Record<string, unknown> } = {},
+  options: { richText?: Record<string, unknown>; limits?: Record<string, number> } = {},
 ): Promise<HostileProject> {
   const dir = await mkdtemp(join(tmpdir(), "wf-sync-hostile-"));
-  await writeFile(join(dir, "wf-sync.config.ts"), configText(options.richText ?? {}));
+  await writeFile(join(dir, "wf-sync.config.ts"), configText(options.richText ?? {}, options.limits ?? {}));
   await mkdir(join(dir, "content"), { recursive: true });
   await writeFile(join(dir, GOOD_FILE), GOOD_POST);
   for (const [path, content] of Object.entries(files)) {

@@ -1,5 +1,6 @@
 // Issue 4: a two-locale collection. pages/*.md is the primary locale, pages/fr/*.md the fr-FR
 // translation: the fr variant holds the translation, keys it leaves out fall back to the primary.
+import { mkdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/project.ts";
 import {
@@ -173,5 +174,39 @@ describe("a collection in two locales", () => {
     sandbox.requests.length = 0;
     expect((await syncWith(sandbox, project)).code).toBe(0);
     expect(describeRequests(writeRequests(sandbox))).toEqual([]);
+  });
+
+  it('anchors a translation by its path below the locale folder under slugFrom: "path"', async () => {
+    await using sandbox = await startTestSandbox(await fixtureSeed(FIELDS_FIXTURE));
+    await using project = await copyFixture(FIELDS_FIXTURE);
+    await project.edit(
+      "wf-sync.config.ts",
+      'include: "content/pages/*.md",',
+      'include: "content/pages/**/*.md",\n      slugFrom: "path",',
+    );
+    await project.edit(
+      "wf-sync.config.ts",
+      '"fr-FR": "content/pages/fr/*.md"',
+      '"fr-FR": "content/pages/fr/**/*.md"',
+    );
+    // Two primary pages share a file name in different folders; each has its own translation.
+    for (const [path, title] of [
+      ["content/pages/guide/setup.md", "Guide setup"],
+      ["content/pages/admin/setup.md", "Admin setup"],
+      ["content/pages/fr/guide/setup.md", "Installation du guide"],
+      ["content/pages/fr/admin/setup.md", "Installation admin"],
+    ] as const) {
+      await mkdir(project.path(path.split("/").slice(0, -1).join("/")), { recursive: true });
+      await project.write(path, `---\ntitle: ${title}\n---\n${title}.\n`);
+    }
+    const fr = (await cmsLocaleIds(sandbox))["fr-FR"] as string;
+
+    const run = await syncWith(sandbox, project);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const french = variants(sandbox, fr);
+    expect(french.get("guide-setup")?.fieldData["name"]).toBe("Installation du guide");
+    expect(french.get("admin-setup")?.fieldData["name"]).toBe("Installation admin");
+    expect(french.get("about")?.fieldData["name"]).toBe("À propos");
   });
 });

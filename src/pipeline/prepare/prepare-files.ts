@@ -94,6 +94,8 @@ export function emptyPrepareStats(): PrepareStats {
 export interface PrepareCollection {
   files: LoadedFile[];
   translations: Array<LoadedFile & { tag: string }>;
+  /** Locale tag → the slug rule of its folder (so `slugFrom: "path"` anchors translations by path). */
+  translationSlugRules?: Record<string, SlugRule> | undefined;
   settings: PrepareSettings;
   /** URL pattern of its items, for links between files (`{slug}` is replaced). */
   urlPattern: string;
@@ -233,8 +235,10 @@ export async function prepareFiles(options: PrepareFilesOptions): Promise<void> 
     readBytes: (path: string) => io(() => readFile(`${root}/${path}`)),
     alreadyRead: new Map<string, Uint8Array>(),
   };
-  for (const collection of collections)
+  for (const collection of collections) {
     for (const file of collection.files) file.slugRule = collection.settings.slugRule;
+    for (const file of collection.translations) file.slugRule = collection.translationSlugRules?.[file.tag];
+  }
   // Stat before reading: bytes read later are at least as new as the stamp they are cached under.
   if (run.digests) {
     for (const collection of collections)

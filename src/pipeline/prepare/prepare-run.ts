@@ -59,6 +59,12 @@ export async function prepareRun(options: PrepareRunOptions): Promise<boolean> {
     collections: runs.map((run) => ({
       files: run.files,
       translations: run.translations,
+      translationSlugRules: Object.fromEntries(
+        Object.entries(run.config.locales ?? {}).map(([tag, include]) => [
+          tag,
+          slugRuleOf({ include, slugFrom: run.config.slugFrom }),
+        ]),
+      ),
       settings: prepareSettingsOf(run, options.config),
       urlPattern: urlPatternOf(run),
       skippable: skippableState(options, run),

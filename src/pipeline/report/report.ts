@@ -52,6 +52,8 @@ export interface SyncReport {
   files: PrepareStats;
   /** Local files uploaded as site assets (a dry run: that would be uploaded). */
   assets: AssetEvent[];
+  /** Warnings about files that are not items (left out as not a page): the rest sit on their item. */
+  warnings: SyncWarning[];
   /**
    * Set when nothing had changed since the last run that found nothing to do: its outcome was
    * reported without reading the manifest (record/run-stamp.ts). Everything else is the same.
@@ -129,6 +131,7 @@ export function buildReport(options: {
   started: number;
   files: PrepareStats;
   assets?: AssetEvent[];
+  warningsByFile?: ReadonlyMap<string, SyncWarning[]>;
 }): SyncReport {
   const collections: Record<string, CollectionCounts> = {};
   const totals = emptyCounts();
@@ -153,5 +156,15 @@ export function buildReport(options: {
     durationMs: Date.now() - options.started,
     files: options.files,
     assets: options.assets ?? [],
+    warnings: warningsWithoutItem(options.results, options.warningsByFile),
   };
+}
+
+/** The warnings of files that have no item in the results. */
+function warningsWithoutItem(
+  results: readonly ItemResult[],
+  warningsByFile: ReadonlyMap<string, SyncWarning[]> | undefined,
+): SyncWarning[] {
+  const files = new Set(results.map((result) => result.file));
+  return [...(warningsByFile ?? [])].flatMap(([file, warnings]) => (files.has(file) ? [] : warnings));
 }

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/load-config.ts";
 import { createWebflowClient } from "../../src/webflow/client.ts";
 import { runSync, type RunSyncOptions, type SyncEvent, type SyncReport } from "../../src/commands/sync.ts";
+import { runCli, sandboxEnv } from "../helpers/cli.ts";
 import { FIELDS_FIXTURE, PEOPLE } from "../helpers/fields-project.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { describeRequests, fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
@@ -111,6 +112,31 @@ describe("the run stamp", () => {
     // The full run found nothing to do: it left the stamp again.
     expect(existsSync(p.stampPath)).toBe(true);
     expect((await p.sync()).report.isFromRunStamp).toBe(true);
+  });
+
+  it("prints the same through the CLI, text and --json, with the stamp as without it", async () => {
+    await using p = await stampedProject();
+    await p.settle();
+    const cli = async (args: string[]) => {
+      const run = await runCli(args, { cwd: p.project.dir, env: sandboxEnv(p.sandbox.baseUrl) });
+      // Only the duration may differ.
+      return {
+        ...run,
+        stdout: run.stdout.replace(/ in \d+\.\d s /g, " in … s ").replace(/"durationMs": \d+/g, ""),
+      };
+    };
+    for (const args of [["sync"], ["sync", "--json"]]) {
+      const before = await stat(p.stampPath);
+      const stamped = await cli(args);
+      // Answered from the stamp: a full run that found nothing to do would have written it anew.
+      expect((await stat(p.stampPath)).ino).toBe(before.ino);
+      await rm(p.stampPath);
+      const full = await cli(args);
+      expect(existsSync(p.stampPath)).toBe(true);
+      expect(stamped).toEqual(full);
+      expect(stamped.code).toBe(0);
+    }
+    expect((await cli(["sync"])).stdout).toMatch(/9 unchanged/);
   });
 
   it("runs in full, silently, when the stamp cannot be used, and leaves a good one", async () => {

@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { WebflowClient } from "../../webflow/client.ts";
-import { buildReport, type SyncEvent, type SyncReport } from "../report/report.ts";
+import { buildReport, type ItemResult, type ResultLog, type SyncReport } from "../report/report.ts";
 import {
   parseRunStamp,
   runStampPath,
@@ -76,15 +76,12 @@ export function replayRunStamp(
   stamp: RunStamp,
   options: {
     order: readonly string[];
-    log: {
-      emit: (event: SyncEvent) => void;
-      record: (result: Extract<SyncEvent, { type: "item" }>["result"]) => void;
-    };
+    log: Pick<ResultLog, "emit" | "record">;
     client: WebflowClient;
     started: number;
   },
 ): SyncReport {
-  const results = [];
+  const results: ItemResult[] = [];
   for (const event of stampedEvents(stamp, options.order)) {
     if (event.type !== "item") options.log.emit(event);
     else {

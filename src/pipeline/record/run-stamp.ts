@@ -42,7 +42,7 @@ export interface StampedSource {
 }
 
 /**
- * One line a source: `s <tag> <path> <stat> <itemId> <slug>`, tab-separated. Kept as read: a
+ * One line per source: `s <tag> <path> <stat> <itemId> <slug>`, tab-separated. Kept as read: a
  * run compares a line with what it sees by its start (sourcePrefix) and splits it only when
  * it replays it, so a big stamp costs no object per file unless it holds.
  */
@@ -73,7 +73,7 @@ export interface StampedCollection {
 export interface RunStamp {
   /** API base URL and site id, as the manifest's `target`. */
   target: string;
-  /** The manifest's stat when the run ended: `<size> <mtimeMs> <ctimeMs> <ino>`. */
+  /** The manifest's stat as the run read it, and still at its end: `<size> <mtimeMs> <ctimeMs> <ino>`. */
   manifest: string;
   /** runSettingsDigest(): config, flags, collection settings (and so schemas), site locales. */
   settings: string;

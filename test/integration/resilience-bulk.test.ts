@@ -100,7 +100,7 @@ describe("bulk writes", () => {
     expect(creates.length).toBeLessThanOrEqual(2 + 3 * 2 * 7);
   });
 
-  it("sends 100 changed items in one live PATCH, and a never-published item (409) still goes live", async () => {
+  it("sends 100 changed items in one live PATCH; two unpublished on the site (409) are found by halving and stay off it", async () => {
     await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true });
     const { root, write } = await project(postsAt(110, 1));
     await syncProject(root, sandbox);
@@ -120,18 +120,28 @@ describe("bulk writes", () => {
     await write(postsAt(110, 2));
     sandbox.requests.length = 0;
     const { report } = await syncProject(root, sandbox);
-    expect(report.totals).toMatchObject({ updated: 110, failed: 0 });
-    expect(findProblems(sandbox, postsAt(110, 2))).toEqual([]);
-    const livePatches = requestsTo(sandbox, "PATCH", "/items/live");
-    expect(livePatches.map((request) => request.status)).toEqual(expect.arrayContaining([409, 409]));
-    expect(livePatches.filter((request) => request.status === 200).length).toBe(0);
-    // The refused batches go through staged + publish instead: still one request per batch.
+    // Unpublished in Webflow since wf-sync published them: drift, never silently republished.
+    expect(report.totals).toMatchObject({ updated: 108, failed: 2 });
+    const failed = report.items.filter((item) => item.error !== null);
+    expect(failed.map((item) => item.slug).sort()).toEqual([slugOf(104), slugOf(3)].sort());
+    for (const item of failed) expect(item.error).toMatch(/unpublished in Webflow/);
+    expect(findProblems(sandbox, postsAt(110, 2))).toEqual([
+      `${slugOf(3)}: not live`,
+      `${slugOf(104)}: not live`,
+    ]);
+    // One staged PATCH per batch; the refused live PATCHes are halved until each unpublished item is alone.
     expect(
       requestsTo(sandbox, "PATCH", "/items")
         .map((request) => (request.body as { items: unknown[] }).items.length)
         .sort(),
     ).toEqual([10, 100]);
-    expect(requestsTo(sandbox, "POST", "/items/publish")).toHaveLength(2);
+    const livePatches = requestsTo(sandbox, "PATCH", "/items/live");
+    const refusedAlone = livePatches.filter(
+      (request) => request.status === 409 && (request.body as { items: unknown[] }).items.length === 1,
+    );
+    expect(refusedAlone).toHaveLength(2);
+    expect(livePatches.length).toBeLessThanOrEqual(2 + 2 * 2 * 7);
+    expect(requestsTo(sandbox, "POST", "/items/publish")).toHaveLength(0);
   });
 
   it("creates drafts staged, unpublishes items whose file turns to draft in batches, and publishes them again", async () => {

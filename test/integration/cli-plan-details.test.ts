@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
-import { FIELDS_FIXTURE } from "../helpers/fields-project.ts";
+import { FIELDS_FIXTURE } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { describeRequests, fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 

@@ -13,15 +13,15 @@ import {
 } from "../../src/pipeline/prepare/prepare-files.ts";
 import { runSync, type RunSyncOptions } from "../../src/commands/sync.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, PAGES, PEOPLE, POSTS as FIELD_POSTS, SITE } from "../helpers/fixtures.ts";
+import { copyFixture } from "../helpers/project.ts";
 import {
   cmsLocaleIds,
-  FIELDS_FIXTURE,
-  PAGES,
-  PEOPLE,
-  POSTS as FIELD_POSTS,
-} from "../helpers/fields-project.ts";
-import { copyFixture } from "../helpers/project.ts";
-import { describeRequests, fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
+  describeRequests,
+  fixtureSeed,
+  startTestSandbox,
+  writeRequests,
+} from "../helpers/sandbox.ts";
 
 const POSTS = BENCH_COLLECTION_ID;
 /** A 1×1 PNG, and the same picture with other bytes (and another size, so the site's copy is not adopted). */
@@ -229,7 +229,7 @@ describe("the worker pool", () => {
       try {
         const report = await runSync({ config: await loadConfig(project.dir), client, workers });
         expect(report.totals.failed).toBe(0);
-        const locales = await cmsLocaleIds(sandbox);
+        const locales = await cmsLocaleIds(sandbox, SITE);
         const collections = [PEOPLE, FIELD_POSTS, ...Object.values(locales).map((id) => `${PAGES} ${id}`)];
         return Object.fromEntries(
           collections.map((key) => {

@@ -5,7 +5,6 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.ts";
 import { runSync } from "../../src/commands/sync.ts";
 import { loadConfig } from "../../src/load-config.ts";
 import { createWebflowClient } from "../../src/webflow/client.ts";
@@ -124,25 +123,21 @@ describe("the base URL in .env", () => {
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"), { tokens: [TOKEN] });
     await using elsewhere = await startHostileProxy(sandbox.baseUrl, () => undefined);
     await project.write(".env", `WEBFLOW_API_BASE_URL=${elsewhere.baseUrl}\n`);
-    const stderr: string[] = [];
     // Stopped before its first request, so the run never goes to the real API: what matters
     // is where the token would have gone, which the warning names, and that .env's host got nothing.
-    const code = await main({
-      argv: ["sync"],
-      env: { WEBFLOW_API_TOKEN: TOKEN },
+    const { code, stderr } = await runCli(["sync"], {
       cwd: project.dir,
-      stdout: () => {},
-      stderr: (line) => stderr.push(line),
+      env: { WEBFLOW_API_TOKEN: TOKEN },
       signal: AbortSignal.abort(),
       interruptedBy: () => "SIGINT",
     });
 
     expect(code).toBe(130);
-    expect(stderr.join("\n")).toContain(
+    expect(stderr).toContain(
       `warning .env sets WEBFLOW_API_BASE_URL=${elsewhere.baseUrl}, but WEBFLOW_API_TOKEN comes from the environment: the token is sent to https://api.webflow.com/v2 only.`,
     );
     expect(elsewhere.requests).toEqual([]);
-    expect(leaksIn(stderr.join("\n"))).toEqual([]);
+    expect(leaksIn(stderr)).toEqual([]);
   });
 
   it("a .env that cannot be read (a folder) is a clear error, exit 2", async () => {

@@ -7,11 +7,9 @@ import type { Sandbox, SandboxItem, SandboxSeed } from "../../src/sandbox/index.
 import { bodyMarker, expectedFields, slugOf } from "../../bench/network-project.ts";
 import { tempProject, type TempProject } from "./project.ts";
 
-/** test/fixtures/core-basic: a posts and a team collection. */
-export const CORE_BASIC = {
-  posts: "65a0000000000000000000c1",
-  team: "65a0000000000000000000c2",
-} as const;
+/** test/fixtures/core-basic (and core-bad): its posts and team collections. */
+export const CORE_POSTS = "65a0000000000000000000c1";
+export const CORE_TEAM = "65a0000000000000000000c2";
 
 /** test/fixtures/fields-all: every field type, three collections, locales. */
 export const FIELDS_FIXTURE = "fields-all";
@@ -24,6 +22,31 @@ export const OPTION_IDS = {
   product: "66f00000000000000000e002",
   design: "66f00000000000000000e003",
 } as const;
+
+/** A site with one "notes" collection (RichText body, PlainText summary). */
+export const NOTES_SITE = "5e1e5e1e5e1e5e1e5e1e5e1e";
+export const NOTES = "5e1e5e1e5e1e5e1e5e1e0c01";
+export const notesSeed: SandboxSeed = {
+  sites: [
+    {
+      id: NOTES_SITE,
+      displayName: "Notes site",
+      collections: [
+        {
+          id: NOTES,
+          displayName: "Notes",
+          slug: "notes",
+          fields: [
+            { slug: "body", type: "RichText" },
+            { slug: "summary", type: "PlainText" },
+          ],
+        },
+      ],
+    },
+  ],
+};
+/** A config that syncs notes/*.md into the notes collection, the body into `body`. */
+export const NOTES_CONFIG = `export default { siteId: "${NOTES_SITE}", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`;
 
 // The generated posts: their shape, fields and body marker are the network benchmark's (bench/network-project.ts).
 export { bodyMarker, expectedFields, slugOf };

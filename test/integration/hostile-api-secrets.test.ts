@@ -9,12 +9,11 @@ import { runSync } from "../../src/commands/sync.ts";
 import { loadConfig } from "../../src/load-config.ts";
 import { createWebflowClient } from "../../src/webflow/client.ts";
 import { runCli, spawnCli, type CliRun } from "../helpers/cli.ts";
+import { CORE_POSTS as POSTS, CORE_TEAM as TEAM } from "../helpers/fixtures.ts";
 import { startHostileProxy, type ProxyRequest } from "../helpers/hostile-proxy.ts";
 import { copyFixture, filesContaining, type TempProject } from "../helpers/project.ts";
 import { fixtureSeed, itemsBySlug, startTestSandbox } from "../helpers/sandbox.ts";
 
-const POSTS = "65a0000000000000000000c1";
-const TEAM = "65a0000000000000000000c2";
 /** Shaped like a Webflow site token (64 hex characters). */
 const TOKEN = "9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a1c3e5b7d9f0a2c4e6b8d0f";
 

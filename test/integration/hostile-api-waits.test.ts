@@ -6,12 +6,10 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { spawnCli } from "../helpers/cli.ts";
+import { CORE_POSTS as POSTS, CORE_TEAM as TEAM } from "../helpers/fixtures.ts";
 import { startHostileProxy } from "../helpers/hostile-proxy.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
-
-const POSTS = "65a0000000000000000000c1";
-const TEAM = "65a0000000000000000000c2";
 
 /** A loopback port on which nothing listens any more. */
 async function closedPort(): Promise<number> {

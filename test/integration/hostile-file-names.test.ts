@@ -6,31 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sandboxEnv, spawnCli } from "../helpers/cli.ts";
+import { NOTES, NOTES_CONFIG, notesSeed } from "../helpers/fixtures.ts";
 import { tempProject } from "../helpers/project.ts";
 import { startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 
-const SITE = "5e1e5e1e5e1e5e1e5e1e5e1e";
-const NOTES = "5e1e5e1e5e1e5e1e5e1e0c01";
-const seed = {
-  sites: [
-    {
-      id: SITE,
-      displayName: "Hostile names",
-      collections: [
-        {
-          id: NOTES,
-          displayName: "Notes",
-          slug: "notes",
-          fields: [
-            { slug: "body", type: "RichText" },
-            { slug: "summary", type: "PlainText" },
-          ],
-        },
-      ],
-    },
-  ],
-};
-const CONFIG = `export default { siteId: "${SITE}", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`;
 const GOOD = "notes/evil\n::warning::pwned \u001b[31mred\u001b[0m.md";
 const BAD = "notes/bad\r\n::error::owned\u001b[2J\u009b1m.md";
 
@@ -41,9 +20,9 @@ function commandLines(text: string): string[] {
 
 describe("hostile file names", () => {
   it("are escaped on stdout, stderr, in ::error annotations and in the job summary", async () => {
-    await using sandbox = await startTestSandbox(seed);
+    await using sandbox = await startTestSandbox(notesSeed);
     await using project = await tempProject({
-      "wf-sync.config.ts": CONFIG,
+      "wf-sync.config.ts": NOTES_CONFIG,
       "notes/plain.md": "---\ntitle: Plain\nsummary: Fine\n---\nText.\n",
     });
     const cwd = project.dir;

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, sandboxEnv, spawnCli } from "../helpers/cli.ts";
+import { CORE_POSTS } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 
@@ -83,18 +84,18 @@ describe("a write fault in the middle of a run", () => {
     );
     expect(result.stderr).not.toMatch(/bug|crashed|could not be reached|UND_ERR/i);
     expect(result.code).toBe(1);
-    const posts = sandbox.items("65a0000000000000000000c1");
+    const posts = sandbox.items(CORE_POSTS);
     expect(posts).toHaveLength(100);
     const manifest = JSON.parse(await project.read(".wf-sync/manifest.json")) as {
       collections: Record<string, { items: Record<string, { itemId: string }> }>;
     };
     // Every item on the site is in the manifest (settled or journaled), so the next run creates none twice.
-    const recorded = manifest.collections["65a0000000000000000000c1"]?.items ?? {};
+    const recorded = manifest.collections[CORE_POSTS]?.items ?? {};
     for (const item of posts) expect(Object.keys(recorded)).toContain(item.fieldData["slug"]);
 
     const next = await runCli(["sync"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) });
     expect(next.code).toBe(0);
-    expect(sandbox.items("65a0000000000000000000c1")).toHaveLength(305);
+    expect(sandbox.items(CORE_POSTS)).toHaveLength(305);
     expect(await readFile(project.path(".wf-sync/manifest.json"), "utf8")).toMatch(/^\{/);
   }, 180_000); // 300 files and two runs: slow on a loaded machine, never a timing assertion
 });

@@ -8,34 +8,12 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Sandbox } from "../../src/sandbox/index.ts";
 import { BIN, lines, runCli, sandboxEnv } from "../helpers/cli.ts";
+import { NOTES, NOTES_CONFIG, notesSeed } from "../helpers/fixtures.ts";
 import { REPO_ROOT, tempProject } from "../helpers/project.ts";
 import { describeRequests, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 
-const SITE = "5e1e5e1e5e1e5e1e5e1e5e1e";
-const NOTES = "5e1e5e1e5e1e5e1e5e1e0c01";
-const seed = {
-  sites: [
-    {
-      id: SITE,
-      displayName: "Workflow",
-      collections: [
-        {
-          id: NOTES,
-          displayName: "Notes",
-          slug: "notes",
-          fields: [
-            { slug: "body", type: "RichText" },
-            { slug: "summary", type: "PlainText" },
-          ],
-        },
-      ],
-    },
-  ],
-};
-const CONFIG = `export default { siteId: "${SITE}", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`;
-
 function notes(count: number): Record<string, string> {
-  const files: Record<string, string> = { "wf-sync.config.ts": CONFIG };
+  const files: Record<string, string> = { "wf-sync.config.ts": NOTES_CONFIG };
   for (let index = 1; index <= count; index++)
     files[`notes/note-${index}.md`] =
       `---\ntitle: Note ${index}\nsummary: About ${index}\n---\nText ${index}.\n`;
@@ -50,7 +28,7 @@ async function stepSummaryFile(): Promise<string> {
 
 describe("under GitHub Actions", () => {
   it("prints ::error / ::warning annotations with file and line, and writes the plan and the result to the step summary", async () => {
-    await using sandbox = await startTestSandbox(seed);
+    await using sandbox = await startTestSandbox(notesSeed);
     const files = notes(2);
     files["notes/bad.md"] = "---\ntitle: Bad\nsummary: [unclosed\n---\nText.\n";
     files["notes/odd.md"] = "---\ntitle: Odd\ncolour: red\n---\nText.\n";
@@ -99,7 +77,7 @@ describe("under GitHub Actions", () => {
   });
 
   it("prints no annotations outside GitHub Actions", async () => {
-    await using sandbox = await startTestSandbox(seed);
+    await using sandbox = await startTestSandbox(notesSeed);
     await using project = await tempProject({ ...notes(1), "notes/bad.md": "---\ntitle: [x\n---\n" });
     const cwd = project.dir;
     const run = await runCli(["sync", "--dry-run"], { cwd, env: sandboxEnv(sandbox.baseUrl) });
@@ -113,7 +91,7 @@ describe("output", () => {
   const ESC = "\x1b[";
 
   it("uses colour on a terminal, never with NO_COLOR, never off a terminal", async () => {
-    await using sandbox = await startTestSandbox(seed);
+    await using sandbox = await startTestSandbox(notesSeed);
     await using project = await tempProject(notes(2));
     const cwd = project.dir;
     const tty = await runCli(["sync", "--dry-run"], {
@@ -136,7 +114,7 @@ describe("output", () => {
   });
 
   it("draws a progress bar on a terminal for long runs, and plain lines off one", async () => {
-    await using sandbox = await startTestSandbox(seed);
+    await using sandbox = await startTestSandbox(notesSeed);
     await using project = await tempProject(notes(25));
     const cwd = project.dir;
     let progress = "";
@@ -150,7 +128,7 @@ describe("output", () => {
     expect(tty.code).toBe(0);
     expect(progress).toMatch(/\d+\/25 writes/);
 
-    await using other = await startTestSandbox(seed);
+    await using other = await startTestSandbox(notesSeed);
     await using plainProject = await tempProject(notes(25));
     const plainCwd = plainProject.dir;
     progress = "";
@@ -160,7 +138,7 @@ describe("output", () => {
   });
 
   it("--quiet prints the final line only; --verbose also lists unchanged items; the summary has time, requests and rate-limit waits", async () => {
-    await using sandbox = await startTestSandbox(seed);
+    await using sandbox = await startTestSandbox(notesSeed);
     await using project = await tempProject(notes(3));
     const cwd = project.dir;
     const quiet = await runCli(["--quiet", "sync"], { cwd, env: sandboxEnv(sandbox.baseUrl) });
@@ -280,7 +258,7 @@ describe("the composite action", () => {
   }
 
   it("runs the same CLI: a dry run posts the plan to the summary, a real run syncs", async () => {
-    await using sandbox = await startTestSandbox(seed);
+    await using sandbox = await startTestSandbox(notesSeed);
     await using project = await tempProject(notes(2));
     const cwd = project.dir;
     const summary = await stepSummaryFile();

@@ -5,8 +5,9 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { constants } from "node:os";
-import { resolve } from "node:path";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { constants, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { main } from "../../src/cli/main.ts";
 import { runSync, type SyncReport } from "../../src/commands/sync.ts";
 import { loadConfig } from "../../src/load-config.ts";
@@ -38,6 +39,13 @@ export function sandboxEnv(
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return { WEBFLOW_API_TOKEN: token, WEBFLOW_API_BASE_URL: baseUrl, WF_SYNC_RETRY_BASE_MS: "20", ...extra };
+}
+
+/** An empty file in a fresh temp dir, to name in GITHUB_STEP_SUMMARY. */
+export async function stepSummaryFile(): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), "wf-sync-summary-")), "summary.md");
+  await writeFile(file, "");
+  return file;
 }
 
 /** The lines of a run's output (none for empty output). */

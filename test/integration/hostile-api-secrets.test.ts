@@ -1,14 +1,12 @@
 // Issue 14, items 2 and 9: a server (or a proxy in front of it) that echoes the Authorization
 // header in its error answers must not put the token into any output or file; a redirect from
 // the API host is refused; a .env base URL never redirects a token from the environment.
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdir, readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { runSync } from "../../src/commands/sync.ts";
 import { loadConfig } from "../../src/load-config.ts";
 import { createWebflowClient } from "../../src/webflow/client.ts";
-import { runCli, spawnCli, type CliRun } from "../helpers/cli.ts";
+import { type CliRun, runCli, sandboxEnv, spawnCli, stepSummaryFile } from "../helpers/cli.ts";
 import { CORE_POSTS as POSTS, CORE_TEAM as TEAM } from "../helpers/fixtures.ts";
 import { startHostileProxy, type ProxyRequest } from "../helpers/hostile-proxy.ts";
 import { copyFixture, filesContaining, type TempProject } from "../helpers/project.ts";
@@ -37,25 +35,16 @@ function echoBody(request: ProxyRequest, status: number): string {
   });
 }
 
-async function summaryFile(): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), "wf-sync-summary-")), "summary.md");
-  await writeFile(file, "");
-  return file;
-}
-
 /** The built CLI under GitHub Actions, with --json, debug output, and a job summary. */
 async function runHostile(project: TempProject, baseUrl: string, summary: string): Promise<CliRun> {
   return spawnCli(["sync", "--json"], {
     cwd: project.dir,
-    env: {
-      WEBFLOW_API_TOKEN: TOKEN,
-      WEBFLOW_API_BASE_URL: baseUrl,
-      WF_SYNC_RETRY_BASE_MS: "20",
+    env: sandboxEnv(baseUrl, TOKEN, {
       WF_SYNC_DEBUG: "1",
       GITHUB_ACTIONS: "true",
       GITHUB_STEP_SUMMARY: summary,
       CI: "true",
-    },
+    }),
   });
 }
 
@@ -74,7 +63,7 @@ describe("a server that echoes the token", () => {
       await using proxy = await startHostileProxy(sandbox.baseUrl, (request) =>
         matches(request) ? { status, body: echoBody(request, status) } : undefined,
       );
-      const summary = await summaryFile();
+      const summary = await stepSummaryFile();
 
       const result = await runHostile(project, proxy.baseUrl, summary);
 
@@ -178,7 +167,7 @@ describe("a redirect from the API host", () => {
           ? { status: 307, headers: { location: `${thief.baseUrl}${request.path.replace(/^\/v2/, "")}` } }
           : undefined,
       );
-      const summary = await summaryFile();
+      const summary = await stepSummaryFile();
 
       const result = await runHostile(project, proxy.baseUrl, summary);
 

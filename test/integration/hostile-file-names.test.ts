@@ -1,11 +1,10 @@
 // Issue 14, item 9: a file name carrying a line break, a workflow command and ANSI escapes is
 // printed escaped, on the terminal, in annotations and in the job summary: it can neither
 // start a `::warning::` line of its own nor colour the log.
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sandboxEnv, spawnCli } from "../helpers/cli.ts";
+import { sandboxEnv, spawnCli, stepSummaryFile } from "../helpers/cli.ts";
 import { NOTES, NOTES_CONFIG, notesSeed } from "../helpers/fixtures.ts";
 import { tempProject } from "../helpers/project.ts";
 import { startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
@@ -28,8 +27,7 @@ describe("hostile file names", () => {
     const cwd = project.dir;
     await writeFile(join(cwd, GOOD), "---\ntitle: Evil but valid\nsummary: Fine\n---\nText.\n");
     await writeFile(join(cwd, BAD), "---\ntitle: Bad\nsummary: [unclosed\n---\nText.\n");
-    const summary = join(await mkdtemp(join(tmpdir(), "wf-sync-summary-")), "summary.md");
-    await writeFile(summary, "");
+    const summary = await stepSummaryFile();
     const env = sandboxEnv(sandbox.baseUrl, "test-token", {
       GITHUB_ACTIONS: "true",
       GITHUB_STEP_SUMMARY: summary,

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Sandbox } from "../../src/sandbox/index.ts";
-import { BIN, lines, runCli, sandboxEnv } from "../helpers/cli.ts";
+import { BIN, lines, runCli, sandboxEnv, stepSummaryFile } from "../helpers/cli.ts";
 import { NOTES, NOTES_CONFIG, notesSeed } from "../helpers/fixtures.ts";
 import { REPO_ROOT, tempProject } from "../helpers/project.ts";
 import { describeRequests, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
@@ -18,12 +18,6 @@ function notes(count: number): Record<string, string> {
     files[`notes/note-${index}.md`] =
       `---\ntitle: Note ${index}\nsummary: About ${index}\n---\nText ${index}.\n`;
   return files;
-}
-
-async function stepSummaryFile(): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), "wf-sync-summary-")), "summary.md");
-  await writeFile(file, "");
-  return file;
 }
 
 describe("under GitHub Actions", () => {

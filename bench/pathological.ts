@@ -9,11 +9,13 @@
  * refused, in time linear in their size; those within every bound (the same deep-but-allowed
  * unit repeated) must render, in time linear in their size.
  *
- * Run alone: `npx jiti bench/pathological.ts` (`--quick` stops at 10×; `--only NAME` one shape).
+ * Part of `npm run bench` (`--only pathological`); alone: `npx jiti bench/pathological.ts`
+ * (`--quick` stops at 10×; `--only NAME` one shape).
  */
 import { parseArgs } from "node:util";
 import { createEntryPreparer, type PrepareResolvers } from "../src/core/prepare-entry.ts";
 import { createMarkdownRenderer } from "../src/core/render-markdown.ts";
+import { TimeBudgetExceeded, withinTimeBudget } from "../src/pipeline/prepare/time-budget.ts";
 
 interface Shape {
   name: string;
@@ -61,6 +63,16 @@ const SHAPES: Shape[] = [
           .join(", ")}]`;
       return `---\na: &a [x]\nb: &b ${row("a")}\nc: &c ${row("b")}\nd: &d ${row("c")}\ne: ${row("d")}\n---\nbody\n`;
     },
+  },
+  // Within every bound but quadratic in micromark: stopped by the time budget once they get big.
+  { name: "list + HTML block, x40k", make: (k) => FRONTMATTER + "- a\n\n<!-- -->\n\n".repeat(40 * k) },
+  {
+    name: "footnote reference + definition, x30k",
+    make: (k) =>
+      FRONTMATTER +
+      range(30 * k)
+        .map((index) => `text[^${index}]\n\n[^${index}]: note ${index}\n`)
+        .join("\n"),
   },
   // Within every bound: rendered, in time linear in the size.
   {
@@ -112,10 +124,21 @@ const SHAPES: Shape[] = [
 const resolvers: PrepareResolvers = { urlOfFile: () => undefined, urlOfAsset: () => undefined };
 const preparer = createEntryPreparer([{ hasBody: true, renderOptions: {} }], createMarkdownRenderer);
 
+/** The budget the prepare stage gives one file (limits.maxFileMs), lowered so the bench stays short. */
+const BUDGET_MS = 5_000;
+
 /** Milliseconds for one parse + render, and how it ended (ok, or the error's code and bound). */
 function timeOnce(text: string): { ms: number; outcome: string } {
   const start = performance.now();
-  const prepared = preparer.prepare({ path: "bench.md", text, settings: 0 }, resolvers);
+  let prepared;
+  try {
+    prepared = withinTimeBudget(BUDGET_MS, text.length, () =>
+      preparer.prepare({ path: "bench.md", text, settings: 0 }, resolvers),
+    );
+  } catch (error) {
+    if (!(error instanceof TimeBudgetExceeded)) throw error;
+    return { ms: performance.now() - start, outcome: `stopped at ${BUDGET_MS} ms (maxFileMs)` };
+  }
   const ms = performance.now() - start;
   const error = prepared.error;
   const outcome = error ? `${error.code ?? "?"}${error.limit ? ` ${error.limit}` : ""}` : "ok";
@@ -126,7 +149,8 @@ function timeOnce(text: string): { ms: number; outcome: string } {
 function measure(text: string): { ms: number; outcome: string } {
   const runs = text.length > 1_000_000 ? 1 : text.length > 100_000 ? 2 : 3;
   let best = timeOnce(text);
-  for (let run = 1; run < runs; run++) {
+  // A stopped run is not repeated: it would only be stopped again.
+  for (let run = 1; run < runs && !best.outcome.startsWith("stopped"); run++) {
     const next = timeOnce(text);
     if (next.ms < best.ms) best = next;
   }

@@ -4,13 +4,14 @@
  * published), then runs bench-build/bench/run.js, so no timed child pays for a transpiler.
  * Options: --items N (default 1000), --limit R and --window MS (default 60 requests per
  * 3000 ms), --tight-limit R (default 2), --no-baseline (skip the naive baseline, which takes
- * N × 2 / (limit / window) seconds), --only network|files, --runs N (default 5: floor, no-op
+ * N × 2 / (limit / window) seconds), --only network|files|pathological, --runs N (default 5: floor, no-op
  * and edit are reported by their median) and --render-runs N (default 3). The files benchmark
  * (files.ts) takes BENCH_FILES (default 10 000).
  */
 import { parseArgs } from "node:util";
 import { runFilesBench } from "./files.ts";
 import { runNetworkBench } from "./network.ts";
+import { runPathologicalBench } from "./pathological.ts";
 
 const { values } = parseArgs({
   options: {
@@ -51,6 +52,12 @@ if (!values.only || values.only === "files") {
   isGoalMet &&= Object.entries(files.ratios).every(
     ([name, ratio]) => ratio.isMet || name.includes("remark only"),
   );
+}
+
+if (!values.only || values.only === "pathological") {
+  if (!values.only) log("");
+  log("Pathological inputs: one file's parse + render at 1×, 10× and 100× its base size (issue 14).");
+  runPathologicalBench({ log });
 }
 
 process.exitCode = isGoalMet ? 0 : 1;

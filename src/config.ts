@@ -46,6 +46,8 @@ export const LimitsSchema = z
   .object({
     /** Largest Markdown body in bytes (UTF-8); a bigger file fails with WF_LIMIT. Default 5,000,000. */
     maxBodyBytes: z.number().int().positive(),
+    /** Most milliseconds to parse and render one file; a slower file fails with WF_LIMIT. Default 20,000. */
+    maxFileMs: z.number().int().positive(),
   })
   .partial()
   .strict();

@@ -5,6 +5,8 @@ import { WfSyncError } from "../errors.ts";
 import { parseEntry } from "../core/parse-entry.ts";
 import { renderPreviewPage } from "../core/preview-page.ts";
 import { createMarkdownRenderer } from "../core/render-markdown.ts";
+import { resolveLimits } from "../core/limits.ts";
+import { overBudgetError, TimeBudgetExceeded, withinTimeBudget } from "../pipeline/prepare/time-budget.ts";
 import type { SyncWarning } from "../core/types.ts";
 import { renderOptionsFor } from "../pipeline/discover/discover.ts";
 import { listSources } from "../pipeline/discover/read-sources.ts";
@@ -45,6 +47,7 @@ export async function runPreview(options: {
   let isOk = true;
   let title = path;
   let html = "";
+  const { maxFileMs } = resolveLimits(config.limits);
   try {
     const entry = parseEntry(path, text, { limits: config.limits });
     title =
@@ -56,10 +59,13 @@ export async function runPreview(options: {
     const renderer = createMarkdownRenderer(
       collection ? renderOptionsFor(config, collection) : (config.richText ?? {}),
     );
-    const result = renderer.render(entry.body, { file: path, lineOffset: entry.bodyLine - 1 });
+    const result = withinTimeBudget(maxFileMs, entry.body.length, () =>
+      renderer.render(entry.body, { file: path, lineOffset: entry.bodyLine - 1 }),
+    );
     for (const warning of result.warnings) options.onWarning(warning);
     html = result.html;
-  } catch (error) {
+  } catch (caught) {
+    const error = caught instanceof TimeBudgetExceeded ? overBudgetError(path, maxFileMs) : caught;
     if (!(error instanceof WfSyncError)) throw error;
     isOk = false;
     options.onWarning({ kind: "preview-failed", message: error.message, location: error.location });

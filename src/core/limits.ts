@@ -7,7 +7,7 @@
  */
 import { LimitError, TextEncodingError } from "../errors.ts";
 
-/** Bounds on one source file; `limits` in the config sets `maxBodyBytes`, the rest are fixed. */
+/** Bounds on one source file; `limits` in the config sets `maxBodyBytes` and `maxFileMs`, the rest are fixed. */
 export interface EntryLimits {
   /** Largest Markdown body, in UTF-8 bytes. */
   maxBodyBytes: number;
@@ -19,6 +19,8 @@ export interface EntryLimits {
   maxFrontmatterKeys: number;
   /** Most YAML alias expansions (`*anchor`) in one frontmatter. */
   maxYamlAliases: number;
+  /** Most time, in milliseconds, to parse and render one file (the prepare stage enforces it). */
+  maxFileMs: number;
 }
 
 /**
@@ -26,7 +28,9 @@ export interface EntryLimits {
  * 5 MB is ten times a long book chapter (Webflow's editor struggles well before that); 32
  * levels is three times the deepest outline in practice, and the stack overflows near 800;
  * Webflow collections hold at most a few dozen fields, so 1,000 keys and 64 KB of
- * frontmatter leave room for long RichText values while keeping YAML's per-map checks cheap.
+ * frontmatter leave room for long RichText values while keeping YAML's per-map checks cheap;
+ * 20 s: the largest body allowed (5 MB of prose, lists and links) takes about 8 s on one core of
+ * a two-core CI machine, so the budget leaves room for a busy one and stops only runaway files.
  */
 export const DEFAULT_LIMITS: EntryLimits = {
   maxBodyBytes: 5_000_000,
@@ -34,6 +38,7 @@ export const DEFAULT_LIMITS: EntryLimits = {
   maxFrontmatterBytes: 64 * 1024,
   maxFrontmatterKeys: 1_000,
   maxYamlAliases: 100,
+  maxFileMs: 20_000,
 };
 
 /** Defaults overridden by what is given (undefined entries keep the default). */

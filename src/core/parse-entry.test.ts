@@ -21,6 +21,15 @@ describe("parseEntry", () => {
     expect(entry.body).toBe("Body\n");
   });
 
+  it("reads a form feed or vertical tab in the body as a space (Markdown whitespace), not as a bad character", () => {
+    const entry = parseEntry("ff.md", "---\ntitle: x\n---\nPart one.\n\f\nPart\vtwo.\n");
+    expect(entry.body).toBe("Part one.\n \nPart two.\n");
+    // Other controls still fail the file at their line.
+    expect(() => parseEntry("bell.md", "---\ntitle: x\n---\nok\nbell \u0007\n")).toThrow(
+      expect.objectContaining({ location: { file: "bell.md", line: 5 } }),
+    );
+  });
+
   it("accepts a file without frontmatter", () => {
     const entry = parseEntry("c.md", "Just text\n");
     expect(entry.data).toEqual({});

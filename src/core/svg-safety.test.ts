@@ -10,7 +10,10 @@ describe("findActiveSvgContent", () => {
     ['<rect onclick="x()"/>', "an on… event handler"],
     ["<circle r=\"1\" onLoad = 'x()'/>", "an on… event handler"],
     ['<a href="javascript:alert(1)"><text>t</text></a>', "a javascript: link"],
-    ["<foreignObject><div/></foreignObject>", "a <foreignObject> (embedded HTML)"],
+    ['<set attributeName="href" to="javascript:alert(1)"/>', "a javascript: link"],
+    ['<foreignObject><iframe src="https://evil.example"/></foreignObject>', "an embedded frame or object"],
+    ['<foreignObject><div onmouseover="x()">t</div></foreignObject>', "an on… event handler"],
+    ['<foreignObject><object data="x.swf"/></foreignObject>', "an embedded frame or object"],
   ])("finds %s", (inner, what) => {
     expect(findActiveSvgContent(svg(inner))).toEqual({ what, line: 2 });
   });
@@ -19,6 +22,8 @@ describe("findActiveSvgContent", () => {
     ['<circle r="4" fill="red"/>'],
     ["<text>one onion = two</text>"],
     ['<image href="data:image/png;base64,AA"/>'],
+    // Diagram tools (draw.io, Mermaid) write their labels as HTML in a foreignObject.
+    ['<foreignObject width="80" height="20"><div xmlns="http://www.w3.org/1999/xhtml" style="color:red">Label</div></foreignObject>'],
   ])("lets a clean SVG through: %s", (inner) => {
     expect(findActiveSvgContent(svg(inner))).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 /**
- * SVG is the one image type that can carry code: a `<script>` element, an `on…` event handler
- * or a `javascript:` link runs on the site that shows it (issue 14). Such an SVG is refused
+ * SVG is the one image type that can carry code: a `<script>` element, an `on…` event handler,
+ * a `javascript:` link or an embedded frame runs on the site that shows it (issue 14). Such an SVG is refused
  * unless the collection trusts its repository (`richText.rawHtml: "keep"`). Pure.
  */
 
@@ -12,8 +12,11 @@ export function isSvgPath(path: string): boolean {
 const ACTIVE_CONTENT: Array<{ pattern: RegExp; what: string }> = [
   { pattern: /<script\b/i, what: "a <script> element" },
   { pattern: /(?<=<[^>]*\s)on[a-z]+\s*=/i, what: "an on… event handler" },
-  { pattern: /(?:href|src)\s*=\s*["']?\s*javascript:/i, what: "a javascript: link" },
-  { pattern: /<foreignObject\b/i, what: "a <foreignObject> (embedded HTML)" },
+  // In any attribute: `<animate attributeName="href" to="javascript:…">` sets a link as well.
+  { pattern: /=\s*["']?\s*javascript:/i, what: "a javascript: link" },
+  // Embedded HTML (`<foreignObject>`, used by diagram tools for text) is checked like the rest;
+  // what could load a page or a plugin inside it is refused.
+  { pattern: /<(?:iframe|embed|object)\b/i, what: "an embedded frame or object" },
 ];
 
 /** What in an SVG's bytes would run as code on the site, with its 1-based line; undefined when nothing. */

@@ -122,6 +122,29 @@ describe("hostile input through the built CLI", () => {
   );
 
   it(
+    "stops a file that takes longer than maxFileMs, and syncs the others",
+    { timeout: 180_000 },
+    async () => {
+      // Shapes within every bound on which micromark is quadratic: about 16 s each unbounded.
+      const slow = {
+        "content/slow/lists-and-html.md": `${FRONTMATTER}${"- a\n\n<!-- -->\n\n".repeat(4000)}`,
+        "content/slow/footnotes.md": `${FRONTMATTER}${range(3000)
+          .map((index) => `text[^${index}]\n\n[^${index}]: note ${index}\n`)
+          .join("\n")}`,
+      };
+      await using project = await createHostileProject(slow, { limits: { maxFileMs: 1000 } });
+      const runs = await runHostile(project, ["content/slow/footnotes.md"]);
+      expectNoCrash(runs);
+      for (const run of [runs.syncs[0]!, runs.check, runs.previews[0]!]) {
+        expect(run.code, describeRuns(runs)).toBe(1);
+        expect(run.stderr).toMatch(/content\/slow\/footnotes\.md:1: .*longer than maxFileMs \(1000 ms\)/);
+      }
+      for (const run of [runs.syncs[0]!, runs.check])
+        expect(run.stderr).toMatch(/content\/slow\/lists-and-html\.md:1: .*maxFileMs/);
+    },
+  );
+
+  it(
     "never crashes or hangs on random Markdown, frontmatter and file names",
     { timeout: 180_000 },
     async () => {

@@ -34,9 +34,10 @@ export const hostileSeed: SandboxSeed = {
   ],
 };
 
-const configText = (richText: Record<string, unknown>) => `export default {
+const configText = (richText: Record<string, unknown>, limits: Record<string, number>) => `export default {
   siteId: "${HOSTILE_SITE_ID}",
   richText: ${JSON.stringify(richText)},
+  limits: ${JSON.stringify(limits)},
   collections: [
     { name: "posts", collectionId: "${HOSTILE_COLLECTION_ID}", include: "content/**/*.md", body: "body" },
   ],
@@ -60,10 +61,11 @@ export interface HostileProject extends TempProject {
 /** A temp project (config, the good post, and `files`: path → text or bytes) and its own sandbox. */
 export async function createHostileProject(
   files: ProjectFiles,
-  options: { richText?: Record<string, unknown> } = {},
+  options: { richText?: Record<string, unknown>; limits?: Record<string, number> } = {},
 ): Promise<HostileProject> {
+  const config = configText(options.richText ?? {}, options.limits ?? {});
   const project = await tempProject(
-    { "wf-sync.config.ts": configText(options.richText ?? {}), [GOOD_FILE]: GOOD_POST, ...files },
+    { "wf-sync.config.ts": config, [GOOD_FILE]: GOOD_POST, ...files },
     "hostile",
   );
   const sandbox = await startTestSandbox(hostileSeed);

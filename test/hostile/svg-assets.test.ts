@@ -22,6 +22,14 @@ describe("SVG assets", () => {
   it("refuses an SVG with an event handler, naming the file, line and handler; the rest sync", async () => {
     await using project = await createHostileProject(files);
     const env = sandboxEnv(project.sandbox.baseUrl);
+    // check and --dry-run (before any sync) read the SVG the same way and refuse it in the same words.
+    for (const args of [["sync", "--dry-run"], ["check"]]) {
+      const planned = await runCli(args, { cwd: project.dir, env });
+      expect(planned.code, args.join(" ")).toBe(1);
+      expect(planned.stderr).toMatch(
+        /content\/evil\.md:7: \.\/evil\.svg: the SVG holds an on… event handler \(its line 3\)/,
+      );
+    }
     const result = await runCli(["sync"], { cwd: project.dir, env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(

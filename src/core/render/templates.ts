@@ -208,7 +208,7 @@ function withMarkdownExtension(path: string): string {
 /**
  * The Markdown file a link tag points at, as a relative link from `file` (the pipeline's
  * file-link resolver then maps it to the item's URL): Jekyll `post_url` (a post's name, in the
- * `_posts` folder), `link` (a path from the site root), Hugo `ref`/`relref` (from the content
+ * `_posts` folder), `link` (a path from the Jekyll site's source folder), Hugo `ref`/`relref` (from the content
  * folder when it starts with `/`, else from the page's folder).
  */
 function linkHref(tag: Tag, file: string, contentRoot: string | undefined): string | undefined {
@@ -223,7 +223,7 @@ function linkHref(tag: Tag, file: string, contentRoot: string | undefined): stri
     const postsDir = postsAt === -1 ? "_posts" : segments.slice(0, postsAt + 1).join("/");
     return relativeHref(file, posix.join(postsDir, `${path.replace(/^\//, "")}.md`), hash);
   }
-  if (tag.name === "link") return relativeHref(file, posix.normalize(path.replace(/^\//, "")), hash);
+  if (tag.name === "link") return relativeHref(file, posix.join(jekyllSourceOf(file), path.replace(/^\//, "")), hash);
   if (path === "") return hash;
   if (path.startsWith("/")) {
     const segments = file.split("/");
@@ -232,6 +232,16 @@ function linkHref(tag: Tag, file: string, contentRoot: string | undefined): stri
     return relativeHref(file, withMarkdownExtension(posix.join(contentDir, path)), hash);
   }
   return relativeHref(file, withMarkdownExtension(posix.join(posix.dirname(file), path)), hash);
+}
+
+/**
+ * The Jekyll site's source folder holding `file`: the folder above its first `_`-folder
+ * (`docs/_posts/a.md` → `docs`), where `link` paths start; the project root otherwise.
+ */
+function jekyllSourceOf(file: string): string {
+  const folders = file.split("/").slice(0, -1);
+  const special = folders.findIndex((folder) => folder.startsWith("_"));
+  return special === -1 ? "" : folders.slice(0, special).join("/");
 }
 
 function figureMarkdown(tag: Tag): string | undefined {

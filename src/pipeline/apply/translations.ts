@@ -16,6 +16,8 @@ import type { CollectionRun } from "../discover/discover.ts";
 import { resolveLink, slugOfReference } from "../plan/site-index.ts";
 import { entryWithBody, loadSkippedEntry, statAsset, type LoadedFile } from "../prepare/prepare-files.ts";
 import { ensureRenderer, htmlSanitizerFor } from "../prepare/renderer.ts";
+import { overBudgetError, TimeBudgetExceeded, withinTimeBudget } from "../prepare/time-budget.ts";
+import { resolveLimits } from "../../core/limits.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
 import { invalidResult, type RunContext } from "../run-context.ts";
 import { writeLocaleVariants, type LocaleWrite } from "./apply-locales.ts";
@@ -235,11 +237,13 @@ async function translationDraft(
   const refs: Record<string, string | null> = {};
   if (run.config.body) await ensureRenderer();
   let rendered: ReturnType<typeof run.renderer.render> | undefined;
+  const { maxFileMs } = resolveLimits(context.config.limits);
   try {
-    rendered = renderTranslation();
+    rendered = withinTimeBudget(maxFileMs, merged.body.length, renderTranslation);
   } catch (error) {
     // A body its settings refuse (`templates: "error"`) fails this translation alone.
     if (error instanceof WfSyncError) return error;
+    if (error instanceof TimeBudgetExceeded) return overBudgetError(file.path, maxFileMs);
     throw error;
   }
   function renderTranslation() {

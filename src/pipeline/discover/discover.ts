@@ -178,7 +178,7 @@ export function orderByReferences(runs: readonly CollectionRun[]): CollectionRun
  * digest changes with it, so every unchanged file is rendered once more after the upgrade, and
  * only items whose output really changed are written.
  */
-export const OUTPUT_RULES_VERSION = 2;
+export const OUTPUT_RULES_VERSION = 3;
 
 /** Digest of everything besides a file's own bytes that shapes its item. */
 export function settingsDigestOf(

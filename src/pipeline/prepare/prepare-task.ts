@@ -5,14 +5,18 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { resolveLimits } from "../../core/limits.ts";
 import {
   createEntryPreparer,
+  toPreparedError,
+  type PrepareResolvers,
   type PreparedFile,
   type PrepareSettings,
   type PrepareTask,
 } from "../../core/prepare-entry.ts";
 import type { MarkdownRenderer, RenderOptions } from "../../core/render-options.ts";
 import { stampOf, type FileStamp } from "./file-digests.ts";
+import { overBudgetError, TimeBudgetExceeded, withinTimeBudget } from "./time-budget.ts";
 
 /** What the pool hands each worker when it starts it. */
 export interface PrepareWorkerData {
@@ -86,7 +90,7 @@ export function createTaskPreparer(
     if (light) {
       try {
         // The light renderer holds nothing but the fast path: a body it renders took it.
-        const prepared = light.prepare(task, resolvers);
+        const prepared = prepareWithinBudget(light, task, { resolvers, settings: data.settings });
         return prepared.html === undefined ? prepared : { ...prepared, isFastPath: true };
       } catch (error) {
         if (!isMissingRenderPart(error)) throw error;
@@ -101,7 +105,7 @@ export function createTaskPreparer(
         ),
       );
     // A body the light renderer refused is one the fast path does not take: remark parses it.
-    const prepared = (await full).prepare(task, resolvers);
+    const prepared = prepareWithinBudget(await full, task, { resolvers, settings: data.settings });
     return prepared.html === undefined ? prepared : { ...prepared, isFastPath: false };
   };
   return async (task) => {
@@ -114,4 +118,20 @@ export function createTaskPreparer(
     const rawDigest = createHash("sha256").update(bytes).digest("hex");
     return { ...(await prepare({ ...task, text: decoder.decode(bytes) })), rawDigest, stamp };
   };
+}
+
+/** Prepares one file within `limits.maxFileMs`; a file that takes longer fails alone with WF_LIMIT. */
+function prepareWithinBudget(
+  preparer: ReturnType<typeof createEntryPreparer>,
+  task: PrepareTask,
+  options: { resolvers: PrepareResolvers; settings: readonly PrepareSettings[] },
+): PreparedFile {
+  const { maxFileMs } = resolveLimits(options.settings[task.settings]?.limits);
+  try {
+    return withinTimeBudget(maxFileMs, task.text.length, () => preparer.prepare(task, options.resolvers));
+  } catch (error) {
+    if (!(error instanceof TimeBudgetExceeded)) throw error;
+    const limit = overBudgetError(task.path, maxFileMs);
+    return { path: task.path, error: toPreparedError(limit), warnings: [], lookups: { links: {}, images: {} } };
+  }
 }

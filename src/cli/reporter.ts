@@ -456,6 +456,7 @@ function jsonDocument(report: SyncReport) {
     collections: report.collections,
     items: report.items.map(jsonItem),
     assets: report.assets.map(({ action, path, file, bytes }) => ({ action, path, file, bytes })),
+    warnings: report.warnings,
   };
 }
 

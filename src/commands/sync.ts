@@ -179,6 +179,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncReport> {
     started,
     files: stats,
     assets: log.assets,
+    warningsByFile: log.warningsByFile,
   });
 }
 

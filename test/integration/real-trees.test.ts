@@ -3,6 +3,7 @@
  * folders (`slugFrom: "path"`), Jekyll posts (`.markdown`, date-prefixed names), a file saved
  * with CRLF line endings.
  */
+import { mkdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
 import { copyFixture } from "../helpers/project.ts";
@@ -113,6 +114,51 @@ describe("real trees", () => {
     }
     expect(itemsBySlug(sandbox, DOCS).has("taxonomy")).toBe(false);
   });
+  it("leaves out what Hugo never renders or lists, with the reason, and syncs what it only lists", async () => {
+    await using sandbox = await startTestSandbox(await fixtureSeed("real-trees"));
+    await using project = await copyFixture("real-trees");
+    // Hugo's documentation keeps its include snippets in a headless branch bundle.
+    for (const folder of ["content/docs/_common", "content/docs/bundle"])
+      await mkdir(project.path(folder), { recursive: true });
+    const cascade = "---\ncascade:\n  build:\n    list: never\n    render: never\n---\n";
+    await project.write("content/docs/_common/_index.md", cascade);
+    await project.write("content/docs/_common/snippet.md", "---\n---\nA snippet without a title.\n");
+    await project.write("content/docs/bundle/index.md", "---\nheadless: true\n---\nResources only.\n");
+    // Listed but not rendered (a glossary's terms in Hugo's docs): content, synced.
+    await project.edit(
+      "content/docs/quick-reference/glossary/_index.md",
+      "slug: glossary\n",
+      "slug: glossary\ncascade:\n  build:\n    render: never\n    list: local\n",
+    );
+    const env = sandboxEnv(sandbox.baseUrl);
+
+    const reason = "Hugo never renders or lists this file";
+    const cascaded = `${reason} (content/docs/_common/_index.md cascades render: never, list: never to it)`;
+    for (const run of [1, 2]) {
+      const result = await runCli(["sync", "--json"], { cwd: project.dir, env });
+      expect(result.code, `run ${run}\n${result.stderr}`).toBe(0);
+      const report = JSON.parse(result.stdout) as {
+        warnings: Array<{ kind: string; message: string; location?: { file: string } }>;
+      };
+      const left = report.warnings.filter((warning) => warning.kind === "not-a-page");
+      expect(
+        left.map((warning) => [warning.location?.file, warning.message.replace(/\), so it .*/, ")")]),
+      ).toEqual([
+        ["content/docs/_common/_index.md", cascaded],
+        ["content/docs/_common/snippet.md", cascaded],
+        ["content/docs/bundle/index.md", `${reason} (it is a headless bundle (headless: true))`],
+      ]);
+    }
+    const check = await runCli(["check"], { cwd: project.dir, env });
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stderr).toContain(
+      `[not-a-page] (3 times; first shown) content/docs/_common/_index.md: ${cascaded}`,
+    );
+    const slugs = [...itemsBySlug(sandbox, DOCS).keys()];
+    expect(slugs).toContain("quick-reference-glossary-taxonomy");
+    expect(slugs.filter((slug) => /common|snippet|bundle/.test(slug))).toEqual([]);
+  });
+
   it("points at the line of each missing image, in sync and in check", async () => {
     await using sandbox = await startTestSandbox(await fixtureSeed("real-trees"));
     await using project = await copyFixture("real-trees");

@@ -25,6 +25,7 @@ import {
   statAsset,
   type LoadedFile,
 } from "../prepare/prepare-files.ts";
+import { createPageRules, notAPageWarning } from "./hugo-build.ts";
 import { ensureRenderer, htmlSanitizerFor } from "../prepare/renderer.ts";
 import { prepareSettingsOf } from "../prepare/prepare-run.ts";
 import type { ManifestCollection, SourceRecord } from "../record/manifest-store.ts";
@@ -74,6 +75,7 @@ export async function buildCollectionDrafts(
   const out: CollectionDrafts = { drafts: [], failedSlugs: new Set(), made: new Map(), deferred: [] };
   const references = createReferenceResolver(context);
   const assetsByPath: AssetsByPath = new Map();
+  const notAPage = createPageRules(context.config.root);
   const fail = (file: string, slug: string, error: WfSyncError | readonly WfSyncError[]) => {
     out.failedSlugs.add(slug);
     const itemId = state.items[slug]?.itemId || null;
@@ -96,6 +98,11 @@ export async function buildCollectionDrafts(
     }
     if (!file.entry) {
       fail(file.path, "", file.error as WfSyncError);
+      continue;
+    }
+    const isNot = await notAPage(file.entry);
+    if (isNot) {
+      context.emit({ type: "warning", warning: notAPageWarning(file.path, isNot) });
       continue;
     }
     await buildFileDraft(context, { run, file, entry: file.entry, references, assetsByPath, out, fail });

@@ -52,6 +52,8 @@ export interface SyncReport {
   files: PrepareStats;
   /** Local files uploaded as site assets (a dry run: that would be uploaded). */
   assets: AssetEvent[];
+  /** Warnings about files that are not items (left out as not a page): the rest sit on their item. */
+  warnings: SyncWarning[];
 }
 
 const COUNT_KEYS: Record<string, keyof CollectionCounts | undefined> = {
@@ -122,6 +124,7 @@ export function buildReport(options: {
   started: number;
   files: PrepareStats;
   assets?: AssetEvent[];
+  warningsByFile?: ReadonlyMap<string, SyncWarning[]>;
 }): SyncReport {
   const collections: Record<string, CollectionCounts> = {};
   const totals = emptyCounts();
@@ -146,5 +149,15 @@ export function buildReport(options: {
     durationMs: Date.now() - options.started,
     files: options.files,
     assets: options.assets ?? [],
+    warnings: warningsWithoutItem(options.results, options.warningsByFile),
   };
+}
+
+/** The warnings of files that have no item in the results. */
+function warningsWithoutItem(
+  results: readonly ItemResult[],
+  warningsByFile: ReadonlyMap<string, SyncWarning[]> | undefined,
+): SyncWarning[] {
+  const files = new Set(results.map((result) => result.file));
+  return [...(warningsByFile ?? [])].flatMap(([file, warnings]) => (files.has(file) ? [] : warnings));
 }

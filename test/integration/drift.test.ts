@@ -4,9 +4,10 @@
 // never sends one file's content into another file's item.
 import { describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/index.ts";
+import { failureFor, syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, POSTS } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { fixtureSeed, itemsBySlug, liveSlugs, startTestSandbox } from "../helpers/sandbox.ts";
-import { FIELDS_FIXTURE, POSTS, failureFor, syncWith } from "../helpers/fields-project.ts";
 
 /** An editor's change in Webflow: a staged PATCH through the API, as the Designer makes it. */
 async function editInWebflow(sandbox: Sandbox, itemId: string, fieldData: Record<string, unknown>) {

@@ -1,15 +1,54 @@
 /**
- * Generated projects for the resilience and crash tests and the network benchmark: one
+ * The fixtures' ids, and the generated project of the resilience, crash and lock tests: one
  * collection of N small posts, a sandbox seed describing it, and a checker that compares the
  * sandbox's items with what the files say (every slug exactly once, the right content).
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Sandbox, SandboxItem, SandboxSeed } from "../../src/sandbox/index.ts";
 import { bodyMarker, expectedFields, slugOf } from "../../bench/network-project.ts";
+import { tempProject, type TempProject } from "./project.ts";
 
-// The post shape, its fields and its body marker are the network benchmark's (bench/network-project.ts).
+/** test/fixtures/core-basic (and core-bad): its posts and team collections. */
+export const CORE_POSTS = "65a0000000000000000000c1";
+export const CORE_TEAM = "65a0000000000000000000c2";
+
+/** test/fixtures/fields-all: every field type, three collections, locales. */
+export const FIELDS_FIXTURE = "fields-all";
+export const SITE = "66f000000000000000000001";
+export const PEOPLE = "66f0000000000000000000a1";
+export const POSTS = "66f0000000000000000000a2";
+export const PAGES = "66f0000000000000000000a3";
+export const OPTION_IDS = {
+  engineering: "66f00000000000000000e001",
+  product: "66f00000000000000000e002",
+  design: "66f00000000000000000e003",
+} as const;
+
+/** A site with one "notes" collection (RichText body, PlainText summary). */
+export const NOTES_SITE = "5e1e5e1e5e1e5e1e5e1e5e1e";
+export const NOTES = "5e1e5e1e5e1e5e1e5e1e0c01";
+export const notesSeed: SandboxSeed = {
+  sites: [
+    {
+      id: NOTES_SITE,
+      displayName: "Notes site",
+      collections: [
+        {
+          id: NOTES,
+          displayName: "Notes",
+          slug: "notes",
+          fields: [
+            { slug: "body", type: "RichText" },
+            { slug: "summary", type: "PlainText" },
+          ],
+        },
+      ],
+    },
+  ],
+};
+/** A config that syncs notes/*.md into the notes collection, the body into `body`. */
+export const NOTES_CONFIG = `export default { siteId: "${NOTES_SITE}", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`;
+
+// The generated posts: their shape, fields and body marker are the network benchmark's (bench/network-project.ts).
 export { bodyMarker, expectedFields, slugOf };
 
 export const RESILIENCE_SITE_ID = "5e5e5e5e5e5e5e5e5e5e5e5e";
@@ -76,20 +115,11 @@ function markdownOf(spec: PostSpec): string {
   return lines.join("\n");
 }
 
-export interface ResilienceProject {
-  root: string;
-  /** Writes (or rewrites) the Markdown files of these posts. */
-  write(specs: readonly PostSpec[]): Promise<void>;
-  remove(): Promise<void>;
-}
-
-/** Makes a temp project with a config that imports nothing, and writes the given posts. */
+/** A temp project with a config that imports nothing but the posts, and the given posts written. */
 export async function createResilienceProject(
   specs: readonly PostSpec[],
   options: { concurrency?: number } = {},
-): Promise<ResilienceProject> {
-  const root = await mkdtemp(join(tmpdir(), "wf-sync-resilience-"));
-  await mkdir(join(root, "content"), { recursive: true });
+): Promise<TempProject> {
   const config = {
     siteId: RESILIENCE_SITE_ID,
     concurrency: options.concurrency ?? 4,
@@ -97,16 +127,17 @@ export async function createResilienceProject(
       { name: "posts", collectionId: RESILIENCE_COLLECTION_ID, include: "content/*.md", body: "body" },
     ],
   };
-  await writeFile(join(root, "wf-sync.config.ts"), `export default ${JSON.stringify(config, null, 2)};\n`);
-  const project: ResilienceProject = {
-    root,
-    async write(list) {
-      for (const spec of list) await writeFile(join(root, fileOf(spec.index)), markdownOf(spec));
-    },
-    remove: () => rm(root, { recursive: true, force: true }),
-  };
-  await project.write(specs);
+  const project = await tempProject(
+    { "wf-sync.config.ts": `export default ${JSON.stringify(config, null, 2)};\n` },
+    "resilience",
+  );
+  await writePosts(project, specs);
   return project;
+}
+
+/** Writes (or rewrites) the Markdown files of these posts. */
+export async function writePosts(project: TempProject, specs: readonly PostSpec[]): Promise<void> {
+  for (const spec of specs) await project.write(fileOf(spec.index), markdownOf(spec));
 }
 
 /** Posts 1..count at one version. */

@@ -3,8 +3,13 @@
  * collection of N small posts, a sandbox seed describing it, and a checker that compares the
  * sandbox's items with what the files say (every slug exactly once, the right content).
  */
-import type { Sandbox, SandboxItem, SandboxSeed } from "../../src/sandbox/index.ts";
-import { bodyMarker, expectedFields, slugOf } from "../../bench/network-project.ts";
+import type { Sandbox, SandboxSeed } from "../../src/sandbox/index.ts";
+import {
+  bodyMarker,
+  expectedFields,
+  findProblems as findPostProblems,
+  slugOf,
+} from "../../bench/network-project.ts";
 import { tempProject, type TempProject } from "./project.ts";
 
 /** test/fixtures/core-basic (and core-bad): its posts and team collections. */
@@ -145,46 +150,7 @@ export function postsAt(count: number, version: number, extra: Partial<PostSpec>
   return Array.from({ length: count }, (_, position) => ({ index: position + 1, version, ...extra }));
 }
 
-/** What is wrong with the sandbox's items compared with the posts; empty when all is well. */
+/** What is wrong with the sandbox's items compared with the posts (bench/network-project.ts); empty when all is well. */
 export function findProblems(sandbox: Sandbox, specs: readonly PostSpec[]): string[] {
-  const problems: string[] = [];
-  const staged = sandbox.items(RESILIENCE_COLLECTION_ID);
-  const live = new Map(sandbox.liveItems(RESILIENCE_COLLECTION_ID).map((item) => [item.id, item]));
-  const bySlug = new Map<string, SandboxItem[]>();
-  for (const item of staged) {
-    const slug = String(item.fieldData["slug"]);
-    bySlug.set(slug, [...(bySlug.get(slug) ?? []), item]);
-  }
-  const wanted = new Set(specs.map((spec) => slugOf(spec.index)));
-  for (const [slug, items] of bySlug) {
-    if (items.length > 1) problems.push(`${slug}: ${items.length} items`);
-    if (!wanted.has(slug)) problems.push(`${slug}: not in the files`);
-  }
-  for (const spec of specs) {
-    const slug = slugOf(spec.index);
-    const item = bySlug.get(slug)?.[0];
-    if (!item) {
-      problems.push(`${slug}: missing`);
-      continue;
-    }
-    const liveCopy = live.get(item.id);
-    // Drafts stay off the live site; everything else must be live with the file's content.
-    if (spec.isDraft) {
-      if (liveCopy) problems.push(`${slug}: a draft is live`);
-    } else if (!liveCopy) {
-      problems.push(`${slug}: not live`);
-    }
-    for (const copy of [item, ...(liveCopy && !spec.isDraft ? [liveCopy] : [])]) {
-      const where = copy === item ? "staged" : "live";
-      for (const [key, value] of Object.entries(expectedFields(spec))) {
-        if (copy.fieldData[key] !== value)
-          problems.push(
-            `${slug} (${where}): ${key} is ${JSON.stringify(copy.fieldData[key])}, expected ${JSON.stringify(value)}`,
-          );
-      }
-      if (!String(copy.fieldData["body"] ?? "").includes(bodyMarker(spec)))
-        problems.push(`${slug} (${where}): body lacks "${bodyMarker(spec)}"`);
-    }
-  }
-  return problems;
+  return findPostProblems(sandbox, specs, RESILIENCE_COLLECTION_ID);
 }

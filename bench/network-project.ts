@@ -134,12 +134,20 @@ export async function syncProject(
   }
 }
 
-/** What is wrong with the sandbox's items compared with the posts; empty when all is well. */
-export function findProblems(sandbox: Sandbox, specs: readonly PostSpec[]): string[] {
+/**
+ * What is wrong with the sandbox's items compared with the posts; empty when all is well. Drafts
+ * must stay off the live site, every other post must be live; both copies must hold the post.
+ * The resilience tests use it too, with their own collection.
+ */
+export function findProblems(
+  sandbox: Sandbox,
+  specs: ReadonlyArray<PostSpec & { isDraft?: boolean }>,
+  collectionId = NETWORK_COLLECTION_ID,
+): string[] {
   const problems: string[] = [];
-  const live = new Map(sandbox.liveItems(NETWORK_COLLECTION_ID).map((item) => [item.id, item]));
+  const live = new Map(sandbox.liveItems(collectionId).map((item) => [item.id, item]));
   const bySlug = new Map<string, SandboxItem[]>();
-  for (const item of sandbox.items(NETWORK_COLLECTION_ID)) {
+  for (const item of sandbox.items(collectionId)) {
     const slug = String(item.fieldData["slug"]);
     bySlug.set(slug, [...(bySlug.get(slug) ?? []), item]);
   }
@@ -151,15 +159,18 @@ export function findProblems(sandbox: Sandbox, specs: readonly PostSpec[]): stri
   for (const spec of specs) {
     const slug = slugOf(spec.index);
     const item = bySlug.get(slug)?.[0];
-    const liveCopy = item && live.get(item.id);
-    if (!item || !liveCopy) {
-      problems.push(`${slug}: ${item ? "not live" : "missing"}`);
+    if (!item) {
+      problems.push(`${slug}: missing`);
       continue;
     }
-    for (const [where, copy] of [
+    const liveCopy = live.get(item.id);
+    if (spec.isDraft && liveCopy) problems.push(`${slug}: a draft is live`);
+    if (!spec.isDraft && !liveCopy) problems.push(`${slug}: not live`);
+    const copies = [
       ["staged", item],
-      ["live", liveCopy],
-    ] as const) {
+      ...(liveCopy && !spec.isDraft ? [["live", liveCopy] as const] : []),
+    ] as const;
+    for (const [where, copy] of copies) {
       for (const [key, value] of Object.entries(expectedFields(spec))) {
         if (copy.fieldData[key] !== value)
           problems.push(

@@ -1,6 +1,10 @@
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+/**
+ * Temp projects for the tests: a copy of a fixture under test/fixtures, or files given inline.
+ * Every test project is a TempProject; `await using` removes it.
+ */
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Absolute path of the repository root. */
@@ -8,13 +12,19 @@ export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Absolute path of test/fixtures. */
 export const FIXTURES = resolve(REPO_ROOT, "test/fixtures");
 
-/** A temp-dir copy of a fixture project; `await using` removes it. */
+/** Files of a project: path relative to it → text or bytes. */
+export type ProjectFiles = Record<string, string | Uint8Array>;
+
+/** A project in a temp dir; `await using` removes it. */
 export interface TempProject extends AsyncDisposable {
   dir: string;
   /** Absolute path of a file inside the project. */
   path(file: string): string;
   read(file: string): Promise<string>;
-  write(file: string, text: string): Promise<void>;
+  /** Writes a file, making its folders. */
+  write(file: string, content: string | Uint8Array): Promise<void>;
+  /** Writes each of `files`, making their folders. */
+  writeAll(files: ProjectFiles): Promise<void>;
   /** Replaces `search` with `replacement` in a file; throws when `search` is absent (so a test edit can't silently miss). */
   edit(file: string, search: string, replacement: string): Promise<void>;
   remove(file: string): Promise<void>;
@@ -26,12 +36,30 @@ export interface TempProject extends AsyncDisposable {
 export async function copyFixture(name: string): Promise<TempProject> {
   const dir = await mkdtemp(join(tmpdir(), `wf-sync-${name}-`));
   await cp(resolve(FIXTURES, name), dir, { recursive: true });
+  return projectIn(dir);
+}
+
+/** A fresh temp dir holding `files` (none by default); `name` goes into the dir's name. */
+export async function tempProject(files: ProjectFiles = {}, name = "project"): Promise<TempProject> {
+  const project = projectIn(await mkdtemp(join(tmpdir(), `wf-sync-${name}-`)));
+  await project.writeAll(files);
+  return project;
+}
+
+function projectIn(dir: string): TempProject {
   const path = (file: string) => resolve(dir, file);
+  const write = async (file: string, content: string | Uint8Array) => {
+    await mkdir(dirname(path(file)), { recursive: true });
+    await writeFile(path(file), content);
+  };
   return {
     dir,
     path,
     read: (file) => readFile(path(file), "utf8"),
-    write: (file, text) => writeFile(path(file), text),
+    write,
+    async writeAll(files) {
+      for (const [file, content] of Object.entries(files)) await write(file, content);
+    },
     async edit(file, search, replacement) {
       const text = await readFile(path(file), "utf8");
       if (!text.includes(search)) throw new Error(`${file} does not contain ${JSON.stringify(search)}`);

@@ -3,11 +3,9 @@
  * post beside whatever bad files a test writes, a sandbox seed for it, and a runner that puts
  * the project through the built CLI's `sync` (twice), `check` and `preview`.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import type { Sandbox, SandboxSeed } from "../../src/sandbox/index.ts";
 import { sandboxEnv, spawnCli, type CliRun } from "../helpers/cli.ts";
+import { tempProject, type ProjectFiles, type TempProject } from "../helpers/project.ts";
 import { startTestSandbox } from "../helpers/sandbox.ts";
 
 export const HOSTILE_SITE_ID = "6a6a6a6a6a6a6a6a6a6a6a01";
@@ -55,31 +53,28 @@ summary: Always synced.
 A *good* post with a [link](https://example.com).
 `;
 
-export interface HostileProject extends AsyncDisposable {
-  dir: string;
+/** A temp project with its own sandbox; `await using` closes both. */
+export interface HostileProject extends TempProject {
   sandbox: Sandbox;
 }
 
 /** A temp project (config, the good post, and `files`: path → text or bytes) and its own sandbox. */
 export async function createHostileProject(
-  files: Record<string, string | Uint8Array>,
+  files: ProjectFiles,
   options: { richText?: Record<string, unknown>; limits?: Record<string, number> } = {},
 ): Promise<HostileProject> {
-  const dir = await mkdtemp(join(tmpdir(), "wf-sync-hostile-"));
-  await writeFile(join(dir, "wf-sync.config.ts"), configText(options.richText ?? {}, options.limits ?? {}));
-  await mkdir(join(dir, "content"), { recursive: true });
-  await writeFile(join(dir, GOOD_FILE), GOOD_POST);
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), content);
-  }
+  const config = configText(options.richText ?? {}, options.limits ?? {});
+  const project = await tempProject(
+    { "wf-sync.config.ts": config, [GOOD_FILE]: GOOD_POST, ...files },
+    "hostile",
+  );
   const sandbox = await startTestSandbox(hostileSeed);
   return {
-    dir,
+    ...project,
     sandbox,
     async [Symbol.asyncDispose]() {
       await sandbox[Symbol.asyncDispose]();
-      await rm(dir, { recursive: true, force: true });
+      await project[Symbol.asyncDispose]();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { startSandbox } from "../../src/sandbox/index.ts";
-import { makeTempProject, runWorkflowCli, tokenEnv } from "../helpers/workflow-cli.ts";
+import { lines, runCli, sandboxEnv } from "../helpers/cli.ts";
+import { tempProject } from "../helpers/project.ts";
+import { startTestSandbox } from "../helpers/sandbox.ts";
 
 const SITE = "5b5b5b5b5b5b5b5b5b5b5b01";
 const POSTS = "5b5b5b5b5b5b5b5b5b5b0c01";
@@ -18,22 +19,23 @@ const seed = {
 
 describe("links between Markdown files", () => {
   it("resolve to the item's URL in sync and in the offline check; a link to no synced file warns in both", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed });
-    const cwd = await makeTempProject({
+    await using sandbox = await startTestSandbox(seed);
+    await using project = await tempProject({
       "wf-sync.config.ts": `export default { siteId: "${SITE}", collections: [{ name: "posts", collectionId: "${POSTS}", include: "content/*.md", body: "body", urlPattern: "/articles/{slug}" }] };\n`,
       "content/first.md": "---\ntitle: First\n---\nSee [the second](./second.md#part).\n",
       "content/second.md":
         "---\ntitle: Second\n---\nBack to [the first](first.md) or [a draft](./missing.md).\n",
     });
-    const sync = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
+    const cwd = project.dir;
+    const sync = await runCli(["sync"], { cwd, env: sandboxEnv(sandbox.baseUrl) });
     expect(sync.code).toBe(0);
     const bodyOf = (slug: string) =>
       sandbox.items(POSTS).find((item) => item.fieldData["slug"] === slug)?.fieldData["body"];
     expect(bodyOf("first")).toContain('href="/articles/second#part"');
     expect(bodyOf("second")).toContain('href="/articles/first"');
-    const check = await runWorkflowCli(["check"], { cwd, env: {} });
+    const check = await runCli(["check"], { cwd, env: {} });
     expect(check.code).toBe(0);
-    const warnings = check.stderr.filter((line) => line.includes("rich-text-relative-link"));
+    const warnings = lines(check.stderr).filter((line) => line.includes("rich-text-relative-link"));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("content/second.md:4");
     expect(warnings[0]).toContain("./missing.md");

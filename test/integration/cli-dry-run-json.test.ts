@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/project.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { CORE_POSTS as POSTS } from "../helpers/fixtures.ts";
 import {
   describeRequests,
   fixtureSeed,
@@ -9,8 +10,6 @@ import {
   startTestSandbox,
   writeRequests,
 } from "../helpers/sandbox.ts";
-
-const POSTS = "65a0000000000000000000c1";
 
 interface JsonItem {
   collection: string;

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { startSandbox } from "../../src/sandbox/index.ts";
 import { copyFixture, filesContaining } from "../helpers/project.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { CORE_POSTS as POSTS, CORE_TEAM as TEAM } from "../helpers/fixtures.ts";
 import {
   describeRequests,
   fixtureSeed,
@@ -11,8 +12,6 @@ import {
   writeRequests,
 } from "../helpers/sandbox.ts";
 
-const POSTS = "65a0000000000000000000c1";
-const TEAM = "65a0000000000000000000c2";
 /** Distinctive enough that any leak is found by a plain substring search. */
 const TOKEN = "wfs-tok-9d41c7e2b85f3a60-LEAKCHECK";
 

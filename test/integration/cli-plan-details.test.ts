@@ -1,9 +1,7 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { runCli, sandboxEnv } from "../helpers/cli.ts";
-import { FIELDS_FIXTURE } from "../helpers/fields-project.ts";
+import { runCli, sandboxEnv, stepSummaryFile } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { describeRequests, fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 
@@ -107,8 +105,7 @@ describe("plans worth reading", () => {
   it("counts items kept after their file was deleted (onDelete keep) in the summary and the job summary", async () => {
     await using project = await copyFixture("core-basic");
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"));
-    const stepSummary = join(await mkdtemp(join(tmpdir(), "wf-sync-summary-")), "summary.md");
-    await writeFile(stepSummary, "");
+    const stepSummary = await stepSummaryFile();
     const env = sandboxEnv(sandbox.baseUrl, "test-token", {
       GITHUB_ACTIONS: "true",
       GITHUB_STEP_SUMMARY: stepSummary,
@@ -137,8 +134,7 @@ describe("plans worth reading", () => {
   it("puts the warnings in the GitHub job summary, each with its file and line", async () => {
     await using project = await copyFixture("core-basic");
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"));
-    const stepSummary = join(await mkdtemp(join(tmpdir(), "wf-sync-summary-")), "summary.md");
-    await writeFile(stepSummary, "");
+    const stepSummary = await stepSummaryFile();
     const env = sandboxEnv(sandbox.baseUrl, "test-token", {
       GITHUB_ACTIONS: "true",
       GITHUB_STEP_SUMMARY: stepSummary,

@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { copyFixture, filesContaining } from "../helpers/project.ts";
 import { sandboxEnv, spawnCli } from "../helpers/cli.ts";
+import { CORE_POSTS as POSTS, CORE_TEAM as TEAM } from "../helpers/fixtures.ts";
 import {
   describeRequests,
   fixtureSeed,
@@ -11,8 +12,6 @@ import {
   writeRequests,
 } from "../helpers/sandbox.ts";
 
-const POSTS = "65a0000000000000000000c1";
-const TEAM = "65a0000000000000000000c2";
 const TOKEN = "wfs-smoke-3f9a0c1d7e2b4856";
 
 describe("the built CLI (dist/cli/bin.js)", () => {

@@ -6,9 +6,10 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { failureFor, syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, POSTS, SITE } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
-import { fixtureSeed, itemsBySlug, startTestSandbox } from "../helpers/sandbox.ts";
-import { assetTraffic, failureFor, FIELDS_FIXTURE, POSTS, syncWith } from "../helpers/fields-project.ts";
+import { assetTraffic, fixtureSeed, itemsBySlug, startTestSandbox } from "../helpers/sandbox.ts";
 import { listSources } from "../../src/pipeline/discover/read-sources.ts";
 
 const CANARY = "CANARY-f3b1c0de-outside-the-project";
@@ -80,7 +81,7 @@ describe("confinement of the files a run reads", () => {
 
     // Nothing outside was sent; the good items were synced.
     expect(JSON.stringify(sandbox.requests)).not.toContain(CANARY);
-    expect(assetTraffic(sandbox).creates).toEqual(["blue.png", "green.png", "red.png", "slides.pdf"]);
+    expect(assetTraffic(sandbox, SITE).creates).toEqual(["blue.png", "green.png", "red.png", "slides.pdf"]);
     const slugs = [...itemsBySlug(sandbox, POSTS).keys()].sort();
     expect(slugs).toEqual(["every-field", "minimal", "old-news", "work-in-progress"]);
   });

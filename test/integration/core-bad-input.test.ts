@@ -3,6 +3,7 @@ import matter from "gray-matter";
 import { describe, expect, it } from "vitest";
 import { copyFixture, type TempProject } from "../helpers/project.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { CORE_POSTS as POSTS, CORE_TEAM as TEAM } from "../helpers/fixtures.ts";
 import {
   describeRequests,
   fixtureSeed,
@@ -11,8 +12,6 @@ import {
   writeRequests,
 } from "../helpers/sandbox.ts";
 
-const POSTS = "65a0000000000000000000c1";
-const TEAM = "65a0000000000000000000c2";
 const JS_FILE = "content/posts/js-frontmatter.md";
 
 /** Points the `---js` file's code at a marker file inside the project. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/project.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { CORE_POSTS as POSTS, CORE_TEAM as TEAM } from "../helpers/fixtures.ts";
 import {
   describeRequests,
   fixtureSeed,
@@ -10,9 +11,6 @@ import {
   startTestSandbox,
   writeRequests,
 } from "../helpers/sandbox.ts";
-
-const POSTS = "65a0000000000000000000c1";
-const TEAM = "65a0000000000000000000c2";
 
 async function syncedProject() {
   const sandbox = await startTestSandbox(await fixtureSeed("core-basic"));

@@ -6,24 +6,18 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox } from "../../src/sandbox/index.ts";
+import { describe, expect, it } from "vitest";
 import {
   createResilienceProject,
   findProblems,
   postsAt,
   RESILIENCE_COLLECTION_ID,
   resilienceSeed,
-  type ResilienceProject,
-} from "../helpers/resilience-project.ts";
-import { spawnSync, writesReached } from "../helpers/resilience-cli.ts";
+} from "../helpers/fixtures.ts";
+import { sandboxEnv, startCli } from "../helpers/cli.ts";
+import { startTestSandbox, writesReached } from "../helpers/sandbox.ts";
 
 const COUNT = 250; // three create batches; with two requests a window, the run takes several windows
-
-const projects: ResilienceProject[] = [];
-afterEach(async () => {
-  for (const project of projects.splice(0)) await project.remove();
-});
 
 describe("SIGINT and SIGTERM", () => {
   it.each([
@@ -32,17 +26,13 @@ describe("SIGINT and SIGTERM", () => {
   ] as const)(
     "%s: in-flight writes finish, the manifest is written, exit %i, and the next run completes",
     async (signal, exitCode) => {
-      await using sandbox = await startSandbox({
-        port: 0,
-        seed: resilienceSeed,
-        quiet: true,
+      await using sandbox = await startTestSandbox(resilienceSeed, {
         rateLimit: { limit: 2, windowMs: 400 },
         faults: { latencyMs: 100 },
       });
-      const project = await createResilienceProject(postsAt(COUNT, 1));
-      projects.push(project);
+      await using project = await createResilienceProject(postsAt(COUNT, 1));
 
-      const run = spawnSync(project.root, sandbox);
+      const run = startCli(["sync"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) });
       expect(await writesReached(sandbox, 1, run)).toBe(true);
       run.child.kill(signal);
       const result = await run.done;
@@ -56,7 +46,7 @@ describe("SIGINT and SIGTERM", () => {
       const created = sandbox.items(RESILIENCE_COLLECTION_ID);
       expect(created.length).toBeGreaterThan(0);
       expect(created.length).toBeLessThan(COUNT);
-      const manifestPath = join(project.root, ".wf-sync/manifest.json");
+      const manifestPath = join(project.dir, ".wf-sync/manifest.json");
       expect(existsSync(manifestPath)).toBe(true);
       const manifest = JSON.parse(await readFile(manifestPath, "utf8")) as {
         collections: Record<string, { items: Record<string, { itemId: string }> }>;
@@ -68,7 +58,7 @@ describe("SIGINT and SIGTERM", () => {
 
       sandbox.setRateLimit(undefined);
       sandbox.setFaults(undefined);
-      const finished = await spawnSync(project.root, sandbox).done;
+      const finished = await startCli(["sync"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) }).done;
       expect(finished.code).toBe(0);
       expect(findProblems(sandbox, postsAt(COUNT, 1))).toEqual([]);
     },

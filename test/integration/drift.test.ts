@@ -4,9 +4,10 @@
 // never sends one file's content into another file's item.
 import { describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/index.ts";
+import { failureFor, syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, POSTS } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
-import { fixtureSeed, itemsBySlug, startTestSandbox } from "../helpers/sandbox.ts";
-import { FIELDS_FIXTURE, POSTS, failureFor, syncWith } from "../helpers/fields-project.ts";
+import { fixtureSeed, itemsBySlug, liveSlugs, startTestSandbox } from "../helpers/sandbox.ts";
 
 /** An editor's change in Webflow: a staged PATCH through the API, as the Designer makes it. */
 async function editInWebflow(sandbox: Sandbox, itemId: string, fieldData: Record<string, unknown>) {
@@ -94,5 +95,41 @@ describe("edits made in Webflow", () => {
     const restored = await syncWith(sandbox, project, ["sync", "--overwrite"]);
     expect(restored.code).toBe(0);
     expect(itemsBySlug(sandbox, POSTS).has("old-news")).toBe(true);
+  });
+
+  it("never republish an item unpublished in Webflow without --overwrite", async () => {
+    await using sandbox = await startTestSandbox(await fixtureSeed(FIELDS_FIXTURE));
+    await using project = await copyFixture(FIELDS_FIXTURE);
+    expect((await syncWith(sandbox, project)).code).toBe(0);
+    const minimal = itemsBySlug(sandbox, POSTS).get("minimal")?.id as string;
+    // The editor takes the item off the live site (the staged copy stays).
+    const unpublish = await fetch(`${sandbox.baseUrl}/collections/${POSTS}/items/${minimal}/live`, {
+      method: "DELETE",
+      headers: { authorization: "Bearer editor-token" },
+    });
+    expect(unpublish.status).toBe(204);
+    expect(liveSlugs(sandbox, POSTS)).not.toContain("minimal");
+
+    await project.edit("content/posts/minimal.md", "Short.", "Short, and edited in Git.");
+    await project.edit("content/posts/every-field.md", "featured: yes", "featured: no");
+    for (const run of [1, 2]) {
+      const held = await syncWith(sandbox, project);
+      expect(held.code, `run ${run}`).toBe(1);
+      expect(failureFor(held.stderr, "content/posts/minimal.md")).toMatch(
+        /unpublished in Webflow since wf-sync last published it; its staged copy now holds the file's version, but it was not published again/,
+      );
+      expect(held.stderr).toMatch(/--overwrite/);
+      expect(liveSlugs(sandbox, POSTS)).not.toContain("minimal");
+      // Every other item is written and stays live.
+      expect(liveSlugs(sandbox, POSTS)).toContain("every-field");
+    }
+    expect(String(itemsBySlug(sandbox, POSTS).get("minimal")?.fieldData["post-body"])).toContain(
+      "edited in Git",
+    );
+
+    const republished = await syncWith(sandbox, project, ["sync", "--overwrite"]);
+    expect(republished.code, republished.stderr).toBe(0);
+    expect(liveSlugs(sandbox, POSTS)).toContain("minimal");
+    expect((await syncWith(sandbox, project)).code).toBe(0);
   });
 });

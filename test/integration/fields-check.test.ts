@@ -1,10 +1,10 @@
 // Issue 4: `check` offline after an online sync (no server running) validates every field type
 // against the cached schema; `--strict` turns unknown keys into errors, for check and sync alike.
 import { describe, expect, it } from "vitest";
+import { failureFor, runCli, syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, PAGES } from "../helpers/fixtures.ts";
 import { copyFixture, type TempProject } from "../helpers/project.ts";
-import { runCli } from "../helpers/cli.ts";
 import { fixtureSeed, itemsBySlug, startTestSandbox } from "../helpers/sandbox.ts";
-import { failureFor, FIELDS_FIXTURE, PAGES, syncWith } from "../helpers/fields-project.ts";
 
 /** 1-based line of the first line of `file` that starts with `prefix`. */
 async function lineOf(project: TempProject, file: string, prefix: string): Promise<number> {

@@ -1,24 +1,18 @@
 // Issue 4: a two-locale collection. pages/*.md is the primary locale, pages/fr/*.md the fr-FR
 // translation: the fr variant holds the translation, keys it leaves out fall back to the primary.
-import { mkdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { failureFor, syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, PAGES, PEOPLE, SITE } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import {
+  assetNamed,
+  cmsLocaleIds,
   describeRequests,
   fixtureSeed,
   itemIdsOf,
   startTestSandbox,
   writeRequests,
 } from "../helpers/sandbox.ts";
-import {
-  assetNamed,
-  cmsLocaleIds,
-  failureFor,
-  FIELDS_FIXTURE,
-  PAGES,
-  PEOPLE,
-  syncWith,
-} from "../helpers/fields-project.ts";
 import type { Sandbox } from "../../src/sandbox/index.ts";
 
 function variants(sandbox: Sandbox, cmsLocaleId: string) {
@@ -29,7 +23,7 @@ describe("a collection in two locales", () => {
   it("writes the translation into the fr-FR variant, falls back to the primary for the rest, and is idempotent", async () => {
     await using sandbox = await startTestSandbox(await fixtureSeed(FIELDS_FIXTURE));
     await using project = await copyFixture(FIELDS_FIXTURE);
-    const locales = await cmsLocaleIds(sandbox);
+    const locales = await cmsLocaleIds(sandbox, SITE);
     const en = locales["en-US"] as string;
     const fr = locales["fr-FR"] as string;
 
@@ -37,7 +31,7 @@ describe("a collection in two locales", () => {
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
 
-    const green = assetNamed(sandbox, "green.png");
+    const green = assetNamed(sandbox, SITE, "green.png");
     const ada = sandbox.items(PEOPLE).find((item) => item.fieldData["slug"] === "ada")?.id;
     const english = variants(sandbox, en);
     const french = variants(sandbox, fr);
@@ -126,7 +120,7 @@ describe("a collection in two locales", () => {
       "tagline: Nous construisons des choses",
       'tagline: Nous construisons des choses\norder: "premier"',
     );
-    const fr = (await cmsLocaleIds(sandbox))["fr-FR"] as string;
+    const fr = (await cmsLocaleIds(sandbox, SITE))["fr-FR"] as string;
 
     const result = await syncWith(sandbox, project);
     expect(result.code).toBe(1);
@@ -146,7 +140,7 @@ describe("a collection in two locales", () => {
     );
     await project.write("content/pages/fr/draft.md", "---\ntitle: Bientôt\n---\nBientôt.\n");
     await project.write("content/pages/gone.md", "---\ntitle: Gone\narchived: true\n---\nGone.\n");
-    const locales = await cmsLocaleIds(sandbox);
+    const locales = await cmsLocaleIds(sandbox, SITE);
     const fr = locales["fr-FR"] as string;
     const en = locales["en-US"] as string;
 
@@ -196,10 +190,9 @@ describe("a collection in two locales", () => {
       ["content/pages/fr/guide/setup.md", "Installation du guide"],
       ["content/pages/fr/admin/setup.md", "Installation admin"],
     ] as const) {
-      await mkdir(project.path(path.split("/").slice(0, -1).join("/")), { recursive: true });
       await project.write(path, `---\ntitle: ${title}\n---\n${title}.\n`);
     }
-    const fr = (await cmsLocaleIds(sandbox))["fr-FR"] as string;
+    const fr = (await cmsLocaleIds(sandbox, SITE))["fr-FR"] as string;
 
     const run = await syncWith(sandbox, project);
     expect(run.stderr).toBe("");

@@ -2,8 +2,12 @@
 // and local images and files uploaded as assets — once, again after an edit, never over 4 MB.
 import { appendFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { failureFor, syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, PEOPLE, POSTS, SITE } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import {
+  assetNamed,
+  assetTraffic,
   describeRequests,
   fixtureSeed,
   itemIdsOf,
@@ -11,15 +15,6 @@ import {
   startTestSandbox,
   writeRequests,
 } from "../helpers/sandbox.ts";
-import {
-  assetNamed,
-  assetTraffic,
-  failureFor,
-  FIELDS_FIXTURE,
-  PEOPLE,
-  POSTS,
-  syncWith,
-} from "../helpers/fields-project.ts";
 
 describe("references between synced collections", () => {
   it("resolves a cycle (people ↔ posts) by slug and by path, then writes nothing on a second run", async () => {
@@ -107,22 +102,22 @@ describe("local images and files as assets", () => {
     await using project = await copyFixture(FIELDS_FIXTURE);
     expect((await syncWith(sandbox, project)).code).toBe(0);
     // red.png is used by three items, green.png by four, blue.png in a body: one upload each.
-    expect(assetTraffic(sandbox)).toEqual({
+    expect(assetTraffic(sandbox, SITE)).toEqual({
       creates: ["blue.png", "green.png", "red.png", "slides.pdf"],
       uploads: 4,
     });
-    const oldRed = assetNamed(sandbox, "red.png");
+    const oldRed = assetNamed(sandbox, SITE, "red.png");
 
     sandbox.requests.length = 0;
     expect((await syncWith(sandbox, project)).code).toBe(0);
-    expect(assetTraffic(sandbox)).toEqual({ creates: [], uploads: 0 });
+    expect(assetTraffic(sandbox, SITE)).toEqual({ creates: [], uploads: 0 });
     expect(describeRequests(writeRequests(sandbox))).toEqual([]);
 
     // A fresh CI runner has no manifest: the assets already on the site are adopted, not uploaded again.
     await project.remove(".wf-sync/manifest.json");
     sandbox.requests.length = 0;
     expect((await syncWith(sandbox, project)).code).toBe(0);
-    expect(assetTraffic(sandbox)).toEqual({ creates: [], uploads: 0 });
+    expect(assetTraffic(sandbox, SITE)).toEqual({ creates: [], uploads: 0 });
     expect(describeRequests(writeRequests(sandbox))).toEqual([]);
 
     // Edited bytes are a new asset; every item using the image then points at it.
@@ -130,7 +125,7 @@ describe("local images and files as assets", () => {
     await appendFile(project.path("content/media/blue.png"), "edited");
     sandbox.requests.length = 0;
     expect((await syncWith(sandbox, project)).code).toBe(0);
-    expect(assetTraffic(sandbox)).toEqual({ creates: ["blue.png", "red.png"], uploads: 2 });
+    expect(assetTraffic(sandbox, SITE)).toEqual({ creates: ["blue.png", "red.png"], uploads: 2 });
     const newRed = sandbox
       .assets()
       .find((asset) => asset.originalFileName === "red.png" && asset.id !== oldRed.id);
@@ -189,7 +184,7 @@ describe("local images and files as assets", () => {
     expect(failureFor(result.stderr, "content/posts/huge-body.md")).toMatch(
       /^✖ content\/posts\/huge-body\.md:\d+: content\/media\/huge\.png is 4\.1 MB; Webflow takes images up to 4 MB\./,
     );
-    expect(assetTraffic(sandbox).creates).not.toContain("huge.png");
+    expect(assetTraffic(sandbox, SITE).creates).not.toContain("huge.png");
     expect(sandbox.assets().map((asset) => asset.originalFileName)).not.toContain("huge.png");
     expect([...itemsBySlug(sandbox, POSTS).keys()]).not.toContain("huge-cover");
     expect([...itemsBySlug(sandbox, POSTS).keys()]).not.toContain("huge-body");

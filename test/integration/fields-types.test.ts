@@ -1,8 +1,11 @@
 // Issue 4: every Webflow field type end to end — the exact JSON the sandbox stores for valid
 // values, and every way a value can be wrong failing that item alone with file:line and key.
 import { describe, expect, it } from "vitest";
+import { failureFor, syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, OPTION_IDS, PEOPLE, POSTS, SITE } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import {
+  assetNamed,
   describeRequests,
   fixtureSeed,
   itemsBySlug,
@@ -10,15 +13,6 @@ import {
   startTestSandbox,
   writeRequests,
 } from "../helpers/sandbox.ts";
-import {
-  assetNamed,
-  failureFor,
-  FIELDS_FIXTURE,
-  OPTION_IDS,
-  PEOPLE,
-  POSTS,
-  syncWith,
-} from "../helpers/fields-project.ts";
 
 describe("every field type reaches Webflow in the exact form it takes", () => {
   it("stores each type's value, sends it in that form, and a second run writes nothing", async () => {
@@ -33,10 +27,10 @@ describe("every field type reaches Webflow in the exact form it takes", () => {
     const posts = itemsBySlug(sandbox, POSTS);
     const ada = people.get("ada")?.id;
     const grace = people.get("grace")?.id;
-    const red = assetNamed(sandbox, "red.png");
-    const green = assetNamed(sandbox, "green.png");
-    const blue = assetNamed(sandbox, "blue.png");
-    const slides = assetNamed(sandbox, "slides.pdf");
+    const red = assetNamed(sandbox, SITE, "red.png");
+    const green = assetNamed(sandbox, SITE, "green.png");
+    const blue = assetNamed(sandbox, SITE, "blue.png");
+    const slides = assetNamed(sandbox, SITE, "slides.pdf");
 
     const every = posts.get("every-field");
     const { "post-body": body, ...fields } = every?.fieldData ?? {};
@@ -134,7 +128,7 @@ describe("every field type reaches Webflow in the exact form it takes", () => {
 
     const people = itemsBySlug(sandbox, PEOPLE);
     const posts = itemsBySlug(sandbox, POSTS);
-    const green = assetNamed(sandbox, "green.png");
+    const green = assetNamed(sandbox, SITE, "green.png");
     expect(posts.get("work-in-progress")).toMatchObject({
       isDraft: true,
       isArchived: false,

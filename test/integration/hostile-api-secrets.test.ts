@@ -1,21 +1,17 @@
 // Issue 14, items 2 and 9: a server (or a proxy in front of it) that echoes the Authorization
 // header in its error answers must not put the token into any output or file; a redirect from
 // the API host is refused; a .env base URL never redirects a token from the environment.
-import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdir, readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.ts";
 import { runSync } from "../../src/commands/sync.ts";
 import { loadConfig } from "../../src/load-config.ts";
 import { createWebflowClient } from "../../src/webflow/client.ts";
-import { runCli, spawnCli, type CliRun } from "../helpers/cli.ts";
+import { type CliRun, runCli, sandboxEnv, spawnCli, stepSummaryFile } from "../helpers/cli.ts";
+import { CORE_POSTS as POSTS, CORE_TEAM as TEAM } from "../helpers/fixtures.ts";
 import { startHostileProxy, type ProxyRequest } from "../helpers/hostile-proxy.ts";
 import { copyFixture, filesContaining, type TempProject } from "../helpers/project.ts";
 import { fixtureSeed, itemsBySlug, startTestSandbox } from "../helpers/sandbox.ts";
 
-const POSTS = "65a0000000000000000000c1";
-const TEAM = "65a0000000000000000000c2";
 /** Shaped like a Webflow site token (64 hex characters). */
 const TOKEN = "9f2c4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a1c3e5b7d9f0a2c4e6b8d0f";
 
@@ -39,25 +35,16 @@ function echoBody(request: ProxyRequest, status: number): string {
   });
 }
 
-async function summaryFile(): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), "wf-sync-summary-")), "summary.md");
-  await writeFile(file, "");
-  return file;
-}
-
 /** The built CLI under GitHub Actions, with --json, debug output, and a job summary. */
 async function runHostile(project: TempProject, baseUrl: string, summary: string): Promise<CliRun> {
   return spawnCli(["sync", "--json"], {
     cwd: project.dir,
-    env: {
-      WEBFLOW_API_TOKEN: TOKEN,
-      WEBFLOW_API_BASE_URL: baseUrl,
-      WF_SYNC_RETRY_BASE_MS: "20",
+    env: sandboxEnv(baseUrl, TOKEN, {
       WF_SYNC_DEBUG: "1",
       GITHUB_ACTIONS: "true",
       GITHUB_STEP_SUMMARY: summary,
       CI: "true",
-    },
+    }),
   });
 }
 
@@ -76,7 +63,7 @@ describe("a server that echoes the token", () => {
       await using proxy = await startHostileProxy(sandbox.baseUrl, (request) =>
         matches(request) ? { status, body: echoBody(request, status) } : undefined,
       );
-      const summary = await summaryFile();
+      const summary = await stepSummaryFile();
 
       const result = await runHostile(project, proxy.baseUrl, summary);
 
@@ -124,25 +111,21 @@ describe("the base URL in .env", () => {
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"), { tokens: [TOKEN] });
     await using elsewhere = await startHostileProxy(sandbox.baseUrl, () => undefined);
     await project.write(".env", `WEBFLOW_API_BASE_URL=${elsewhere.baseUrl}\n`);
-    const stderr: string[] = [];
     // Stopped before its first request, so the run never goes to the real API: what matters
     // is where the token would have gone, which the warning names, and that .env's host got nothing.
-    const code = await main({
-      argv: ["sync"],
-      env: { WEBFLOW_API_TOKEN: TOKEN },
+    const { code, stderr } = await runCli(["sync"], {
       cwd: project.dir,
-      stdout: () => {},
-      stderr: (line) => stderr.push(line),
+      env: { WEBFLOW_API_TOKEN: TOKEN },
       signal: AbortSignal.abort(),
       interruptedBy: () => "SIGINT",
     });
 
     expect(code).toBe(130);
-    expect(stderr.join("\n")).toContain(
+    expect(stderr).toContain(
       `warning .env sets WEBFLOW_API_BASE_URL=${elsewhere.baseUrl}, but WEBFLOW_API_TOKEN comes from the environment: the token is sent to https://api.webflow.com/v2 only.`,
     );
     expect(elsewhere.requests).toEqual([]);
-    expect(leaksIn(stderr.join("\n"))).toEqual([]);
+    expect(leaksIn(stderr)).toEqual([]);
   });
 
   it("a .env that cannot be read (a folder) is a clear error, exit 2", async () => {
@@ -184,7 +167,7 @@ describe("a redirect from the API host", () => {
           ? { status: 307, headers: { location: `${thief.baseUrl}${request.path.replace(/^\/v2/, "")}` } }
           : undefined,
       );
-      const summary = await summaryFile();
+      const summary = await stepSummaryFile();
 
       const result = await runHostile(project, proxy.baseUrl, summary);
 

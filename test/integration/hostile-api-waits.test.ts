@@ -5,13 +5,11 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { spawnCli } from "../helpers/cli.ts";
+import { sandboxEnv, spawnCli } from "../helpers/cli.ts";
+import { CORE_POSTS as POSTS, CORE_TEAM as TEAM } from "../helpers/fixtures.ts";
 import { startHostileProxy } from "../helpers/hostile-proxy.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
-
-const POSTS = "65a0000000000000000000c1";
-const TEAM = "65a0000000000000000000c2";
 
 /** A loopback port on which nothing listens any more. */
 async function closedPort(): Promise<number> {
@@ -74,11 +72,7 @@ describe("a Retry-After longer than maxRateLimitWait", () => {
       if (writes === 1) return undefined;
       return { status: 429, headers: { "retry-after": "3600" }, body: '{"message":"Too many requests"}' };
     });
-    const env = {
-      WEBFLOW_API_TOKEN: "test-token",
-      WEBFLOW_API_BASE_URL: proxy.baseUrl,
-      WF_SYNC_RETRY_BASE_MS: "20",
-    };
+    const env = sandboxEnv(proxy.baseUrl);
 
     const stopped = await spawnCli(["sync"], { cwd: project.dir, env });
 

@@ -1,36 +1,14 @@
 // Issue 14, item 9: a file name carrying a line break, a workflow command and ANSI escapes is
 // printed escaped, on the terminal, in annotations and in the job summary: it can neither
 // start a `::warning::` line of its own nor colour the log.
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startSandbox } from "../../src/sandbox/index.ts";
-import { spawnCli } from "../helpers/cli.ts";
-import { makeTempProject, tokenEnv, writesOf } from "../helpers/workflow-cli.ts";
+import { sandboxEnv, spawnCli, stepSummaryFile } from "../helpers/cli.ts";
+import { NOTES, NOTES_CONFIG, notesSeed } from "../helpers/fixtures.ts";
+import { tempProject } from "../helpers/project.ts";
+import { startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 
-const SITE = "5e1e5e1e5e1e5e1e5e1e5e1e";
-const NOTES = "5e1e5e1e5e1e5e1e5e1e0c01";
-const seed = {
-  sites: [
-    {
-      id: SITE,
-      displayName: "Hostile names",
-      collections: [
-        {
-          id: NOTES,
-          displayName: "Notes",
-          slug: "notes",
-          fields: [
-            { slug: "body", type: "RichText" },
-            { slug: "summary", type: "PlainText" },
-          ],
-        },
-      ],
-    },
-  ],
-};
-const CONFIG = `export default { siteId: "${SITE}", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`;
 const GOOD = "notes/evil\n::warning::pwned \u001b[31mred\u001b[0m.md";
 const BAD = "notes/bad\r\n::error::owned\u001b[2J\u009b1m.md";
 
@@ -41,18 +19,22 @@ function commandLines(text: string): string[] {
 
 describe("hostile file names", () => {
   it("are escaped on stdout, stderr, in ::error annotations and in the job summary", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed });
-    const cwd = await makeTempProject({
-      "wf-sync.config.ts": CONFIG,
+    await using sandbox = await startTestSandbox(notesSeed);
+    await using project = await tempProject({
+      "wf-sync.config.ts": NOTES_CONFIG,
       "notes/plain.md": "---\ntitle: Plain\nsummary: Fine\n---\nText.\n",
     });
+    const cwd = project.dir;
     await writeFile(join(cwd, GOOD), "---\ntitle: Evil but valid\nsummary: Fine\n---\nText.\n");
     await writeFile(join(cwd, BAD), "---\ntitle: Bad\nsummary: [unclosed\n---\nText.\n");
-    const summary = join(await mkdtemp(join(tmpdir(), "wf-sync-summary-")), "summary.md");
-    await writeFile(summary, "");
-    const env = tokenEnv(sandbox, { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary, CI: "true" });
+    const summary = await stepSummaryFile();
+    const env = sandboxEnv(sandbox.baseUrl, "test-token", {
+      GITHUB_ACTIONS: "true",
+      GITHUB_STEP_SUMMARY: summary,
+      CI: "true",
+    });
 
-    const result = await spawnCli(["sync"], { cwd, env: { ...env, WF_SYNC_RETRY_BASE_MS: "20" } });
+    const result = await spawnCli(["sync"], { cwd, env });
 
     expect(result.code).toBe(1);
     const output = `${result.stdout}\n${result.stderr}`;
@@ -78,8 +60,8 @@ describe("hostile file names", () => {
         .sort(),
     ).toEqual(["Evil but valid", "Plain"]);
     sandbox.requests.length = 0;
-    const again = await spawnCli(["sync"], { cwd, env: { ...env, WF_SYNC_RETRY_BASE_MS: "20" } });
+    const again = await spawnCli(["sync"], { cwd, env });
     expect(again.code).toBe(1);
-    expect(writesOf(sandbox)).toEqual([]);
+    expect(writeRequests(sandbox)).toEqual([]);
   });
 });

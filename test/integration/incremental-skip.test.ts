@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/load-config.ts";
@@ -13,15 +12,15 @@ import {
 } from "../../src/pipeline/prepare/prepare-files.ts";
 import { runSync, type RunSyncOptions } from "../../src/commands/sync.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, PAGES, PEOPLE, POSTS as FIELD_POSTS, SITE } from "../helpers/fixtures.ts";
+import { copyFixture, tempProject } from "../helpers/project.ts";
 import {
   cmsLocaleIds,
-  FIELDS_FIXTURE,
-  PAGES,
-  PEOPLE,
-  POSTS as FIELD_POSTS,
-} from "../helpers/fields-project.ts";
-import { copyFixture } from "../helpers/project.ts";
-import { describeRequests, fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
+  describeRequests,
+  fixtureSeed,
+  startTestSandbox,
+  writeRequests,
+} from "../helpers/sandbox.ts";
 
 const POSTS = BENCH_COLLECTION_ID;
 /** A 1×1 PNG, and the same picture with other bytes (and another size, so the site's copy is not adopted). */
@@ -33,7 +32,8 @@ const PNG_B = Buffer.concat([PNG_A, Buffer.from("trailing bytes")]);
 
 /** A generated project of `count` posts synced into a fresh sandbox. */
 async function generatedProject(count: number) {
-  const dir = await mkdtemp(join(tmpdir(), "wf-sync-incremental-"));
+  const project = await tempProject({}, "incremental");
+  const dir = project.dir;
   await generateProject(dir, count);
   const sandbox = await startTestSandbox(benchSeed());
   const client = createWebflowClient({ token: "test-token", baseUrl: sandbox.baseUrl, retryBaseMs: 20 });
@@ -44,13 +44,13 @@ async function generatedProject(count: number) {
     sandbox,
     client,
     sync,
-    path: (file: string) => join(dir, file),
+    path: project.path,
     idsBySlug: () =>
       Object.fromEntries(sandbox.items(POSTS).map((item) => [item.fieldData["slug"], item.id])),
     async [Symbol.asyncDispose]() {
       await client.close();
       await sandbox.close();
-      await rm(dir, { recursive: true, force: true });
+      await project[Symbol.asyncDispose]();
     },
   };
 }
@@ -229,7 +229,7 @@ describe("the worker pool", () => {
       try {
         const report = await runSync({ config: await loadConfig(project.dir), client, workers });
         expect(report.totals.failed).toBe(0);
-        const locales = await cmsLocaleIds(sandbox);
+        const locales = await cmsLocaleIds(sandbox, SITE);
         const collections = [PEOPLE, FIELD_POSTS, ...Object.values(locales).map((id) => `${PAGES} ${id}`)];
         return Object.fromEntries(
           collections.map((key) => {
@@ -271,102 +271,93 @@ describe("the worker pool", () => {
   });
 
   it("gives the same results as the main thread's light renderer, which hands harder bodies to the full one", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "wf-sync-light-"));
-    try {
-      await generateProject(dir, 12);
-      // Bodies the markdown-it fast path declines (raw HTML, a footnote) or renders with a
-      // warning (an unresolved link), next to ordinary ones it takes.
-      const extras = {
-        "content/posts/zz-html.md": "---\ntitle: HTML\n---\nSome <em>raw</em> HTML.\n\n<div>block</div>\n",
-        "content/posts/zz-footnote.md": "---\ntitle: Note\n---\nText[^1].\n\n[^1]: The note.\n",
-        "content/posts/zz-warning.md": "---\ntitle: Warn\n---\nSee [the missing page](./missing.md).\n",
-      };
-      for (const [path, text] of Object.entries(extras)) await writeFile(join(dir, path), text);
-      const files = [...Array.from({ length: 12 }, (_, index) => postPath(index)), ...Object.keys(extras)];
-      const prepare = async (pool: "always" | "never") => {
-        const loaded: LoadedFile[] = files.map((path) => ({ path }));
-        await prepareFiles({
-          root: dir,
-          collections: [
-            {
-              files: loaded,
-              translations: [],
-              settings: { hasBody: true, renderOptions: {} },
-              urlPattern: "/blog/{slug}",
-              skippable: undefined,
-            },
-          ],
-          assetUrls: new Map(),
-          stats: emptyPrepareStats(),
-          pool,
-        });
-        return loaded;
-      };
-      const onMainThread = await prepare("never");
-      const inPool = await prepare("always");
-      // The pool let the bodies go; reading them back gives the same entries.
-      expect(inPool.filter((file) => file.isBodyDropped).length).toBeGreaterThan(0);
-      for (const file of inPool) if (file.entry) await entryWithBody(dir, file);
-      for (const file of [...inPool, ...onMainThread]) delete file.isBodyDropped;
-      expect(onMainThread).toEqual(inPool);
-      const warned = onMainThread.find((file) => file.path.endsWith("zz-warning.md"));
-      expect(warned?.rendered?.warnings[0]?.location).toMatchObject({ line: 4 });
-      const html = onMainThread.find((file) => file.path.endsWith("zz-html.md"));
-      expect(html?.rendered?.html).toContain("<em>raw</em>");
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await using project = await tempProject({}, "light");
+    const dir = project.dir;
+    await generateProject(dir, 12);
+    // Bodies the markdown-it fast path declines (raw HTML, a footnote) or renders with a
+    // warning (an unresolved link), next to ordinary ones it takes.
+    const extras = {
+      "content/posts/zz-html.md": "---\ntitle: HTML\n---\nSome <em>raw</em> HTML.\n\n<div>block</div>\n",
+      "content/posts/zz-footnote.md": "---\ntitle: Note\n---\nText[^1].\n\n[^1]: The note.\n",
+      "content/posts/zz-warning.md": "---\ntitle: Warn\n---\nSee [the missing page](./missing.md).\n",
+    };
+    for (const [path, text] of Object.entries(extras)) await writeFile(join(dir, path), text);
+    const files = [...Array.from({ length: 12 }, (_, index) => postPath(index)), ...Object.keys(extras)];
+    const prepare = async (pool: "always" | "never") => {
+      const loaded: LoadedFile[] = files.map((path) => ({ path }));
+      await prepareFiles({
+        root: dir,
+        collections: [
+          {
+            files: loaded,
+            translations: [],
+            settings: { hasBody: true, renderOptions: {} },
+            urlPattern: "/blog/{slug}",
+            skippable: undefined,
+          },
+        ],
+        assetUrls: new Map(),
+        stats: emptyPrepareStats(),
+        pool,
+      });
+      return loaded;
+    };
+    const onMainThread = await prepare("never");
+    const inPool = await prepare("always");
+    // The pool let the bodies go; reading them back gives the same entries.
+    expect(inPool.filter((file) => file.isBodyDropped).length).toBeGreaterThan(0);
+    for (const file of inPool) if (file.entry) await entryWithBody(dir, file);
+    for (const file of [...inPool, ...onMainThread]) delete file.isBodyDropped;
+    expect(onMainThread).toEqual(inPool);
+    const warned = onMainThread.find((file) => file.path.endsWith("zz-warning.md"));
+    expect(warned?.rendered?.warnings[0]?.location).toMatchObject({ line: 4 });
+    const html = onMainThread.find((file) => file.path.endsWith("zz-html.md"));
+    expect(html?.rendered?.html).toContain("<em>raw</em>");
   });
 
   it("gives byte-identical results to rendering on the main thread", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "wf-sync-pool-"));
-    try {
-      await generateProject(dir, 40);
-      // A file that fails to parse fails the same way (file and line) in a worker.
-      await writeFile(
-        join(dir, "content/posts/zz-broken.md"),
-        "---\ntitle: Broken\ntags: [a, b\n---\nBody\n",
-      );
-      const files = [
-        ...Array.from({ length: 40 }, (_, index) => postPath(index)),
-        "content/posts/zz-broken.md",
-      ];
-      const prepare = async (pool: "always" | "never") => {
-        const loaded: LoadedFile[] = files.map((path) => ({ path }));
-        const stats = emptyPrepareStats();
-        await prepareFiles({
-          root: dir,
-          collections: [
-            {
-              files: loaded,
-              translations: [],
-              settings: { hasBody: true, renderOptions: { highlight: true } },
-              urlPattern: "/blog/{slug}",
-              skippable: undefined,
-            },
-          ],
-          assetUrls: new Map(),
-          stats,
-          pool,
-        });
-        return { loaded, stats };
-      };
-      const inWorkers = await prepare("always");
-      const inProcess = await prepare("never");
-      expect(inWorkers.stats).toMatchObject({ parsed: 41, rendered: 40, inWorkers: 41 });
-      expect(inProcess.stats).toMatchObject({ parsed: 41, rendered: 40, inWorkers: 0 });
-      for (const file of inWorkers.loaded) if (file.entry) await entryWithBody(dir, file);
-      for (const file of inWorkers.loaded) delete file.isBodyDropped;
-      expect(inWorkers.loaded).toEqual(inProcess.loaded);
-      const broken = inWorkers.loaded.find((file) => file.path.endsWith("zz-broken.md"));
-      expect(broken?.error?.location).toMatchObject({ file: "content/posts/zz-broken.md", line: 3 });
-      expect(inWorkers.loaded.every((file) => /^[0-9a-f]{64}$/.test(file.rawDigest ?? ""))).toBe(true);
-      expect(
-        inWorkers.loaded.filter((file) => file.rendered && file.rendered.html.length > 500),
-      ).toHaveLength(40);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await using project = await tempProject({}, "pool");
+    const dir = project.dir;
+    await generateProject(dir, 40);
+    // A file that fails to parse fails the same way (file and line) in a worker.
+    await writeFile(join(dir, "content/posts/zz-broken.md"), "---\ntitle: Broken\ntags: [a, b\n---\nBody\n");
+    const files = [
+      ...Array.from({ length: 40 }, (_, index) => postPath(index)),
+      "content/posts/zz-broken.md",
+    ];
+    const prepare = async (pool: "always" | "never") => {
+      const loaded: LoadedFile[] = files.map((path) => ({ path }));
+      const stats = emptyPrepareStats();
+      await prepareFiles({
+        root: dir,
+        collections: [
+          {
+            files: loaded,
+            translations: [],
+            settings: { hasBody: true, renderOptions: { highlight: true } },
+            urlPattern: "/blog/{slug}",
+            skippable: undefined,
+          },
+        ],
+        assetUrls: new Map(),
+        stats,
+        pool,
+      });
+      return { loaded, stats };
+    };
+    const inWorkers = await prepare("always");
+    const inProcess = await prepare("never");
+    expect(inWorkers.stats).toMatchObject({ parsed: 41, rendered: 40, inWorkers: 41 });
+    expect(inProcess.stats).toMatchObject({ parsed: 41, rendered: 40, inWorkers: 0 });
+    for (const file of inWorkers.loaded) if (file.entry) await entryWithBody(dir, file);
+    for (const file of inWorkers.loaded) delete file.isBodyDropped;
+    expect(inWorkers.loaded).toEqual(inProcess.loaded);
+    const broken = inWorkers.loaded.find((file) => file.path.endsWith("zz-broken.md"));
+    expect(broken?.error?.location).toMatchObject({ file: "content/posts/zz-broken.md", line: 3 });
+    expect(inWorkers.loaded.every((file) => /^[0-9a-f]{64}$/.test(file.rawDigest ?? ""))).toBe(true);
+    expect(inWorkers.loaded.filter((file) => file.rendered && file.rendered.html.length > 500)).toHaveLength(
+      40,
+    );
   });
 });
 

@@ -10,7 +10,8 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, runCli, sandboxEnv, type CliRun } from "../helpers/cli.ts";
+import { runCli, sandboxEnv, spawnCli } from "../helpers/cli.ts";
+import { CORE_POSTS } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 
@@ -62,23 +63,6 @@ async function ulimitBlockBytes(): Promise<number> {
   }
 }
 
-/** `wf-sync <args>` from dist/, in a shell that limits the size of any file it writes. */
-function spawnLimited(
-  args: readonly string[],
-  options: { cwd: string; env: Record<string, string>; maxFileBytes: number; blockBytes: number },
-): Promise<CliRun> {
-  const blocks = Math.floor(options.maxFileBytes / options.blockBytes);
-  return new Promise((done) =>
-    execFile(
-      "sh",
-      ["-c", `ulimit -f ${blocks} && exec "$0" "$@"`, process.execPath, BIN, ...args],
-      { cwd: options.cwd, env: { PATH: process.env["PATH"] ?? "", ...options.env }, timeout: 150_000 },
-      (error, stdout, stderr) =>
-        done({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr }),
-    ),
-  );
-}
-
 describe("a write fault in the middle of a run", () => {
   it("stops the run at the first failed manifest write: exit 1, no false network errors, the manifest valid", async () => {
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"));
@@ -86,11 +70,11 @@ describe("a write fault in the middle of a run", () => {
     for (let i = 0; i < 300; i++)
       await project.write(`content/posts/gen-${i}.md`, `---\ntitle: Post ${i}\nsummary: s\n---\nBody ${i}\n`);
     // Room for the manifest after the first batch of 100 creates, not for the second's journal.
-    const result = await spawnLimited(["sync"], {
+    const result = await spawnCli(["sync"], {
       cwd: project.dir,
       env: sandboxEnv(sandbox.baseUrl),
-      maxFileBytes: 90_000,
-      blockBytes: await ulimitBlockBytes(),
+      fileSizeBlocks: Math.floor(90_000 / (await ulimitBlockBytes())),
+      timeoutMs: 150_000,
     });
     expect(result.stderr).toMatch(
       /\.wf-sync\/manifest\.json: cannot write: the file is too large for this file system \(EFBIG\)\./,
@@ -100,18 +84,18 @@ describe("a write fault in the middle of a run", () => {
     );
     expect(result.stderr).not.toMatch(/bug|crashed|could not be reached|UND_ERR/i);
     expect(result.code).toBe(1);
-    const posts = sandbox.items("65a0000000000000000000c1");
+    const posts = sandbox.items(CORE_POSTS);
     expect(posts).toHaveLength(100);
     const manifest = JSON.parse(await project.read(".wf-sync/manifest.json")) as {
       collections: Record<string, { items: Record<string, { itemId: string }> }>;
     };
     // Every item on the site is in the manifest (settled or journaled), so the next run creates none twice.
-    const recorded = manifest.collections["65a0000000000000000000c1"]?.items ?? {};
+    const recorded = manifest.collections[CORE_POSTS]?.items ?? {};
     for (const item of posts) expect(Object.keys(recorded)).toContain(item.fieldData["slug"]);
 
     const next = await runCli(["sync"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) });
     expect(next.code).toBe(0);
-    expect(sandbox.items("65a0000000000000000000c1")).toHaveLength(305);
+    expect(sandbox.items(CORE_POSTS)).toHaveLength(305);
     expect(await readFile(project.path(".wf-sync/manifest.json"), "utf8")).toMatch(/^\{/);
   }, 180_000); // 300 files and two runs: slow on a loaded machine, never a timing assertion
 });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { copyFixture } from "../helpers/project.ts";
 import { runCli, sandboxEnv, spawnCli } from "../helpers/cli.ts";
+import { CORE_POSTS as POSTS, CORE_TEAM as TEAM } from "../helpers/fixtures.ts";
 import {
   describeRequests,
   fixtureSeed,
@@ -14,8 +15,6 @@ import {
   writeRequests,
 } from "../helpers/sandbox.ts";
 
-const POSTS = "65a0000000000000000000c1";
-const TEAM = "65a0000000000000000000c2";
 const MANIFEST = ".wf-sync/manifest.json";
 
 type Json = Record<string, unknown>;

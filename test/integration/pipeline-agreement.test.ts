@@ -1,11 +1,9 @@
 // Issue 11 item 4: `check`, `sync --dry-run` and `sync` share discovery, validation and
 // planning, so on one project they name the same failing files with the same messages.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { SandboxSeed } from "../../src/sandbox/index.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { tempProject } from "../helpers/project.ts";
 import { startTestSandbox } from "../helpers/sandbox.ts";
 
 const SITE = "66f000000000000000000101";
@@ -81,45 +79,36 @@ function failures(stdout: string): string[] {
 describe("check, sync --dry-run and sync agree", () => {
   it("name the same failing files with the same messages, cold and warm", async () => {
     await using sandbox = await startTestSandbox(seed);
-    const dir = await mkdtemp(join(tmpdir(), "wf-sync-agreement-"));
-    try {
-      await writeFile(join(dir, "wf-sync.config.mjs"), config);
-      for (const [path, text] of Object.entries(files)) {
-        await mkdir(dirname(join(dir, path)), { recursive: true });
-        await writeFile(join(dir, path), text);
-      }
-      const env = sandboxEnv(sandbox.baseUrl);
-      const run = (args: string[]) =>
-        runCli([...args, "--json", "--config", "wf-sync.config.mjs"], { cwd: dir, env });
+    await using project = await tempProject({ "wf-sync.config.mjs": config, ...files }, "agreement");
+    const env = sandboxEnv(sandbox.baseUrl);
+    const run = (args: string[]) =>
+      runCli([...args, "--json", "--config", "wf-sync.config.mjs"], { cwd: project.dir, env });
 
-      const coldPlan = await run(["sync", "--dry-run"]);
-      const sync = await run(["sync"]);
-      const check = await run(["check"]);
-      const warmPlan = await run(["sync", "--dry-run"]);
+    const coldPlan = await run(["sync", "--dry-run"]);
+    const sync = await run(["sync"]);
+    const check = await run(["check"]);
+    const warmPlan = await run(["sync", "--dry-run"]);
 
-      const expected = failures(sync.stdout);
-      expect(expected.map((line) => line.split(":")[0])).toEqual([
-        "content/blog/bad-date.md",
-        "content/blog/fr/orphan.md",
-        "content/blog/no-title.md",
-        "content/blog/one.md",
-        "content/blog/three.md",
-        "content/blog/two.md",
-      ]);
-      expect(sync.code).toBe(1);
-      for (const other of [coldPlan, check, warmPlan]) {
-        expect(other.code).toBe(1);
-        expect(failures(other.stdout)).toEqual(expected);
-      }
-      // The translation folder inside the primary folder is not a duplicate of its primaries,
-      // the bundle takes its folder's name, and LICENSE.md is an item like any other.
-      const slugs = sandbox
-        .items(BLOG)
-        .map((item) => String(item.fieldData["slug"]))
-        .sort();
-      expect(slugs).toEqual(["bundle", "good", "license"]);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+    const expected = failures(sync.stdout);
+    expect(expected.map((line) => line.split(":")[0])).toEqual([
+      "content/blog/bad-date.md",
+      "content/blog/fr/orphan.md",
+      "content/blog/no-title.md",
+      "content/blog/one.md",
+      "content/blog/three.md",
+      "content/blog/two.md",
+    ]);
+    expect(sync.code).toBe(1);
+    for (const other of [coldPlan, check, warmPlan]) {
+      expect(other.code).toBe(1);
+      expect(failures(other.stdout)).toEqual(expected);
     }
+    // The translation folder inside the primary folder is not a duplicate of its primaries,
+    // the bundle takes its folder's name, and LICENSE.md is an item like any other.
+    const slugs = sandbox
+      .items(BLOG)
+      .map((item) => String(item.fieldData["slug"]))
+      .sort();
+    expect(slugs).toEqual(["bundle", "good", "license"]);
   });
 });

@@ -2,9 +2,10 @@
 // per-item actions and failures are those of the sync that follows, cold or warm, with
 // references and cycles, assets, translations, drafts, deletions and invalid files.
 import { describe, expect, it } from "vitest";
+import { syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE } from "../helpers/fixtures.ts";
 import { copyFixture, type TempProject } from "../helpers/project.ts";
 import { fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
-import { FIELDS_FIXTURE, syncWith } from "../helpers/fields-project.ts";
 import type { Sandbox } from "../../src/sandbox/index.ts";
 
 interface JsonItem {

@@ -3,15 +3,14 @@
  * works as written, plugins run before wf-sync's sanitiser, and a run with plugins (functions,
  * which cannot cross into worker threads) prepares every file on the main thread.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSync } from "../../src/commands/sync.ts";
 import { loadConfig } from "../../src/load-config.ts";
 import { createWebflowClient } from "../../src/webflow/client.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
-import { FIXTURES, REPO_ROOT } from "../helpers/project.ts";
+import { FIXTURES, REPO_ROOT, tempProject, type TempProject } from "../helpers/project.ts";
 import {
   describeRequests,
   fixtureSeed,
@@ -31,18 +30,10 @@ async function documentedConfig(): Promise<string> {
   return match[1];
 }
 
-async function project(
-  config: string,
-  files: Record<string, string>,
-): Promise<AsyncDisposable & { dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), "wf-sync-plugins-"));
-  await writeFile(join(dir, "wf-sync.config.ts"), config);
-  await writeFile(join(dir, "seed.json"), await readFile(join(FIXTURES, "plugins/seed.json"), "utf8"));
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(join(dir, path, ".."), { recursive: true });
-    await writeFile(join(dir, path), text);
-  }
-  return { dir, [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }) };
+/** A project with the plugins fixture's seed, `config` and `files`. */
+async function project(config: string, files: Record<string, string>): Promise<TempProject> {
+  const seed = await readFile(join(FIXTURES, "plugins/seed.json"), "utf8");
+  return tempProject({ "wf-sync.config.ts": config, "seed.json": seed, ...files }, "plugins");
 }
 
 describe("remark and rehype plugins", () => {

@@ -9,9 +9,10 @@ import { describe, expect, it } from "vitest";
 import { runPull } from "../../src/commands/pull.ts";
 import { DEMO_SEED, seedDemoContent } from "../../src/commands/init-demo.ts";
 import { loadConfig } from "../../src/load-config.ts";
-import { startSandbox } from "../../src/sandbox/index.ts";
 import { createWebflowClient, type WebflowClient } from "../../src/webflow/client.ts";
-import { makeTempProject, runWorkflowCli, tokenEnv } from "../helpers/workflow-cli.ts";
+import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { tempProject } from "../helpers/project.ts";
+import { startTestSandbox } from "../helpers/sandbox.ts";
 
 const HOSTILE_SLUGS: Record<string, string> = {
   "hello-demo": "../PULLED-OUTSIDE",
@@ -35,14 +36,15 @@ function hostileClient(baseUrl: string): WebflowClient {
 
 describe("pull stays in its folder", () => {
   it("names files after safe forms of hostile slugs, and refuses to write through a planted symlink", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed: DEMO_SEED });
+    await using sandbox = await startTestSandbox(DEMO_SEED);
     const seeding = createWebflowClient({ token: "test-token", baseUrl: sandbox.baseUrl });
     await seedDemoContent(seeding);
     await seeding.close();
-    const cwd = await makeTempProject();
+    await using project = await tempProject();
+    const cwd = project.dir;
     const outside = await mkdtemp(join(tmpdir(), "wf-sync-outside-"));
     try {
-      expect((await runWorkflowCli(["init"], { cwd, env: tokenEnv(sandbox) })).code).toBe(0);
+      expect((await runCli(["init"], { cwd, env: sandboxEnv(sandbox.baseUrl) })).code).toBe(0);
       await rm(join(cwd, "content"), { recursive: true });
       const config = await loadConfig(cwd);
       const client = hostileClient(sandbox.baseUrl);
@@ -75,7 +77,6 @@ describe("pull stays in its folder", () => {
       expect(refused?.error).toMatch(/is a symlink; pull does not write through it/);
       await client.close();
     } finally {
-      await rm(cwd, { recursive: true, force: true });
       await rm(outside, { recursive: true, force: true });
     }
   });

@@ -3,7 +3,6 @@
  * folders (`slugFrom: "path"`), Jekyll posts (`.markdown`, date-prefixed names), a file saved
  * with CRLF line endings.
  */
-import { mkdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
 import { copyFixture } from "../helpers/project.ts";
@@ -118,8 +117,6 @@ describe("real trees", () => {
     await using sandbox = await startTestSandbox(await fixtureSeed("real-trees"));
     await using project = await copyFixture("real-trees");
     // Hugo's documentation keeps its include snippets in a headless branch bundle.
-    for (const folder of ["content/docs/_common", "content/docs/bundle"])
-      await mkdir(project.path(folder), { recursive: true });
     const cascade = "---\ncascade:\n  build:\n    list: never\n    render: never\n---\n";
     await project.write("content/docs/_common/_index.md", cascade);
     await project.write("content/docs/_common/snippet.md", "---\n---\nA snippet without a title.\n");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { startSandbox } from "../../src/sandbox/index.ts";
-import { makeTempProject, runWorkflowCli, tokenEnv } from "../helpers/workflow-cli.ts";
+import { runCli, sandboxEnv } from "../helpers/cli.ts";
+import { tempProject } from "../helpers/project.ts";
+import { startTestSandbox } from "../helpers/sandbox.ts";
 
 const SITE = "5a5a5a5a5a5a5a5a5a5a5a01";
 const PEOPLE = "5a5a5a5a5a5a5a5a5a5a0c01";
@@ -25,8 +26,8 @@ const seed = {
 
 describe("reference paths", () => {
   it("resolve from the referring file's folder, not by the end of the path", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed });
-    const cwd = await makeTempProject({
+    await using sandbox = await startTestSandbox(seed);
+    await using project = await tempProject({
       "wf-sync.config.ts": `export default { siteId: "${SITE}", collections: [
         { name: "people", collectionId: "${PEOPLE}", include: "content/*/jane.md" },
         { name: "posts", collectionId: "${POSTS}", include: "content/*/post.md" },
@@ -36,7 +37,8 @@ describe("reference paths", () => {
       "content/b/post.md": "---\ntitle: Post in b\nslug: post-b\nauthor: ./jane.md\n---\n",
       "content/a/post.md": "---\ntitle: Post in a\nslug: post-a\nauthor: ../a/jane\n---\n",
     });
-    const run = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) });
+    const cwd = project.dir;
+    const run = await runCli(["sync"], { cwd, env: sandboxEnv(sandbox.baseUrl) });
     expect(run.code).toBe(0);
     const idOf = (slug: string) => sandbox.items(PEOPLE).find((item) => item.fieldData["slug"] === slug)?.id;
     const authorOf = (slug: string) =>
@@ -44,7 +46,7 @@ describe("reference paths", () => {
     expect(authorOf("post-b")).toBe(idOf("jane-b"));
     expect(authorOf("post-a")).toBe(idOf("jane-a"));
     sandbox.requests.length = 0;
-    expect((await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox) })).code).toBe(0);
+    expect((await runCli(["sync"], { cwd, env: sandboxEnv(sandbox.baseUrl) })).code).toBe(0);
     expect(sandbox.requests.filter((request) => request.method !== "GET")).toEqual([]);
   });
 });

@@ -4,8 +4,8 @@
  * the file's content live; drafts are created staged; a live item whose file turns to draft is
  * unpublished in batches.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
+import { describe, expect, it } from "vitest";
+import type { Sandbox } from "../../src/sandbox/index.ts";
 import {
   createResilienceProject,
   fileOf,
@@ -15,21 +15,10 @@ import {
   resilienceSeed,
   slugOf,
   UNKNOWN_ITEM_ID,
-  type PostSpec,
-  type ResilienceProject,
-} from "../helpers/resilience-project.ts";
-import { syncProject } from "../helpers/resilience-sync.ts";
-
-const projects: ResilienceProject[] = [];
-afterEach(async () => {
-  for (const project of projects.splice(0)) await project.remove();
-});
-
-async function project(specs: readonly PostSpec[]): Promise<ResilienceProject> {
-  const created = await createResilienceProject(specs);
-  projects.push(created);
-  return created;
-}
+  writePosts,
+} from "../helpers/fixtures.ts";
+import { syncProject } from "../helpers/cli.ts";
+import { startTestSandbox } from "../helpers/sandbox.ts";
 
 function requestsTo(sandbox: Sandbox, method: string, suffix: string) {
   const path = `/v2/collections/${RESILIENCE_COLLECTION_ID}${suffix}`;
@@ -39,15 +28,11 @@ function requestsTo(sandbox: Sandbox, method: string, suffix: string) {
 describe("bulk writes", () => {
   it("creates in batches of 100 and, when Webflow names the refused items, syncs all the others and reports each bad item", async () => {
     // An answer that names the element by index (Webflow documents none; the sandbox can add it).
-    await using sandbox = await startSandbox({
-      port: 0,
-      seed: resilienceSeed,
-      quiet: true,
-      detailIndex: true,
-    });
+    await using sandbox = await startTestSandbox(resilienceSeed, { detailIndex: true });
     const bad = new Set([5, 60, 140]);
     const specs = postsAt(150, 1).map((spec) => ({ ...spec, isInvalid: bad.has(spec.index) }));
-    const { root } = await project(specs);
+    await using project = await createResilienceProject(specs);
+    const root = project.dir;
 
     const { report } = await syncProject(root, sandbox);
     expect(
@@ -72,10 +57,11 @@ describe("bulk writes", () => {
   });
 
   it("finds the refused items by bisecting when Webflow's answer does not name them, as documented", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true });
+    await using sandbox = await startTestSandbox(resilienceSeed);
     const bad = new Set([5, 60, 140]);
     const specs = postsAt(150, 1).map((spec) => ({ ...spec, isInvalid: bad.has(spec.index) }));
-    const { root } = await project(specs);
+    await using project = await createResilienceProject(specs);
+    const root = project.dir;
 
     const { report } = await syncProject(root, sandbox);
     expect(
@@ -100,9 +86,10 @@ describe("bulk writes", () => {
     expect(creates.length).toBeLessThanOrEqual(2 + 3 * 2 * 7);
   });
 
-  it("sends 100 changed items in one live PATCH, and a never-published item (409) still goes live", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true });
-    const { root, write } = await project(postsAt(110, 1));
+  it("sends 100 changed items in one live PATCH; two unpublished on the site (409) are found by halving and stay off it", async () => {
+    await using sandbox = await startTestSandbox(resilienceSeed);
+    await using project = await createResilienceProject(postsAt(110, 1));
+    const root = project.dir;
     await syncProject(root, sandbox);
 
     // Someone unpublishes two items on the site; the manifest still thinks they are live.
@@ -117,27 +104,38 @@ describe("bulk writes", () => {
     });
     expect(response.status).toBe(204);
 
-    await write(postsAt(110, 2));
+    await writePosts(project, postsAt(110, 2));
     sandbox.requests.length = 0;
     const { report } = await syncProject(root, sandbox);
-    expect(report.totals).toMatchObject({ updated: 110, failed: 0 });
-    expect(findProblems(sandbox, postsAt(110, 2))).toEqual([]);
-    const livePatches = requestsTo(sandbox, "PATCH", "/items/live");
-    expect(livePatches.map((request) => request.status)).toEqual(expect.arrayContaining([409, 409]));
-    expect(livePatches.filter((request) => request.status === 200).length).toBe(0);
-    // The refused batches go through staged + publish instead: still one request per batch.
+    // Unpublished in Webflow since wf-sync published them: drift, never silently republished.
+    expect(report.totals).toMatchObject({ updated: 108, failed: 2 });
+    const failed = report.items.filter((item) => item.error !== null);
+    expect(failed.map((item) => item.slug).sort()).toEqual([slugOf(104), slugOf(3)].sort());
+    for (const item of failed) expect(item.error).toMatch(/unpublished in Webflow/);
+    expect(findProblems(sandbox, postsAt(110, 2))).toEqual([
+      `${slugOf(3)}: not live`,
+      `${slugOf(104)}: not live`,
+    ]);
+    // One staged PATCH per batch; the refused live PATCHes are halved until each unpublished item is alone.
     expect(
       requestsTo(sandbox, "PATCH", "/items")
         .map((request) => (request.body as { items: unknown[] }).items.length)
         .sort(),
     ).toEqual([10, 100]);
-    expect(requestsTo(sandbox, "POST", "/items/publish")).toHaveLength(2);
+    const livePatches = requestsTo(sandbox, "PATCH", "/items/live");
+    const refusedAlone = livePatches.filter(
+      (request) => request.status === 409 && (request.body as { items: unknown[] }).items.length === 1,
+    );
+    expect(refusedAlone).toHaveLength(2);
+    expect(livePatches.length).toBeLessThanOrEqual(2 + 2 * 2 * 7);
+    expect(requestsTo(sandbox, "POST", "/items/publish")).toHaveLength(0);
   });
 
   it("creates drafts staged, unpublishes items whose file turns to draft in batches, and publishes them again", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true });
+    await using sandbox = await startTestSandbox(resilienceSeed);
     const drafts = postsAt(120, 1).map((spec) => ({ ...spec, isDraft: spec.index <= 10 }));
-    const { root, write } = await project(drafts);
+    await using project = await createResilienceProject(drafts);
+    const root = project.dir;
     await syncProject(root, sandbox);
     expect(findProblems(sandbox, drafts)).toEqual([]);
     expect(
@@ -149,7 +147,7 @@ describe("bulk writes", () => {
 
     // Every published file turns to draft: 110 items come off the live site in two unpublish calls.
     const allDrafts = postsAt(120, 2, { isDraft: true });
-    await write(allDrafts);
+    await writePosts(project, allDrafts);
     sandbox.requests.length = 0;
     const hidden = await syncProject(root, sandbox);
     expect(hidden.report.totals).toMatchObject({ updated: 120, failed: 0 });
@@ -162,7 +160,7 @@ describe("bulk writes", () => {
     ).toBe(110);
 
     // And back: staged update, then one publish call per batch.
-    await write(postsAt(120, 3));
+    await writePosts(project, postsAt(120, 3));
     sandbox.requests.length = 0;
     const shown = await syncProject(root, sandbox);
     expect(shown.report.totals).toMatchObject({ updated: 120, failed: 0 });

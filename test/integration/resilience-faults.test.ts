@@ -3,47 +3,35 @@
  * applied, latency) and under a rate limit, every item ends up on the site exactly once with
  * the file's content, nothing fails, and a run afterwards sends no write.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox, type FaultOptions, type Sandbox } from "../../src/sandbox/index.ts";
+import { describe, expect, it } from "vitest";
+import type { FaultOptions } from "../../src/sandbox/index.ts";
 import {
   createResilienceProject,
   findProblems,
   postsAt,
   resilienceSeed,
-  type ResilienceProject,
-} from "../helpers/resilience-project.ts";
-import { syncProject } from "../helpers/resilience-sync.ts";
+  writePosts,
+} from "../helpers/fixtures.ts";
+import { syncProject } from "../helpers/cli.ts";
+import { startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 
 const COUNT = 110; // two create batches and two update batches of at most 100
 
-const projects: ResilienceProject[] = [];
-afterEach(async () => {
-  for (const project of projects.splice(0)) await project.remove();
-});
-
-function writesOf(sandbox: Sandbox): number {
-  return sandbox.requests.filter((request) => request.method !== "GET").length;
-}
-
 /** Creates, then updates every item, under `faults`; then checks a clean run writes nothing. */
 async function syncThroughFaults(faults: FaultOptions, rateLimit?: { limit: number; windowMs: number }) {
-  await using sandbox = await startSandbox({
-    port: 0,
-    seed: resilienceSeed,
-    quiet: true,
+  await using sandbox = await startTestSandbox(resilienceSeed, {
     faults,
     ...(rateLimit ? { rateLimit } : {}),
   });
-  const project = await createResilienceProject(postsAt(COUNT, 1));
-  projects.push(project);
+  await using project = await createResilienceProject(postsAt(COUNT, 1));
 
-  const created = await syncProject(project.root, sandbox);
+  const created = await syncProject(project.dir, sandbox);
   expect(created.report.items.filter((item) => item.error)).toEqual([]);
   expect(created.report.totals).toMatchObject({ created: COUNT, failed: 0 });
   expect(findProblems(sandbox, postsAt(COUNT, 1))).toEqual([]);
 
-  await project.write(postsAt(COUNT, 2));
-  const updated = await syncProject(project.root, sandbox);
+  await writePosts(project, postsAt(COUNT, 2));
+  const updated = await syncProject(project.dir, sandbox);
   expect(updated.report.items.filter((item) => item.error)).toEqual([]);
   expect(updated.report.totals).toMatchObject({ updated: COUNT, failed: 0 });
   expect(findProblems(sandbox, postsAt(COUNT, 2))).toEqual([]);
@@ -51,9 +39,9 @@ async function syncThroughFaults(faults: FaultOptions, rateLimit?: { limit: numb
   // A second run may only confirm.
   sandbox.setFaults(undefined);
   sandbox.requests.length = 0;
-  const confirmed = await syncProject(project.root, sandbox);
+  const confirmed = await syncProject(project.dir, sandbox);
   expect(confirmed.report.totals).toMatchObject({ unchanged: COUNT, failed: 0 });
-  expect(writesOf(sandbox)).toBe(0);
+  expect(writeRequests(sandbox).length).toBe(0);
   return { stats: sandbox.stats, clientStats: [created.stats, updated.stats] };
 }
 

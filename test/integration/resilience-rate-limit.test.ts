@@ -3,39 +3,28 @@
  * client paces itself from X-RateLimit-Remaining and learns the window), and after a 429 the
  * client sends nothing before Retry-After has passed.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox } from "../../src/sandbox/index.ts";
+import { describe, expect, it } from "vitest";
 import {
   createResilienceProject,
   findProblems,
   postsAt,
   resilienceSeed,
-  type ResilienceProject,
-} from "../helpers/resilience-project.ts";
-import { syncProject } from "../helpers/resilience-sync.ts";
-
-const projects: ResilienceProject[] = [];
-afterEach(async () => {
-  for (const project of projects.splice(0)) await project.remove();
-});
+  writePosts,
+} from "../helpers/fixtures.ts";
+import { syncProject } from "../helpers/cli.ts";
+import { startTestSandbox } from "../helpers/sandbox.ts";
 
 describe("rate limit", () => {
   it("syncs every item under a sustained limit, never sending before Retry-After", async () => {
     const limit = { limit: 2, windowMs: 400 };
-    await using sandbox = await startSandbox({
-      port: 0,
-      seed: resilienceSeed,
-      quiet: true,
-      rateLimit: limit,
-    });
-    const project = await createResilienceProject(postsAt(250, 1));
-    projects.push(project);
+    await using sandbox = await startTestSandbox(resilienceSeed, { rateLimit: limit });
+    await using project = await createResilienceProject(postsAt(250, 1));
 
-    const created = await syncProject(project.root, sandbox);
+    const created = await syncProject(project.dir, sandbox);
     expect(created.report.totals).toMatchObject({ created: 250, failed: 0 });
     expect(findProblems(sandbox, postsAt(250, 1))).toEqual([]);
-    await project.write(postsAt(250, 2));
-    const updated = await syncProject(project.root, sandbox);
+    await writePosts(project, postsAt(250, 2));
+    const updated = await syncProject(project.dir, sandbox);
     expect(updated.report.totals).toMatchObject({ updated: 250, failed: 0 });
     expect(findProblems(sandbox, postsAt(250, 2))).toEqual([]);
 

@@ -2,9 +2,10 @@
 // what it removes is a warning at the key's line; rawHtml "keep" sends the value as written;
 // a clean value (Webflow's own figure markup included) is sent byte for byte.
 import { describe, expect, it } from "vitest";
+import { syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, POSTS } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { fixtureSeed, itemsBySlug, startTestSandbox } from "../helpers/sandbox.ts";
-import { FIELDS_FIXTURE, POSTS, syncWith } from "../helpers/fields-project.ts";
 
 const HOSTILE = [
   "---",

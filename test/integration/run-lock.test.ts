@@ -9,36 +9,15 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { startSandbox } from "../../src/sandbox/index.ts";
-import {
-  createResilienceProject,
-  findProblems,
-  postsAt,
-  resilienceSeed,
-  type ResilienceProject,
-} from "../helpers/resilience-project.ts";
-import { spawnSync, writesReached } from "../helpers/resilience-cli.ts";
+import { describe, expect, it } from "vitest";
+import { createResilienceProject, findProblems, postsAt, resilienceSeed } from "../helpers/fixtures.ts";
+import { sandboxEnv, startCli } from "../helpers/cli.ts";
+import { startTestSandbox, writesReached } from "../helpers/sandbox.ts";
 
 const COUNT = 20;
-const projects: ResilienceProject[] = [];
-afterEach(async () => {
-  for (const project of projects.splice(0)) await project.remove();
-});
 
 async function slowSandbox() {
-  return startSandbox({
-    port: 0,
-    seed: resilienceSeed,
-    quiet: true,
-    faults: { latencyMs: 1000 },
-  });
-}
-
-async function project(): Promise<ResilienceProject> {
-  const made = await createResilienceProject(postsAt(COUNT, 1));
-  projects.push(made);
-  return made;
+  return startTestSandbox(resilienceSeed, { faults: { latencyMs: 1000 } });
 }
 
 /** The pid of a process that has exited (for a stale lock). */
@@ -51,15 +30,16 @@ async function deadPid(): Promise<number> {
 describe("the project lock", () => {
   it("a second sync exits 2 naming the holder; --wait waits; a dry run is not blocked; no duplicates", async () => {
     await using sandbox = await slowSandbox();
-    const { root } = await project();
-    const first = spawnSync(root, sandbox);
+    await using project = await createResilienceProject(postsAt(COUNT, 1));
+    const root = project.dir;
+    const first = startCli(["sync"], { cwd: root, env: sandboxEnv(sandbox.baseUrl) });
     expect(await writesReached(sandbox, 1, first)).toBe(true);
     // Frozen while holding the lock (its pid alive), so the other runs meet it whatever the machine's speed.
     first.child.kill("SIGSTOP");
     const held = JSON.parse(await readFile(join(root, ".wf-sync/lock"), "utf8")) as { pid: number };
     expect(held.pid).toBe(first.child.pid);
 
-    const second = await spawnSync(root, sandbox).done;
+    const second = await startCli(["sync"], { cwd: root, env: sandboxEnv(sandbox.baseUrl) }).done;
     expect(second.stderr).toMatch(
       new RegExp(
         `^Another run holds \\.wf-sync/lock: wf-sync sync \\(pid ${first.child.pid}, started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)\\.$`,
@@ -68,11 +48,12 @@ describe("the project lock", () => {
     );
     expect(second.code).toBe(2);
 
-    const dryRun = await spawnSync(root, sandbox, ["--dry-run"]).done;
+    const dryRun = await startCli(["sync", "--dry-run"], { cwd: root, env: sandboxEnv(sandbox.baseUrl) })
+      .done;
     expect(dryRun.stderr).not.toContain("Another run holds");
     expect(dryRun.code).toBe(0);
 
-    const waiting = spawnSync(root, sandbox, ["--wait"]);
+    const waiting = startCli(["sync", "--wait"], { cwd: root, env: sandboxEnv(sandbox.baseUrl) });
     let waitingErr = "";
     waiting.child.stderr?.on("data", (chunk: Buffer) => (waitingErr += chunk.toString("utf8")));
     while (!waitingErr.includes("Waiting for")) await new Promise((wake) => setTimeout(wake, 20));
@@ -87,15 +68,16 @@ describe("the project lock", () => {
   });
 
   it("takes over a lock whose process is gone, with a warning", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed: resilienceSeed, quiet: true });
-    const { root } = await project();
+    await using sandbox = await startTestSandbox(resilienceSeed);
+    await using project = await createResilienceProject(postsAt(COUNT, 1));
+    const root = project.dir;
     const pid = await deadPid();
     await mkdir(join(root, ".wf-sync"), { recursive: true });
     await writeFile(
       join(root, ".wf-sync/lock"),
       JSON.stringify({ pid, hostname: hostname(), startedAt: "2026-01-01T00:00:00.000Z", command: "sync" }),
     );
-    const run = await spawnSync(root, sandbox).done;
+    const run = await startCli(["sync"], { cwd: root, env: sandboxEnv(sandbox.baseUrl) }).done;
     expect(run.stderr).toContain(
       `.wf-sync/lock: taking over the lock of wf-sync sync (pid ${pid}, started 2026-01-01T00:00:00.000Z), which is no longer running.`,
     );
@@ -109,8 +91,9 @@ describe("the project lock", () => {
     ["SIGINT twice (leave at once)", ["SIGINT", "SIGINT"], 130],
   ] as const)("releases the lock on %s", async (_name, signals, exitCode) => {
     await using sandbox = await slowSandbox();
-    const { root } = await project();
-    const run = spawnSync(root, sandbox);
+    await using project = await createResilienceProject(postsAt(COUNT, 1));
+    const root = project.dir;
+    const run = startCli(["sync"], { cwd: root, env: sandboxEnv(sandbox.baseUrl) });
     expect(await writesReached(sandbox, 1, run)).toBe(true);
     expect(existsSync(join(root, ".wf-sync/lock"))).toBe(true);
     for (const signal of signals) {

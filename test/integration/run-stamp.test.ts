@@ -10,7 +10,7 @@ import { loadConfig } from "../../src/load-config.ts";
 import { createWebflowClient } from "../../src/webflow/client.ts";
 import { runSync, type RunSyncOptions, type SyncEvent, type SyncReport } from "../../src/commands/sync.ts";
 import { runCli, sandboxEnv } from "../helpers/cli.ts";
-import { FIELDS_FIXTURE, PEOPLE } from "../helpers/fields-project.ts";
+import { FIELDS_FIXTURE, PEOPLE } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { describeRequests, fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 

@@ -2,17 +2,10 @@
 // leaves the staged copy alone, validation errors name no index, and files Webflow cannot fetch
 // are dropped unless the request says skipInvalidFiles=false.
 import { describe, expect, it } from "vitest";
+import { failureFor, syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, PAGES, PEOPLE, POSTS, SITE } from "../helpers/fixtures.ts";
 import { copyFixture, type TempProject } from "../helpers/project.ts";
-import { fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
-import {
-  cmsLocaleIds,
-  failureFor,
-  FIELDS_FIXTURE,
-  PAGES,
-  PEOPLE,
-  POSTS,
-  syncWith,
-} from "../helpers/fields-project.ts";
+import { cmsLocaleIds, fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 import type { Sandbox } from "../../src/sandbox/index.ts";
 
 /**
@@ -37,7 +30,7 @@ function expectCopiesInStep(sandbox: Sandbox, collectionId: string, cmsLocaleId?
 }
 
 async function expectAllInStep(sandbox: Sandbox): Promise<Record<string, string[]>> {
-  const locales = await cmsLocaleIds(sandbox);
+  const locales = await cmsLocaleIds(sandbox, SITE);
   return {
     people: expectCopiesInStep(sandbox, PEOPLE),
     posts: expectCopiesInStep(sandbox, POSTS),
@@ -176,7 +169,7 @@ describe("removals in every locale", () => {
     await using project = await copyFixture(FIELDS_FIXTURE);
     await withOnDelete(project, "delete");
     expect((await syncWith(sandbox, project)).code).toBe(0);
-    const { "en-US": en, "fr-FR": fr } = await cmsLocaleIds(sandbox);
+    const { "en-US": en, "fr-FR": fr } = await cmsLocaleIds(sandbox, SITE);
 
     await project.remove("content/pages/about.md");
     await project.remove("content/pages/fr/about.md");
@@ -201,7 +194,7 @@ describe("removals in every locale", () => {
     await using project = await copyFixture(FIELDS_FIXTURE);
     await withOnDelete(project, "unpublish");
     expect((await syncWith(sandbox, project)).code).toBe(0);
-    const { "en-US": en, "fr-FR": fr } = await cmsLocaleIds(sandbox);
+    const { "en-US": en, "fr-FR": fr } = await cmsLocaleIds(sandbox, SITE);
 
     await project.remove("content/pages/contact.md");
     expect((await syncWith(sandbox, project)).code).toBe(0);

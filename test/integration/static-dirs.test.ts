@@ -1,22 +1,22 @@
 // Issue 13 item 5: `staticDirs` maps root-absolute image and file paths (`/img/x.png`) to local
 // files, uploaded as assets like relative ones; root-absolute links stay as written; a
 // root-absolute image found in no static folder is a warning at its line, not a failure.
-import { appendFile, copyFile, mkdir, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { appendFile, copyFile, mkdir } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { DEMO_SEED } from "../../src/commands/init-demo.ts";
 import { loadConfig } from "../../src/load-config.ts";
-import { startSandbox } from "../../src/sandbox/index.ts";
-import { copyFixture } from "../helpers/project.ts";
-import { makeTempProject, runWorkflowCli, tokenEnv } from "../helpers/workflow-cli.ts";
+import { runCli, sandboxEnv, syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, POSTS, SITE } from "../helpers/fixtures.ts";
+import { copyFixture, tempProject } from "../helpers/project.ts";
 import {
+  assetNamed,
+  assetTraffic,
   describeRequests,
   fixtureSeed,
   itemsBySlug,
   startTestSandbox,
   writeRequests,
 } from "../helpers/sandbox.ts";
-import { assetNamed, assetTraffic, FIELDS_FIXTURE, POSTS, syncWith } from "../helpers/fields-project.ts";
 
 const POST = [
   "---",
@@ -54,8 +54,8 @@ describe("staticDirs", () => {
     );
     expect(first.stderr).not.toContain("/img/logo.png");
     expect(first.code).toBe(0);
-    expect(assetTraffic(sandbox).creates).toContain("logo.png");
-    const logo = assetNamed(sandbox, "logo.png");
+    expect(assetTraffic(sandbox, SITE).creates).toContain("logo.png");
+    const logo = assetNamed(sandbox, SITE, "logo.png");
     const item = itemsBySlug(sandbox, POSTS).get("static");
     expect(item?.fieldData["cover"]).toMatchObject({ fileId: logo.id, url: logo.hostedUrl });
     const body = String(item?.fieldData["post-body"]);
@@ -71,7 +71,7 @@ describe("staticDirs", () => {
     await appendFile(project.path("static/img/logo.png"), "edited");
     sandbox.requests.length = 0;
     expect((await syncWith(sandbox, project)).code).toBe(0);
-    expect(assetTraffic(sandbox).creates).toEqual(["logo.png"]);
+    expect(assetTraffic(sandbox, SITE).creates).toEqual(["logo.png"]);
     expect(writeRequests(sandbox).some((request) => JSON.stringify(request.body).includes("static"))).toBe(
       true,
     );
@@ -111,26 +111,18 @@ describe("init and staticDirs", () => {
     },
     { kind: "a Jekyll site", files: { "_config.yml": "title: x\n" }, expected: '  staticDirs: ["."],' },
   ])("suggests the static folder of $kind, and the config it writes loads", async ({ files, expected }) => {
-    await using sandbox = await startSandbox({ port: 0, seed: DEMO_SEED });
-    const cwd = await makeTempProject(files);
-    try {
-      const init = await runWorkflowCli(["init"], { cwd, env: tokenEnv(sandbox) });
-      expect(init.code).toBe(0);
-      expect((await readFile(join(cwd, "wf-sync.config.ts"), "utf8")).split("\n")).toContain(expected);
-      expect((await loadConfig(cwd)).staticDirs).toEqual([expected.includes('"."') ? "." : "static"]);
-    } finally {
-      await rm(cwd, { recursive: true, force: true });
-    }
+    await using sandbox = await startTestSandbox(DEMO_SEED);
+    await using project = await tempProject(files);
+    const init = await runCli(["init"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) });
+    expect(init.code).toBe(0);
+    expect((await project.read("wf-sync.config.ts")).split("\n")).toContain(expected);
+    expect((await loadConfig(project.dir)).staticDirs).toEqual([expected.includes('"."') ? "." : "static"]);
   });
 
   it("suggests none for a plain folder", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed: DEMO_SEED });
-    const cwd = await makeTempProject({ "static/a.png": "x" });
-    try {
-      expect((await runWorkflowCli(["init"], { cwd, env: tokenEnv(sandbox) })).code).toBe(0);
-      expect(await readFile(join(cwd, "wf-sync.config.ts"), "utf8")).not.toContain("staticDirs");
-    } finally {
-      await rm(cwd, { recursive: true, force: true });
-    }
+    await using sandbox = await startTestSandbox(DEMO_SEED);
+    await using project = await tempProject({ "static/a.png": "x" });
+    expect((await runCli(["init"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) })).code).toBe(0);
+    expect(await project.read("wf-sync.config.ts")).not.toContain("staticDirs");
   });
 });

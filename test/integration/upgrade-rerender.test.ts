@@ -2,9 +2,10 @@
 // version of the output rules, so after an upgrade that changes output every unchanged file is
 // rendered again once, and only the items whose output changed are written.
 import { describe, expect, it } from "vitest";
+import { syncWith } from "../helpers/cli.ts";
+import { FIELDS_FIXTURE, POSTS } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
-import { FIELDS_FIXTURE, POSTS, syncWith } from "../helpers/fields-project.ts";
 
 interface StoredManifest {
   collections: Record<string, { settingsDigest: string; items: Record<string, { digest: string }> }>;

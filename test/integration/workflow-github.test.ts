@@ -3,72 +3,49 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.ts";
-import { describeWrites, makeTempProject, runWorkflowCli, tokenEnv } from "../helpers/workflow-cli.ts";
-
-const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const SITE = "5e1e5e1e5e1e5e1e5e1e5e1e";
-const NOTES = "5e1e5e1e5e1e5e1e5e1e0c01";
-const seed = {
-  sites: [
-    {
-      id: SITE,
-      displayName: "Workflow",
-      collections: [
-        {
-          id: NOTES,
-          displayName: "Notes",
-          slug: "notes",
-          fields: [
-            { slug: "body", type: "RichText" },
-            { slug: "summary", type: "PlainText" },
-          ],
-        },
-      ],
-    },
-  ],
-};
-const CONFIG = `export default { siteId: "${SITE}", collections: [{ name: "notes", collectionId: "${NOTES}", include: "notes/*.md", body: "body" }] };\n`;
+import type { Sandbox } from "../../src/sandbox/index.ts";
+import { BIN, lines, runCli, sandboxEnv, stepSummaryFile } from "../helpers/cli.ts";
+import { NOTES, NOTES_CONFIG, notesSeed } from "../helpers/fixtures.ts";
+import { REPO_ROOT, tempProject } from "../helpers/project.ts";
+import { describeRequests, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
 
 function notes(count: number): Record<string, string> {
-  const files: Record<string, string> = { "wf-sync.config.ts": CONFIG };
+  const files: Record<string, string> = { "wf-sync.config.ts": NOTES_CONFIG };
   for (let index = 1; index <= count; index++)
     files[`notes/note-${index}.md`] =
       `---\ntitle: Note ${index}\nsummary: About ${index}\n---\nText ${index}.\n`;
   return files;
 }
 
-async function stepSummaryFile(): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), "wf-sync-summary-")), "summary.md");
-  await writeFile(file, "");
-  return file;
-}
-
 describe("under GitHub Actions", () => {
   it("prints ::error / ::warning annotations with file and line, and writes the plan and the result to the step summary", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed });
+    await using sandbox = await startTestSandbox(notesSeed);
     const files = notes(2);
     files["notes/bad.md"] = "---\ntitle: Bad\nsummary: [unclosed\n---\nText.\n";
     files["notes/odd.md"] = "---\ntitle: Odd\ncolour: red\n---\nText.\n";
-    const cwd = await makeTempProject(files);
+    await using project = await tempProject(files);
+    const cwd = project.dir;
     const summary = await stepSummaryFile();
-    const env = tokenEnv(sandbox, { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary, CI: "true" });
+    const env = sandboxEnv(sandbox.baseUrl, "test-token", {
+      GITHUB_ACTIONS: "true",
+      GITHUB_STEP_SUMMARY: summary,
+      CI: "true",
+    });
 
-    const plan = await runWorkflowCli(["sync", "--dry-run"], { cwd, env });
+    const plan = await runCli(["sync", "--dry-run"], { cwd, env });
     expect(plan.code).toBe(1);
-    expect(plan.stdout).toContainEqual(
+    expect(lines(plan.stdout)).toContainEqual(
       expect.stringMatching(/^::error file=notes\/bad\.md,line=3,col=\d+::Invalid YAML in frontmatter/),
     );
-    expect(plan.stdout).toContainEqual(
+    expect(lines(plan.stdout)).toContainEqual(
       expect.stringMatching(
         /^::warning file=notes\/odd\.md,line=3::colour: not a field of collection "notes"/,
       ),
     );
-    expect(describeWrites(sandbox)).toEqual([]);
+    expect(describeRequests(writeRequests(sandbox))).toEqual([]);
     const planned = await readFile(summary, "utf8");
     expect(planned).toContain("### wf-sync plan (dry run: nothing was written)");
     expect(planned).toContain("| collection | to create | to update | unchanged | to remove | failed |");
@@ -77,10 +54,10 @@ describe("under GitHub Actions", () => {
     expect(planned).toMatch(/\| notes \| ❌ invalid \| {2}\| notes\/bad\.md \| 3: Invalid YAML/);
 
     await writeFile(join(cwd, "notes/bad.md"), "---\ntitle: Bad no more\n---\nText.\n");
-    expect((await runWorkflowCli(["sync"], { cwd, env })).code).toBe(0);
+    expect((await runCli(["sync"], { cwd, env })).code).toBe(0);
     await writeFile(join(cwd, "notes/note-2.md"), "---\ntitle: Note 2\nsummary: Changed\n---\nText 2.\n");
     await writeFile(summary, "");
-    const update = await runWorkflowCli(["sync"], { cwd, env });
+    const update = await runCli(["sync"], { cwd, env });
     expect(update.code).toBe(0);
     const synced = await readFile(summary, "utf8");
     expect(synced).toContain("### wf-sync sync");
@@ -94,12 +71,13 @@ describe("under GitHub Actions", () => {
   });
 
   it("prints no annotations outside GitHub Actions", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed });
-    const cwd = await makeTempProject({ ...notes(1), "notes/bad.md": "---\ntitle: [x\n---\n" });
-    const run = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox) });
+    await using sandbox = await startTestSandbox(notesSeed);
+    await using project = await tempProject({ ...notes(1), "notes/bad.md": "---\ntitle: [x\n---\n" });
+    const cwd = project.dir;
+    const run = await runCli(["sync", "--dry-run"], { cwd, env: sandboxEnv(sandbox.baseUrl) });
     expect(run.code).toBe(1);
-    expect([...run.stdout, ...run.stderr].some((line) => line.startsWith("::"))).toBe(false);
-    expect(run.stderr.join("\n")).toContain("notes/bad.md:2:");
+    expect([...lines(run.stdout), ...lines(run.stderr)].some((line) => line.startsWith("::"))).toBe(false);
+    expect(run.stderr).toContain("notes/bad.md:2:");
   });
 });
 
@@ -107,51 +85,63 @@ describe("output", () => {
   const ESC = "\x1b[";
 
   it("uses colour on a terminal, never with NO_COLOR, never off a terminal", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed });
-    const cwd = await makeTempProject(notes(2));
-    const tty = await runWorkflowCli(["sync", "--dry-run"], {
+    await using sandbox = await startTestSandbox(notesSeed);
+    await using project = await tempProject(notes(2));
+    const cwd = project.dir;
+    const tty = await runCli(["sync", "--dry-run"], {
       cwd,
-      env: tokenEnv(sandbox),
+      env: sandboxEnv(sandbox.baseUrl),
       isStdoutTty: true,
     });
-    expect(tty.stdout.join("\n")).toContain(ESC);
-    const noColor = await runWorkflowCli(["sync", "--dry-run"], {
+    expect(tty.stdout).toContain(ESC);
+    const noColor = await runCli(["sync", "--dry-run"], {
       cwd,
-      env: tokenEnv(sandbox, { NO_COLOR: "1" }),
+      env: sandboxEnv(sandbox.baseUrl, "test-token", { NO_COLOR: "1" }),
       isStdoutTty: true,
       isStderrTty: true,
     });
-    expect([...noColor.stdout, ...noColor.stderr].join("\n")).not.toContain(ESC);
-    const pipe = await runWorkflowCli(["sync", "--dry-run"], { cwd, env: tokenEnv(sandbox) });
-    expect([...pipe.stdout, ...pipe.stderr].join("\n")).not.toContain(ESC);
-    const withoutTimes = (lines: string[]) => lines.join("\n").replace(/[\d.]+ s/g, "_ s");
+    expect([...lines(noColor.stdout), ...lines(noColor.stderr)].join("\n")).not.toContain(ESC);
+    const pipe = await runCli(["sync", "--dry-run"], { cwd, env: sandboxEnv(sandbox.baseUrl) });
+    expect([...lines(pipe.stdout), ...lines(pipe.stderr)].join("\n")).not.toContain(ESC);
+    const withoutTimes = (text: string) => text.replace(/[\d.]+ s/g, "_ s");
     expect(withoutTimes(noColor.stdout)).toBe(withoutTimes(pipe.stdout));
   });
 
   it("draws a progress bar on a terminal for long runs, and plain lines off one", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed });
-    const cwd = await makeTempProject(notes(25));
-    const tty = await runWorkflowCli(["sync"], { cwd, env: tokenEnv(sandbox), isStderrTty: true });
+    await using sandbox = await startTestSandbox(notesSeed);
+    await using project = await tempProject(notes(25));
+    const cwd = project.dir;
+    let progress = "";
+    const onStderrRaw = (text: string) => (progress += text);
+    const tty = await runCli(["sync"], {
+      cwd,
+      env: sandboxEnv(sandbox.baseUrl),
+      isStderrTty: true,
+      onStderrRaw,
+    });
     expect(tty.code).toBe(0);
-    expect(tty.stderrRaw).toMatch(/\d+\/25 writes/);
+    expect(progress).toMatch(/\d+\/25 writes/);
 
-    await using other = await startSandbox({ port: 0, seed });
-    const plainCwd = await makeTempProject(notes(25));
-    const plain = await runWorkflowCli(["sync"], { cwd: plainCwd, env: tokenEnv(other) });
-    expect(plain.stderrRaw).toBe("");
-    expect(plain.stdout.filter((line) => line.startsWith("created notes/"))).toHaveLength(25);
+    await using other = await startTestSandbox(notesSeed);
+    await using plainProject = await tempProject(notes(25));
+    const plainCwd = plainProject.dir;
+    progress = "";
+    const plain = await runCli(["sync"], { cwd: plainCwd, env: sandboxEnv(other.baseUrl), onStderrRaw });
+    expect(progress).toBe("");
+    expect(lines(plain.stdout).filter((line) => line.startsWith("created notes/"))).toHaveLength(25);
   });
 
   it("--quiet prints the final line only; --verbose also lists unchanged items; the summary has time, requests and rate-limit waits", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed });
-    const cwd = await makeTempProject(notes(3));
-    const quiet = await runWorkflowCli(["--quiet", "sync"], { cwd, env: tokenEnv(sandbox) });
-    expect(quiet.stdout).toHaveLength(1);
-    expect(quiet.stdout[0]).toMatch(
+    await using sandbox = await startTestSandbox(notesSeed);
+    await using project = await tempProject(notes(3));
+    const cwd = project.dir;
+    const quiet = await runCli(["--quiet", "sync"], { cwd, env: sandboxEnv(sandbox.baseUrl) });
+    expect(lines(quiet.stdout)).toHaveLength(1);
+    expect(lines(quiet.stdout)[0]).toMatch(
       /^Synced: 3 created, 0 updated, 0 unchanged, 0 removed, 0 failed in [\d.]+ s \(\d+ requests, 0 rate-limit waits\)\.$/,
     );
-    const verbose = await runWorkflowCli(["--verbose", "sync"], { cwd, env: tokenEnv(sandbox) });
-    expect(verbose.stdout).toEqual([
+    const verbose = await runCli(["--verbose", "sync"], { cwd, env: sandboxEnv(sandbox.baseUrl) });
+    expect(lines(verbose.stdout)).toEqual([
       "unchanged notes/note-1 notes/note-1.md",
       "unchanged notes/note-2 notes/note-2.md",
       "unchanged notes/note-3 notes/note-3.md",
@@ -164,10 +154,11 @@ describe("output", () => {
   });
 
   it("lists init and pull in the help", async () => {
-    const cwd = await makeTempProject();
-    const help = await runWorkflowCli(["--help"], { cwd });
+    await using project = await tempProject();
+    const cwd = project.dir;
+    const help = await runCli(["--help"], { cwd });
     expect(help.code).toBe(0);
-    const text = help.stdout.join("\n");
+    const text = help.stdout;
     expect(text).toMatch(/\n\s+pull \[options\]\s+write the site's items as Markdown files/);
     expect(text).toMatch(/\n\s+init \[options\]\s+read a site's collections/);
   });
@@ -225,13 +216,12 @@ describe("the composite action", () => {
   }) {
     const step = (await readAction()).runs.steps.find((candidate) => candidate.name === "wf-sync sync");
     if (!step?.run || !step.env) throw new Error("the action has no sync step");
-    const bin = resolve(REPO_ROOT, "dist/cli/bin.js");
-    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does).`);
+    if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first (npm test does).`);
     // Where the install step puts the tool: here a bin link to this checkout's build.
     const tool = await mkdtemp(join(tmpdir(), "wf-sync-tool-"));
     await mkdir(join(tool, "node_modules/.bin"), { recursive: true });
     const wrapper = join(tool, "node_modules/.bin/wf-sync");
-    await writeFile(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`);
+    await writeFile(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
     await chmod(wrapper, 0o755);
     const env: Record<string, string> = {
       PATH: process.env["PATH"] ?? "",
@@ -262,8 +252,9 @@ describe("the composite action", () => {
   }
 
   it("runs the same CLI: a dry run posts the plan to the summary, a real run syncs", async () => {
-    await using sandbox = await startSandbox({ port: 0, seed });
-    const cwd = await makeTempProject(notes(2));
+    await using sandbox = await startTestSandbox(notesSeed);
+    await using project = await tempProject(notes(2));
+    const cwd = project.dir;
     const summary = await stepSummaryFile();
     const inputs = {
       "webflow-api-token": "test-token",
@@ -276,7 +267,7 @@ describe("the composite action", () => {
     const dry = await runActionStep({ sandbox, cwd, inputs, summary });
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain("Planned: 2 created");
-    expect(describeWrites(sandbox)).toEqual([]);
+    expect(describeRequests(writeRequests(sandbox))).toEqual([]);
     expect(await readFile(summary, "utf8")).toContain("| notes | create | note-2 | notes/note-2.md |  |");
 
     const real = await runActionStep({ sandbox, cwd, inputs: { ...inputs, "dry-run": "false" }, summary });

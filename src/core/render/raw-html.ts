@@ -123,7 +123,8 @@ function comparable(tree: Root): Root {
   return { type: "root", children: copy(tree.children) };
 }
 
-function tagNames(tree: Root): Set<string> {
+/** The names of every element in a tree. */
+export function tagNames(tree: Root): Set<string> {
   const names = new Set<string>();
   const visit = (nodes: readonly (RootContent | ElementContent)[]): void => {
     for (const node of nodes) {

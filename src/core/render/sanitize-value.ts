@@ -6,11 +6,11 @@
  * clean values never churn; a changed one is returned sanitised, with what was removed.
  * Loaded only when a run has such a value (it brings in parse5).
  */
-import type { Element, Root, RootContent } from "hast";
+import type { Root } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { sanitize, type Schema } from "hast-util-sanitize";
 import { toHtml } from "hast-util-to-html";
-import { SANITIZE_SCHEMA } from "./raw-html.ts";
+import { SANITIZE_SCHEMA, tagNames } from "./raw-html.ts";
 
 /** What sanitising a value did: the HTML to send and the tags (or attributes) it removed. */
 export interface SanitizedValue {
@@ -54,17 +54,4 @@ function removedParts(before: Root, after: Root): string[] {
   const kept = tagNames(after);
   const removed = [...tagNames(before)].filter((name) => !kept.has(name)).map((name) => `<${name}>`);
   return removed.length > 0 ? removed : ["attributes it does not allow (such as event handlers or scripts in links)"];
-}
-
-function tagNames(tree: Root | Element): Set<string> {
-  const names = new Set<string>();
-  const visit = (nodes: readonly RootContent[]) => {
-    for (const node of nodes) {
-      if (node.type !== "element") continue;
-      names.add(node.tagName);
-      visit(node.children);
-    }
-  };
-  visit(tree.children);
-  return names;
 }

@@ -3,13 +3,14 @@
  * client retries them freely. Every route writes the staged copy first, so that staged and live
  * hold the same content afterwards (docs/webflow-model.md):
  * - live items: staged PATCH, then live PATCH with the same fieldData (a live PATCH alone leaves
- *   the staged copy stale, CL-2405); one never published after all (409) is published instead;
+ *   the staged copy stale, CL-2405); one Webflow calls never published (409) was unpublished
+ *   there since wf-sync published it: drift, published again only with `--overwrite`;
  * - items not live: staged PATCH, then `POST …/items/publish`;
  * - drafts and archived items: staged PATCH, then unpublished in every locale if they were live
  *   (isDraft alone no longer takes an item down, API-NOTES §2.4).
  */
 import { driftError } from "../plan/drift.ts";
-import { ItemRejectedError, WebflowApiError, type ItemProblem } from "../../errors.ts";
+import { DriftError, ItemRejectedError, WebflowApiError, type ItemProblem } from "../../errors.ts";
 import type { ItemDraft } from "../../core/map-fields.ts";
 import type { PlannedUpdate } from "../plan/plan-changes.ts";
 import { chunk, type ItemWrite, type RemoteItem } from "../../webflow/client.ts";
@@ -83,8 +84,8 @@ async function done(
 }
 
 /** Staged PATCH of items that are to be shown: the first half of both publishing routes. */
-async function writeStaged(context: ApplyContext, updates: readonly PlannedUpdate[]): Promise<void> {
-  await context.client.updateItems(
+async function writeStaged(context: ApplyContext, updates: readonly PlannedUpdate[]): Promise<RemoteItem[]> {
+  return context.client.updateItems(
     context.collectionId,
     updates.map((update) => updateWrite(update, { isDraft: false })),
     { isLive: false },
@@ -119,25 +120,73 @@ async function publishStaged(context: ApplyContext, updates: readonly PlannedUpd
   }
 }
 
+/**
+ * The live PATCH of items whose staged copy was just written. An item wf-sync had published
+ * that Webflow now calls never published (409) was unpublished there by someone: halves are
+ * tried until it is found, and it fails as drift instead of going live again, unless
+ * `--overwrite`, which publishes it.
+ */
+async function writeLive(
+  context: ApplyContext,
+  part: readonly PlannedUpdate[],
+  staged: readonly RemoteItem[],
+): Promise<void> {
+  try {
+    const answered = await context.client.updateItems(
+      context.collectionId,
+      part.map((update) => updateWrite(update, { isDraft: false })),
+      { isLive: true },
+    );
+    await done(context, part, true, answered);
+  } catch (error) {
+    if (!(error instanceof WebflowApiError) || error.failure.kind !== "never-published") throw error;
+    if (context.isOverwrite) return publishStaged(context, part);
+    const [only] = part;
+    if (part.length === 1 && only) return unpublishedInWebflow(context, only, staged);
+    const middle = Math.ceil(part.length / 2);
+    await writeLive(context, part.slice(0, middle), staged);
+    await writeLive(context, part.slice(middle), staged);
+  }
+}
+
+/**
+ * An item unpublished in Webflow since wf-sync published it: its staged copy now holds the
+ * file's version, but it stays off the live site and fails as drift. The manifest records
+ * that write (so no edit of the staged copy is mistaken for the editor's) without its digest,
+ * so every run reports it again until `--overwrite` publishes it.
+ */
+async function unpublishedInWebflow(
+  context: ApplyContext,
+  update: PlannedUpdate,
+  staged: readonly RemoteItem[],
+): Promise<void> {
+  const { itemId } = update.previous;
+  const lastUpdated = staged.find((item) => item.itemId === itemId)?.lastUpdated;
+  if (update.previousSlug !== update.draft.slug) delete context.entries[update.previousSlug];
+  context.entries[update.draft.slug] = { ...entryFor(update.draft, itemId, true, lastUpdated), digest: "" };
+  await context.save();
+  failAll(
+    context,
+    [update.draft],
+    "update",
+    new DriftError(
+      "the item was unpublished in Webflow since wf-sync last published it; its staged copy now holds the file's version, but it was not published again.",
+      {
+        location: { file: update.draft.file },
+        hint: "Run `wf-sync sync --overwrite` to publish it again, or remove the file (or set `draft: true`) to keep it off the site.",
+      },
+    ),
+  );
+}
+
 /** Sends one part of a batch by its route. */
 async function sendPart(context: ApplyContext, part: readonly PlannedUpdate[], route: Route): Promise<void> {
   const { client, collectionId } = context;
   if (route === "live") {
     // Staged first: the live PATCH then publishes the same content, and the item ends
     // "Published" rather than with changes pending (lastPublished after lastUpdated).
-    await writeStaged(context, part);
-    try {
-      const answered = await client.updateItems(
-        collectionId,
-        part.map((update) => updateWrite(update, { isDraft: false })),
-        { isLive: true },
-      );
-      await done(context, part, true, answered);
-    } catch (error) {
-      // At least one item was never published (the manifest was behind): publish the staged copies.
-      if (!(error instanceof WebflowApiError) || error.failure.kind !== "never-published") throw error;
-      await publishStaged(context, part);
-    }
+    const staged = await writeStaged(context, part);
+    await writeLive(context, part, staged);
   } else if (route === "publish") {
     await writeStaged(context, part);
     await publishStaged(context, part);

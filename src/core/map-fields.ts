@@ -1,6 +1,11 @@
 import { DuplicateSlugError, FieldValueError, type SourceLocation, type WfSyncError } from "../errors.ts";
 import { editDistance } from "./closest-match.ts";
-import { convertFieldValue, listFieldDependencies, type FieldContext, type FieldDependency } from "./convert-field.ts";
+import {
+  convertFieldValue,
+  listFieldDependencies,
+  type FieldContext,
+  type FieldDependency,
+} from "./convert-field.ts";
 import { digestOf, shortDigestOf } from "./digest.ts";
 import { previewOf } from "./preview-value.ts";
 import { slugFromPath, slugify } from "./slugify.ts";
@@ -187,7 +192,6 @@ function knownKeys(options: MapFieldsOptions): string[] {
   ];
 }
 
-
 /** The known key an unknown one is most likely a typo of: close in spelling (or in case only), else undefined. */
 export function closestKey(key: string, candidates: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
@@ -227,6 +231,33 @@ function readFlag(entry: Entry, key: string, errors: WfSyncError[]): boolean {
     }),
   );
   return false;
+}
+
+/** A required field that got no value (and whose key did not already fail): one error each. */
+function missingRequired(
+  entry: Entry,
+  options: MapFieldsOptions,
+  mapped: { bindings: ReadonlyArray<{ field: FieldSchema }>; fieldData: Record<string, unknown> },
+): WfSyncError[] {
+  const errors: WfSyncError[] = [];
+  for (const field of options.schema.fields) {
+    if (!field.isRequired || field.slug === "slug" || options.omitFields?.has(field.slug)) continue;
+    const value = mapped.fieldData[field.slug];
+    const isMissing = value === undefined || value === null || value === "";
+    const alreadyFailed = mapped.bindings.some((binding) => binding.field.slug === field.slug);
+    if (!isMissing || alreadyFailed) continue;
+    const key = frontmatterKeyOf(field, options.mapping);
+    errors.push(
+      new FieldValueError(`${key}: required by the collection (field "${field.displayName}") but missing.`, {
+        location: { file: entry.file, line: 1 },
+        hint:
+          field.slug === "name" && key === "title"
+            ? "Add `title:` (or `name:`) to the frontmatter."
+            : `Add \`${key}:\` to the frontmatter.`,
+      }),
+    );
+  }
+  return errors;
 }
 
 /**
@@ -287,28 +318,7 @@ export function mapFields(entry: Entry, options: MapFieldsOptions): MapFieldsRes
     }
   }
   if (options.mapping.body && options.html !== undefined) fieldData[options.mapping.body] = options.html;
-
-  for (const field of options.schema.fields) {
-    if (!field.isRequired || field.slug === "slug" || options.omitFields?.has(field.slug)) continue;
-    const value = fieldData[field.slug];
-    const isMissing = value === undefined || value === null || value === "";
-    const alreadyFailed = bindings.some((binding) => binding.field.slug === field.slug);
-    if (isMissing && !alreadyFailed) {
-      const key = frontmatterKeyOf(field, options.mapping);
-      errors.push(
-        new FieldValueError(
-          `${key}: required by the collection (field "${field.displayName}") but missing.`,
-          {
-            location: { file: entry.file, line: 1 },
-            hint:
-              field.slug === "name" && key === "title"
-                ? "Add `title:` (or `name:`) to the frontmatter."
-                : `Add \`${key}:\` to the frontmatter.`,
-          },
-        ),
-      );
-    }
-  }
+  errors.push(...missingRequired(entry, options, { bindings, fieldData }));
 
   const isDraft = readFlag(entry, "draft", errors);
   const isArchived = readFlag(entry, "archived", errors);

@@ -19,6 +19,7 @@ import {
   type RenderOptions,
   type RenderResult,
 } from "../render-options.ts";
+import { findCodeRanges } from "./code-ranges.ts";
 import { fastParse } from "./fast-parse.ts";
 import { prepareMarkdown } from "./markdown-pass.ts";
 import type { parseRawHtml, sanitizePluginOutput } from "./raw-html.ts";
@@ -57,9 +58,7 @@ const looseness = new WeakMap<MdastList, boolean>();
 function isLoose(list: MdastList): boolean {
   let loose = looseness.get(list);
   if (loose === undefined) {
-    loose =
-      Boolean(list.spread) ||
-      list.children.some((item) => item.spread ?? item.children.length > 1);
+    loose = Boolean(list.spread) || list.children.some((item) => item.spread ?? item.children.length > 1);
     looseness.set(list, loose);
   }
   return loose;
@@ -122,14 +121,16 @@ export function buildRenderer(options: RenderOptions, parts: RenderParts): Markd
   };
   const renderWithTemplates = (markdown: string, context: RenderContext): RenderResult => {
     if (resolved.templates === "keep" || !mayHoldTemplate(markdown)) return renderBody(markdown, context);
-    // Code ranges come from remark's tree: tags inside code are code.
-    if (!parts.parse) throw new MissingRenderPart("remark (template syntax)");
+    // Tags inside code are code: markdown-it's tokens say where code is (code-ranges.ts), and
+    // remark's tree where they cannot (or on the remark-only path).
+    const fastRanges = isFastPathEnabled ? findCodeRanges(markdown) : undefined;
+    if (!fastRanges && !parts.parse) throw new MissingRenderPart("remark (template syntax)");
     const converted = convertTemplates(markdown, {
       file: context.file,
       lineOffset: context.lineOffset ?? 0,
       contentRoot: context.contentRoot,
       mode: resolved.templates,
-      codeRanges: codeRangesOf(parts.parse(markdown)),
+      codeRanges: fastRanges ?? codeRangesOf((parts.parse as NonNullable<RenderParts["parse"]>)(markdown)),
     });
     const result = renderBody(converted.markdown, context);
     if (converted.warnings.length === 0) return result;
@@ -154,7 +155,7 @@ export function buildRenderer(options: RenderOptions, parts: RenderParts): Markd
 }
 
 /** `[start, end)` offsets of the code blocks and code spans of a tree, in document order. */
-function codeRangesOf(tree: MdastRoot): Array<[number, number]> {
+export function codeRangesOf(tree: MdastRoot): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
   const visit = (node: MdastRoot | MdastRoot["children"][number]): void => {
     if (node.type === "code" || node.type === "inlineCode") {

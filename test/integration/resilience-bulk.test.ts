@@ -25,29 +25,37 @@ function requestsTo(sandbox: Sandbox, method: string, suffix: string) {
   return sandbox.requests.filter((request) => request.method === method && request.path === path);
 }
 
+/**
+ * Syncs 150 posts of which 3 reference an item that does not exist: the other 147 are synced
+ * and right, and each of the 3 is reported with Webflow's reason and its own file.
+ */
+async function syncThreeBadOf150(sandbox: Sandbox): Promise<void> {
+  const bad = new Set([5, 60, 140]);
+  const specs = postsAt(150, 1).map((spec) => ({ ...spec, isInvalid: bad.has(spec.index) }));
+  await using project = await createResilienceProject(specs);
+  const root = project.dir;
+
+  const { report } = await syncProject(root, sandbox);
+  expect(
+    findProblems(
+      sandbox,
+      specs.filter((spec) => !spec.isInvalid),
+    ),
+  ).toEqual([]);
+  expect(sandbox.items(RESILIENCE_COLLECTION_ID)).toHaveLength(147);
+  const failed = report.items.filter((item) => item.error);
+  expect(failed.map((item) => item.file).sort()).toEqual([...bad].map((index) => fileOf(index)).sort());
+  for (const item of failed) {
+    expect(item.error).toContain(`fieldData.related: Referenced item not found: '${UNKNOWN_ITEM_ID}'`);
+    expect(item.cause?.location?.file).toBe(item.file);
+  }
+}
+
 describe("bulk writes", () => {
   it("creates in batches of 100 and, when Webflow names the refused items, syncs all the others and reports each bad item", async () => {
     // An answer that names the element by index (Webflow documents none; the sandbox can add it).
     await using sandbox = await startTestSandbox(resilienceSeed, { detailIndex: true });
-    const bad = new Set([5, 60, 140]);
-    const specs = postsAt(150, 1).map((spec) => ({ ...spec, isInvalid: bad.has(spec.index) }));
-    await using project = await createResilienceProject(specs);
-    const root = project.dir;
-
-    const { report } = await syncProject(root, sandbox);
-    expect(
-      findProblems(
-        sandbox,
-        specs.filter((spec) => !spec.isInvalid),
-      ),
-    ).toEqual([]);
-    expect(sandbox.items(RESILIENCE_COLLECTION_ID)).toHaveLength(147);
-    const failed = report.items.filter((item) => item.error);
-    expect(failed.map((item) => item.file).sort()).toEqual([...bad].map((index) => fileOf(index)).sort());
-    for (const item of failed) {
-      expect(item.error).toContain(`fieldData.related: Referenced item not found: '${UNKNOWN_ITEM_ID}'`);
-      expect(item.cause?.location?.file).toBe(item.file);
-    }
+    await syncThreeBadOf150(sandbox);
     // Two batches refused, each re-sent once without the items Webflow named: no item alone.
     const creates = requestsTo(sandbox, "POST", "/items/live");
     expect(creates).toHaveLength(4);
@@ -58,25 +66,7 @@ describe("bulk writes", () => {
 
   it("finds the refused items by bisecting when Webflow's answer does not name them, as documented", async () => {
     await using sandbox = await startTestSandbox(resilienceSeed);
-    const bad = new Set([5, 60, 140]);
-    const specs = postsAt(150, 1).map((spec) => ({ ...spec, isInvalid: bad.has(spec.index) }));
-    await using project = await createResilienceProject(specs);
-    const root = project.dir;
-
-    const { report } = await syncProject(root, sandbox);
-    expect(
-      findProblems(
-        sandbox,
-        specs.filter((spec) => !spec.isInvalid),
-      ),
-    ).toEqual([]);
-    expect(sandbox.items(RESILIENCE_COLLECTION_ID)).toHaveLength(147);
-    const failed = report.items.filter((item) => item.error);
-    expect(failed.map((item) => item.file).sort()).toEqual([...bad].map((index) => fileOf(index)).sort());
-    for (const item of failed) {
-      expect(item.error).toContain(`fieldData.related: Referenced item not found: '${UNKNOWN_ITEM_ID}'`);
-      expect(item.cause?.location?.file).toBe(item.file);
-    }
+    await syncThreeBadOf150(sandbox);
     // Each bad item ends up alone in a refused request; the halving costs about two per level.
     const creates = requestsTo(sandbox, "POST", "/items/live");
     const refusedAlone = creates.filter(

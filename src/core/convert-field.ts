@@ -56,7 +56,7 @@ export interface FieldContext {
    * The sanitiser RichText values pass (core/render/sanitize-value.ts), loaded by the caller;
    * undefined under `rawHtml: "keep"`, where a value is sent as written.
    */
-  sanitizeHtml?: ((html: string) => { html: string; removed: string[] }) | undefined;
+  sanitizeHtml?: ((html: string) => { html: string; removed?: string | undefined }) | undefined;
 }
 
 /** The converted value, or the one error that stops this field (and with it the item). */

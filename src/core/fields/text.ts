@@ -122,8 +122,8 @@ export const convertRichText: Converter = (field, raw, context) => {
   const html = sanitized?.html ?? input.text;
   const textOnly = html.replace(/<[^>]*>/g, "");
   const result = checkTextValidations({ field, value: html, counted: textOnly, context });
-  if (!result.ok || !sanitized || sanitized.removed.length === 0) return result;
-  const message = `${context.key}: the sanitiser removed ${sanitized.removed.join(", ")} from this rich-text value before sending it. Remove them from the file, or set rawHtml: "keep" for a trusted repository.`;
+  if (!result.ok || sanitized?.removed === undefined) return result;
+  const message = `${context.key}: the sanitiser ${sanitized.removed} from this rich-text value before sending it. Remove them from the file, or set rawHtml: "keep" for a trusted repository.`;
   return { ...result, warnings: [{ kind: "rich-text-raw-html", message, location: context.location }] };
 };
 

@@ -65,12 +65,7 @@ export function parseRawHtml(
 export function sanitizePluginOutput(tree: Root, state: RenderState): Root {
   const cleaned = sanitize(tree, SANITIZE_SCHEMA) as Root;
   if (toHtml(comparable(tree)) === toHtml(comparable(cleaned))) return cleaned;
-  const kept = tagNames(cleaned);
-  const removed = [...tagNames(tree)].filter((name) => !kept.has(name));
-  const what =
-    removed.length > 0
-      ? `removed ${removed.map((name) => `<${name}>`).join(", ")}`
-      : "removed attributes it does not allow (such as class, style or event handlers)";
+  const what = removedBySanitizer(tree, cleaned);
   addWarning(state, {
     kind: WarningKind.RawHtml,
     message: `HTML made by a remark or rehype plugin was changed by the sanitiser: ${what}. Change the plugin, or set rawHtml: "keep" for a trusted repository.`,
@@ -96,12 +91,7 @@ function reportSanitizerChanges(node: RawNode, state: RenderState): void {
   const before = toHtml(comparable(fragment));
   const after = toHtml(comparable(cleaned));
   if (before === after) return;
-  const kept = tagNames(cleaned);
-  const removed = [...tagNames(fragment)].filter((name) => !kept.has(name));
-  const what =
-    removed.length > 0
-      ? `removed ${removed.map((name) => `<${name}>`).join(", ")}`
-      : "removed attributes it does not allow (such as class, style or event handlers)";
+  const what = removedBySanitizer(fragment, cleaned);
   addWarning(state, {
     kind: WarningKind.RawHtml,
     message: `Raw HTML was changed by the sanitiser: ${what}. Write it in Markdown, or set rawHtml: "keep" for a trusted repository.`,
@@ -123,8 +113,17 @@ function comparable(tree: Root): Root {
   return { type: "root", children: copy(tree.children) };
 }
 
+/** What the sanitiser took out of `before`: the elements gone, or else the attributes. */
+export function removedBySanitizer(before: Root, after: Root): string {
+  const kept = tagNames(after);
+  const removed = [...tagNames(before)].filter((name) => !kept.has(name));
+  return removed.length > 0
+    ? `removed ${removed.map((name) => `<${name}>`).join(", ")}`
+    : "removed attributes it does not allow (such as class, style or event handlers)";
+}
+
 /** The names of every element in a tree. */
-export function tagNames(tree: Root): Set<string> {
+function tagNames(tree: Root): Set<string> {
   const names = new Set<string>();
   const visit = (nodes: readonly (RootContent | ElementContent)[]): void => {
     for (const node of nodes) {

@@ -10,13 +10,13 @@ import type { Root } from "hast";
 import { fromHtml } from "hast-util-from-html";
 import { sanitize, type Schema } from "hast-util-sanitize";
 import { toHtml } from "hast-util-to-html";
-import { SANITIZE_SCHEMA, tagNames } from "./raw-html.ts";
+import { removedBySanitizer, SANITIZE_SCHEMA } from "./raw-html.ts";
 
-/** What sanitising a value did: the HTML to send and the tags (or attributes) it removed. */
+/** What sanitising a value did: the HTML to send and, when it changed, what was removed. */
 export interface SanitizedValue {
   html: string;
-  /** Empty when the value was already clean (then `html` is the value as written). */
-  removed: string[];
+  /** `removed <script>`, or the attributes; undefined when the value was already clean (sent as written). */
+  removed?: string | undefined;
 }
 
 const attributes = SANITIZE_SCHEMA.attributes ?? {};
@@ -45,13 +45,6 @@ export function sanitizeHtmlValue(html: string): SanitizedValue {
   const tree = fromHtml(html, { fragment: true });
   const cleaned = sanitize(tree, RICH_TEXT_VALUE_SCHEMA) as Root;
   const cleanedHtml = toHtml(cleaned);
-  if (toHtml(tree) === cleanedHtml) return { html, removed: [] };
-  return { html: cleanedHtml, removed: removedParts(tree, cleaned) };
-}
-
-/** The tag names gone from `after`; when none, the attributes were what changed. */
-function removedParts(before: Root, after: Root): string[] {
-  const kept = tagNames(after);
-  const removed = [...tagNames(before)].filter((name) => !kept.has(name)).map((name) => `<${name}>`);
-  return removed.length > 0 ? removed : ["attributes it does not allow (such as event handlers or scripts in links)"];
+  if (toHtml(tree) === cleanedHtml) return { html };
+  return { html: cleanedHtml, removed: removedBySanitizer(tree, cleaned) };
 }

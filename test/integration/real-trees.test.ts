@@ -156,6 +156,31 @@ describe("real trees", () => {
     expect(slugs.filter((slug) => /common|snippet|bundle/.test(slug))).toEqual([]);
   });
 
+  it("reads a cascade only from an _index.md that is a source, and a broken one fails alone", async () => {
+    await using sandbox = await startTestSandbox(await fixtureSeed("real-trees"));
+    await using project = await copyFixture("real-trees");
+    await project.write("content/docs/broken/_index.md", "---\ntitle: [unclosed\n---\n");
+    await project.write("content/docs/broken/page.md", "---\ntitle: A page below it\n---\nText.\n");
+    await project.edit(
+      "wf-sync.config.ts",
+      'slugFrom: "path",',
+      'slugFrom: "path",\n      exclude: ["**/hidden/_index.md"],',
+    );
+    // Not a source (excluded): its cascade is not read, so the page below it syncs.
+    await project.write(
+      "content/docs/hidden/_index.md",
+      "---\ncascade:\n  build: { render: never, list: never }\n---\n",
+    );
+    await project.write("content/docs/hidden/page.md", "---\ntitle: Shown\n---\nText.\n");
+
+    const run = await runCli(["sync"], { cwd: project.dir, env: sandboxEnv(sandbox.baseUrl) });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/✖ content\/docs\/broken\/_index\.md:2:\d+: /);
+    expect(run.stderr).not.toContain("not-a-page");
+    const slugs = [...itemsBySlug(sandbox, DOCS).keys()];
+    expect(slugs).toEqual(expect.arrayContaining(["broken-page", "hidden-page"]));
+  });
+
   it("points at the line of each missing image, in sync and in check", async () => {
     await using sandbox = await startTestSandbox(await fixtureSeed("real-trees"));
     await using project = await copyFixture("real-trees");

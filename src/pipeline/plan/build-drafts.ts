@@ -75,7 +75,7 @@ export async function buildCollectionDrafts(
   const out: CollectionDrafts = { drafts: [], failedSlugs: new Set(), made: new Map(), deferred: [] };
   const references = createReferenceResolver(context);
   const assetsByPath: AssetsByPath = new Map();
-  const notAPage = createPageRules(context.config.root);
+  const notAPage = createPageRules(context.config.root, new Set(run.files.map((file) => file.path)));
   const fail = (file: string, slug: string, error: WfSyncError | readonly WfSyncError[]) => {
     out.failedSlugs.add(slug);
     const itemId = state.items[slug]?.itemId || null;

@@ -22,7 +22,9 @@ const isOff = (value: unknown) => value === "never" || value === false;
 /** `build` (or the older `_build`) of a frontmatter mapping, when it is a mapping. */
 function buildOf(data: Record<string, unknown> | undefined): BuildOptions | undefined {
   const build = data?.["build"] ?? data?.["_build"];
-  return typeof build === "object" && build !== null && !Array.isArray(build) ? (build as BuildOptions) : undefined;
+  return typeof build === "object" && build !== null && !Array.isArray(build)
+    ? (build as BuildOptions)
+    : undefined;
 }
 
 /** The `build` a `cascade` hands to every page below it (a mapping, or a list of them without a target). */
@@ -42,17 +44,22 @@ function cascadedBuild(data: Record<string, unknown>): BuildOptions | undefined 
 const isNeverBuilt = (build: BuildOptions | undefined) =>
   build !== undefined && isOff(build.render) && isOff(build.list);
 
-/** Decides, for files of one run, whether Hugo would make them pages. */
-export function createPageRules(root: string) {
+/**
+ * Decides, for files of one collection, whether Hugo would make them pages. Only `_index.md`
+ * files that are sources of the collection are read (so confined like every source).
+ */
+export function createPageRules(root: string, sources: ReadonlySet<string>) {
   const cascades = new Map<string, Promise<BuildOptions | undefined>>();
   const cascadeAt = (folder: string): Promise<BuildOptions | undefined> => {
     let found = cascades.get(folder);
     if (!found) {
       const path = posix.join(folder, "_index.md");
-      found = readFile(resolve(root, path), "utf8").then(
-        (text) => cascadedBuild(parseEntry(path, text).data),
-        () => undefined,
-      );
+      found = !sources.has(path)
+        ? Promise.resolve(undefined)
+        : readFile(resolve(root, path), "utf8")
+            .then((text) => cascadedBuild(parseEntry(path, text).data))
+            // An _index.md that cannot be read or parsed fails as a source of its own; it cascades nothing.
+            .catch(() => undefined);
       cascades.set(folder, found);
     }
     return found;
@@ -60,7 +67,8 @@ export function createPageRules(root: string) {
   return async function notAPage(entry: Entry): Promise<NotAPage> {
     if (entry.data["headless"] === true) return { reason: "it is a headless bundle (headless: true)" };
     const own = buildOf(entry.data);
-    if (own) return isNeverBuilt(own) ? { reason: "its build options say render: never, list: never" } : undefined;
+    if (own)
+      return isNeverBuilt(own) ? { reason: "its build options say render: never, list: never" } : undefined;
     // The nearest cascade wins; a branch bundle's own _index.md takes its cascade too.
     const folders = entry.file.split("/").slice(0, -1);
     for (let depth = folders.length; depth > 0; depth--) {

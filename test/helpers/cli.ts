@@ -48,6 +48,20 @@ export async function stepSummaryFile(): Promise<string> {
   return file;
 }
 
+/** The sandbox's env for a run inside a GitHub Actions step, with a fresh job-summary file. */
+export async function githubStepEnv(
+  baseUrl: string,
+  extra: Record<string, string> = {},
+): Promise<{ env: Record<string, string>; summary: string }> {
+  const summary = await stepSummaryFile();
+  const env = sandboxEnv(baseUrl, "test-token", {
+    GITHUB_ACTIONS: "true",
+    GITHUB_STEP_SUMMARY: summary,
+    ...extra,
+  });
+  return { env, summary };
+}
+
 /** The lines of a run's output (none for empty output). */
 export function lines(output: string): string[] {
   return output === "" ? [] : output.split("\n");

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { runCli, sandboxEnv, stepSummaryFile } from "../helpers/cli.ts";
+import { githubStepEnv, runCli, sandboxEnv } from "../helpers/cli.ts";
 import { FIELDS_FIXTURE } from "../helpers/fixtures.ts";
 import { copyFixture } from "../helpers/project.ts";
 import { describeRequests, fixtureSeed, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
@@ -105,11 +105,7 @@ describe("plans worth reading", () => {
   it("counts items kept after their file was deleted (onDelete keep) in the summary and the job summary", async () => {
     await using project = await copyFixture("core-basic");
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"));
-    const stepSummary = await stepSummaryFile();
-    const env = sandboxEnv(sandbox.baseUrl, "test-token", {
-      GITHUB_ACTIONS: "true",
-      GITHUB_STEP_SUMMARY: stepSummary,
-    });
+    const { env, summary: stepSummary } = await githubStepEnv(sandbox.baseUrl);
     expect((await runCli(["sync"], { cwd: project.dir, env })).code).toBe(0);
     await project.remove("content/team/grace-hopper.md");
 
@@ -134,11 +130,7 @@ describe("plans worth reading", () => {
   it("puts the warnings in the GitHub job summary, each with its file and line", async () => {
     await using project = await copyFixture("core-basic");
     await using sandbox = await startTestSandbox(await fixtureSeed("core-basic"));
-    const stepSummary = await stepSummaryFile();
-    const env = sandboxEnv(sandbox.baseUrl, "test-token", {
-      GITHUB_ACTIONS: "true",
-      GITHUB_STEP_SUMMARY: stepSummary,
-    });
+    const { env, summary: stepSummary } = await githubStepEnv(sandbox.baseUrl);
     await project.edit("content/posts/hello-world.md", "featured: true", "featured: true\ncolour: red");
     await project.edit("content/team/ada-lovelace.md", "---\n", "---\nmood: curious\n");
 

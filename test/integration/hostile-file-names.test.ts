@@ -4,7 +4,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sandboxEnv, spawnCli, stepSummaryFile } from "../helpers/cli.ts";
+import { githubStepEnv, spawnCli } from "../helpers/cli.ts";
 import { NOTES, NOTES_CONFIG, notesSeed } from "../helpers/fixtures.ts";
 import { tempProject } from "../helpers/project.ts";
 import { startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
@@ -27,12 +27,7 @@ describe("hostile file names", () => {
     const cwd = project.dir;
     await writeFile(join(cwd, GOOD), "---\ntitle: Evil but valid\nsummary: Fine\n---\nText.\n");
     await writeFile(join(cwd, BAD), "---\ntitle: Bad\nsummary: [unclosed\n---\nText.\n");
-    const summary = await stepSummaryFile();
-    const env = sandboxEnv(sandbox.baseUrl, "test-token", {
-      GITHUB_ACTIONS: "true",
-      GITHUB_STEP_SUMMARY: summary,
-      CI: "true",
-    });
+    const { env, summary } = await githubStepEnv(sandbox.baseUrl, { CI: "true" });
 
     const result = await spawnCli(["sync"], { cwd, env });
 

@@ -37,7 +37,10 @@ describe("RichText values in frontmatter", () => {
     await using sandbox = await startTestSandbox(await seed());
     await using project = await copyFixture(FIELDS_FIXTURE);
     await project.write("content/posts/hostile.md", HOSTILE);
-    await project.write("content/posts/figure.md", `---\ntitle: Figure\nsummary: S.\ncategory: Design\nintro: '${FIGURE}'\n---\n`);
+    await project.write(
+      "content/posts/figure.md",
+      `---\ntitle: Figure\nsummary: S.\ncategory: Design\nintro: '${FIGURE}'\n---\n`,
+    );
 
     const run = await syncWith(sandbox, project);
     expect(run.code).toBe(0);
@@ -57,7 +60,11 @@ describe("RichText values in frontmatter", () => {
     await using sandbox = await startTestSandbox(await seed());
     await using project = await copyFixture(FIELDS_FIXTURE);
     await project.write("content/posts/hostile.md", HOSTILE);
-    await project.edit("wf-sync.config.ts", "  collections: [", '  richText: { rawHtml: "keep" },\n  collections: [');
+    await project.edit(
+      "wf-sync.config.ts",
+      "  collections: [",
+      '  richText: { rawHtml: "keep" },\n  collections: [',
+    );
 
     const run = await syncWith(sandbox, project);
     expect(run.code).toBe(0);

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Sandbox } from "../../src/sandbox/index.ts";
-import { BIN, lines, runCli, sandboxEnv, stepSummaryFile } from "../helpers/cli.ts";
+import { BIN, githubStepEnv, lines, runCli, sandboxEnv, stepSummaryFile } from "../helpers/cli.ts";
 import { NOTES, NOTES_CONFIG, notesSeed } from "../helpers/fixtures.ts";
 import { REPO_ROOT, tempProject } from "../helpers/project.ts";
 import { describeRequests, startTestSandbox, writeRequests } from "../helpers/sandbox.ts";
@@ -28,12 +28,7 @@ describe("under GitHub Actions", () => {
     files["notes/odd.md"] = "---\ntitle: Odd\ncolour: red\n---\nText.\n";
     await using project = await tempProject(files);
     const cwd = project.dir;
-    const summary = await stepSummaryFile();
-    const env = sandboxEnv(sandbox.baseUrl, "test-token", {
-      GITHUB_ACTIONS: "true",
-      GITHUB_STEP_SUMMARY: summary,
-      CI: "true",
-    });
+    const { env, summary } = await githubStepEnv(sandbox.baseUrl, { CI: "true" });
 
     const plan = await runCli(["sync", "--dry-run"], { cwd, env });
     expect(plan.code).toBe(1);

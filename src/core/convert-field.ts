@@ -61,7 +61,8 @@ export interface FieldContext {
 
 /** The converted value, or the one error that stops this field (and with it the item). */
 export type ConvertResult =
-  { ok: true; value: unknown; warnings?: SyncWarning[] } | { ok: false; error: FieldValueError | ReferenceError | AssetError };
+  | { ok: true; value: unknown; warnings?: SyncWarning[] }
+  | { ok: false; error: FieldValueError | ReferenceError | AssetError };
 
 /** What a value needs resolved before convertFieldValue can succeed: references and local assets (so the pipeline can look them up / upload first). */
 export type FieldDependency =

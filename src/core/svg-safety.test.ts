@@ -23,7 +23,9 @@ describe("findActiveSvgContent", () => {
     ["<text>one onion = two</text>"],
     ['<image href="data:image/png;base64,AA"/>'],
     // Diagram tools (draw.io, Mermaid) write their labels as HTML in a foreignObject.
-    ['<foreignObject width="80" height="20"><div xmlns="http://www.w3.org/1999/xhtml" style="color:red">Label</div></foreignObject>'],
+    [
+      '<foreignObject width="80" height="20"><div xmlns="http://www.w3.org/1999/xhtml" style="color:red">Label</div></foreignObject>',
+    ],
   ])("lets a clean SVG through: %s", (inner) => {
     expect(findActiveSvgContent(svg(inner))).toBeUndefined();
   });

@@ -20,7 +20,14 @@ export interface SanitizedValue {
 }
 
 const attributes = SANITIZE_SCHEMA.attributes ?? {};
-const WEBFLOW_FIGURE = ["className", "style", "dataRtType", "dataRtAlign", "dataRtMaxWidth", "dataRtMaxHeight"];
+const WEBFLOW_FIGURE = [
+  "className",
+  "style",
+  "dataRtType",
+  "dataRtAlign",
+  "dataRtMaxWidth",
+  "dataRtMaxHeight",
+];
 
 /** GitHub's schema (as bodies use it) plus Webflow's own rich-text markup, with ids kept as written. */
 export const RICH_TEXT_VALUE_SCHEMA: Schema = {

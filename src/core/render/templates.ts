@@ -223,7 +223,8 @@ function linkHref(tag: Tag, file: string, contentRoot: string | undefined): stri
     const postsDir = postsAt === -1 ? "_posts" : segments.slice(0, postsAt + 1).join("/");
     return relativeHref(file, posix.join(postsDir, `${path.replace(/^\//, "")}.md`), hash);
   }
-  if (tag.name === "link") return relativeHref(file, posix.join(jekyllSourceOf(file), path.replace(/^\//, "")), hash);
+  if (tag.name === "link")
+    return relativeHref(file, posix.join(jekyllSourceOf(file), path.replace(/^\//, "")), hash);
   if (path === "") return hash;
   if (path.startsWith("/")) {
     const segments = file.split("/");

@@ -132,6 +132,11 @@ function prepareWithinBudget(
   } catch (error) {
     if (!(error instanceof TimeBudgetExceeded)) throw error;
     const limit = overBudgetError(task.path, maxFileMs);
-    return { path: task.path, error: toPreparedError(limit), warnings: [], lookups: { links: {}, images: {} } };
+    return {
+      path: task.path,
+      error: toPreparedError(limit),
+      warnings: [],
+      lookups: { links: {}, images: {} },
+    };
   }
 }
